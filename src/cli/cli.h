@@ -1,0 +1,83 @@
+/** @file cli.h
+ * Internals shared by the subcommands of `durand`: the run state, option
+ * parsing, usage errors and database opening. Each subcommand lives in its
+ * own cmd_<name>.c and is listed in the command table in cli.c.
+ */
+#ifndef DN_CLI_H
+#define DN_CLI_H
+
+#include <stdbool.h>
+
+#include "core/core.h"
+#include "core/emit.h"
+
+#define DN_DEFAULT_DB "output/durand.sqlite"
+
+/** State of one dn_cli_run call. Borrowed pointers only. */
+struct dn_cli {
+    dn_ctx *ctx;
+    const char *prog;       /**< "durand" */
+    const char *command;    /**< the subcommand being run */
+    const char *db_path;    /**< --db, $DURAND_DB, or DN_DEFAULT_DB */
+    bool quiet;
+};
+
+/** Signature of a subcommand: argv[0] is the subcommand's name. Returns a
+ * process exit code. */
+typedef int (*dn_cli_cmd_fn)(struct dn_cli *cli, int argc, char **argv);
+
+/** One option a subcommand accepts. `id` > 0 is returned by
+ * dn_cli_next_opt; `has_arg` says whether it takes a value. */
+struct dn_cli_opt {
+    const char *name; /**< long name without dashes, e.g. "format" */
+    bool has_arg;
+    int id;
+};
+
+/** Option iterator over argv[1..]. Zero-initialise, set argc/argv. */
+struct dn_cli_optparse {
+    int argc;
+    char **argv;
+    int index;           /**< next argv index (starts at 1) */
+    bool positional_only; /**< after "--" */
+};
+
+enum {
+    DN_OPT_END = -1,        /**< no more arguments */
+    DN_OPT_ERROR = -2,      /**< usage error already reported; return DN_EXIT_USAGE */
+    DN_OPT_POSITIONAL = 0,  /**< *value is a positional argument */
+    DN_OPT_HELP = -3        /**< --help/-h: print the command's help, exit 0 */
+};
+
+/** Next option of `spec` (terminated by a {NULL} entry). Global options
+ * (--db, --geodata, --quiet) are accepted anywhere and handled here. "-" is
+ * positional. Returns an id from spec, or one of the DN_OPT_ values. */
+int dn_cli_next_opt(struct dn_cli *cli, struct dn_cli_optparse *p, const struct dn_cli_opt *spec, const char **value);
+
+/** Report a usage error ("durand: error: ..." plus the "Try" line) and
+ * return DN_EXIT_USAGE. */
+int dn_cli_usage_error(struct dn_cli *cli, const char *fmt, ...) DN_PRINTF(2, 3);
+
+/** Report the context's last error for `status` and return its exit code. */
+int dn_cli_fail(struct dn_cli *cli, dn_status status);
+
+/** Print a command's help text (stdout) and return DN_EXIT_OK. */
+int dn_cli_help(struct dn_cli *cli, const char *text);
+
+/** Data output to stdout. */
+void dn_cli_print(struct dn_cli *cli, const char *text);
+
+/** Open the store at cli->db_path. With DN_STORE_CREATE the parent directory
+ * is created when missing. */
+dn_status dn_cli_open_store(struct dn_cli *cli, unsigned flags);
+
+/** Parse helpers for option values; on failure they report a usage error
+ * naming the option and return false. */
+bool dn_cli_parse_double(struct dn_cli *cli, const char *opt, const char *text, double *out);
+bool dn_cli_parse_long(struct dn_cli *cli, const char *opt, const char *text, long long min, long long max, long long *out);
+
+/* Subcommands. */
+int dn_cmd_init(struct dn_cli *cli, int argc, char **argv);
+int dn_cmd_info(struct dn_cli *cli, int argc, char **argv);
+
+#endif /* DN_CLI_H */

@@ -1,0 +1,32 @@
+/** @file main.c
+ * The durand executable: a thin shell around dn_cli_run that sends data to
+ * stdout and diagnostics to stderr.
+ */
+#include <stdio.h>
+
+#include "durand.h"
+
+static void route_output(void *ud, dn_out_level level, const char *text, size_t len)
+{
+    (void)ud;
+    FILE *stream = level == DN_OUT_DATA ? stdout : stderr;
+    fwrite(text, 1, len, stream);
+    if (level != DN_OUT_DATA) fflush(stream);
+}
+
+int main(int argc, char **argv)
+{
+    dn_ctx *ctx = NULL;
+    dn_status s = dn_ctx_new(&ctx);
+    if (s != DN_OK) {
+        fprintf(stderr, "durand: error: cannot start: %s\n", dn_strerror(s));
+        return dn_exit_code(s);
+    }
+    int code = dn_cli_run(ctx, argc, argv, route_output, NULL);
+    dn_ctx_free(ctx);
+    if (fflush(stdout) != 0 || ferror(stdout)) {
+        fprintf(stderr, "durand: error: writing to standard output failed\n");
+        if (code == 0) code = DN_EXIT_IO;
+    }
+    return code;
+}

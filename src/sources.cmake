@@ -1,0 +1,18 @@
+# Explicit source list of the durand library: one file a line, grouped by module.
+set(DN_LIB_SOURCES
+  # core: context, status codes, allocation, logging, output formatting
+  src/core/ctx.c
+  src/core/status.c
+  src/core/alloc.c
+  src/core/strbuf.c
+  src/core/emit.c
+  src/core/event.c
+  # store: SpatiaLite database, schema and migrations
+  src/store/store.c
+  src/store/schema.c
+  # cli: argument parsing and subcommands
+  src/cli/cli.c
+  src/cli/cmd_init.c
+  src/cli/cmd_info.c
+)
+list(TRANSFORM DN_LIB_SOURCES PREPEND "${PROJECT_SOURCE_DIR}/")

@@ -1,0 +1,212 @@
+/** @file schema.c
+ * The store's schema, as an ordered list of migrations. Migration N takes a
+ * database at version N-1 to version N. Never edit a released migration:
+ * append a new one.
+ */
+#include <string.h>
+
+#include "core/core.h"
+#include "store/schema.h"
+#include "store/store.h"
+
+/* Version 1: the tables of DESIGN.md. Geometry columns are added through
+ * SpatiaLite so that its metadata, triggers and R*Tree indexes stay right. */
+static const char *const v1_statements[] = {
+    "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT)",
+
+    "CREATE TABLE admin_areas ("
+    " id INTEGER PRIMARY KEY,"
+    " level INTEGER NOT NULL CHECK (level BETWEEN 0 AND 2),"
+    " code TEXT,"
+    " name TEXT NOT NULL,"
+    " country TEXT NOT NULL,"
+    " parent_code TEXT,"
+    " parent_name TEXT,"
+    " alt_names TEXT,"
+    " name_ps TEXT, name_fa TEXT, name_ur TEXT,"
+    " area_km2 REAL,"
+    " historical INTEGER NOT NULL DEFAULT 0,"
+    " source TEXT)",
+    "SELECT AddGeometryColumn('admin_areas', 'geom', 4326, 'MULTIPOLYGON', 'XY')",
+    "SELECT CreateSpatialIndex('admin_areas', 'geom')",
+    "CREATE INDEX admin_areas_level ON admin_areas(level, country)",
+
+    "CREATE TABLE border ("
+    " id INTEGER PRIMARY KEY,"
+    " name TEXT NOT NULL,"
+    " left_iso TEXT NOT NULL,"
+    " right_iso TEXT NOT NULL,"
+    " length_km REAL,"
+    " source TEXT)",
+    "SELECT AddGeometryColumn('border', 'geom', 4326, 'LINESTRING', 'XY')",
+    "SELECT CreateSpatialIndex('border', 'geom')",
+
+    "CREATE TABLE crossings ("
+    " id INTEGER PRIMARY KEY,"
+    " name TEXT NOT NULL,"
+    " side TEXT,"
+    " proxy_name TEXT,"
+    " alt_names TEXT,"
+    " point_kind TEXT,"
+    " confidence TEXT,"
+    " note TEXT,"
+    " source TEXT)",
+    "SELECT AddGeometryColumn('crossings', 'geom', 4326, 'POINT', 'XY')",
+    "SELECT CreateSpatialIndex('crossings', 'geom')",
+
+    "CREATE TABLE places ("
+    " id INTEGER PRIMARY KEY,"
+    " geonameid INTEGER,"
+    " name TEXT NOT NULL,"
+    " kind TEXT,"            /* GeoNames feature code, ADM1/ADM2, CROSSING, LEARNED */
+    " placetype TEXT,"
+    " country TEXT,"
+    " province_code TEXT,"
+    " province TEXT,"
+    " district TEXT,"
+    " adm_method TEXT,"
+    " population INTEGER,"
+    " is_current INTEGER,"
+    " source TEXT)",
+    "SELECT AddGeometryColumn('places', 'geom', 4326, 'POINT', 'XY')",
+    "SELECT CreateSpatialIndex('places', 'geom')",
+
+    "CREATE TABLE place_names ("
+    " place_id INTEGER NOT NULL REFERENCES places(id) ON DELETE CASCADE,"
+    " name TEXT NOT NULL,"
+    " key TEXT NOT NULL,"   /* normalised lookup key */
+    " lang TEXT,"
+    " script TEXT,"
+    " rank INTEGER NOT NULL DEFAULT 0," /* 0 main name, higher = weaker alias */
+    " source TEXT)",
+    "CREATE INDEX place_names_key ON place_names(key)",
+    "CREATE INDEX place_names_place ON place_names(place_id)",
+
+    "CREATE TABLE articles ("
+    " id INTEGER PRIMARY KEY,"
+    " source TEXT NOT NULL UNIQUE,"
+    " url TEXT,"
+    " title TEXT,"
+    " date TEXT,"
+    " date_source TEXT,"
+    " content_hash TEXT,"
+    " ingested_at TEXT)",
+
+    "CREATE TABLE mentions ("
+    " id INTEGER PRIMARY KEY,"
+    " article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,"
+    " place_id INTEGER,"
+    " name TEXT NOT NULL,"
+    " span_start INTEGER,"
+    " span_end INTEGER)",
+    "CREATE INDEX mentions_article ON mentions(article_id)",
+
+    "CREATE TABLE ingest_files ("
+    " id INTEGER PRIMARY KEY,"
+    " path TEXT NOT NULL,"
+    " format TEXT,"
+    " content_hash TEXT,"
+    " rows_read INTEGER, rows_stored INTEGER, rows_updated INTEGER, rows_rejected INTEGER,"
+    " started_at TEXT, finished_at TEXT)",
+
+    "CREATE TABLE events ("
+    " id INTEGER PRIMARY KEY,"
+    " uid TEXT NOT NULL UNIQUE,"
+    " source_kind TEXT NOT NULL,"
+    " source TEXT NOT NULL,"
+    " source_ref TEXT,"
+    " source_id TEXT,"
+    " row_hash TEXT,"
+    " date TEXT,"
+    " date_precision TEXT CHECK (date_precision IN ('day','month','year')),"
+    " type TEXT, sub_type TEXT, actor1 TEXT, actor2 TEXT,"
+    " place TEXT,"
+    " place_id INTEGER,"
+    " country TEXT, province TEXT, province_code TEXT, district TEXT,"
+    " lon REAL, lat REAL,"
+    " precision TEXT CHECK (precision IN ('point','town','district','province','country')),"
+    " radius_km REAL,"
+    " fatalities INTEGER, fatalities_low INTEGER, fatalities_high INTEGER, injured INTEGER,"
+    " side TEXT, side_certain INTEGER, border_km REAL, band TEXT, crossing TEXT, crossing_km REAL,"
+    " confidence REAL,"
+    " excerpt TEXT, notes TEXT,"
+    " span_start INTEGER, span_end INTEGER,"
+    " flags TEXT,"
+    " cluster_id INTEGER,"
+    " ingested_at TEXT, updated_at TEXT)",
+    "SELECT AddGeometryColumn('events', 'geom', 4326, 'POINT', 'XY')",
+    "SELECT CreateSpatialIndex('events', 'geom')",
+    "CREATE INDEX events_date ON events(date)",
+    "CREATE INDEX events_admin ON events(country, province, district)",
+    "CREATE INDEX events_border ON events(border_km)",
+    "CREATE INDEX events_cluster ON events(cluster_id)",
+    "CREATE INDEX events_source ON events(source)",
+    NULL};
+
+/* SpatiaLite functions answer 1 for success and 0 (or NULL) for failure
+ * instead of raising an SQL error, so their result has to be read. */
+static dn_status run_statement(dn_ctx *ctx, const char *sql)
+{
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(dni_db(ctx), sql, -1, &st, NULL) != SQLITE_OK)
+        return dni_fail_sqlite(ctx, "schema");
+    int rc = sqlite3_step(st);
+    bool spatialite_call = strncmp(sql, "SELECT ", 7) == 0;
+    bool ok = rc == SQLITE_DONE || (rc == SQLITE_ROW && (!spatialite_call || sqlite3_column_int(st, 0) == 1));
+    dn_status status = DN_OK;
+    if (!ok) {
+        if (rc == SQLITE_ROW) status = dni_fail(ctx, DN_ERR_DB, "schema: SpatiaLite refused: %s", sql);
+        else status = dni_fail_sqlite(ctx, "schema");
+    }
+    sqlite3_finalize(st);
+    return status;
+}
+
+static dn_status migrate_to_1(dn_ctx *ctx)
+{
+    for (const char *const *s = v1_statements; *s; s++) {
+        dn_status st = run_statement(ctx, *s);
+        if (st != DN_OK) return st;
+    }
+    return DN_OK;
+}
+
+typedef dn_status (*migration_fn)(dn_ctx *ctx);
+static const migration_fn migrations[DN_SCHEMA_VERSION] = {migrate_to_1};
+
+static dn_status record_version(dn_ctx *ctx, int version)
+{
+    sqlite3_stmt *st;
+    dn_status s = dn_store_stmt(ctx, "INSERT INTO schema_version(version, applied_at) VALUES (?, datetime('now'))", &st);
+    if (s != DN_OK) return s;
+    sqlite3_bind_int(st, 1, version);
+    if (sqlite3_step(st) != SQLITE_DONE) return dni_fail_sqlite(ctx, "recording the schema version");
+    return DN_OK;
+}
+
+dn_status dni_schema_migrate(dn_ctx *ctx, int from_version)
+{
+    dn_status s;
+    if (from_version == 0) {
+        /* Spatial metadata must exist before any geometry column. InitSpatialMetadata(1)
+         * wraps itself in a transaction, so it cannot run inside a migration's. */
+        sqlite3_stmt *st = NULL;
+        if (sqlite3_prepare_v2(dni_db(ctx), "SELECT InitSpatialMetadata(1)", -1, &st, NULL) != SQLITE_OK)
+            return dni_fail_sqlite(ctx, "initialising spatial metadata");
+        int rc = sqlite3_step(st);
+        int ok = rc == SQLITE_ROW && sqlite3_column_int(st, 0) == 1;
+        sqlite3_finalize(st);
+        if (!ok) return dni_fail(ctx, DN_ERR_DB, "initialising spatial metadata failed (is the database writable?)");
+        s = dn_store_exec(ctx, "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL, applied_at TEXT NOT NULL)");
+        if (s != DN_OK) return s;
+    }
+    for (int v = from_version + 1; v <= DN_SCHEMA_VERSION; v++) {
+        if ((s = dn_store_begin(ctx)) != DN_OK) return s;
+        if ((s = migrations[v - 1](ctx)) != DN_OK || (s = record_version(ctx, v)) != DN_OK ||
+            (s = dn_store_commit(ctx)) != DN_OK) {
+            dn_store_rollback(ctx);
+            return s;
+        }
+    }
+    return DN_OK;
+}

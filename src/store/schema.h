@@ -1,0 +1,13 @@
+/** @file schema.h
+ * Schema migrations of the store (internal to store/).
+ */
+#ifndef DN_STORE_SCHEMA_H
+#define DN_STORE_SCHEMA_H
+
+#include "durand.h"
+
+/** Bring a database at `from_version` (0 = empty) up to DN_SCHEMA_VERSION,
+ * one migration per step, each in its own transaction with the version row. */
+dn_status dni_schema_migrate(dn_ctx *ctx, int from_version);
+
+#endif

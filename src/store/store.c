@@ -1,0 +1,273 @@
+/** @file store.c
+ * Opening the SpatiaLite database, statement cache, transactions, metadata.
+ */
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include <sqlite3.h>
+#include <spatialite.h>
+
+#include "core/core.h"
+#include "store/schema.h"
+#include "store/store.h"
+
+enum { STMT_CACHE = 96 };
+
+struct cached_stmt {
+    const char *sql;
+    sqlite3_stmt *stmt;
+};
+
+struct store_state {
+    char *path;
+    struct cached_stmt cache[STMT_CACHE];
+    size_t ncached;
+};
+
+static const char *const schema_tables[] = {"events",   "places",   "place_names", "admin_areas", "border",
+                                            "crossings", "articles", "mentions",   "ingest_files", NULL};
+
+const char *const *dn_store_tables(void) { return schema_tables; }
+
+static void store_state_destroy(dn_ctx *ctx, void *p)
+{
+    (void)ctx;
+    struct store_state *s = p;
+    for (size_t i = 0; i < s->ncached; i++) sqlite3_finalize(s->cache[i].stmt);
+    dn_free(s->path);
+    dn_free(s);
+}
+
+void dn_store_close(dn_ctx *ctx)
+{
+    /* statements must be finalised before the connection closes */
+    dni_slot_set(ctx, DNI_SLOT_STORE, NULL, NULL);
+    dni_set_db(ctx, NULL, NULL);
+}
+
+const char *dn_store_path(dn_ctx *ctx)
+{
+    struct store_state *s = dni_slot_get(ctx, DNI_SLOT_STORE);
+    return s && s->path ? s->path : "";
+}
+
+dn_status dn_store_exec(dn_ctx *ctx, const char *sql)
+{
+    char *err = NULL;
+    if (sqlite3_exec(dni_db(ctx), sql, NULL, NULL, &err) != SQLITE_OK) {
+        dn_status s = dni_fail(ctx, DN_ERR_DB, "%s: %s", sql, err ? err : "failed");
+        sqlite3_free(err);
+        return s;
+    }
+    return DN_OK;
+}
+
+dn_status dn_store_stmt(dn_ctx *ctx, const char *sql, sqlite3_stmt **out)
+{
+    *out = NULL;
+    struct store_state *s = dni_slot_get(ctx, DNI_SLOT_STORE);
+    if (!s || !dni_db(ctx)) return dni_fail(ctx, DN_ERR_INTERNAL, "no database open");
+    for (size_t i = 0; i < s->ncached; i++) {
+        if (s->cache[i].sql == sql || strcmp(s->cache[i].sql, sql) == 0) {
+            sqlite3_reset(s->cache[i].stmt);
+            sqlite3_clear_bindings(s->cache[i].stmt);
+            *out = s->cache[i].stmt;
+            return DN_OK;
+        }
+    }
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(dni_db(ctx), sql, -1, &st, NULL) != SQLITE_OK) return dni_fail_sqlite(ctx, "preparing SQL");
+    if (s->ncached == STMT_CACHE) {
+        /* full: evict the oldest; statements are cheap to prepare again */
+        sqlite3_finalize(s->cache[0].stmt);
+        memmove(s->cache, s->cache + 1, (STMT_CACHE - 1) * sizeof s->cache[0]);
+        s->ncached--;
+    }
+    s->cache[s->ncached].sql = sql;
+    s->cache[s->ncached].stmt = st;
+    s->ncached++;
+    *out = st;
+    return DN_OK;
+}
+
+dn_status dn_store_begin(dn_ctx *ctx) { return dn_store_exec(ctx, "BEGIN IMMEDIATE"); }
+dn_status dn_store_commit(dn_ctx *ctx) { return dn_store_exec(ctx, "COMMIT"); }
+
+void dn_store_rollback(dn_ctx *ctx)
+{
+    if (dni_db(ctx) && !sqlite3_get_autocommit(dni_db(ctx))) sqlite3_exec(dni_db(ctx), "ROLLBACK", NULL, NULL, NULL);
+}
+
+static bool table_exists(sqlite3 *db, const char *name)
+{
+    sqlite3_stmt *st = NULL;
+    bool found = false;
+    if (sqlite3_prepare_v2(db, "SELECT 1 FROM sqlite_master WHERE type='table' AND name=?", -1, &st, NULL) == SQLITE_OK) {
+        sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+        found = sqlite3_step(st) == SQLITE_ROW;
+    }
+    sqlite3_finalize(st);
+    return found;
+}
+
+dn_status dn_store_schema_version(dn_ctx *ctx, int *out)
+{
+    *out = 0;
+    sqlite3 *db = dni_db(ctx);
+    if (!db) return dni_fail(ctx, DN_ERR_INTERNAL, "no database open");
+    if (!table_exists(db, "schema_version")) return DN_OK;
+    sqlite3_stmt *st;
+    dn_status s = dn_store_stmt(ctx, "SELECT max(version) FROM schema_version", &st);
+    if (s != DN_OK) return s;
+    int rc = sqlite3_step(st);
+    if (rc != SQLITE_ROW) return dni_fail_sqlite(ctx, "reading the schema version");
+    *out = sqlite3_column_int(st, 0);
+    sqlite3_reset(st);
+    return DN_OK;
+}
+
+/* A database with tables but no schema_version was not made by durand:
+ * refuse it rather than add our tables to someone else's file. */
+static dn_status check_foreign(dn_ctx *ctx, const char *path)
+{
+    sqlite3_stmt *st = NULL;
+    int n = 0;
+    if (sqlite3_prepare_v2(dni_db(ctx), "SELECT count(*) FROM sqlite_master", -1, &st, NULL) != SQLITE_OK) {
+        dn_status s = dni_fail(ctx, DN_ERR_DB, "%s: cannot read the database: %s", path, sqlite3_errmsg(dni_db(ctx)));
+        sqlite3_finalize(st);
+        return s;
+    }
+    if (sqlite3_step(st) == SQLITE_ROW) n = sqlite3_column_int(st, 0);
+    else {
+        dn_status s = dni_fail(ctx, DN_ERR_DB, "%s: cannot read the database: %s", path, sqlite3_errmsg(dni_db(ctx)));
+        sqlite3_finalize(st);
+        return s;
+    }
+    sqlite3_finalize(st);
+    if (n > 0 && !table_exists(dni_db(ctx), "schema_version"))
+        return dni_fail(ctx, DN_ERR_SCHEMA, "%s: not a durand database (it has tables but no schema_version)", path);
+    return DN_OK;
+}
+
+dn_status dn_store_open(dn_ctx *ctx, const char *path, unsigned flags)
+{
+    dn_store_close(ctx);
+    bool memory = strcmp(path, ":memory:") == 0;
+    bool readonly = flags & DN_STORE_READONLY;
+    struct stat sb;
+    if (!memory && stat(path, &sb) != 0 && (readonly || !(flags & DN_STORE_CREATE)))
+        return dni_fail(ctx, DN_ERR_NOT_FOUND, "%s: no such database (run 'durand init' first)", path);
+
+    struct store_state *state = dn_calloc(1, sizeof *state);
+    if (!state || !(state->path = dn_strdup(path))) {
+        dn_free(state);
+        return dni_fail(ctx, DN_ERR_NOMEM, "out of memory");
+    }
+    sqlite3 *db = NULL;
+    int oflags = readonly ? SQLITE_OPEN_READONLY : (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
+    int rc = sqlite3_open_v2(path, &db, oflags | SQLITE_OPEN_NOMUTEX, NULL);
+    if (rc != SQLITE_OK) {
+        dn_status s = dni_fail(ctx, rc == SQLITE_CANTOPEN ? DN_ERR_IO : DN_ERR_DB, "%s: cannot open database: %s", path,
+                               db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
+        sqlite3_close_v2(db);
+        store_state_destroy(ctx, state);
+        return s;
+    }
+    void *cache = spatialite_alloc_connection();
+    if (!cache) {
+        sqlite3_close_v2(db);
+        store_state_destroy(ctx, state);
+        return dni_fail(ctx, DN_ERR_NOMEM, "out of memory (SpatiaLite connection)");
+    }
+    spatialite_set_silent_mode(cache);
+    spatialite_init_ex(db, cache, 0);
+    dni_set_db(ctx, db, cache);
+    dni_slot_set(ctx, DNI_SLOT_STORE, state, store_state_destroy);
+    sqlite3_extended_result_codes(db, 1);
+    sqlite3_busy_timeout(db, 10000);
+
+    dn_status s = check_foreign(ctx, path);
+    if (s == DN_OK) s = dn_store_exec(ctx, "PRAGMA foreign_keys = ON");
+    if (s == DN_OK && !memory && !readonly) {
+        /* WAL: readers (durand query) see a consistent snapshot during an ingest. */
+        s = dn_store_exec(ctx, "PRAGMA journal_mode = WAL");
+        if (s == DN_OK) s = dn_store_exec(ctx, "PRAGMA synchronous = NORMAL");
+    }
+    int version = 0;
+    if (s == DN_OK) s = dn_store_schema_version(ctx, &version);
+    if (s == DN_OK && version > DN_SCHEMA_VERSION)
+        s = dni_fail(ctx, DN_ERR_SCHEMA, "%s: schema version %d is newer than this durand understands (%d); upgrade durand",
+                     path, version, DN_SCHEMA_VERSION);
+    if (s == DN_OK && version < DN_SCHEMA_VERSION) {
+        if (readonly)
+            s = dni_fail(ctx, DN_ERR_SCHEMA, "%s: schema version %d needs migrating to %d; open it read-write once", path,
+                         version, DN_SCHEMA_VERSION);
+        else
+            s = dni_schema_migrate(ctx, version);
+    }
+    if (s != DN_OK) {
+        /* keep the message: closing does not touch it */
+        dn_store_close(ctx);
+        return s;
+    }
+    return DN_OK;
+}
+
+dn_status dn_store_count(dn_ctx *ctx, const char *table, long long *out)
+{
+    *out = 0;
+    const char *sql = NULL;
+    /* table names cannot be bound parameters: only names from the fixed list pass */
+    static const char *const count_sql[] = {
+        "SELECT count(*) FROM events",    "SELECT count(*) FROM places",   "SELECT count(*) FROM place_names",
+        "SELECT count(*) FROM admin_areas", "SELECT count(*) FROM border", "SELECT count(*) FROM crossings",
+        "SELECT count(*) FROM articles",  "SELECT count(*) FROM mentions", "SELECT count(*) FROM ingest_files"};
+    for (size_t i = 0; schema_tables[i]; i++)
+        if (strcmp(schema_tables[i], table) == 0) sql = count_sql[i];
+    if (!sql) return dni_fail(ctx, DN_ERR_USAGE, "unknown table '%s'", table);
+    sqlite3_stmt *st;
+    dn_status s = dn_store_stmt(ctx, sql, &st);
+    if (s != DN_OK) return s;
+    if (sqlite3_step(st) != SQLITE_ROW) return dni_fail_sqlite(ctx, "counting rows");
+    *out = sqlite3_column_int64(st, 0);
+    sqlite3_reset(st);
+    return DN_OK;
+}
+
+dn_status dn_store_meta_get(dn_ctx *ctx, const char *key, char **out)
+{
+    *out = NULL;
+    sqlite3_stmt *st;
+    dn_status s = dn_store_stmt(ctx, "SELECT value FROM meta WHERE key = ?", &st);
+    if (s != DN_OK) return s;
+    sqlite3_bind_text(st, 1, key, -1, SQLITE_TRANSIENT);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL) {
+        *out = dn_strdup((const char *)sqlite3_column_text(st, 0));
+        sqlite3_reset(st);
+        return *out ? DN_OK : dni_fail(ctx, DN_ERR_NOMEM, "out of memory");
+    }
+    sqlite3_reset(st);
+    return rc == SQLITE_ROW || rc == SQLITE_DONE ? DN_OK : dni_fail_sqlite(ctx, "reading metadata");
+}
+
+dn_status dn_store_meta_set(dn_ctx *ctx, const char *key, const char *value)
+{
+    bool own_tx = sqlite3_get_autocommit(dni_db(ctx));
+    dn_status s = own_tx ? dn_store_begin(ctx) : DN_OK;
+    if (s != DN_OK) return s;
+    sqlite3_stmt *st;
+    s = dn_store_stmt(ctx, "INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value", &st);
+    if (s == DN_OK) {
+        sqlite3_bind_text(st, 1, key, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_text(st, 2, value, -1, SQLITE_TRANSIENT);
+        if (sqlite3_step(st) != SQLITE_DONE) s = dni_fail_sqlite(ctx, "writing metadata");
+        sqlite3_reset(st);
+    }
+    if (own_tx) {
+        if (s == DN_OK) s = dn_store_commit(ctx);
+        if (s != DN_OK) dn_store_rollback(ctx);
+    }
+    return s;
+}

@@ -1,0 +1,68 @@
+/** @file store.h
+ * The SpatiaLite store: open/create, schema migrations, cached prepared
+ * statements and transactions. Only this module (and modules that persist
+ * their own tables through it) writes SQL; every statement uses bound
+ * parameters, and every write runs inside a transaction.
+ */
+#ifndef DN_STORE_H
+#define DN_STORE_H
+
+#include <stdbool.h>
+
+#include <sqlite3.h>
+
+#include "durand.h"
+
+/** The schema version this build creates and understands. */
+#define DN_SCHEMA_VERSION 1
+
+enum dn_store_flags {
+    DN_STORE_READONLY = 1, /**< open read-only; fails if missing */
+    DN_STORE_CREATE = 2    /**< create the file and its schema if missing */
+};
+
+/** Open (and with DN_STORE_CREATE create) the database at `path` (":memory:"
+ * for an in-memory one) and bring its schema up to DN_SCHEMA_VERSION. The
+ * connection is owned by the context (replacing any open one) and closed by
+ * dn_store_close() or dn_ctx_free().
+ * @return DN_OK; DN_ERR_NOT_FOUND (missing, no CREATE); DN_ERR_SCHEMA (not a
+ * durand database, or newer); DN_ERR_DB (corrupt, unwritable). */
+dn_status dn_store_open(dn_ctx *ctx, const char *path, unsigned flags);
+
+/** Close the database (finalising cached statements). Safe when none is open. */
+void dn_store_close(dn_ctx *ctx);
+
+/** The path the database was opened with ("" if none). Owned by the store. */
+const char *dn_store_path(dn_ctx *ctx);
+
+/** Schema version recorded in the open database. */
+dn_status dn_store_schema_version(dn_ctx *ctx, int *out);
+
+/** A cached prepared statement for `sql` (a string literal or other string
+ * that outlives the connection; cached by content). The statement is reset
+ * and its bindings cleared; the store keeps ownership — do not finalize. */
+dn_status dn_store_stmt(dn_ctx *ctx, const char *sql, sqlite3_stmt **out);
+
+/** Run SQL that takes no parameters (DDL, PRAGMA, BEGIN...). */
+dn_status dn_store_exec(dn_ctx *ctx, const char *sql);
+
+/** Transactions. begin uses BEGIN IMMEDIATE so writers queue rather than
+ * fail midway; rollback is safe to call when no transaction is open. */
+dn_status dn_store_begin(dn_ctx *ctx);
+dn_status dn_store_commit(dn_ctx *ctx);
+void dn_store_rollback(dn_ctx *ctx);
+
+/** Number of rows in one of the store's own tables (`table` must be one of
+ * the schema's tables; anything else is DN_ERR_USAGE). */
+dn_status dn_store_count(dn_ctx *ctx, const char *table, long long *out);
+
+/** The tables of the schema, NULL-terminated (for `durand info`). */
+const char *const *dn_store_tables(void);
+
+/** Key/value metadata (table `meta`). get: *out is a copy the caller frees
+ * with dn_free(), NULL when absent. set runs in the caller's transaction, or
+ * its own when none is open. */
+dn_status dn_store_meta_get(dn_ctx *ctx, const char *key, char **out);
+dn_status dn_store_meta_set(dn_ctx *ctx, const char *key, const char *value);
+
+#endif /* DN_STORE_H */

@@ -1,0 +1,65 @@
+"""Shared helpers for durand's end-to-end tests (run by CTest).
+
+Every test gets --durand (the built binary), --workdir (a fresh directory),
+--source-dir (the repository) and --wrapper (e.g. valgrind, may be empty).
+Exit 77 means "skipped" (CTest SKIP_RETURN_CODE).
+"""
+import argparse
+import os
+import shlex
+import shutil
+import subprocess
+import sys
+
+SKIP = 77
+
+
+def parse_args(extra=None):
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--durand", required=True)
+    ap.add_argument("--workdir", required=True)
+    ap.add_argument("--source-dir", required=True)
+    ap.add_argument("--wrapper", default="")
+    if extra:
+        extra(ap)
+    args = ap.parse_args()
+    shutil.rmtree(args.workdir, ignore_errors=True)
+    os.makedirs(args.workdir)
+    return args
+
+
+class Result:
+    def __init__(self, proc):
+        self.code = proc.returncode
+        self.out = proc.stdout.decode("utf-8", "replace")
+        self.err = proc.stderr.decode("utf-8", "replace")
+
+    def __repr__(self):
+        return f"exit={self.code}\n--- stdout\n{self.out[:4000]}\n--- stderr\n{self.err[:4000]}"
+
+
+def run(args, argv, stdin=None, env=None, timeout=600, cwd=None):
+    """Run durand with argv; DURAND_DB defaults to <workdir>/durand.sqlite."""
+    full_env = dict(os.environ)
+    full_env.setdefault("DURAND_DB", os.path.join(args.workdir, "durand.sqlite"))
+    full_env["DURAND_GEODATA"] = full_env.get("DURAND_GEODATA") or os.path.join(args.source_dir, "geodata")
+    if env:
+        full_env.update(env)
+    cmd = shlex.split(args.wrapper) + [args.durand] + list(argv)
+    data = stdin.encode("utf-8") if isinstance(stdin, str) else stdin
+    proc = subprocess.run(cmd, input=data, capture_output=True, env=full_env, timeout=timeout,
+                          cwd=cwd or args.workdir)
+    return Result(proc)
+
+
+def check(cond, msg, result=None):
+    if not cond:
+        print("FAIL:", msg, file=sys.stderr)
+        if result is not None:
+            print(result, file=sys.stderr)
+        sys.exit(1)
+
+
+def expand(value, args):
+    return (value.replace("{workdir}", args.workdir)
+                 .replace("{source}", args.source_dir))

@@ -1,0 +1,39 @@
+/** @file runner.c
+ * Runs one suite by name (as CTest does, one test per suite) or all suites.
+ * CK_ENV / CK_FORK / CK_RUN_CASE work as Check documents.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tests.h"
+
+struct suite_entry {
+    const char *name;
+    Suite *(*make)(void);
+};
+
+static const struct suite_entry suites[] = {
+    {"core", make_core_suite},
+    {"store", make_store_suite},
+    {"cli", make_cli_suite},
+};
+
+int main(int argc, char **argv)
+{
+    setvbuf(stdout, NULL, _IONBF, 0);
+    SRunner *runner = NULL;
+    for (size_t i = 0; i < sizeof suites / sizeof suites[0]; i++) {
+        if (argc > 1 && strcmp(argv[1], suites[i].name) != 0) continue;
+        if (!runner) runner = srunner_create(suites[i].make());
+        else srunner_add_suite(runner, suites[i].make());
+    }
+    if (!runner) {
+        fprintf(stderr, "unit_tests: no suite named '%s'\n", argc > 1 ? argv[1] : "");
+        return 2;
+    }
+    srunner_run_all(runner, CK_ENV);
+    int failed = srunner_ntests_failed(runner);
+    srunner_free(runner);
+    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}

@@ -1,0 +1,212 @@
+/** @file test_core.c
+ * Core: status table, context lifecycle, error routing from GEOS/PROJ/GDAL,
+ * lon/lat axis order, allocation failure, output formatting.
+ */
+#include <math.h>
+#include <string.h>
+
+#include <check.h>
+#include <cpl_error.h>
+#include <gdal.h>
+
+#include "core/core.h"
+#include "core/emit.h"
+#include "core/event.h"
+#include "tests.h"
+#include "testutil.h"
+
+static dn_ctx *ctx;
+
+static void setup(void) { ck_assert_int_eq(dn_ctx_new(&ctx), DN_OK); }
+static void teardown(void) { ctx = dn_ctx_free(ctx); }
+
+START_TEST(test_core__every_status_has_a_description)
+{
+    for (int s = 0; s < DN_STATUS_END; s++) {
+        const char *d = dn_strerror((dn_status)s);
+        ck_assert_str_ne(d, "unknown status");
+        ck_assert_int_gt(strlen(d), 3);
+    }
+    ck_assert_str_eq(dn_strerror(DN_STATUS_END), "unknown status");
+    ck_assert_str_eq(dn_strerror((dn_status)-1), "unknown status");
+}
+END_TEST
+
+START_TEST(test_core__exit_codes_are_distinct_per_family)
+{
+    ck_assert_int_eq(dn_exit_code(DN_OK), 0);
+    ck_assert_int_eq(dn_exit_code(DN_ERR_PARTIAL), 1);
+    ck_assert_int_eq(dn_exit_code(DN_ERR_USAGE), 2);
+    ck_assert_int_eq(dn_exit_code(DN_ERR_INPUT), 3);
+    ck_assert_int_eq(dn_exit_code(DN_ERR_IO), 4);
+    ck_assert_int_eq(dn_exit_code(DN_ERR_EXISTS), 4);
+    ck_assert_int_eq(dn_exit_code(DN_ERR_DB), 5);
+    ck_assert_int_eq(dn_exit_code(DN_ERR_GEODATA), 6);
+    ck_assert_int_eq(dn_exit_code(DN_ERR_INTERNAL), 70);
+}
+END_TEST
+
+START_TEST(test_core__free_null_is_a_noop)
+{
+    ck_assert_ptr_null(dn_ctx_free(NULL));
+    ck_assert_str_eq(dn_ctx_errmsg(ctx), "");
+    ck_assert_int_eq(dn_ctx_status(ctx), DN_OK);
+}
+END_TEST
+
+START_TEST(test_core__fail_keeps_message_in_context)
+{
+    ck_assert_int_eq(dni_fail(ctx, DN_ERR_INPUT, "%s:%d: field '%s' is bad", "a.csv", 7, "date"), DN_ERR_INPUT);
+    ck_assert_str_eq(dn_ctx_errmsg(ctx), "a.csv:7: field 'date' is bad");
+    ck_assert_int_eq(dn_ctx_status(ctx), DN_ERR_INPUT);
+    dni_clear_error(ctx);
+    ck_assert_str_eq(dn_ctx_errmsg(ctx), "");
+}
+END_TEST
+
+START_TEST(test_core__geos_errors_land_in_context)
+{
+    GEOSContextHandle_t h = dni_geos(ctx);
+    GEOSWKTReader *r = GEOSWKTReader_create_r(h);
+    GEOSGeometry *g = GEOSWKTReader_read_r(h, r, "POINT (1 2");
+    ck_assert_ptr_null(g);
+    ck_assert_int_eq(dn_ctx_status(ctx), DN_ERR_GEOS);
+    ck_assert_ptr_nonnull(strstr(dn_ctx_errmsg(ctx), "GEOS"));
+    GEOSWKTReader_destroy_r(h, r);
+}
+END_TEST
+
+START_TEST(test_core__proj_errors_land_in_context)
+{
+    PJ *p = proj_create(dni_proj(ctx), "EPSG:999999");
+    ck_assert_ptr_null(p);
+    ck_assert_int_ne(proj_context_errno(dni_proj(ctx)), 0);
+    ck_assert_ptr_nonnull(strstr(dn_ctx_errmsg(ctx), "PROJ"));
+}
+END_TEST
+
+START_TEST(test_core__gdal_errors_are_captured_not_printed)
+{
+    dni_gdal_begin(ctx);
+    GDALDatasetH ds = GDALOpenEx("/nonexistent/durand/file.geojson", GDAL_OF_VECTOR | GDAL_OF_VERBOSE_ERROR, NULL, NULL, NULL);
+    dni_gdal_end(ctx);
+    ck_assert_ptr_null(ds);
+    ck_assert_int_gt(strlen(dni_gdal_last(ctx)), 0);
+}
+END_TEST
+
+/* Peshawar is lon 71.58, lat 34.02: not symmetric, so a swapped axis order
+ * lands hundreds of km away (or fails). UTM 42N has its central meridian at
+ * 69°E, so easting ≈ 500 km + cos(34°)·111.3 km·2.58 ≈ 738 km. */
+START_TEST(test_core__proj_uses_lon_lat_order)
+{
+    PJ *raw = proj_create_crs_to_crs(dni_proj(ctx), "EPSG:4326", "EPSG:32642", NULL);
+    ck_assert_ptr_nonnull(raw);
+    PJ *p = proj_normalize_for_visualization(dni_proj(ctx), raw);
+    proj_destroy(raw);
+    ck_assert_ptr_nonnull(p);
+    PJ_COORD c = proj_coord(71.5785, 34.0151, 0, 0);
+    PJ_COORD u = proj_trans(p, PJ_FWD, c);
+    ck_assert_double_eq_tol(u.xy.x, 738000.0, 3000.0); /* metres */
+    ck_assert_double_eq_tol(u.xy.y, 3766000.0, 5000.0);
+    PJ_COORD back = proj_trans(p, PJ_INV, u);
+    ck_assert_double_eq_tol(back.lp.lam, 71.5785, 1e-9); /* degrees */
+    ck_assert_double_eq_tol(back.lp.phi, 34.0151, 1e-9);
+    proj_destroy(p);
+}
+END_TEST
+
+START_TEST(test_core__ctx_new_survives_allocation_failure)
+{
+    dn_ctx *c = NULL;
+    dni_alloc_fail_after(1);
+    ck_assert_int_eq(dn_ctx_new(&c), DN_ERR_NOMEM);
+    ck_assert_ptr_null(c);
+    dni_alloc_fail_after(0);
+}
+END_TEST
+
+static void collect(void *ud, dn_out_level level, const char *text, size_t len)
+{
+    if (level == DN_OUT_DATA) dn_strbuf_append(ud, text, len);
+}
+
+START_TEST(test_core__emit_csv_quotes_and_json_escapes)
+{
+    struct dn_strbuf out = {0};
+    dn_ctx_set_output(ctx, collect, &out);
+    static const char *const cols[] = {"name", "n", "x"};
+    struct dn_emit *e;
+    ck_assert_int_eq(dn_emit_new(ctx, DN_FORMAT_CSV, cols, 3, 0, &e), DN_OK);
+    dn_emit_str(e, "Dera Ismail Khan, \"D.I. Khan\"");
+    dn_emit_int(e, 42);
+    dn_emit_real(e, -0.0001, 2);
+    ck_assert_int_eq(dn_emit_row_end(e), DN_OK);
+    ck_assert_int_eq(dn_emit_finish(e), DN_OK);
+    dn_emit_free(e);
+    ck_assert_str_eq(out.data, "name,n,x\r\n\"Dera Ismail Khan, \"\"D.I. Khan\"\"\",42,0.00\r\n");
+
+    dn_strbuf_reset(&out);
+    ck_assert_int_eq(dn_emit_new(ctx, DN_FORMAT_JSON, cols, 3, 0, &e), DN_OK);
+    dn_emit_str(e, "bad\xff\ttab \xd9\xbe\xdb\x90\xd8\xb4\xd8\xa7\xd9\x88\xd8\xb1");
+    dn_emit_null(e);
+    dn_emit_real(e, NAN, 3);
+    ck_assert_int_eq(dn_emit_row_end(e), DN_OK);
+    ck_assert_int_eq(dn_emit_finish(e), DN_OK);
+    dn_emit_free(e);
+    ck_assert_str_eq(out.data, "[{\"name\":\"bad\xef\xbf\xbd\\ttab \xd9\xbe\xdb\x90\xd8\xb4\xd8\xa7\xd9\x88\xd8\xb1\",\"n\":null,\"x\":null}]\n");
+    dn_strbuf_free(&out);
+}
+END_TEST
+
+START_TEST(test_core__emit_rejects_short_rows)
+{
+    static const char *const cols[] = {"a", "b"};
+    struct dn_emit *e;
+    ck_assert_int_eq(dn_emit_new(ctx, DN_FORMAT_JSONL, cols, 2, 0, &e), DN_OK);
+    dn_emit_str(e, "only one");
+    ck_assert_int_eq(dn_emit_row_end(e), DN_ERR_INTERNAL);
+    dn_emit_free(e);
+}
+END_TEST
+
+START_TEST(test_core__event_flags_do_not_repeat)
+{
+    struct dn_event ev;
+    dn_event_init(&ev);
+    ck_assert(isnan(ev.border_km));
+    ck_assert_int_eq(ev.fatalities, DN_COUNT_UNKNOWN);
+    ck_assert(dn_event_add_flag(&ev, "swapped_coords"));
+    ck_assert(dn_event_add_flag(&ev, "coord_conflict"));
+    ck_assert(dn_event_add_flag(&ev, "swapped_coords"));
+    ck_assert_str_eq(ev.flags, "swapped_coords,coord_conflict");
+    ck_assert(dn_event_set(&ev.place, "Miran Shah"));
+    dn_event_clear(&ev);
+    ck_assert_ptr_null(ev.place);
+    ck_assert_ptr_null(ev.flags);
+    ck_assert_str_eq(dn_precision_name(DN_PREC_DISTRICT), "district");
+    ck_assert_int_eq(dn_precision_parse("town"), DN_PREC_TOWN);
+    ck_assert_int_eq(dn_date_precision_parse("month"), DN_DATE_MONTH);
+}
+END_TEST
+
+Suite *make_core_suite(void)
+{
+    Suite *s = suite_create("core");
+    TCase *tc = tcase_create("core");
+    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_add_test(tc, test_core__every_status_has_a_description);
+    tcase_add_test(tc, test_core__exit_codes_are_distinct_per_family);
+    tcase_add_test(tc, test_core__free_null_is_a_noop);
+    tcase_add_test(tc, test_core__fail_keeps_message_in_context);
+    tcase_add_test(tc, test_core__geos_errors_land_in_context);
+    tcase_add_test(tc, test_core__proj_errors_land_in_context);
+    tcase_add_test(tc, test_core__gdal_errors_are_captured_not_printed);
+    tcase_add_test(tc, test_core__proj_uses_lon_lat_order);
+    tcase_add_test(tc, test_core__ctx_new_survives_allocation_failure);
+    tcase_add_test(tc, test_core__emit_csv_quotes_and_json_escapes);
+    tcase_add_test(tc, test_core__emit_rejects_short_rows);
+    tcase_add_test(tc, test_core__event_flags_do_not_repeat);
+    suite_add_tcase(s, tc);
+    return s;
+}

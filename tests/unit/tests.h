@@ -1,0 +1,13 @@
+/** @file tests.h
+ * The unit test suites; each tests/unit/test_<module>.c defines one.
+ */
+#ifndef DN_TESTS_H
+#define DN_TESTS_H
+
+#include <check.h>
+
+Suite *make_core_suite(void);
+Suite *make_store_suite(void);
+Suite *make_cli_suite(void);
+
+#endif

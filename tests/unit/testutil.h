@@ -1,0 +1,25 @@
+/** @file testutil.h
+ * Helpers for unit tests: run the CLI in-process and capture its output.
+ */
+#ifndef DN_TESTUTIL_H
+#define DN_TESTUTIL_H
+
+#include "core/core.h"
+
+struct captured {
+    struct dn_strbuf out; /* DN_OUT_DATA */
+    struct dn_strbuf err; /* everything else */
+};
+
+/** Output callback collecting into a struct captured. */
+void capture_output(void *ud, dn_out_level level, const char *text, size_t len);
+/** Run `durand ARGS...` (NULL-terminated) in-process on a fresh context;
+ * fills `cap` (caller frees with captured_free) and returns the exit code. */
+int run_cli(struct captured *cap, ...);
+void captured_free(struct captured *cap);
+/** A fresh temporary directory path (mkdtemp); caller frees with free(). */
+char *make_temp_dir(void);
+/** Remove a directory tree made by make_temp_dir. */
+void remove_tree(const char *path);
+
+#endif
