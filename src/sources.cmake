@@ -7,9 +7,16 @@ set(DN_LIB_SOURCES
   src/core/strbuf.c
   src/core/emit.c
   src/core/event.c
+  src/core/hash.c
   # store: SpatiaLite database, schema and migrations
   src/store/store.c
   src/store/schema.c
+  # geodata: loading the shipped GeoPackage into the store
+  src/geodata/load.c
+  src/geodata/load_areas.c
+  src/geodata/load_places.c
+  # gazetteer: place names and lookups
+  src/gazetteer/normalize.c
   # cli: argument parsing and subcommands
   src/cli/cli.c
   src/cli/cmd_init.c

@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 
 #include "cli/cli.h"
+#include "geodata/geodata.h"
 #include "store/store.h"
 
 struct command {
@@ -239,6 +240,16 @@ dn_status dn_cli_open_store(struct dn_cli *cli, unsigned flags)
         dn_free(dir);
     }
     return dn_store_open(cli->ctx, cli->db_path, flags);
+}
+
+dn_status dn_cli_open_store_geodata(struct dn_cli *cli)
+{
+    dn_status s = dn_cli_open_store(cli, DN_STORE_CREATE);
+    if (s != DN_OK) return s;
+    bool loaded = false;
+    if ((s = dn_geodata_loaded(cli->ctx, &loaded, NULL, 0)) != DN_OK) return s;
+    if (!loaded) dni_info(cli->ctx, "loading the shipped geodata into %s (first use)", cli->db_path);
+    return dn_geodata_load(cli->ctx, false, NULL);
 }
 
 int dn_cli_run(dn_ctx *ctx, int argc, char **argv, dn_out_cb cb, void *ud)

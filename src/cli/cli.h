@@ -71,6 +71,10 @@ void dn_cli_print(struct dn_cli *cli, const char *text);
  * is created when missing. */
 dn_status dn_cli_open_store(struct dn_cli *cli, unsigned flags);
 
+/** Open (creating if needed) the store and make sure the shipped geodata
+ * is loaded into it, loading it on first use or after a geodata update. */
+dn_status dn_cli_open_store_geodata(struct dn_cli *cli);
+
 /** Parse helpers for option values; on failure they report a usage error
  * naming the option and return false. */
 bool dn_cli_parse_double(struct dn_cli *cli, const char *opt, const char *text, double *out);

@@ -1,0 +1,165 @@
+/** @file load.c
+ * Loading the shipped GeoPackage into the store: versioning, one
+ * all-or-nothing transaction, and the OGR field helpers the layer loaders share.
+ */
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+
+#include "core/core.h"
+#include "core/hash.h"
+#include "gazetteer/normalize.h"
+#include "geodata/load_internal.h"
+#include "store/store.h"
+
+char *dn_geodata_path(dn_ctx *ctx, const char *file)
+{
+    struct dn_strbuf b = {0};
+    dn_strbuf_printf(&b, "%s/%s", dni_geodata_dir(ctx), file);
+    if (b.failed) {
+        dn_strbuf_free(&b);
+        return NULL;
+    }
+    return b.data;
+}
+
+/* The version is a hash of the file's bytes, so a rebuilt but identical
+ * GeoPackage does not force a reload, and any change does. */
+static dn_status file_version(dn_ctx *ctx, const char *path, char out[17])
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return dni_fail(ctx, DN_ERR_GEODATA, "%s: cannot open shipped geodata: %s (set --geodata DIR or DURAND_GEODATA)",
+                        path, strerror(errno));
+    uint64_t h = DN_HASH_INIT;
+    unsigned char buf[1 << 16];
+    size_t n;
+    while ((n = fread(buf, 1, sizeof buf, f)) > 0) h = dn_hash_bytes(h, buf, n);
+    bool bad = ferror(f);
+    fclose(f);
+    if (bad) return dni_fail(ctx, DN_ERR_GEODATA, "%s: read error", path);
+    dn_hash_hex(h, out);
+    return DN_OK;
+}
+
+dn_status dn_geodata_loaded(dn_ctx *ctx, bool *loaded, char *version, size_t cap)
+{
+    char *v = NULL;
+    dn_status s = dn_store_meta_get(ctx, "geodata_version", &v);
+    if (s != DN_OK) return s;
+    *loaded = v != NULL;
+    if (version && cap) snprintf(version, cap, "%s", v ? v : "");
+    dn_free(v);
+    return DN_OK;
+}
+
+const char *dni_field_str(OGRFeatureH f, const char *name)
+{
+    int i = OGR_F_GetFieldIndex(f, name);
+    if (i < 0 || !OGR_F_IsFieldSetAndNotNull(f, i)) return NULL;
+    const char *s = OGR_F_GetFieldAsString(f, i);
+    return s && *s ? s : NULL;
+}
+
+long long dni_field_int(OGRFeatureH f, const char *name, long long fallback)
+{
+    int i = OGR_F_GetFieldIndex(f, name);
+    if (i < 0 || !OGR_F_IsFieldSetAndNotNull(f, i)) return fallback;
+    return OGR_F_GetFieldAsInteger64(f, i);
+}
+
+double dni_field_real(OGRFeatureH f, const char *name)
+{
+    int i = OGR_F_GetFieldIndex(f, name);
+    if (i < 0 || !OGR_F_IsFieldSetAndNotNull(f, i)) return NAN;
+    return OGR_F_GetFieldAsDouble(f, i);
+}
+
+dn_status dni_geodata_layer(dn_ctx *ctx, GDALDatasetH ds, const char *name, OGRLayerH *out)
+{
+    *out = GDALDatasetGetLayerByName(ds, name);
+    if (!*out) return dni_fail(ctx, DN_ERR_GEODATA, "shipped geodata lacks the layer '%s'", name);
+    OGR_L_ResetReading(*out);
+    return DN_OK;
+}
+
+dn_status dni_bind_geometry(dn_ctx *ctx, sqlite3_stmt *st, int idx, OGRFeatureH f, const char *layer)
+{
+    OGRGeometryH g = OGR_F_GetGeometryRef(f);
+    if (!g)
+        return dni_fail(ctx, DN_ERR_GEODATA, "layer '%s', feature %lld: no geometry", layer, (long long)OGR_F_GetFID(f));
+    int size = OGR_G_WkbSize(g);
+    unsigned char *wkb = dn_malloc((size_t)size);
+    if (!wkb) return dni_fail(ctx, DN_ERR_NOMEM, "out of memory");
+    if (OGR_G_ExportToIsoWkb(g, wkbNDR, wkb) != OGRERR_NONE) {
+        dn_free(wkb);
+        return dni_fail(ctx, DN_ERR_GEODATA, "layer '%s', feature %lld: cannot encode geometry", layer,
+                        (long long)OGR_F_GetFID(f));
+    }
+    sqlite3_bind_blob(st, idx, wkb, size, SQLITE_TRANSIENT);
+    dn_free(wkb);
+    return DN_OK;
+}
+
+static dn_status clear_layers(dn_ctx *ctx)
+{
+    /* learned names (issue: "durand gets better with every file") survive a reload */
+    static const char *const sql[] = {
+        "DELETE FROM place_names WHERE source IS NULL OR source NOT LIKE 'learned:%'",
+        "DELETE FROM places WHERE kind IS NULL OR kind <> 'LEARNED'",
+        "DELETE FROM admin_areas", "DELETE FROM border", "DELETE FROM crossings"};
+    for (size_t i = 0; i < DN_ARRAY_LEN(sql); i++) {
+        dn_status s = dn_store_exec(ctx, sql[i]);
+        if (s != DN_OK) return s;
+    }
+    return DN_OK;
+}
+
+dn_status dn_geodata_load(dn_ctx *ctx, bool force, struct dn_geodata_report *report)
+{
+    struct dn_geodata_report local;
+    struct dn_geodata_report *rep = report ? report : &local;
+    memset(rep, 0, sizeof *rep);
+    if (!dni_db(ctx)) return dni_fail(ctx, DN_ERR_INTERNAL, "no database open");
+
+    char *path = dn_geodata_path(ctx, DN_GEODATA_FILE);
+    if (!path) return dni_fail(ctx, DN_ERR_NOMEM, "out of memory");
+    dn_status s = file_version(ctx, path, (char *)rep->version);
+    char current[32] = "";
+    bool loaded = false;
+    if (s == DN_OK) s = dn_geodata_loaded(ctx, &loaded, current, sizeof current);
+    if (s == DN_OK && loaded && !force) {
+        /* keys made by another normaliser would not match today's queries */
+        char *keys = NULL;
+        s = dn_store_meta_get(ctx, "name_key_version", &keys);
+        force = !keys || strcmp(keys, DN_NAME_KEY_VERSION) != 0;
+        dn_free(keys);
+    }
+    if (s != DN_OK || (!force && loaded && strcmp(current, rep->version) == 0)) {
+        dn_free(path);
+        return s;
+    }
+
+    dni_gdal_begin(ctx);
+    GDALDatasetH ds = GDALOpenEx(path, GDAL_OF_VECTOR | GDAL_OF_READONLY | GDAL_OF_VERBOSE_ERROR, NULL, NULL, NULL);
+    if (!ds) {
+        s = dni_fail(ctx, DN_ERR_GEODATA, "%s: cannot read shipped geodata: %s", path, dni_gdal_last(ctx));
+        dni_gdal_end(ctx);
+        dn_free(path);
+        return s;
+    }
+    s = dn_store_begin(ctx);
+    if (s == DN_OK) s = clear_layers(ctx);
+    if (s == DN_OK) s = dni_load_areas(ctx, ds, rep);
+    if (s == DN_OK) s = dni_load_places(ctx, ds, rep);
+    if (s == DN_OK) s = dn_store_meta_set(ctx, "geodata_version", rep->version);
+    if (s == DN_OK) s = dn_store_commit(ctx);
+    if (s != DN_OK) dn_store_rollback(ctx);
+    GDALClose(ds);
+    dni_gdal_end(ctx);
+    dn_free(path);
+    rep->loaded = s == DN_OK;
+    return s;
+}
