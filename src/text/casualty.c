@@ -225,6 +225,12 @@ static size_t noun_phrase(const struct dni_toks *t, size_t i, const struct noun_
              * the complement names who they were */
             size_t k = j + 1;
             if (dni_tok_in(t, k, (const char *const[]){"the", "its", "their", "his", "them", "whom", "those", NULL})) k++;
+            if (dni_tok_in(t, k, killed_words) || dni_tok_in(t, k, injured_words)) {
+                /* "two of the injured": a part of a count given elsewhere */
+                *person = NULL;
+                *other_noun = true;
+                return k + 1;
+            }
             for (int g = 0; g < 3 && k < t->n && !is_punct_tok(t, k) && !dni_tok_in(t, k, np_stop) &&
                             !dni_tok_in(t, k, killed_words) && !dni_tok_in(t, k, injured_words);
                  g++, k++) {
@@ -398,6 +404,8 @@ void dni_find_casualties(const struct dni_toks *t, const bool *skip, struct dni_
                 if (dni_tok_in(t, ne, killed_words)) k = KILLED;
                 else if (dni_tok_in(t, ne, injured_words)) k = INJURED;
                 if (k) ne++;
+            } else if (head != NONE) {
+                k = head; /* "eight dead and 30 wounded": each noun says which */
             } else if ((dni_tok_is(t, b - 1, "and") || punct_is(t, b - 1, ',')) && prev_end == b - 1 &&
                        prev_kind != NONE) {
                 k = prev_kind; /* "killed six soldiers and two civilians" */
@@ -405,6 +413,7 @@ void dni_find_casualties(const struct dni_toks *t, const bool *skip, struct dni_
                 for (size_t back = 1; back <= 4 && back <= b; back++) {
                     if (dni_tok_is(t, b - back, "toll")) {
                         k = KILLED;
+                        out->toll = true;
                         break;
                     }
                     if (!dni_tok_in(t, b - back, (const char *const[]){"rose", "climbed", "reached", "stood", "at",

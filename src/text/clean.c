@@ -552,7 +552,8 @@ static bool boilerplate_line(const char *s, size_t n)
                                            "follow us", "share this", "share on", "leave a comment",
                                            "you may also like", "recommended for you", "most read",
                                            "skip to content", "we use cookies", "privacy policy",
-                                           "terms of use", "terms and conditions", "loading..."};
+                                           "terms of use", "terms and conditions", "loading...",
+                                           "(reporting by", "(editing by", "(writing by"};
     for (size_t i = 0; i < DN_ARRAY_LEN(prefixes); i++)
         if (has_prefix_ci(s, n, prefixes[i])) return true;
     return share_line(s, n);

@@ -420,7 +420,8 @@ static bool reuters_dateline(const struct dni_toks *t, const struct dni_date_exp
     size_t s = e->tok_start;
     if (s < 2 || !is_punct(t, s - 1, ',')) return false;
     for (size_t k = 0; k + 1 < s; k++)
-        if (!((t->v[k].flags & DNI_TOK_CAP) || is_punct(t, k, '.') || is_punct(t, k, '-'))) return false;
+        if (!((t->v[k].flags & DNI_TOK_CAP) || is_punct(t, k, '.') || is_punct(t, k, '-') || is_punct(t, k, ',')))
+            return false;
     size_t k = e->tok_end;
     if (is_punct(t, k, '(')) {
         size_t guard = k + 6;

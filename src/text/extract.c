@@ -39,6 +39,11 @@ struct aux {
     const char *victim;   /* victim class from the casualty noun */
     bool trigger;         /* typed by a trigger phrase (not a bare casualty report) */
     int inferred;         /* armed group the sentence's "it"/"the group" most likely is, or -1 */
+    int claim;            /* armed group claiming the event, or -1 */
+    bool elaboration;     /* adds to the latest violent event: no date, no place of its own */
+    bool toll;            /* a death-toll update of the latest violent event */
+    bool only_if_merged;  /* vague counts alone: dropped unless they add to an event */
+    size_t last_sentence; /* index (1-based) of the latest sentence merged into it */
 };
 
 struct state {
@@ -53,7 +58,6 @@ struct state {
     size_t skip_cap;
     size_t mentions_cap, events_cap;
     struct aux *aux;
-    int *actor_counts;
     struct {
         char code[4];
         int n;
@@ -180,6 +184,21 @@ static bool person_object(const struct state *st, size_t e)
     return false;
 }
 
+/* "12 detained drivers were released": the persons come before a passive verb */
+static bool person_subject(const struct state *st, size_t s)
+{
+    const struct dni_toks *t = &st->t;
+    if (!(dni_tok_in(t, s - (s > 0), (const char *const[]){"were", "was", "been", "being", NULL}) && s > 0))
+        return false;
+    for (size_t k = 2; k <= 6 && k <= s; k++) {
+        size_t j = s - k;
+        if (dni_tok_in(t, j, person_obj)) return true;
+        struct dni_number n = dni_number_at(t, j);
+        if (n.ntok && !n.vague) return true;
+    }
+    return false;
+}
+
 static size_t find_triggers(struct state *st, struct trigger *out)
 {
     const struct dni_toks *t = &st->t;
@@ -192,9 +211,12 @@ static size_t find_triggers(struct state *st, struct trigger *out)
         }
         struct trigger tr = {&st->lex->types[m.p->target], m.p->form, m.start, m.end, goal_context(t, m.start),
                              fresh_context(t, m.start)};
+        /* "talks would resume": not (yet) an event */
+        if (dni_tok_in(t, m.end, (const char *const[]){"would", "will", "could", "might", "may", "should", NULL}))
+            tr.goal = true;
         bool ok = true;
-        if (tr.form == DNI_FORM_VERB_PERSON) ok = person_object(st, m.end);
-        if (tr.form == DNI_FORM_SG && strcmp(tr.type->name, "release") == 0) ok = person_object(st, m.end);
+        if (tr.form == DNI_FORM_VERB_PERSON || (tr.form == DNI_FORM_SG && strcmp(tr.type->name, "release") == 0))
+            ok = person_object(st, m.end) || person_subject(st, m.start);
         if (ok) out[n++] = tr;
         i = m.end;
     }
@@ -212,7 +234,6 @@ static size_t find_actors(struct state *st, struct actor_hit *out)
             continue;
         }
         out[n++] = (struct actor_hit){m.p->target, m.start, m.end};
-        st->actor_counts[m.p->target]++;
         i = m.end;
     }
     return n;
@@ -235,8 +256,21 @@ static bool perpetrator_kind(const struct dni_lex_actor *a)
     return strcmp(a->kind, "civilians") != 0;
 }
 
-/* actor1 / actor2 of the event whose trigger starts at token `trig`. */
-static void assign_actors(const struct state *st, const struct actor_hit *ac, size_t n, size_t trig, int *a1, int *a2)
+static bool passive_trigger(const struct dni_toks *t, size_t ts, size_t te)
+{
+    if (ts > 0 && dni_tok_in(t, ts - 1, (const char *const[]){"was", "were", "been", "being", "is", "are", NULL}))
+        return true;
+    /* a headline's participle: "Police station attacked in D.I. Khan" (one
+     * word; "exchanged fire at" is active) */
+    size_t n;
+    const char *w = dni_tok_lower(t, ts, &n);
+    if (te != ts + 1 || n < 3 || memcmp(w + n - 2, "ed", 2) != 0) return false;
+    return te >= t->n || dni_tok_in(t, te, (const char *const[]){"in", "at", "near", "by", "on", NULL});
+}
+
+/* actor1 / actor2 of the event whose trigger covers tokens [trig, trig_end). */
+static void assign_actors(const struct state *st, const struct actor_hit *ac, size_t n, size_t trig, size_t trig_end,
+                          bool verb, int *a1, int *a2)
 {
     const struct dni_toks *t = &st->t;
     const struct dni_lex_actor *lex = st->lex->actors;
@@ -250,33 +284,69 @@ static void assign_actors(const struct state *st, const struct actor_hit *ac, si
         for (size_t j = k + 1; j < n; j++) {
             bool and_between = false;
             for (size_t x = ac[k].end; x < ac[j].start; x++) and_between |= dni_tok_is(t, x, "and");
-            if (and_between && ac[j].actor != ac[k].actor && ac[j].start <= ac[k].end + 12) {
+            if (and_between && ac[j].actor != ac[k].actor && ac[j].start <= ac[k].end + 20) {
                 *a1 = ac[k].actor;
                 *a2 = ac[j].actor;
                 return;
             }
         }
     }
-    /* "by A" names the perpetrator */
-    for (size_t k = 0; k < n; k++) {
-        size_t s = ac[k].start;
-        bool by = (s >= 1 && dni_tok_is(t, s - 1, "by")) ||
-                  (s >= 2 && dni_tok_is(t, s - 2, "by") && dni_tok_in(t, s - 1, (const char *const[]){"the", "a", "an", NULL}));
-        if (by && perpetrator_kind(&lex[ac[k].actor])) {
+    /* "A suicide bomber blew himself up": the trigger names the perpetrator */
+    for (size_t k = 0; k < n; k++)
+        if (ac[k].start < trig_end && ac[k].end > trig && perpetrator_kind(&lex[ac[k].actor])) {
             *a1 = ac[k].actor;
             break;
         }
+    /* "by A" names the perpetrator */
+    for (size_t k = 0; k < n && *a1 < 0; k++) {
+        size_t s = ac[k].start;
+        bool by = (s >= 1 && dni_tok_is(t, s - 1, "by")) ||
+                  (s >= 2 && dni_tok_is(t, s - 2, "by") && dni_tok_in(t, s - 1, (const char *const[]){"the", "a", "an", NULL}));
+        if (by && perpetrator_kind(&lex[ac[k].actor])) *a1 = ac[k].actor;
     }
-    if (*a1 < 0) {
+    bool passive = verb && passive_trigger(t, trig, trig_end);
+    if (*a1 < 0 && !passive) {
+        /* "A and B exchanged fire": both parties before the trigger */
+        for (size_t k = 0; k + 1 < n; k++) {
+            if (ac[k + 1].end > trig || ac[k].actor == ac[k + 1].actor) continue;
+            if (!perpetrator_kind(&lex[ac[k].actor]) || !perpetrator_kind(&lex[ac[k + 1].actor])) continue;
+            bool joined = false;
+            for (size_t x = ac[k].end; x < ac[k + 1].start && x < ac[k].end + 3; x++) joined |= dni_tok_is(t, x, "and");
+            if (joined) {
+                *a1 = ac[k].actor;
+                *a2 = ac[k + 1].actor;
+                return;
+            }
+        }
         /* the perpetrator before the trigger, nearest to it */
         for (size_t k = 0; k < n; k++)
             if (ac[k].end <= trig && perpetrator_kind(&lex[ac[k].actor])) *a1 = ac[k].actor;
     }
     for (size_t k = 0; k < n; k++) {
-        if (ac[k].start < trig || ac[k].actor == *a1) continue;
+        bool before = ac[k].end <= trig, overlaps = ac[k].start < trig_end && ac[k].end > trig;
+        if (overlaps || ac[k].actor == *a1 || (before && !passive)) continue;
         *a2 = ac[k].actor;
         break;
     }
+}
+
+/* "The TTP claimed the attack", "claimed responsibility": the group that
+ * claims it (none after "nobody", "no group", "not"). */
+static int claimant(const struct state *st, const struct actor_hit *ac, size_t n)
+{
+    const struct dni_toks *t = &st->t;
+    for (size_t i = 0; i < t->n; i++) {
+        if (!dni_tok_in(t, i, (const char *const[]){"claimed", "claims", "claiming", NULL})) continue;
+        bool denied = false;
+        for (size_t k = 1; k <= 4 && k <= i; k++)
+            denied |= dni_tok_in(t, i - k, (const char *const[]){"nobody", "no", "not", "none", "yet", NULL});
+        if (denied) return -1;
+        int who = -1;
+        for (size_t k = 0; k < n; k++)
+            if (ac[k].end <= i && strcmp(st->lex->actors[ac[k].actor].kind, "armed_group") == 0) who = ac[k].actor;
+        if (who >= 0) return who;
+    }
+    return -1;
 }
 
 /* ---- venue -------------------------------------------------------------------------- */
@@ -436,57 +506,90 @@ static void fill_count(struct dn_text_count *dst, const struct dn_text_count *sr
     if (!count_known(dst) && count_known(src)) *dst = *src;
 }
 
-/* Merge `c` into the latest event of its group when they can be one. */
+/* Merge `c` into the latest event it can be part of: of its group (a
+ * headline and its body, "the ceasefire" referring back), or, for a sentence
+ * that only elaborates (no date or place of its own) or updates the death
+ * toll, the latest violent event. */
 static bool try_merge(struct state *st, struct dn_text_event *c, struct aux *cx, bool fresh)
 {
     struct dn_text_article *a = st->a;
     if (fresh) return false;
+    bool any_violent = c->violent && (cx->elaboration || cx->toll);
+    if (any_violent) {
+        /* only right after the event: the latest event of the article, at
+         * most three sentences back */
+        if (a->n_events == 0 || !a->events[a->n_events - 1].violent ||
+            st->aux[a->n_events - 1].last_sentence + 3 < a->n_sentences)
+            return false;
+    }
     for (size_t k = a->n_events; k-- > 0;) {
         struct dn_text_event *e = &a->events[k];
         struct aux *ex = &st->aux[k];
-        if (strcmp(ex->group, cx->group) != 0) continue;
-        /* only the latest event of the group can be referred back to */
-        bool dates = c->date_basis == DN_TEXT_BASIS_ASSUMED || e->date_basis == DN_TEXT_BASIS_ASSUMED ||
+        if (any_violent ? !e->violent : strcmp(ex->group, cx->group) != 0) continue;
+        /* only the latest such event can be referred back to */
+        bool dates = cx->toll || c->date_basis == DN_TEXT_BASIS_ASSUMED || e->date_basis == DN_TEXT_BASIS_ASSUMED ||
                      (c->date.precision == e->date.precision && dni_date_cmp(&c->date, &e->date) == 0);
         bool places = c->place < 0 || e->place < 0 ||
                       a->mentions[c->place].place_id == a->mentions[e->place].place_id;
-        bool counts = counts_compatible(&c->killed, &e->killed) && counts_compatible(&c->injured, &e->injured);
+        bool counts = cx->toll ||
+                      (counts_compatible(&c->killed, &e->killed) && counts_compatible(&c->injured, &e->injured));
         if (!(dates && places && counts)) return false;
-        int cs = info_score(c), es = info_score(e);
-        if (e->date_basis == DN_TEXT_BASIS_ASSUMED && c->date_basis != DN_TEXT_BASIS_ASSUMED) {
-            e->date = c->date;
-            e->date_basis = c->date_basis;
-            e->flags &= ~DN_TEXT_F_DATE_ASSUMED;
-            e->flags |= c->flags & DN_TEXT_F_DATE_APPROX;
+        if (cx->claim >= 0) {
+            ex->actor1 = cx->claim;
+            e->flags &= ~DN_TEXT_F_ACTOR_INFERRED;
         }
-        if (e->place < 0 && c->place >= 0) {
-            e->place = c->place;
-            e->flags &= ~(DN_TEXT_F_NO_PLACE | DN_TEXT_F_PLACE_COARSE);
-            e->flags |= c->flags & DN_TEXT_F_PLACE_COARSE;
-        }
-        fill_count(&e->killed, &c->killed);
-        fill_count(&e->injured, &c->injured);
-        e->flags |= c->flags & (DN_TEXT_F_COUNT_VAGUE | DN_TEXT_F_COUNT_APPROX);
-        if (cx->type->priority > ex->type->priority) { /* "talks" that turn out a "ceasefire" */
-            ex->type = cx->type;
-            e->type = c->type;
-        }
-        if (ex->actor1 < 0) ex->actor1 = cx->actor1;
-        if (ex->inferred < 0) ex->inferred = cx->inferred;
-        if (ex->actor2 < 0) ex->actor2 = cx->actor2;
-        if (!ex->victim) ex->victim = cx->victim;
-        ex->trigger |= cx->trigger;
         if (!e->venue) {
             e->venue = c->venue;
             c->venue = NULL;
         }
-        if (cs > es) { /* the more informative sentence becomes the event's span */
-            char *tmp = e->excerpt;
-            e->excerpt = c->excerpt;
-            c->excerpt = tmp;
-            e->clean_start = c->clean_start, e->clean_end = c->clean_end;
-            e->span_start = c->span_start, e->span_end = c->span_end;
+        e->flags |= c->flags & (DN_TEXT_F_COUNT_VAGUE | DN_TEXT_F_COUNT_APPROX);
+        if (cx->toll) {
+            if (count_known(&c->killed) && (!count_known(&e->killed) || c->killed.best > e->killed.best))
+                e->killed = c->killed;
+            fill_count(&e->injured, &c->injured);
+        } else if (any_violent) {
+            fill_count(&e->killed, &c->killed);
+            fill_count(&e->injured, &c->injured);
+        } else {
+            bool better = info_score(c) > info_score(e);
+            if (e->date_basis == DN_TEXT_BASIS_ASSUMED && c->date_basis != DN_TEXT_BASIS_ASSUMED) {
+                e->date = c->date;
+                e->date_basis = c->date_basis;
+                e->flags &= ~DN_TEXT_F_DATE_ASSUMED;
+                e->flags |= c->flags & DN_TEXT_F_DATE_APPROX;
+            }
+            if (e->place < 0 && c->place >= 0) {
+                e->place = c->place;
+                e->flags &= ~(DN_TEXT_F_NO_PLACE | DN_TEXT_F_PLACE_COARSE);
+                e->flags |= c->flags & DN_TEXT_F_PLACE_COARSE;
+            }
+            if (better) { /* the more informative sentence gives the counts and parties */
+                if (count_known(&c->killed)) e->killed = c->killed;
+                if (count_known(&c->injured)) e->injured = c->injured;
+                if (cx->actor1 >= 0 && ex->claim < 0) ex->actor1 = cx->actor1;
+                if (cx->actor2 >= 0) ex->actor2 = cx->actor2;
+                if (cx->victim) ex->victim = cx->victim;
+                char *tmp = e->excerpt; /* and becomes the event's span */
+                e->excerpt = c->excerpt;
+                c->excerpt = tmp;
+                e->clean_start = c->clean_start, e->clean_end = c->clean_end;
+                e->span_start = c->span_start, e->span_end = c->span_end;
+            } else {
+                fill_count(&e->killed, &c->killed);
+                fill_count(&e->injured, &c->injured);
+                if (ex->actor1 < 0) ex->actor1 = cx->actor1;
+                if (ex->actor2 < 0) ex->actor2 = cx->actor2;
+                if (!ex->victim) ex->victim = cx->victim;
+            }
+            if (cx->type->priority > ex->type->priority) { /* "talks" that turn out a "ceasefire" */
+                ex->type = cx->type;
+                e->type = c->type;
+            }
+            if (ex->inferred < 0) ex->inferred = cx->inferred;
+            ex->trigger |= cx->trigger;
         }
+        if (cx->claim >= 0) ex->claim = cx->claim;
+        ex->last_sentence = a->n_sentences;
         e->sentences++;
         e->flags |= DN_TEXT_F_MERGED;
         if (e->place >= 0) a->mentions[e->place].event = (int)k;
@@ -593,7 +696,8 @@ static bool on_sentence(void *ud, size_t s, size_t e)
     }
     const struct dni_lex_type *type = best ? best->type : NULL;
     bool from_trigger = best != NULL;
-    if (!type && definite) {
+    bool vague_only = !definite && (cas.killed_vague || cas.injured_vague);
+    if (!type && (definite || vague_only || cas.toll)) {
         for (size_t i = 0; i < st->lex->n_types; i++)
             if (strcmp(st->lex->types[i].name, "attack") == 0) type = &st->lex->types[i];
     }
@@ -618,7 +722,8 @@ static bool on_sentence(void *ud, size_t s, size_t e)
     }
 
     struct dn_text_event ev = {0};
-    struct aux x = {type, type->group, -1, -1, NULL, from_trigger, st->last_group};
+    struct aux x = {type, type->group, -1, -1, NULL, from_trigger, st->last_group, claimant(st, actors, na),
+                    false, cas.toll && !from_trigger, !from_trigger && vague_only, a->n_sentences};
     ev.type = type->name;
     ev.violent = type->violent;
     ev.place = -1;
@@ -653,7 +758,22 @@ static bool on_sentence(void *ud, size_t s, size_t e)
         ev.flags |= DN_TEXT_F_NO_PLACE;
     }
     size_t trig_tok = best ? best->start : (cas.first_tok != SIZE_MAX ? cas.first_tok : 0);
-    assign_actors(st, actors, na, trig_tok, &x.actor1, &x.actor2);
+    size_t trig_end = best ? best->end : trig_tok;
+    bool verb = best && best->form >= DNI_FORM_VERB;
+    assign_actors(st, actors, na, trig_tok, trig_end, verb, &x.actor1, &x.actor2);
+    if (x.claim >= 0) x.actor1 = x.claim;
+    /* a violent sentence without a place or counts of its own, or a bare
+     * casualty report without a date or place, tells more about the event
+     * just reported */
+    x.elaboration = ev.violent && ev.place < 0 &&
+                    ((!count_known(&ev.killed) && !count_known(&ev.injured)) ||
+                     (!from_trigger && ev.date_basis == DN_TEXT_BASIS_ASSUMED));
+    /* "In a separate incident", "In another attack" open a new event */
+    bool fresh = best && best->fresh;
+    for (size_t i = 0; i + 1 < t->n && i < 4; i++)
+        fresh |= dni_tok_in(t, i, fresh_words) &&
+                 dni_tok_in(t, i + 1, (const char *const[]){"incident", "attack", "blast", "strike", "clash",
+                                                             "case", "development", "bombing", NULL});
     ev.venue = find_venue(st, local, nm);
     ev.clean_start = s;
     ev.clean_end = e;
@@ -664,7 +784,11 @@ static bool on_sentence(void *ud, size_t s, size_t e)
         return fail_nomem(st);
     }
     note_group(st, actors, na);
-    if (try_merge(st, &ev, &x, best && best->fresh)) return true;
+    if (try_merge(st, &ev, &x, fresh)) return true;
+    if (x.only_if_merged) {
+        free_event(&ev);
+        return true;
+    }
     if (!push_event(st, &ev, &x)) {
         free_event(&ev);
         return fail_nomem(st);
@@ -710,19 +834,14 @@ static void finish_actors(struct state *st)
             best_n = st->countries[i].n;
             main_country = st->countries[i].code;
         }
-    /* failing a group named before the event, the one the article names most */
-    int main_group = -1;
-    for (size_t i = 0; i < lex->n_actors; i++)
-        if (strcmp(lex->actors[i].kind, "armed_group") == 0 && st->actor_counts[i] > 0 &&
-            (main_group < 0 || st->actor_counts[i] > st->actor_counts[main_group]))
-            main_group = (int)i;
     for (size_t k = 0; k < a->n_events; k++) {
         struct dn_text_event *e = &a->events[k];
         struct aux *x = &st->aux[k];
         const char *country = main_country;
         if (e->place >= 0 && a->mentions[e->place].country[0]) country = a->mentions[e->place].country;
-        if (e->violent && x->actor1 < 0 && (x->inferred >= 0 || main_group >= 0)) {
-            x->actor1 = x->inferred >= 0 ? x->inferred : main_group;
+        /* "it orchestrated an attack": the group named in an earlier sentence */
+        if (e->violent && x->actor1 < 0 && x->inferred >= 0) {
+            x->actor1 = x->inferred;
             e->flags |= DN_TEXT_F_ACTOR_INFERRED;
         }
         render_actor(lex, x->actor1, country, e->actor1, sizeof e->actor1);
@@ -754,8 +873,6 @@ dn_status dni_text_extract_events(dn_ctx *ctx, struct dn_text_article *a, const 
     st.last_group = -1;
     dn_status s = dni_text_lexicon(ctx, &st.lex);
     if (s != DN_OK) return s;
-    st.actor_counts = dn_calloc(st.lex->n_actors, sizeof *st.actor_counts);
-    if (!st.actor_counts) return dni_fail(ctx, DN_ERR_NOMEM, "out of memory");
     st.status = DN_OK;
     dni_sentences(a->text, a->text_len, on_sentence, &st);
     if (st.status == DN_OK) finish_actors(&st);
@@ -763,6 +880,5 @@ dn_status dni_text_extract_events(dn_ctx *ctx, struct dn_text_article *a, const 
     dn_free(st.sbuf);
     dn_free(st.skip);
     dn_free(st.aux);
-    dn_free(st.actor_counts);
     return st.status;
 }

@@ -149,6 +149,7 @@ struct dni_casualties {
     const char *victim; /**< victim class of the first counted noun: "civilians",
                              "security forces", "police", "militants" or NULL */
     size_t first_tok;   /**< token of the first count, or SIZE_MAX */
+    bool toll;          /**< the killed count is a death toll ("the toll rose to five") */
 };
 /** Count casualties in a tokenised sentence. `skip` (may be NULL) marks
  * tokens to ignore (those of date expressions). */
