@@ -160,6 +160,7 @@ static bool quantity_at(const struct dni_toks *t, const bool *skip, size_t i, st
     size_t ml = modifier_at(t, i, &m);
     size_t j = i + ml;
     if (j >= t->n || (skip && skip[j])) return false;
+    if (j > 0 && dni_tok_is(t, j - 1, "no") && dni_tok_is(t, j, "one")) return false; /* "no one": zero_counts */
     *q = (struct quantity){i, j, -1, -1, -1, false, m == MOD_ABOUT, false};
     long a, b;
     struct dni_number num = dni_number_at(t, j);
@@ -310,7 +311,7 @@ static enum kind passive_kind_after(const struct dni_toks *t, size_t j)
 
 struct acc {
     long best, low, high;
-    bool any, high_unknown, vague;
+    bool any, low_unknown, high_unknown, vague;
 };
 
 static void acc_add(struct acc *a, const struct quantity *q)
@@ -319,10 +320,10 @@ static void acc_add(struct acc *a, const struct quantity *q)
         a->vague = true;
         return;
     }
-    if (!a->any) *a = (struct acc){0, 0, 0, true, false, a->vague};
-    long best = q->best;
-    a->best += best;
-    a->low += q->low >= 0 ? q->low : best;
+    if (!a->any) *a = (struct acc){0, 0, 0, true, false, false, a->vague};
+    a->best += q->best;
+    if (q->low < 0) a->low_unknown = true;
+    else a->low += q->low;
     if (q->high < 0) a->high_unknown = true;
     else a->high += q->high;
     if (a->best > 100000000) a->best = 100000000;
@@ -336,7 +337,7 @@ static void acc_out(const struct acc *a, struct dn_text_count *c, bool *vague)
     *vague = a->vague && !a->any;
     if (!a->any) return;
     c->best = (int)a->best;
-    c->low = (int)a->low;
+    c->low = a->low_unknown ? DN_COUNT_UNKNOWN : (int)a->low;
     c->high = a->high_unknown ? DN_COUNT_UNKNOWN : (int)a->high;
 }
 
@@ -350,16 +351,16 @@ static void zero_counts(const struct dni_toks *t, struct acc *killed, struct acc
         else if (dni_tok_is(t, i, "no")) {
             bool cas = dni_tok_is(t, i + 1, "casualties");
             if (cas || dni_tok_in(t, i + 1, (const char *const[]){"deaths", "fatalities", NULL}))
-                if (!killed->any) *killed = (struct acc){0, 0, 0, true, false, false};
+                if (!killed->any) *killed = (struct acc){0, 0, 0, true, false, false, false};
             if (cas || dni_tok_in(t, i + 1, (const char *const[]){"injuries", NULL}))
-                if (!injured->any) *injured = (struct acc){0, 0, 0, true, false, false};
+                if (!injured->any) *injured = (struct acc){0, 0, 0, true, false, false, false};
             continue;
         } else {
             continue;
         }
         enum kind k = passive_kind_after(t, j);
         struct acc *a = k == KILLED ? killed : k == INJURED ? injured : NULL;
-        if (a && !a->any) *a = (struct acc){0, 0, 0, true, false, false};
+        if (a && !a->any) *a = (struct acc){0, 0, 0, true, false, false, false};
     }
 }
 

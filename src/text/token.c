@@ -177,7 +177,9 @@ struct dni_number dni_number_at(const struct dni_toks *t, size_t i)
         const char *w = dni_tok_lower(t, j, &n);
         long v = word_value(w, n);
         if (v >= 0) {
-            if (any && current % 100 != 0 && v < 100) break; /* "six seven" is not a number */
+            /* "twenty one" is 21, "six seven" is not a number */
+            bool tens_then_unit = current % 100 >= 20 && current % 10 == 0 && v < 10;
+            if (any && current % 100 != 0 && !tens_then_unit) break;
             current += v;
             any = true;
         } else if ((dni_tok_is(t, j, "a") || dni_tok_is(t, j, "an")) && !any &&

@@ -4,5 +4,7 @@ set(DN_TEST_SOURCES
   unit/test_core.c
   unit/test_store.c
   unit/test_cli.c
+  unit/test_text.c
+  support/fake_place_finder.c
 )
-set(DN_TEST_SUITES core store cli)
+set(DN_TEST_SUITES core store cli text)
