@@ -495,14 +495,6 @@ static bool has_prefix_ci(const char *s, size_t n, const char *prefix)
     return n >= pl && strncasecmp(s, prefix, pl) == 0;
 }
 
-static bool contains_ci(const char *s, size_t n, const char *needle)
-{
-    size_t nl = strlen(needle);
-    for (size_t i = 0; i + nl <= n; i++)
-        if (strncasecmp(s + i, needle, nl) == 0) return true;
-    return false;
-}
-
 /* Words of share bars and social widgets: a short line made only of them is
  * not article text. */
 static const char *const share_words[] = {
@@ -530,12 +522,17 @@ static bool share_line(const char *s, size_t n)
 
 static bool boilerplate_line(const char *s, size_t n)
 {
-    /* Tracking snippets and comment debris left by a lossy save. */
+    /* Tracking snippets and comment debris left by a lossy save: searched in
+     * a lowercased copy of the line's head (one pass, then strstr) */
     static const char *const debris[] = {"gtag(", "google tag", "googletagmanager", "datalayer",
                                          "adsbygoogle", "fbq(", "_gaq", "function(", "});",
                                          "google-analytics", "<!--", "-->"};
+    char low[2048];
+    size_t ln = n < sizeof low - 1 ? n : sizeof low - 1;
+    for (size_t i = 0; i < ln; i++) low[i] = (char)tolower((unsigned char)s[i]);
+    low[ln] = '\0';
     for (size_t i = 0; i < DN_ARRAY_LEN(debris); i++)
-        if (contains_ci(s, n, debris[i])) return true;
+        if (strstr(low, debris[i])) return true;
     if (has_prefix_ci(s, n, "!--") || has_prefix_ci(s, n, "var ")) return true;
     if (n > 160) return false;
     /* Image credits and captions' bylines. */

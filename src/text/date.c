@@ -218,8 +218,12 @@ static size_t absolute_at(struct finder *f, size_t i)
     const struct dn_text_date *ref = f->ref;
     bool abbr = false;
     size_t mt = 0;
-    unsigned ctx = context_flags(t, i);
-    bool until = (ctx & DNI_DATE_UNTIL) != 0;
+    /* a date starts with a digit or a capital: skip other words fast */
+    unsigned char c0 = (unsigned char)t->text[t->v[i].start];
+    if (!(c0 >= '0' && c0 <= '9') && !(t->v[i].flags & DNI_TOK_CAP) &&
+        strncmp(t->lower + t->v[i].start, "mid-", 4) != 0)
+        return 0;
+    bool until = (context_flags(t, i) & DNI_DATE_UNTIL) != 0;
     bool last = i > 0 && dni_tok_is(t, i - 1, "last");
 
     /* ISO 2022-05-14 */

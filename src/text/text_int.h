@@ -79,12 +79,37 @@ struct dni_toks {
 
 bool dni_tokenize(struct dni_toks *t, const char *text, size_t len);
 void dni_toks_free(struct dni_toks *t);
-/** Does token i equal the lowercase word `w`? (false if i is out of range) */
-bool dni_tok_is(const struct dni_toks *t, size_t i, const char *w);
+
+/* The three word tests below run for nearly every token of every rule:
+ * inline, and rejecting on the first byte before comparing the rest. */
+
 /** Token i's lowercase text (not NUL-terminated) and length. */
-const char *dni_tok_lower(const struct dni_toks *t, size_t i, size_t *len);
+static inline const char *dni_tok_lower(const struct dni_toks *t, size_t i, size_t *len)
+{
+    *len = t->v[i].end - t->v[i].start;
+    return t->lower + t->v[i].start;
+}
+
+/** Does token i equal the lowercase word `w`? (false if i is out of range) */
+static inline bool dni_tok_is(const struct dni_toks *t, size_t i, const char *w)
+{
+    if (i >= t->n) return false;
+    const char *s = t->lower + t->v[i].start;
+    size_t n = t->v[i].end - t->v[i].start;
+    if (s[0] != w[0]) return false;
+    for (size_t k = 1; k < n; k++)
+        if (s[k] != w[k]) return false; /* also stops at w's NUL */
+    return w[n] == '\0';
+}
+
 /** Is token i one of the NULL-terminated lowercase words? */
-bool dni_tok_in(const struct dni_toks *t, size_t i, const char *const *words);
+static inline bool dni_tok_in(const struct dni_toks *t, size_t i, const char *const *words)
+{
+    if (i >= t->n) return false;
+    for (; *words; words++)
+        if (dni_tok_is(t, i, *words)) return true;
+    return false;
+}
 
 /** A number as written: "six", "twenty-one", "one hundred and twenty", "1,200",
  * "a dozen", or a vague quantity ("scores", "dozens", "many"). */

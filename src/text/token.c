@@ -92,27 +92,6 @@ bool dni_tokenize(struct dni_toks *t, const char *text, size_t len)
     return true;
 }
 
-const char *dni_tok_lower(const struct dni_toks *t, size_t i, size_t *len)
-{
-    *len = t->v[i].end - t->v[i].start;
-    return t->lower + t->v[i].start;
-}
-
-bool dni_tok_is(const struct dni_toks *t, size_t i, const char *w)
-{
-    if (i >= t->n) return false;
-    size_t n;
-    const char *s = dni_tok_lower(t, i, &n);
-    return strlen(w) == n && memcmp(s, w, n) == 0;
-}
-
-bool dni_tok_in(const struct dni_toks *t, size_t i, const char *const *words)
-{
-    for (; *words; words++)
-        if (dni_tok_is(t, i, *words)) return true;
-    return false;
-}
-
 /* ---- numbers in words ----------------------------------------------------------- */
 
 static const char *const units[] = {"zero",    "one",     "two",       "three",    "four",
@@ -124,6 +103,7 @@ static const char *const tens[] = {"twenty", "thirty", "forty", "fifty", "sixty"
 /* Value of a single number word (or a hyphenated "twenty-one"), -1 if none. */
 static long word_value(const char *w, size_t n)
 {
+    if (n < 3 || !strchr("zotfsen", w[0])) return -1; /* no number word starts otherwise */
     for (size_t k = 0; k < DN_ARRAY_LEN(units); k++)
         if (strlen(units[k]) == n && memcmp(units[k], w, n) == 0) return (long)k;
     for (size_t k = 0; k < DN_ARRAY_LEN(tens); k++) {
@@ -153,6 +133,8 @@ struct dni_number dni_number_at(const struct dni_toks *t, size_t i)
         r.ntok = 1;
         return r;
     }
+    /* every number word and vague quantity starts with one of these */
+    if (!strchr("zotfsenhadm", t->lower[tk->start])) return r;
     if (dni_tok_in(t, i, vague_words)) {
         r.vague = true;
         r.ntok = 1 + (dni_tok_is(t, i + 1, "of") ? 1 : 0);

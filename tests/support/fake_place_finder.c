@@ -78,6 +78,7 @@ dn_status fake_place_finder(void *ud, const char *s, size_t len, struct dn_text_
         const struct fake_place *best = NULL;
         size_t best_len = 0;
         for (const struct fake_place *p = fake_places; p->name; p++) {
+            if (p->name[0] != s[i]) continue;
             size_t pl = strlen(p->name);
             if (pl > best_len && i + pl <= len && memcmp(s + i, p->name, pl) == 0 &&
                 (i + pl == len || !word_byte(s[i + pl])))
