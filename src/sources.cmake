@@ -19,6 +19,17 @@ set(DN_LIB_SOURCES
   src/geodata/load_places.c
   # gazetteer: place names and lookups
   src/gazetteer/normalize.c
+  # text: news-article extraction (cleaning, sentences, dates, casualties, types, actors, places)
+  src/text/article.c
+  src/text/clean.c
+  src/text/sentence.c
+  src/text/token.c
+  src/text/date.c
+  src/text/casualty.c
+  src/text/lexicon.c
+  src/text/place.c
+  src/text/extract.c
+  src/text/convert.c
   # cli: argument parsing and subcommands
   src/cli/cli.c
   src/cli/cmd_init.c
