@@ -17,9 +17,21 @@ set(DN_LIB_SOURCES
   src/geodata/load_places.c
   # gazetteer: place names and lookups
   src/gazetteer/normalize.c
+  # export: map layers through OGR, with QGIS styles
+  src/export/formats.c
+  src/export/layers.c
+  src/export/writer.c
+  src/export/incidents.c
+  src/export/admin_summary.c
+  src/export/store_layers.c
+  src/export/bands.c
+  src/export/styles.c
+  src/export/style_out.c
+  src/export/export.c
   # cli: argument parsing and subcommands
   src/cli/cli.c
   src/cli/cmd_init.c
   src/cli/cmd_info.c
+  src/cli/cmd_export.c
 )
 list(TRANSFORM DN_LIB_SOURCES PREPEND "${PROJECT_SOURCE_DIR}/")

@@ -23,6 +23,7 @@ struct command {
 static const struct command commands[] = {
     {"init", dn_cmd_init, "create the database and load the shipped geodata"},
     {"info", dn_cmd_info, "show the database's schema version and row counts"},
+    {"export", dn_cmd_export, "write QGIS-ready map layers (GeoJSON, Shapefile, GeoPackage, KML, CSV, FlatGeobuf, PostGIS)"},
 };
 
 static const char exit_codes_help[] =
