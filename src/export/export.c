@@ -321,18 +321,20 @@ static dn_status write_per_layer(dn_ctx *ctx, const struct plan *p, const struct
     return s;
 }
 
-static dn_status pg_catalog(GDALDatasetH ds, char *buf, size_t cap)
+/* QGIS finds a PostGIS layer's style by database and schema name. */
+static void pg_catalog(GDALDatasetH ds, char *catalog, char *schema, size_t cap)
 {
-    snprintf(buf, cap, "%s", "");
-    OGRLayerH r = GDALDatasetExecuteSQL(ds, "SELECT current_database()", NULL, NULL);
-    if (!r) return DN_OK;
+    snprintf(catalog, cap, "%s", "");
+    snprintf(schema, cap, "%s", "public");
+    OGRLayerH r = GDALDatasetExecuteSQL(ds, "SELECT current_database(), current_schema()", NULL, NULL);
+    if (!r) return;
     OGRFeatureH f = OGR_L_GetNextFeature(r);
     if (f) {
-        snprintf(buf, cap, "%s", OGR_F_GetFieldAsString(f, 0));
+        snprintf(catalog, cap, "%s", OGR_F_GetFieldAsString(f, 0));
+        if (OGR_F_IsFieldSetAndNotNull(f, 1)) snprintf(schema, cap, "%s", OGR_F_GetFieldAsString(f, 1));
         OGR_F_Destroy(f);
     }
     GDALDatasetReleaseResultSet(ds, r);
-    return DN_OK;
 }
 
 static dn_status write_container(dn_ctx *ctx, const struct plan *p, const struct dn_export_opts *o,
@@ -342,8 +344,8 @@ static dn_status write_container(dn_ctx *ctx, const struct plan *p, const struct
     dn_status s = create_dataset(ctx, p->fmt, p->container, p->shown, &ds);
     if (s != DN_OK) return s;
     if (o->format == DN_EXPORT_PG) s = pg_check_tables(ctx, ds, p, o->overwrite);
-    char catalog[256] = "";
-    if (s == DN_OK && o->format == DN_EXPORT_PG) s = pg_catalog(ds, catalog, sizeof catalog);
+    char catalog[256] = "", schema[256] = "";
+    if (s == DN_OK && o->format == DN_EXPORT_PG) pg_catalog(ds, catalog, schema, sizeof catalog);
     bool tx = s == DN_OK && begin_tx(ds);
     for (size_t i = 0; s == DN_OK && i < p->nlayers; i++) {
         s = write_layer(ctx, ds, p, o, i, srs, sd, rep);
@@ -351,7 +353,7 @@ static dn_status write_container(dn_ctx *ctx, const struct plan *p, const struct
         if (o->format == DN_EXPORT_PG) snprintf(lr->path, PATH_CAP, "%.900s (table %s)", p->shown, dn_export_layer_name(lr->layer));
         else snprintf(lr->path, PATH_CAP, "%s", p->shown);
     }
-    if (s == DN_OK && p->fmt->style_table) s = dni_write_style_table(ctx, ds, catalog, p->layers, p->nlayers, sd);
+    if (s == DN_OK && p->fmt->style_table) s = dni_write_style_table(ctx, ds, catalog, schema, p->layers, p->nlayers, sd);
     s = commit_tx(ctx, ds, tx, s, p->shown);
     s = close_dataset(ctx, ds, p->shown, s);
     char path[PATH_CAP], qml[PATH_CAP];

@@ -141,7 +141,7 @@ dn_status dni_export_each_event(dn_ctx *ctx, const struct dn_filter *filter, dni
 /* ---- styles in the output ----------------------------------------------------- */
 
 /** Write QGIS's layer_styles table into `ds` with a default style per layer. */
-dn_status dni_write_style_table(dn_ctx *ctx, GDALDatasetH ds, const char *catalog, const enum dn_export_layer *layers,
+dn_status dni_write_style_table(dn_ctx *ctx, GDALDatasetH ds, const char *catalog, const char *schema, const enum dn_export_layer *layers,
                                 size_t nlayers, const struct dni_xstyle_data *sd);
 /** Write `path` (a .qml file) with the layer's style. */
 dn_status dni_write_qml_file(dn_ctx *ctx, const char *path, enum dn_export_layer layer,

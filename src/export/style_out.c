@@ -103,7 +103,7 @@ static dn_status drop_old_styles(dn_ctx *ctx, OGRLayerH lyr, const char *table)
     return DN_OK;
 }
 
-dn_status dni_write_style_table(dn_ctx *ctx, GDALDatasetH ds, const char *catalog, const enum dn_export_layer *layers,
+dn_status dni_write_style_table(dn_ctx *ctx, GDALDatasetH ds, const char *catalog, const char *schema, const enum dn_export_layer *layers,
                                 size_t nlayers, const struct dni_xstyle_data *sd)
 {
     bool pg = strcmp(GDALGetDriverShortName(GDALGetDatasetDriver(ds)), "PostgreSQL") == 0;
@@ -137,7 +137,7 @@ dn_status dni_write_style_table(dn_ctx *ctx, GDALDatasetH ds, const char *catalo
         if (s != DN_OK) break;
         OGR_F_SetFID(f, OGRNullFID);
         OGR_F_SetFieldString(f, idx[F_CATALOG], catalog);
-        OGR_F_SetFieldString(f, idx[F_SCHEMA], pg ? "public" : "");
+        OGR_F_SetFieldString(f, idx[F_SCHEMA], pg ? schema : "");
         OGR_F_SetFieldString(f, idx[F_TABLE], def->name);
         OGR_F_SetFieldString(f, idx[F_GEOM], "geom");
         OGR_F_SetFieldString(f, idx[F_NAME], def->name);
