@@ -121,6 +121,12 @@ static const struct dn_cli_opt *find_opt(const struct dn_cli_opt *spec, const ch
 
 int dn_cli_next_opt(struct dn_cli *cli, struct dn_cli_optparse *p, const struct dn_cli_opt *spec, const char **value)
 {
+    return dn_cli_next_opt2(cli, p, spec, NULL, value);
+}
+
+int dn_cli_next_opt2(struct dn_cli *cli, struct dn_cli_optparse *p, const struct dn_cli_opt *spec,
+                     const struct dn_cli_opt *extra, const char **value)
+{
     if (p->index == 0) p->index = 1;
     for (;;) {
         *value = NULL;
@@ -156,6 +162,7 @@ int dn_cli_next_opt(struct dn_cli *cli, struct dn_cli_optparse *p, const struct 
         const char *eq = strchr(name, '=');
         size_t len = eq ? (size_t)(eq - name) : strlen(name);
         const struct dn_cli_opt *o = find_opt(spec, name, len);
+        if (!o) o = find_opt(extra, name, len);
         if (!o) o = find_opt(global_opts, name, len);
         if (!o) {
             dn_cli_usage_error(cli, "unknown option '--%.*s'", (int)len, name);
