@@ -144,7 +144,13 @@ dn_status dn_filter_set(dn_ctx *ctx, struct dn_filter *f, int id, const char *va
  * message lists candidates) or a bad combination; DN_ERR_DB. */
 dn_status dn_filter_resolve(dn_ctx *ctx, struct dn_filter *f);
 
-/** Whether the filter has a --near centre (after resolve). */
+/** The checks of dn_filter_resolve that need no database (radius without
+ * near, --from after --to, border-km-min above border-km): commands call it
+ * before opening the store so a bad command line fails first.
+ * @return DN_OK; DN_ERR_USAGE. */
+dn_status dn_filter_check(dn_ctx *ctx, const struct dn_filter *f);
+
+/** Whether --near was given (f may be NULL). */
 bool dn_filter_has_near(const struct dn_filter *f);
 
 /** Called once per matching event with the row positioned on it (columns as
