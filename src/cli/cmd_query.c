@@ -62,7 +62,7 @@ int dn_cmd_query(struct dn_cli *cli, int argc, char **argv)
         } else if (id == OPT_SORT) {
             if ((s = dn_query_sort_sql(cli->ctx, value, &order_sql)) != DN_OK) rc = dn_cli_fail(cli, s);
         } else if (id == OPT_LIMIT) {
-            if (!dn_cli_parse_long(cli, "--limit", value, 0, (long long)1 << 62, &limit)) rc = DN_EXIT_USAGE;
+            if (!dn_cli_parse_long(cli, "--limit", value, 0, 1000000000000LL, &limit)) rc = DN_EXIT_USAGE;
         } else {
             rc = dn_cli_usage_error(cli, "unexpected argument '%s'", value);
         }

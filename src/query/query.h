@@ -58,7 +58,7 @@ dn_status dn_summary_parse_by(dn_ctx *ctx, const char *text, enum dn_summary_key
 
 /** Print one row per group of the events matching `f` (resolved; NULL =
  * all): the keys, then events, fatalities, injured (sums of the known
- * counts), first_date, last_date. Groups are ordered by their keys, unknown
+ * counts; null when no event of the group has one), first_date, last_date. Groups are ordered by their keys, unknown
  * values (null) last. month is null for events dated only to a year.
  * @param fmt table, csv, json, jsonl or md.
  * @return DN_OK; DN_ERR_DB; DN_ERR_NOMEM. */

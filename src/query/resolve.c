@@ -39,21 +39,30 @@ static void split_qualifier(const char *text, char *name, size_t ncap, char *qua
     }
 }
 
-/* Key of `s` into `b` (reset); false (and b empty) when it has none. */
-static bool key_of(const char *s, struct dn_strbuf *b)
+/* Name keys, remembering an allocation failure so that it is reported as
+ * one instead of passing for "no such name". */
+struct keyer {
+    struct dn_strbuf buf;
+    bool nomem;
+};
+
+/* Key of `s` into k->buf; false when it has none. */
+static bool key_of(const char *s, struct keyer *k)
 {
-    dn_strbuf_reset(b);
+    dn_strbuf_reset(&k->buf);
     if (!s) return false;
-    return dn_name_key(NULL, s, strlen(s), b) == DN_OK && b->len > 0;
+    dn_status st = dn_name_key(NULL, s, strlen(s), &k->buf);
+    if (st == DN_ERR_NOMEM) k->nomem = true;
+    return st == DN_OK && k->buf.len > 0;
 }
 
-static bool same_key(const char *s, const char *key, struct dn_strbuf *tmp)
+static bool same_key(const char *s, const char *key, struct keyer *tmp)
 {
-    return key_of(s, tmp) && strcmp(tmp->data, key) == 0;
+    return key_of(s, tmp) && strcmp(tmp->buf.data, key) == 0;
 }
 
 /* Whether any '|'/';'-separated item of a list has the key. */
-static bool list_has_key(const char *list, const char *key, struct dn_strbuf *tmp)
+static bool list_has_key(const char *list, const char *key, struct keyer *tmp)
 {
     char item[DN_NAME_MAX + 1];
     for (const char *p = list; p && *p;) {
@@ -80,7 +89,7 @@ static const struct {
 };
 
 /* ISO3 of a country given by code or name ("" if not one). */
-static void country_code(dn_ctx *ctx, const char *text, const char *key, char out[4], struct dn_strbuf *tmp)
+static void country_code(dn_ctx *ctx, const char *text, const char *key, char out[4], struct keyer *tmp)
 {
     out[0] = '\0';
     for (size_t i = 0; i < DN_ARRAY_LEN(countries); i++) {
@@ -127,9 +136,15 @@ static void copy_col(char *dst, size_t cap, sqlite3_stmt *st, int col)
     snprintf(dst, cap, "%s", s ? s : "");
 }
 
-static void describe_place(struct dn_strbuf *b, const struct place_cand *c)
+/* "'NAME, QUALIFIER' (kind, province/district, country, lat,lon)": the
+ * qualifier is the province unless another candidate shares it, then the
+ * district — what to type to pick this one. */
+static void describe_place(struct dn_strbuf *b, const struct place_cand *c, const struct place_cand *all, size_t n)
 {
-    dn_strbuf_printf(b, "'%s, %s' (%s%s%s, %s, %.4f,%.4f)", c->name, c->district[0] ? c->district : c->province,
+    const char *qual = c->province[0] ? c->province : c->district[0] ? c->district : c->country;
+    for (size_t i = 0; i < n; i++)
+        if (&all[i] != c && c->district[0] && strcmp(all[i].province, c->province) == 0) qual = c->district;
+    dn_strbuf_printf(b, "'%s, %s' (%s, %s%s%s, %s, %.4f,%.4f)", c->name, qual, c->kind[0] ? c->kind : "place",
                      c->province, c->province[0] && c->district[0] ? "/" : "", c->district, c->country, c->lat,
                      c->lon);
 }
@@ -140,15 +155,20 @@ dn_status dni_filter_resolve_place(dn_ctx *ctx, const char *text, double *lat, d
 {
     char name[DN_NAME_MAX + 1], qual[DN_NAME_MAX + 1];
     split_qualifier(text, name, sizeof name, qual, sizeof qual);
-    struct dn_strbuf key = {0}, qkey = {0}, tmp = {0};
+    struct keyer key = {0}, qkey = {0}, tmp = {0};
     dn_status s = DN_OK;
-    if (!key_of(name, &key)) {
+    bool usable = key_of(name, &key);
+    if (key.nomem) {
+        s = dni_fail(ctx, DN_ERR_NOMEM, "out of memory");
+        goto done;
+    }
+    if (!usable) {
         s = dni_fail(ctx, DN_ERR_USAGE, "--near: '%s' is not a usable place name", text);
         goto done;
     }
     bool has_qual = qual[0] && key_of(qual, &qkey);
     char qual_iso[4] = "";
-    if (has_qual) country_code(ctx, qual, qkey.data, qual_iso, &tmp);
+    if (has_qual) country_code(ctx, qual, qkey.buf.data, qual_iso, &tmp);
 
     sqlite3_stmt *st;
     if ((s = dn_store_stmt(ctx,
@@ -158,7 +178,7 @@ dn_status dni_filter_resolve_place(dn_ctx *ctx, const char *text, double *lat, d
                            " WHERE n.key = ? AND p.geom IS NOT NULL GROUP BY p.id ORDER BY p.id",
                            &st)) != DN_OK)
         goto done;
-    sqlite3_bind_text(st, 1, key.data, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 1, key.buf.data, -1, SQLITE_TRANSIENT);
     struct place_cand cands[MAX_CANDS];
     size_t n = 0, total = 0;
     int rc;
@@ -172,7 +192,7 @@ dn_status dni_filter_resolve_place(dn_ctx *ctx, const char *text, double *lat, d
         c.lat = sqlite3_column_double(st, 6);
         c.lon = sqlite3_column_double(st, 7);
         c.rank = kind_rank(c.kind);
-        if (has_qual && !(same_key(c.province, qkey.data, &tmp) || same_key(c.district, qkey.data, &tmp) ||
+        if (has_qual && !(same_key(c.province, qkey.buf.data, &tmp) || same_key(c.district, qkey.buf.data, &tmp) ||
                           (qual_iso[0] && strcmp(c.country, qual_iso) == 0)))
             continue;
         total++;
@@ -181,6 +201,10 @@ dn_status dni_filter_resolve_place(dn_ctx *ctx, const char *text, double *lat, d
     sqlite3_reset(st);
     if (rc != SQLITE_DONE) {
         s = dni_fail_sqlite(ctx, "looking up a place");
+        goto done;
+    }
+    if (qkey.nomem || tmp.nomem) {
+        s = dni_fail(ctx, DN_ERR_NOMEM, "out of memory");
         goto done;
     }
     if (n == 0) {
@@ -200,17 +224,17 @@ dn_status dni_filter_resolve_place(dn_ctx *ctx, const char *text, double *lat, d
         for (size_t i = 0, shown = 0; i < n && shown < 8; i++) {
             if (cands[i].rank != cands[best].rank) continue;
             if (shown++) dn_strbuf_puts(&m, ", ");
-            describe_place(&m, &cands[i]);
+            describe_place(&m, &cands[i], cands, n);
         }
         if (ties > 8) dn_strbuf_printf(&m, ", ...");
         dn_strbuf_puts(&m, "; qualify it as 'NAME, PROVINCE' or 'NAME, DISTRICT', or give LAT,LON");
-        s = dni_fail(ctx, DN_ERR_USAGE, "%s", m.failed ? "ambiguous place" : m.data);
+        s = m.failed ? dni_fail(ctx, DN_ERR_NOMEM, "out of memory") : dni_fail(ctx, DN_ERR_USAGE, "%s", m.data);
         dn_strbuf_free(&m);
         goto done;
     }
     if (n > 1) {
         struct dn_strbuf m = {0};
-        describe_place(&m, &cands[best]);
+        describe_place(&m, &cands[best], cands, n);
         dni_info(ctx, "--near '%s': taking %s, the most prominent of %zu places of that name", text,
                  m.failed ? cands[best].name : m.data, total);
         dn_strbuf_free(&m);
@@ -218,9 +242,9 @@ dn_status dni_filter_resolve_place(dn_ctx *ctx, const char *text, double *lat, d
     *lat = cands[best].lat;
     *lon = cands[best].lon;
 done:
-    dn_strbuf_free(&key);
-    dn_strbuf_free(&qkey);
-    dn_strbuf_free(&tmp);
+    dn_strbuf_free(&key.buf);
+    dn_strbuf_free(&qkey.buf);
+    dn_strbuf_free(&tmp.buf);
     return s;
 }
 
@@ -280,21 +304,26 @@ dn_status dni_filter_resolve_region(dn_ctx *ctx, const char *text, struct dni_re
     }
     char name[DN_NAME_MAX + 1], qual[DN_NAME_MAX + 1];
     split_qualifier(rest, name, sizeof name, qual, sizeof qual);
-    struct dn_strbuf key = {0}, qkey = {0}, tmp = {0};
+    struct keyer key = {0}, qkey = {0}, tmp = {0};
     dn_status s = DN_OK;
     struct region_cand cands[MAX_CANDS];
     size_t n = 0;
-    if (!key_of(name, &key)) {
+    bool usable = key_of(name, &key);
+    if (key.nomem) {
+        s = dni_fail(ctx, DN_ERR_NOMEM, "out of memory");
+        goto done;
+    }
+    if (!usable) {
         s = dni_fail(ctx, DN_ERR_USAGE, "--in: '%s' is not a usable region name", text);
         goto done;
     }
     bool has_qual = qual[0] && key_of(qual, &qkey);
     char qual_iso[4] = "";
-    if (has_qual) country_code(ctx, qual, qkey.data, qual_iso, &tmp);
+    if (has_qual) country_code(ctx, qual, qkey.buf.data, qual_iso, &tmp);
 
     if (want_level <= 0 && !has_qual) {
         struct region_cand c = {.level = 0};
-        country_code(ctx, name, key.data, c.country, &tmp);
+        country_code(ctx, name, key.buf.data, c.country, &tmp);
         if (c.country[0]) {
             snprintf(c.name, sizeof c.name, "%s", c.country);
             add_region(cands, &n, MAX_CANDS, &c);
@@ -314,9 +343,9 @@ dn_status dni_filter_resolve_region(dn_ctx *ctx, const char *text, struct dni_re
             copy_col(c.country, sizeof c.country, st, 1);
             copy_col(c.name, sizeof c.name, st, 2);
             copy_col(c.parent, sizeof c.parent, st, 3);
-            if (!same_key(c.name, key.data, &tmp) && !list_has_key((const char *)sqlite3_column_text(st, 4), key.data, &tmp))
+            if (!same_key(c.name, key.buf.data, &tmp) && !list_has_key((const char *)sqlite3_column_text(st, 4), key.buf.data, &tmp))
                 continue;
-            if (has_qual && !(same_key(c.parent, qkey.data, &tmp) || (qual_iso[0] && strcmp(c.country, qual_iso) == 0)))
+            if (has_qual && !(same_key(c.parent, qkey.buf.data, &tmp) || (qual_iso[0] && strcmp(c.country, qual_iso) == 0)))
                 continue;
             if (!add_region(cands, &n, MAX_CANDS, &c)) break;
         }
@@ -325,6 +354,10 @@ dn_status dni_filter_resolve_region(dn_ctx *ctx, const char *text, struct dni_re
             s = dni_fail_sqlite(ctx, "looking up a region");
             goto done;
         }
+    }
+    if (qkey.nomem || tmp.nomem) {
+        s = dni_fail(ctx, DN_ERR_NOMEM, "out of memory");
+        goto done;
     }
     if (n == 0) {
         s = dni_fail(ctx, DN_ERR_USAGE, "--in: unknown region '%s' (not a %s in the loaded geodata)", text,
@@ -341,7 +374,7 @@ dn_status dni_filter_resolve_region(dn_ctx *ctx, const char *text, struct dni_re
         bool inside = false;
         for (size_t j = 0; j < n; j++)
             if (cands[j].level == 1 && strcmp(cands[j].country, cands[i].country) == 0 &&
-                same_key(cands[i].parent, key.data, &tmp) && same_key(cands[j].name, key.data, &tmp))
+                same_key(cands[i].parent, key.buf.data, &tmp) && same_key(cands[j].name, key.buf.data, &tmp))
                 inside = true;
         if (!inside) nested = false;
     }
@@ -364,14 +397,15 @@ dn_status dni_filter_resolve_region(dn_ctx *ctx, const char *text, struct dni_re
                              cands[i].level == 2 && cands[i].parent[0] ? cands[i].parent : cands[i].country);
         }
         if (n > 8) dn_strbuf_puts(&m, ", ...");
-        s = dni_fail(ctx, DN_ERR_USAGE, "%s", m.failed ? "ambiguous region" : m.data);
+        s = m.failed ? dni_fail(ctx, DN_ERR_NOMEM, "out of memory") : dni_fail(ctx, DN_ERR_USAGE, "%s", m.data);
         dn_strbuf_free(&m);
         goto done;
     }
-    s = to_regions(ctx, cands, n, out, nout);
+    if (tmp.nomem) s = dni_fail(ctx, DN_ERR_NOMEM, "out of memory");
+    else s = to_regions(ctx, cands, n, out, nout);
 done:
-    dn_strbuf_free(&key);
-    dn_strbuf_free(&qkey);
-    dn_strbuf_free(&tmp);
+    dn_strbuf_free(&key.buf);
+    dn_strbuf_free(&qkey.buf);
+    dn_strbuf_free(&tmp.buf);
     return s;
 }

@@ -60,9 +60,10 @@ dn_status dn_summary_print(dn_ctx *ctx, const struct dn_filter *f, const enum dn
     struct dn_strbuf sql = {0};
     dn_strbuf_puts(&sql, "SELECT ");
     for (size_t i = 0; i < nkeys; i++) dn_strbuf_printf(&sql, "%s, ", key_defs[keys[i]].sql);
-    /* counts below zero stand for "unknown": the sums add the known ones */
-    dn_strbuf_puts(&sql, "count(*), coalesce(sum(CASE WHEN e.fatalities >= 0 THEN e.fatalities END), 0),"
-                         " coalesce(sum(CASE WHEN e.injured >= 0 THEN e.injured END), 0), min(e.date), max(e.date)"
+    /* NULL or a count below zero means "unknown": the sums add the known
+     * counts, and stay NULL when a group knows none */
+    dn_strbuf_puts(&sql, "count(*), sum(CASE WHEN e.fatalities >= 0 THEN e.fatalities END),"
+                         " sum(CASE WHEN e.injured >= 0 THEN e.injured END), min(e.date), max(e.date)"
                          " FROM events e WHERE ");
     dn_status s = dn_filter_where(ctx, f, &sql);
     if (s == DN_OK) {
@@ -93,7 +94,8 @@ dn_status dn_summary_print(dn_ctx *ctx, const struct dn_filter *f, const enum dn
         }
         for (size_t i = 0; i < ncols; i++) {
             int c = (int)i;
-            if (i >= nkeys && i < nkeys + 3) dn_emit_int(e, sqlite3_column_int64(st, c));
+            if (sqlite3_column_type(st, c) == SQLITE_NULL) dn_emit_null(e);
+            else if (i >= nkeys && i < nkeys + 3) dn_emit_int(e, sqlite3_column_int64(st, c));
             else dn_emit_str(e, (const char *)sqlite3_column_text(st, c));
         }
         s = dn_emit_row_end(e);
