@@ -17,6 +17,12 @@ set(DN_LIB_SOURCES
   src/geodata/load_places.c
   # gazetteer: place names and lookups
   src/gazetteer/normalize.c
+  # query: filters as SQL through the spatial index, query and summary output
+  src/query/filter.c
+  src/query/filter_sql.c
+  src/query/resolve.c
+  src/query/print_events.c
+  src/query/summary.c
   # export: map layers through OGR, with QGIS styles
   src/export/formats.c
   src/export/layers.c
@@ -32,6 +38,8 @@ set(DN_LIB_SOURCES
   src/cli/cli.c
   src/cli/cmd_init.c
   src/cli/cmd_info.c
+  src/cli/cmd_query.c
+  src/cli/cmd_summary.c
   src/cli/cmd_export.c
 )
 list(TRANSFORM DN_LIB_SOURCES PREPEND "${PROJECT_SOURCE_DIR}/")

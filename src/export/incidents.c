@@ -6,27 +6,14 @@
 #include <string.h>
 
 #include "export/export_internal.h"
-#include "store/store.h"
+#include "query/filter.h"
 
-/* The events to export. Stand-in for the query module's dn_filter_each
- * until it lands: same callback shape, columns named as DESIGN.md's event
- * fields, so the writer below maps them by name and not by position. */
+/* The events to export: the query module's filtered read (every event when
+ * `filter` is NULL). Its columns carry DESIGN.md's event field names; the
+ * writers below map them by name, not by position. */
 dn_status dni_export_each_event(dn_ctx *ctx, const struct dn_filter *filter, dni_event_row_fn fn, void *ud)
 {
-    if (filter) return dni_fail(ctx, DN_ERR_INTERNAL, "event filters are not available in this build");
-    sqlite3_stmt *st;
-    dn_status s = dn_store_stmt(ctx,
-                                "SELECT id, uid, date, date_precision, type, sub_type, actor1, actor2, place, country,"
-                                " province, district, lat, lon, precision, radius_km, fatalities, injured, side,"
-                                " side_certain, border_km, band, crossing, crossing_km, source, excerpt, cluster_id"
-                                " FROM events ORDER BY id",
-                                &st);
-    if (s != DN_OK) return s;
-    int rc = SQLITE_DONE;
-    while (s == DN_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) s = fn(ud, st);
-    if (s == DN_OK && rc != SQLITE_DONE) s = dni_fail_sqlite(ctx, "reading events");
-    sqlite3_reset(st);
-    return s;
+    return dn_filter_each(ctx, filter, "e.id", -1, fn, ud);
 }
 
 struct incidents {

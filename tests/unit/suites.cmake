@@ -5,6 +5,7 @@ set(DN_TEST_SOURCES
   unit/test_store.c
   unit/test_cli.c
   unit/test_gazetteer.c
+  unit/test_query.c
   unit/test_export.c
 )
-set(DN_TEST_SUITES core store cli gazetteer export)
+set(DN_TEST_SUITES core store cli gazetteer query export)

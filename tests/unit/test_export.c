@@ -642,6 +642,40 @@ START_TEST(test_export__places_on_request)
 }
 END_TEST
 
+START_TEST(test_export__filters_select_incidents_and_counts)
+{
+    make_db(true);
+    struct captured c;
+    char *out = in_tmp("f.gpkg");
+    ck_assert_int_eq(run_cli(&c, "--db", db, "--geodata", MINI_GEODATA, "export", "--format", "gpkg", "--out", out,
+                             "--quiet", "--type", "Battles", "--from", "2022", NULL),
+                     0);
+    captured_free(&c);
+    GDALDatasetH ds = open_vector(out);
+    OGRLayerH l = GDALDatasetGetLayerByName(ds, "incidents");
+    ck_assert_int_eq(OGR_L_GetFeatureCount(l, TRUE), 1);
+    OGRFeatureH f = find_feature(l, "uid", "t:3");
+    OGR_F_Destroy(f);
+    /* the summary counts only the selected event; geodata layers stay whole */
+    l = GDALDatasetGetLayerByName(ds, "admin_summary");
+    f = find_feature(l, "name", "Balochistan");
+    ck_assert_int_eq(OGR_F_GetFieldAsInteger(f, OGR_FD_GetFieldIndex(OGR_L_GetLayerDefn(l), "events")), 1);
+    OGR_F_Destroy(f);
+    f = find_feature(l, "name", "Paktika");
+    ck_assert_int_eq(OGR_F_GetFieldAsInteger(f, OGR_FD_GetFieldIndex(OGR_L_GetLayerDefn(l), "events")), 0);
+    OGR_F_Destroy(f);
+    ck_assert_int_eq(OGR_L_GetFeatureCount(GDALDatasetGetLayerByName(ds, "border_bands"), TRUE), 10);
+    GDALClose(ds);
+    /* a bad filter value is a usage error before anything is written */
+    ck_assert_int_eq(run_cli(&c, "--db", db, "--geodata", MINI_GEODATA, "export", "--format", "gpkg", "--out",
+                             in_tmp("g.gpkg"), "--min-fatalities", "lots", NULL),
+                     2);
+    struct stat sb;
+    ck_assert_int_ne(stat(in_tmp("g.gpkg"), &sb), 0);
+    captured_free(&c);
+}
+END_TEST
+
 Suite *make_export_suite(void)
 {
     Suite *s = suite_create("export");
@@ -660,6 +694,7 @@ Suite *make_export_suite(void)
     tcase_add_test(tc, test_export__shapefile_names_are_unique_short_and_documented);
     tcase_add_test(tc, test_export__parsers);
     tcase_add_test(tc, test_export__places_on_request);
+    tcase_add_test(tc, test_export__filters_select_incidents_and_counts);
     suite_add_tcase(s, tc);
     return s;
 }
