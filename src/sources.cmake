@@ -8,9 +8,11 @@ set(DN_LIB_SOURCES
   src/core/emit.c
   src/core/event.c
   src/core/hash.c
+  src/core/geo.c
   # store: SpatiaLite database, schema and migrations
   src/store/store.c
   src/store/schema.c
+  src/store/events.c
   # geodata: loading the shipped GeoPackage into the store
   src/geodata/load.c
   src/geodata/load_areas.c
