@@ -19,6 +19,8 @@ static const struct suite_entry suites[] = {
     {"cli", make_cli_suite},
     {"gazetteer", make_gazetteer_suite},
     {"text", make_text_suite},
+    {"query", make_query_suite},
+    {"export", make_export_suite},
 };
 
 int main(int argc, char **argv)
