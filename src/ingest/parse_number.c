@@ -149,7 +149,7 @@ dn_status dn_parse_count(const char *s, int *best, int *low, int *high, unsigned
             p = q;
         }
     }
-    if (skip_blank(p) != end) return DN_ERR_INPUT;
+    if (*skip_blank(p)) return DN_ERR_INPUT;
     if (huge || huge_b) return DN_ERR_RANGE;
     a += extra;
     if (a > DN_COUNT_MAX) return DN_ERR_RANGE;
@@ -248,7 +248,7 @@ dn_status dn_parse_coord(const char *s, bool is_lat, double *out)
     if (nparts == 0) return DN_ERR_INPUT;
     p = skip_blank(p);
     if (!hemi) hemi = hemisphere(&p);
-    if (skip_blank(p) != end) return DN_ERR_INPUT;
+    if (*skip_blank(p)) return DN_ERR_INPUT;
     if (nparts > 1 && (part[1] >= 60 || part[2] >= 60)) return DN_ERR_RANGE;
 
     double v = part[0] + part[1] / 60.0 + part[2] / 3600.0;

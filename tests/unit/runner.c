@@ -17,6 +17,7 @@ static const struct suite_entry suites[] = {
     {"core", make_core_suite},
     {"store", make_store_suite},
     {"cli", make_cli_suite},
+    {"ingest", make_ingest_suite},
 };
 
 int main(int argc, char **argv)

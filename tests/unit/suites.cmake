@@ -4,5 +4,6 @@ set(DN_TEST_SOURCES
   unit/test_core.c
   unit/test_store.c
   unit/test_cli.c
+  unit/test_ingest.c
 )
-set(DN_TEST_SUITES core store cli)
+set(DN_TEST_SUITES core store cli ingest)

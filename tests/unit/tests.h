@@ -9,5 +9,6 @@
 Suite *make_core_suite(void);
 Suite *make_store_suite(void);
 Suite *make_cli_suite(void);
+Suite *make_ingest_suite(void);
 
 #endif
