@@ -54,6 +54,12 @@ bool dn_is_missing(const char *s)
     static const char *const words[] = {"na", "n/a", "n.a.", "null", "unreported", "unknown", "-", "--", "\xE2\x80\x94", "?"};
     if (!s) return true;
     s = skip_blank(s);
+    /* fast exit for the common case: a value that cannot start a marker */
+    switch (*s) {
+    case '\0': return true;
+    case 'n': case 'N': case 'u': case 'U': case '-': case '?': case '\xE2': break;
+    default: return false;
+    }
     size_t n = trimmed_len(s);
     if (n == 0) return true;
     for (size_t w = 0; w < sizeof words / sizeof words[0]; w++) {
@@ -122,7 +128,9 @@ dn_status dn_parse_count(const char *s, int *best, int *low, int *high, unsigned
     const char *end = p + trimmed_len(p);
     unsigned f = 0;
     int extra = 0; /* "more than 3" means at least 4 */
-    if (eat_word(&p, "at least") || eat_word(&p, "atleast") || eat_word(&p, "minimum") || eat_word(&p, "min."))
+    if (is_digit(*p)) {
+        /* the common case: a plain number */
+    } else if (eat_word(&p, "at least") || eat_word(&p, "atleast") || eat_word(&p, "minimum") || eat_word(&p, "min."))
         f |= DN_COUNT_F_AT_LEAST;
     else if (eat_word(&p, "more than") || eat_word(&p, "over")) {
         f |= DN_COUNT_F_AT_LEAST;
@@ -191,6 +199,7 @@ static bool scan_decimal(const char **pp, double *out)
     }
     if (!any) return false;
     double v = (double)m;
+    for (; scale < -22; scale += 22) v /= pow10[22]; /* "0.000…0001": zeros do not count as significant */
     v = scale >= 0 ? v * pow10[scale] : v / pow10[-scale];
     *out = v;
     *pp = p;

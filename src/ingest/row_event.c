@@ -92,16 +92,22 @@ static dn_status ids(struct dn_reader *r, const struct dni_row *row, struct dn_e
     OOM(dn_event_set(&ev->row_hash, hex));
     OOM(set_text(&ev->source_id, row->val[DNF_ID]));
     struct dn_strbuf uid = {0};
+    dn_strbuf_puts(&uid, r->desc->kind);
+    dn_strbuf_putc(&uid, ':');
     if (ev->source_id && (r->format == DN_INGEST_ACLED || r->format == DN_INGEST_UCDP)) {
-        dn_strbuf_printf(&uid, "%s:%s", r->desc->kind, ev->source_id);
-    } else if (ev->source_id) {
-        dn_strbuf_printf(&uid, "%s:%s:%s", r->desc->kind, r->basename, ev->source_id);
+        dn_strbuf_puts(&uid, ev->source_id);
     } else {
-        uint64_t h = dn_fnv1a(DN_FNV1A_INIT, r->basename, strlen(r->basename));
-        h = dn_fnv1a(h, "\x1e", 1);
-        h = dn_fnv1a(h, hex, 16);
-        dn_hash_hex(h, hex);
-        dn_strbuf_printf(&uid, "%s:%s:%s", r->desc->kind, r->basename, hex);
+        dn_strbuf_puts(&uid, r->basename);
+        dn_strbuf_putc(&uid, ':');
+        if (ev->source_id) {
+            dn_strbuf_puts(&uid, ev->source_id);
+        } else {
+            uint64_t h = dn_fnv1a(DN_FNV1A_INIT, r->basename, strlen(r->basename));
+            h = dn_fnv1a(h, "\x1e", 1);
+            h = dn_fnv1a(h, hex, 16);
+            dn_hash_hex(h, hex);
+            dn_strbuf_puts(&uid, hex);
+        }
     }
     if (uid.failed) {
         dn_strbuf_free(&uid);

@@ -161,6 +161,21 @@ dn_status dni_table_open(struct dn_reader *r, const struct dn_reader_opts *opts,
     return DN_OK;
 }
 
+/* "line N" without snprintf: this runs once per row. */
+static void line_ref(char out[48], long line)
+{
+    char digits[24];
+    int n = 0;
+    unsigned long v = line > 0 ? (unsigned long)line : 0;
+    do digits[n++] = (char)('0' + v % 10);
+    while ((v /= 10) && n < (int)sizeof digits);
+    memcpy(out, "line ", 5);
+    for (int i = 0; i < n; i++) out[5 + i] = digits[n - 1 - i];
+    out[5 + n] = '\0';
+}
+
+static char lower(char c) { return (c >= 'A' && c <= 'Z') ? (char)(c - 'A' + 'a') : c; }
+
 /* A data row that repeats the header (concatenated exports). */
 static bool repeated_header(const struct dn_reader *r, const struct dn_csv_record *rec)
 {
@@ -168,6 +183,9 @@ static bool repeated_header(const struct dn_reader *r, const struct dn_csv_recor
     char norm[128];
     for (size_t i = 0; i < n; i++) {
         if (i == 4 && same == 0) return false; /* the common case: a data row */
+        const char *f = rec->field[i];
+        while (*f == ' ' || *f == '\t') f++;
+        if (lower(*f) != r->header[i][0] && *f != '\xEF') continue; /* cheap mismatch before normalising */
         if (rec->len[i] >= sizeof norm / 2 || dni_normalize_column_into(rec->field[i], norm, sizeof norm) == SIZE_MAX)
             continue;
         if (r->header[i][0] && !strcmp(norm, r->header[i])) same++;
@@ -258,7 +276,7 @@ dn_status dni_table_next(struct dn_reader *r, struct dn_event *ev, bool *done)
                                      r->nheader);
 
         struct dni_row row = {.line = rec.line, .ref = r->ref, .content_hash = content_hash(&rec, used)};
-        snprintf(r->ref, sizeof r->ref, "line %ld", rec.line);
+        line_ref(r->ref, rec.line);
         for (int f = 0; f < DNF_COUNT; f++) {
             int c = r->col[f];
             if (c < 0) continue;

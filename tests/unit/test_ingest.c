@@ -262,6 +262,9 @@ START_TEST(test_ingest__parse_coord_accepts_decimal_and_dms)
         {"34.5N", true, 34.5},         {"34.5 S", true, -34.5},         {"W 70.25", false, -70.25},
         {"90", true, 90},              {"-180", false, -180},           {"34\xC2\xB0" "30'36\"N", true, 34.51},
         {"34 30 36", true, 34.51},     {"70:15:00 E", false, 70.25},    {"0", false, 0},
+        /* found by fuzz_parse_count: more than 22 fraction digits after leading zeros */
+        {"000000000000.000000000000000000000000", false, 0},
+        {"0.000000000000000000000000000000000000012", true, 1.2e-38},
     };
     for (size_t i = 0; i < DN_ARRAY_LEN(ok); i++) {
         double v = NAN;
