@@ -26,6 +26,7 @@ struct dn_csv {
     FILE *fp;
     char *name;
     char delim;
+    bool quiet;
     size_t max_record, max_fields;
     unsigned char stop[256]; /* bytes that end an unquoted run */
 
@@ -232,7 +233,8 @@ static dn_status finish_record(struct dn_csv *c, long line, struct dn_csv_record
                 c->enc = DN_CSV_ENC_UTF8;
             } else if (c->enc == DN_CSV_ENC_ASCII) {
                 c->enc = DN_CSV_ENC_CP1252;
-                dni_warn(c->ctx, "%s:%ld: the file is not UTF-8; reading it as Windows-1252 and converting to UTF-8",
+                if (!c->quiet)
+                    dni_warn(c->ctx, "%s:%ld: the file is not UTF-8; reading it as Windows-1252 and converting to UTF-8",
                          c->name, line);
             } else {
                 return reject(c, line, field_at(c, bad), "invalid UTF-8 (byte 0x%02X) in a UTF-8 file",
@@ -394,6 +396,7 @@ dn_status dn_csv_open(dn_ctx *ctx, FILE *fp, const char *name, const struct dn_c
     c->line = 1;
     c->max_record = opts && opts->max_record_bytes ? opts->max_record_bytes : DN_CSV_MAX_RECORD_DEFAULT;
     c->max_fields = opts && opts->max_fields ? opts->max_fields : DN_CSV_MAX_FIELDS_DEFAULT;
+    c->quiet = opts && opts->quiet;
     dn_status s = fill(c);
     if (s != DN_OK) {
         dn_csv_close(c);
@@ -419,6 +422,7 @@ const struct dn_csv_reject *dn_csv_reject(const struct dn_csv *c) { return &c->r
 enum dn_csv_encoding dn_csv_encoding(const struct dn_csv *c) { return c->enc; }
 char dn_csv_delimiter(const struct dn_csv *c) { return c->delim; }
 bool dn_csv_had_bom(const struct dn_csv *c) { return c->bom; }
+void dn_csv_set_quiet(struct dn_csv *c, bool quiet) { c->quiet = quiet; }
 
 void dn_csv_close(struct dn_csv *c)
 {

@@ -32,6 +32,7 @@ struct dn_csv_opts {
     char delimiter;          /**< 0: sniff from the first line */
     size_t max_record_bytes; /**< 0: DN_CSV_MAX_RECORD_DEFAULT */
     size_t max_fields;       /**< 0: DN_CSV_MAX_FIELDS_DEFAULT */
+    bool quiet;              /**< no warnings (for a look-ahead pass over a file read again later) */
 };
 
 /** What the reader has concluded about the file's encoding so far. */
@@ -92,6 +93,9 @@ char dn_csv_delimiter(const struct dn_csv *c);
 
 /** Whether the file started with a UTF-8 byte order mark. */
 bool dn_csv_had_bom(const struct dn_csv *c);
+
+/** Turn warnings off or on (see dn_csv_opts.quiet). */
+void dn_csv_set_quiet(struct dn_csv *c, bool quiet);
 
 /** Free the reader (not the FILE*). NULL is a no-op. */
 void dn_csv_close(struct dn_csv *c);

@@ -83,6 +83,10 @@ static bool numeric_date_shape(const char *v)
  * order, so 03/04/2022 in the same file is read consistently. */
 static dn_status prescan_date_order(struct dn_reader *r, long start)
 {
+    /* the look-ahead continues after the header quietly; a fresh reader
+     * then starts over and skips the header, also quietly, so every
+     * warning is given once */
+    dn_csv_set_quiet(r->csv, true);
     int col = r->col[DNF_DATE];
     long numeric = 0, other = 0;
     int evidence = 0;
@@ -126,7 +130,10 @@ static dn_status prescan_date_order(struct dn_reader *r, long start)
     dn_status s = dn_csv_open(r->ctx, r->fp, r->path, &r->csv_opts, &r->csv);
     struct dn_csv_record rec;
     bool done;
-    if (s == DN_OK) s = next_nonblank(r, &rec, &done);
+    if (s != DN_OK) return s;
+    dn_csv_set_quiet(r->csv, true);
+    s = next_nonblank(r, &rec, &done);
+    dn_csv_set_quiet(r->csv, false);
     return s;
 }
 

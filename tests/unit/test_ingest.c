@@ -735,7 +735,10 @@ START_TEST(test_ingest__windows1252_is_converted_with_a_warning)
     ck_assert_int_eq(res.ev[1].fatalities, 5); /* "5–7" with a Windows-1252 en dash */
     ck_assert_int_eq(res.ev[1].fatalities_high, 7);
     ck_assert_str_eq(res.ev[1].notes, "\xe2\x80\x9czero line\xe2\x80\x9d clash");
-    ck_assert_ptr_nonnull(strstr(cap.err.data, "cp1252.csv:2: the file is not UTF-8; reading it as Windows-1252"));
+    const char *warning = "cp1252.csv:2: the file is not UTF-8; reading it as Windows-1252";
+    const char *first = strstr(cap.err.data, warning);
+    ck_assert_ptr_nonnull(first);
+    ck_assert_ptr_null(strstr(first + 1, warning)); /* once, although the date look-ahead read the file too */
     result_free(&res);
 }
 END_TEST
