@@ -7,13 +7,13 @@ set(DN_LIB_SOURCES
   src/core/strbuf.c
   src/core/emit.c
   src/core/event.c
+  src/core/hash.c
   # store: SpatiaLite database, schema and migrations
   src/store/store.c
   src/store/schema.c
   # ingest: event-table readers (ACLED, UCDP, CSV, OGR) and value parsers
   src/ingest/parse_date.c
   src/ingest/parse_number.c
-  src/ingest/hash.c
   src/ingest/encoding.c
   src/ingest/csv_reader.c
   src/ingest/formats.c

@@ -10,6 +10,7 @@
 
 #include <ogr_api.h>
 
+#include "core/hash.h"
 #include "ingest/reader_impl.h"
 
 /* A transformation to WGS 84 lon/lat, or NULL when the layer has no CRS
@@ -121,20 +122,20 @@ static dn_status next_feature(struct dn_reader *r, struct dn_event *ev, bool *do
     struct dn_strbuf vals = {0};
     size_t *off = dn_calloc(r->nheader + 1, sizeof *off);
     bool *set = dn_calloc(r->nheader + 1, sizeof *set);
-    uint64_t h = DN_FNV1A_INIT;
+    uint64_t h = DN_HASH_INIT;
     for (size_t i = 0; off && set && i < r->nheader; i++) {
         off[i] = vals.len;
         set[i] = OGR_F_IsFieldSetAndNotNull(f, (int)i);
         const char *v = set[i] ? OGR_F_GetFieldAsString(f, (int)i) : "";
         dn_strbuf_append(&vals, v, strlen(v) + 1);
-        h = dn_fnv1a(dn_fnv1a(h, v, strlen(v)), "\x1f", 1);
+        h = dn_hash_bytes(dn_hash_bytes(h, v, strlen(v)), "\x1f", 1);
     }
     dn_status s = DN_OK;
     if (!off || !set || vals.failed) s = dni_fail(r->ctx, DN_ERR_NOMEM, "out of memory");
     if (s == DN_OK && feature_point(r, f, &row)) {
         char xy[64];
         int n = snprintf(xy, sizeof xy, "%.7f %.7f", row.gx, row.gy);
-        h = dn_fnv1a(h, xy, (size_t)n);
+        h = dn_hash_bytes(h, xy, (size_t)n);
     }
     OGR_F_Destroy(f);
     if (s == DN_OK) {

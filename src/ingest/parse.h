@@ -1,6 +1,5 @@
 /** @file parse.h
- * Value parsers for event tables: dates, casualty counts, coordinates, and
- * the FNV-1a hash used for row hashes and content uids.
+ * Value parsers for event tables: dates, casualty counts, coordinates.
  *
  * Every function here is pure: no context, no allocation, no global state,
  * no locale dependence. Inputs are NUL-terminated UTF-8 (any bytes are
@@ -12,7 +11,6 @@
 
 #include <stdbool.h>
 #include <stddef.h>
-#include <stdint.h>
 
 #include "core/event.h"
 #include "durand.h"
@@ -101,12 +99,5 @@ dn_status dn_parse_coord(const char *s, bool is_lat, double *out);
  * surrounding blanks: NULL, "", "NA", "N/A", "n.a.", "null", "Unreported",
  * "unknown", "-", "--", "—" (em dash), "?". */
 bool dn_is_missing(const char *s);
-
-/** FNV-1a 64-bit: hash `n` bytes continuing from `h` (start with
- * DN_FNV1A_INIT). */
-#define DN_FNV1A_INIT UINT64_C(0xcbf29ce484222325)
-uint64_t dn_fnv1a(uint64_t h, const void *data, size_t n);
-/** Write `h` as 16 lowercase hex digits plus NUL into `out`. */
-void dn_hash_hex(uint64_t h, char out[17]);
 
 #endif /* DN_INGEST_PARSE_H */

@@ -8,6 +8,7 @@
 #include <stdarg.h>
 #include <string.h>
 
+#include "core/hash.h"
 #include "ingest/reader_impl.h"
 
 #define EXCERPT_MAX 300
@@ -102,9 +103,9 @@ static dn_status ids(struct dn_reader *r, const struct dni_row *row, struct dn_e
         if (ev->source_id) {
             dn_strbuf_puts(&uid, ev->source_id);
         } else {
-            uint64_t h = dn_fnv1a(DN_FNV1A_INIT, r->basename, strlen(r->basename));
-            h = dn_fnv1a(h, "\x1e", 1);
-            h = dn_fnv1a(h, hex, 16);
+            uint64_t h = dn_hash_bytes(DN_HASH_INIT, r->basename, strlen(r->basename));
+            h = dn_hash_bytes(h, "\x1e", 1);
+            h = dn_hash_bytes(h, hex, 16);
             dn_hash_hex(h, hex);
             dn_strbuf_puts(&uid, hex);
         }

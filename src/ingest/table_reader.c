@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "core/hash.h"
 #include "ingest/reader_impl.h"
 
 /* Give up looking for day/month evidence after this many dates that are
@@ -230,14 +231,14 @@ static bool footer_row(const struct dn_reader *r, const struct dn_csv_record *re
 
 static uint64_t content_hash(const struct dn_csv_record *rec, size_t n)
 {
-    uint64_t h = DN_FNV1A_INIT;
+    uint64_t h = DN_HASH_INIT;
     for (size_t i = 0; i < n; i++) {
         const char *f = rec->field[i];
         size_t len = rec->len[i];
         while (len && (*f == ' ' || *f == '\t')) f++, len--;
         while (len && (f[len - 1] == ' ' || f[len - 1] == '\t' || f[len - 1] == '\n')) len--;
-        h = dn_fnv1a(h, f, len);
-        h = dn_fnv1a(h, "\x1f", 1);
+        h = dn_hash_bytes(h, f, len);
+        h = dn_hash_bytes(h, "\x1f", 1);
     }
     return h;
 }
