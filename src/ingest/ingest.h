@@ -49,6 +49,8 @@
  *   the pair → has_coords false + flag "partial_coords".
  * - rows that are not data are skipped (counted, one warning each), not
  *   rejected: blank rows, a repeated header row, totals/footer rows.
+ *
+ * Thread-safety: a reader belongs to one thread at a time, like its dn_ctx.
  */
 #ifndef DN_INGEST_H
 #define DN_INGEST_H

@@ -861,6 +861,39 @@ START_TEST(test_ingest__missing_and_empty_files)
 }
 END_TEST
 
+START_TEST(test_ingest__infinite_coordinates_and_cp1252_header)
+{
+    /* the Windows-1252 byte in the header switches the file to conversion from line 1 on */
+    static const char text[] = "date,place,lat,lon,H\xf6he\n2024-01-01,A,inf,70,1\n2024-01-02,B,34,-Infinity,1\n"
+                               "2024-01-03,C,34,70.5,1\n";
+    FILE *fp = fmemopen((void *)text, sizeof text - 1, "rb");
+    struct dn_reader *r;
+    ck_assert_int_eq(dn_reader_open_stream(ctx, fp, "inf.csv", NULL, &r), DN_OK);
+    struct dn_event ev;
+    dn_event_init(&ev);
+    bool done;
+    ck_assert_int_eq(dn_reader_next(r, &ev, &done), DN_ERR_INPUT);
+    ck_assert_str_eq(dn_reader_reject(r)->field, "lat");
+    ck_assert_str_eq(dn_reader_reject(r)->reason, "not a coordinate: 'inf'");
+    ck_assert_str_eq(dn_ctx_errmsg(ctx), "inf.csv:2: lat: not a coordinate: 'inf'");
+    ck_assert_int_eq(dn_reader_next(r, &ev, &done), DN_ERR_INPUT);
+    ck_assert_str_eq(dn_reader_reject(r)->field, "lon");
+    ck_assert_int_eq(dn_reader_reject(r)->line, 3);
+    ck_assert_int_eq(dn_reader_next(r, &ev, &done), DN_OK);
+    ck_assert(!done);
+    ck_assert_str_eq(ev.place, "C");
+    ck_assert_double_eq_tol(ev.lon, 70.5, DEG_TOL);
+    ck_assert_ptr_nonnull(strstr(cap.err.data, "inf.csv:1: the file is not UTF-8"));
+    dn_event_clear(&ev);
+    dn_reader_close(r);
+    fclose(fp);
+
+    struct result res;
+    read_all(DN_TEST_DATA_DIR "/ingest", &res); /* a directory: an I/O error, not a crash */
+    ck_assert_int_eq(res.open_status, DN_ERR_IO);
+}
+END_TEST
+
 START_TEST(test_ingest__stream_reader_reads_memory)
 {
     static const char text[] = "event_date,location,fatalities\n2024-01-02,Bajaur,1\n";
@@ -1000,6 +1033,7 @@ Suite *make_ingest_suite(void)
     tcase_add_test(tc, test_ingest__uid_is_stable_across_line_ends_and_reingest);
     tcase_add_test(tc, test_ingest__missing_and_empty_files);
     tcase_add_test(tc, test_ingest__stream_reader_reads_memory);
+    tcase_add_test(tc, test_ingest__infinite_coordinates_and_cp1252_header);
     tcase_add_test(tc, test_ingest__allocation_failures_are_reported_not_crashed);
     tcase_add_test(tc, test_ingest__geojson_layer_uses_geometry);
     tcase_add_test(tc, test_ingest__projected_layer_is_transformed_to_lonlat);
