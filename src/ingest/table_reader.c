@@ -218,12 +218,13 @@ static bool starts_word(const char *s, const char *word)
  * "Source: ..." line. */
 static bool footer_row(const struct dn_reader *r, const struct dn_csv_record *rec)
 {
-    size_t nonblank = 0, seen = 0;
+    size_t nonblank = 0;
     for (size_t i = 0; i < rec->nfields; i++) {
         if (blank_field(rec->field[i], rec->len[i])) continue;
-        nonblank++;
-        if (seen++ < 3 && (starts_word(rec->field[i], "total") || starts_word(rec->field[i], "totals") ||
-                           starts_word(rec->field[i], "grand total") || starts_word(rec->field[i], "sum")))
+        if (++nonblank > 3) break; /* only the first three values can say "Total" */
+        const char *f = rec->field[i];
+        if (starts_word(f, "total") || starts_word(f, "totals") || starts_word(f, "grand total") ||
+            starts_word(f, "sum"))
             return true;
     }
     return nonblank == 1 && rec->nfields < r->nheader && r->nheader > 2;
