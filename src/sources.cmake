@@ -47,6 +47,17 @@ set(DN_LIB_SOURCES
   src/export/styles.c
   src/export/style_out.c
   src/export/export.c
+  # ingest: event-table readers (ACLED, UCDP, CSV, OGR) and value parsers
+  src/ingest/parse_date.c
+  src/ingest/parse_number.c
+  src/ingest/encoding.c
+  src/ingest/csv_reader.c
+  src/ingest/formats.c
+  src/ingest/columns.c
+  src/ingest/row_event.c
+  src/ingest/table_reader.c
+  src/ingest/ogr_reader.c
+  src/ingest/reader.c
   # cli: argument parsing and subcommands
   src/cli/cli.c
   src/cli/cmd_init.c

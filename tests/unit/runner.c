@@ -21,6 +21,7 @@ static const struct suite_entry suites[] = {
     {"text", make_text_suite},
     {"query", make_query_suite},
     {"export", make_export_suite},
+    {"ingest", make_ingest_suite},
 };
 
 int main(int argc, char **argv)

@@ -13,5 +13,6 @@ Suite *make_gazetteer_suite(void);
 Suite *make_text_suite(void);
 Suite *make_query_suite(void);
 Suite *make_export_suite(void);
+Suite *make_ingest_suite(void);
 
 #endif
