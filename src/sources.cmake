@@ -23,6 +23,7 @@ set(DN_LIB_SOURCES
   src/query/resolve.c
   src/query/print_events.c
   src/query/summary.c
+  src/query/groups.c
   # cli: argument parsing and subcommands
   src/cli/cli.c
   src/cli/cmd_init.c
