@@ -8,9 +8,11 @@ set(DN_LIB_SOURCES
   src/core/emit.c
   src/core/event.c
   src/core/hash.c
+  src/core/geo.c
   # store: SpatiaLite database, schema and migrations
   src/store/store.c
   src/store/schema.c
+  src/store/events.c
   # geodata: loading the shipped GeoPackage into the store
   src/geodata/load.c
   src/geodata/load_areas.c
@@ -24,6 +26,17 @@ set(DN_LIB_SOURCES
   src/query/print_events.c
   src/query/summary.c
   src/query/groups.c
+  # text: news-article extraction (cleaning, sentences, dates, casualties, types, actors, places)
+  src/text/article.c
+  src/text/clean.c
+  src/text/sentence.c
+  src/text/token.c
+  src/text/date.c
+  src/text/casualty.c
+  src/text/lexicon.c
+  src/text/place.c
+  src/text/extract.c
+  src/text/convert.c
   # cli: argument parsing and subcommands
   src/cli/cli.c
   src/cli/cmd_init.c

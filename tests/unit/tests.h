@@ -10,6 +10,7 @@ Suite *make_core_suite(void);
 Suite *make_store_suite(void);
 Suite *make_cli_suite(void);
 Suite *make_gazetteer_suite(void);
+Suite *make_text_suite(void);
 Suite *make_query_suite(void);
 
 #endif
