@@ -12,6 +12,7 @@
 #include <geodesic.h>
 
 #include "core/event.h"
+#include "core/geo.h"
 #include "query/filter_internal.h"
 
 const char *const dn_event_col_names[DN_EVCOL_COUNT] = {
@@ -36,10 +37,7 @@ static void geod_km_fn(sqlite3_context *sc, int argc, sqlite3_value **argv)
         sqlite3_result_null(sc);
         return;
     }
-    const struct geod_geodesic *g = sqlite3_user_data(sc);
-    double s12 = NAN;
-    geod_inverse(g, v[0], v[1], v[2], v[3], &s12, NULL, NULL);
-    sqlite3_result_double(sc, s12 / 1000.0);
+    sqlite3_result_double(sc, dn_geodesic_km(v[1], v[0], v[3], v[2]));
 }
 
 /* Register dn_geod_km once per connection: probing with a prepare is cheaper
@@ -52,12 +50,8 @@ static dn_status register_geod_fn(dn_ctx *ctx)
     int rc = sqlite3_prepare_v2(db, "SELECT dn_geod_km(0, 0, 0, 0)", -1, &probe, NULL);
     sqlite3_finalize(probe);
     if (rc == SQLITE_OK) return DN_OK;
-    struct geod_geodesic *g = dn_malloc(sizeof *g);
-    if (!g) return dni_fail(ctx, DN_ERR_NOMEM, "out of memory");
-    geod_init(g, 6378137.0, 1 / 298.257223563); /* WGS 84 */
-    /* on failure SQLite calls the destructor itself */
-    if (sqlite3_create_function_v2(db, "dn_geod_km", 4, SQLITE_UTF8 | SQLITE_DETERMINISTIC, g, geod_km_fn, NULL, NULL,
-                                   dn_free) != SQLITE_OK)
+    if (sqlite3_create_function_v2(db, "dn_geod_km", 4, SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL, geod_km_fn, NULL,
+                                   NULL, NULL) != SQLITE_OK)
         return dni_fail_sqlite(ctx, "registering dn_geod_km");
     return DN_OK;
 }
