@@ -109,6 +109,11 @@ dn_status dn_filter_where(dn_ctx *ctx, const struct dn_filter *f, struct dn_strb
     dn_status s = register_geod_fn(ctx);
     if (s != DN_OK) return s;
     bool first = true;
+    /* With a spatial filter the R*Tree drives the search: its candidates are
+     * bounded by the area asked for, while without statistics SQLite would
+     * happily walk every event of a province or date range through their
+     * index instead. A unary + keeps a column's index out of the plan. */
+    const char *x = f && (f->has_near || f->has_bbox) ? "+" : "";
     if (f && ((f->near_place && !f->has_near) || (f->in_text && !f->regions)))
         return dni_fail(ctx, DN_ERR_INTERNAL, "filter used before dn_filter_resolve");
     if (f && (f->has_near || f->has_bbox)) {
@@ -117,8 +122,8 @@ dn_status dn_filter_where(dn_ctx *ctx, const struct dn_filter *f, struct dn_strb
         if (f->has_near) cond(sql, &first, "dn_geod_km(:near_lat, :near_lon, e.lat, e.lon) <= :radius");
         if (f->has_bbox) cond(sql, &first, "e.lon >= :bb_w AND e.lon <= :bb_e AND e.lat >= :bb_s AND e.lat <= :bb_n");
     }
-    if (f && f->has_border_max) cond(sql, &first, "e.border_km <= :border_max");
-    if (f && f->has_border_min) cond(sql, &first, "e.border_km >= :border_min");
+    if (f && f->has_border_max) cond(sql, &first, ""), dn_strbuf_printf(sql, "%se.border_km <= :border_max", x);
+    if (f && f->has_border_min) cond(sql, &first, ""), dn_strbuf_printf(sql, "%se.border_km >= :border_min", x);
     if (f && f->side_mask) {
         cond(sql, &first, "(");
         bool any = false;
@@ -140,17 +145,18 @@ dn_status dn_filter_where(dn_ctx *ctx, const struct dn_filter *f, struct dn_strb
     if (f && f->nregions) {
         cond(sql, &first, "(");
         for (size_t i = 0; i < f->nregions; i++) {
-            static const char *const by_level[] = {"e.country = :in_c%zu", "(e.country = :in_c%zu AND e.province = :in_n%zu)",
-                                                   "(e.country = :in_c%zu AND e.district = :in_n%zu)"};
+            static const char *const column[] = {NULL, "province", "district"};
             if (i) dn_strbuf_puts(sql, " OR ");
             int level = f->regions[i].level;
             if (NEVER(level < 0 || level > 2)) level = 0;
-            dn_strbuf_printf(sql, by_level[level], i, i);
+            dn_strbuf_printf(sql, "(%se.country = :in_c%zu", x, i);
+            if (level > 0) dn_strbuf_printf(sql, " AND %se.%s = :in_n%zu", x, column[level], i);
+            dn_strbuf_putc(sql, ')');
         }
         dn_strbuf_putc(sql, ')');
     }
-    if (f && f->from[0]) cond(sql, &first, "e.date >= :from");
-    if (f && f->to[0]) cond(sql, &first, "e.date <= :to");
+    if (f && f->from[0]) cond(sql, &first, ""), dn_strbuf_printf(sql, "%se.date >= :from", x);
+    if (f && f->to[0]) cond(sql, &first, ""), dn_strbuf_printf(sql, "%se.date <= :to", x);
     if (f && f->ntypes) {
         cond(sql, &first, "(");
         for (size_t i = 0; i < f->ntypes; i++)

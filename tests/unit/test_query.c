@@ -186,9 +186,12 @@ END_TEST
 
 START_TEST(test_query__plan_uses_the_spatial_index)
 {
+    /* with filters on indexed columns too: the R*Tree still drives */
     set(DN_FILTER_NEAR, "34,71");
     set(DN_FILTER_RADIUS, "25");
     set(DN_FILTER_FROM, "2022");
+    set(DN_FILTER_IN, "KP");
+    set(DN_FILTER_BORDER_KM, "30");
     ck_assert_int_eq(dn_filter_resolve(ctx, f), DN_OK);
     for (int pass = 0; pass < 2; pass++) {
         struct dn_strbuf sql = {0};
@@ -210,6 +213,7 @@ START_TEST(test_query__plan_uses_the_spatial_index)
         /* the same with a bbox instead */
         reset();
         set(DN_FILTER_BBOX, "70,33,72,35");
+        set(DN_FILTER_IN, "district:Khyber");
         ck_assert_int_eq(dn_filter_resolve(ctx, f), DN_OK);
     }
 }
