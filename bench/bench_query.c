@@ -13,6 +13,10 @@
  *        (--keep: build/keep the DB at PATH and reuse it when it already
  *        holds N events; the distribution is the one it was built with)
  *
+ * Environment, for experiments: DN_BENCH_ONLY=query|summary runs one part;
+ * DN_BENCH_NOPRINT skips the JSON Lines pass; DN_BENCH_RADIUS=KM changes the
+ * radius; DN_BENCH_SQL="PRAGMA ..." runs on every fresh connection.
+ *
  * Synthetic data: with --dist border (default) 70% of events lie within
  * about ±0.8° of a polyline that follows the Durand Line, 30% anywhere in
  * 60–75.5 E, 24–38.5 N; with --dist uniform all are anywhere in that box. Dates
