@@ -25,6 +25,7 @@ static const struct command commands[] = {
     {"info", dn_cmd_info, "show the database's schema version and row counts"},
     {"query", dn_cmd_query, "list the stored events that match filters (place, radius, border, dates...)"},
     {"summary", dn_cmd_summary, "events, fatalities and dates per country, province, district, band, month..."},
+    {"export", dn_cmd_export, "write QGIS-ready map layers (GeoJSON, Shapefile, GeoPackage, KML, CSV, FlatGeobuf, PostGIS)"},
 };
 
 static const char exit_codes_help[] =

@@ -20,6 +20,8 @@ static const struct suite_entry suites[] = {
     {"gazetteer", make_gazetteer_suite},
     {"text", make_text_suite},
     {"query", make_query_suite},
+    {"export", make_export_suite},
+    {"ingest", make_ingest_suite},
 };
 
 int main(int argc, char **argv)

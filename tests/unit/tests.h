@@ -12,5 +12,7 @@ Suite *make_cli_suite(void);
 Suite *make_gazetteer_suite(void);
 Suite *make_text_suite(void);
 Suite *make_query_suite(void);
+Suite *make_export_suite(void);
+Suite *make_ingest_suite(void);
 
 #endif
