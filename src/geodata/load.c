@@ -10,6 +10,7 @@
 
 #include "core/core.h"
 #include "core/hash.h"
+#include "gazetteer/gazetteer.h"
 #include "gazetteer/normalize.h"
 #include "geodata/load_internal.h"
 #include "store/store.h"
@@ -25,23 +26,34 @@ char *dn_geodata_path(dn_ctx *ctx, const char *file)
     return b.data;
 }
 
-/* The version is a hash of the file's bytes, so a rebuilt but identical
- * GeoPackage does not force a reload, and any change does. */
-static dn_status file_version(dn_ctx *ctx, const char *path, char out[17])
+/* The version is a hash of the files' bytes (the GeoPackage and the aliases
+ * file), so a rebuilt but identical geodata does not force a reload, and
+ * any change does. */
+static dn_status hash_file(dn_ctx *ctx, const char *path, uint64_t *h)
 {
     FILE *f = fopen(path, "rb");
     if (!f)
         return dni_fail(ctx, DN_ERR_GEODATA, "%s: cannot open shipped geodata: %s (set --geodata DIR or DURAND_GEODATA)",
                         path, strerror(errno));
-    uint64_t h = DN_HASH_INIT;
     unsigned char buf[1 << 16];
     size_t n;
-    while ((n = fread(buf, 1, sizeof buf, f)) > 0) h = dn_hash_bytes(h, buf, n);
+    while ((n = fread(buf, 1, sizeof buf, f)) > 0) *h = dn_hash_bytes(*h, buf, n);
     bool bad = ferror(f);
     fclose(f);
     if (bad) return dni_fail(ctx, DN_ERR_GEODATA, "%s: read error", path);
-    dn_hash_hex(h, out);
     return DN_OK;
+}
+
+static dn_status file_version(dn_ctx *ctx, const char *path, char out[17])
+{
+    uint64_t h = DN_HASH_INIT;
+    dn_status s = hash_file(ctx, path, &h);
+    char *aliases = s == DN_OK ? dn_geodata_path(ctx, "aliases.csv") : NULL;
+    if (s == DN_OK && !aliases) s = dni_fail(ctx, DN_ERR_NOMEM, "out of memory");
+    if (s == DN_OK) s = hash_file(ctx, aliases, &h);
+    dn_free(aliases);
+    if (s == DN_OK) dn_hash_hex(h, out);
+    return s;
 }
 
 dn_status dn_geodata_loaded(dn_ctx *ctx, bool *loaded, char *version, size_t cap)
@@ -161,5 +173,7 @@ dn_status dn_geodata_load(dn_ctx *ctx, bool force, struct dn_geodata_report *rep
     dni_gdal_end(ctx);
     dn_free(path);
     rep->loaded = s == DN_OK;
+    /* an index built from the old rows would now point at nothing */
+    if (s == DN_OK) dn_gazetteer_invalidate(ctx);
     return s;
 }

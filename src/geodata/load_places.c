@@ -174,6 +174,8 @@ dn_status dni_load_places(dn_ctx *ctx, GDALDatasetH ds, struct dn_geodata_report
     dn_free(nl.seen);
     dn_strbuf_free(&nl.key);
     rep->names += nl.count;
+    if (s == DN_OK) s = dni_load_admin_places(ctx, rep);
+    if (s == DN_OK) s = dni_load_aliases(ctx, rep);
     if (s == DN_OK) s = dn_store_meta_set(ctx, "name_key_version", DN_NAME_KEY_VERSION);
     return s;
 }
