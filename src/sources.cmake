@@ -27,6 +27,7 @@ set(DN_LIB_SOURCES
   src/gazetteer/mentions.c
   src/gazetteer/learn.c
   src/gazetteer/geocode_event.c
+  src/gazetteer/browse.c
   # cli: argument parsing and subcommands
   src/cli/cli.c
   src/cli/cmd_init.c

@@ -127,6 +127,34 @@ dn_status dn_gazetteer_place(dn_ctx *ctx, long long id, struct dn_place *out);
  * message naming it when unknown. */
 dn_status dn_gazetteer_check_hint(dn_ctx *ctx, int level, const char *text);
 
+/** Places of the gazetteer matching filters, for browsing: in `opts` the
+ * country, province and district (hints used as filters: a place must lie
+ * in them); `kind` (may be NULL) a kind code (PPL, ADM2...) or word
+ * (country, province, region, district, town, village, learned). Sorted by
+ * country, province, district, prominence and name; `offset`/`limit`
+ * page through them (`limit` 0: all). *out is an array the caller frees
+ * with dn_free() (its strings belong to the index); *n its length;
+ * *total the number matching before paging (may be NULL).
+ * DN_ERR_NOT_FOUND (message) for a filter that names no known area. */
+dn_status dn_gazetteer_list(dn_ctx *ctx, const struct dn_geocode_opts *opts, const char *kind, size_t offset,
+                            size_t limit, struct dn_place **out, size_t *n, size_t *total);
+
+/** The names of a place joined with "|" (main name first), as a string the
+ * caller frees with dn_free(). */
+dn_status dn_gazetteer_names(dn_ctx *ctx, long long id, char **out);
+
+/** A learned place and where it was learned from. */
+struct dn_learned {
+    struct dn_place place;
+    char *names;   /**< its learned names, "|"-joined (owned by the list) */
+    char *sources; /**< the sources, "|"-joined, without the "learned:" prefix (owned by the list) */
+};
+
+/** Every place that has learned names, in id order. *out is freed with
+ * dn_learned_free(). */
+dn_status dn_gazetteer_learned(dn_ctx *ctx, struct dn_learned **out, size_t *n);
+void dn_learned_free(struct dn_learned *list, size_t n);
+
 /** Remember that `name` is the place at (lon, lat), as reported by
  * `source` (e.g. a file name), so later lookups find it: a place of kind
  * LEARNED plus a name with source "learned:<source>" — or, when a place

@@ -292,7 +292,7 @@ static const struct {
     enum gz_class cls;
 } kind_classes[] = {
     {"ADM0", GZ_C_ADM0},   {"PCLI", GZ_C_ADM0},       {"ADM1", GZ_C_ADM1},   {"ADM2", GZ_C_ADM2},
-    {"HIST", GZ_C_HIST},   {"PPLC", GZ_C_CAPITAL},    {"PPLA", GZ_C_SEAT1},  {"PPLA2", GZ_C_SEAT2},
+    {"HIST", GZ_C_HIST},   {"ADM1H", GZ_C_HIST},      {"PPLC", GZ_C_CAPITAL},    {"PPLA", GZ_C_SEAT1},  {"PPLA2", GZ_C_SEAT2},
     {"PPLA3", GZ_C_SEAT3}, {"PPLA4", GZ_C_SEAT3},     {"PPL", GZ_C_VILLAGE}, {"PPLQ", GZ_C_ABANDONED},
     {"PPLH", GZ_C_ABANDONED}, {"PPLX", GZ_C_QUARTER}, {"CROSSING", GZ_C_CROSSING}, {"LEARNED", GZ_C_LEARNED},
 };
@@ -332,7 +332,7 @@ void dni_gz_classify(struct gz_place *p, const char *placetype, int is_current)
         if (pp > prom && !gz_class_is_admin(cls)) prom = pp;
         if (cls == GZ_C_VILLAGE && p->population >= 10000) cls = GZ_C_TOWN;
     }
-    if (is_current == 0) prom *= 0.5f; /* a former place */
+    if (is_current == 0 && !gz_class_is_admin(cls)) prom *= 0.5f; /* a former place */
     p->cls = (uint8_t)cls;
     p->prominence = prom;
 }

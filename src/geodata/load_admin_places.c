@@ -32,6 +32,16 @@ static const char *kind_of(const struct area_row *a)
     return a->level == 0 ? "ADM0" : a->level == 1 ? "ADM1" : "ADM2";
 }
 
+/* Kinds of existing places that may stand for the area (the geodata build
+ * writes historical regions as ADM1H, GeoNames countries are PCLI). */
+static const char *const *kinds_of(const struct area_row *a)
+{
+    static const char *const hist[] = {"HIST", "ADM1H", NULL}, *const adm0[] = {"ADM0", "PCLI", NULL},
+                             *const adm1[] = {"ADM1", NULL}, *const adm2[] = {"ADM2", NULL};
+    if (a->historical) return hist;
+    return a->level == 0 ? adm0 : a->level == 1 ? adm1 : adm2;
+}
+
 static bool same_key(struct dn_strbuf *tmp, const char *a, const char *key)
 {
     if (!a || !key) return false;
@@ -49,13 +59,15 @@ static dn_status find_label_points(dn_ctx *ctx, const struct area_row *a, const 
     dn_status s = dn_store_stmt(ctx,
                                 "SELECT DISTINCT p.id, p.province_code, p.province, p.district FROM place_names n"
                                 " JOIN places p ON p.id = n.place_id"
-                                " WHERE n.key = ? AND p.kind = ? AND p.admin_id IS NULL AND (p.country = ? OR p.country IS NULL)"
+                                " WHERE n.key = ? AND p.kind IN (?, ?) AND p.admin_id IS NULL AND (p.country = ? OR p.country IS NULL)"
                                 " ORDER BY n.rank, p.id",
                                 &st);
     if (s != DN_OK) return s;
+    const char *const *kinds = kinds_of(a);
     sqlite3_bind_text(st, 1, key, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(st, 2, kind_of(a), -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 3, a->country, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 2, kinds[0], -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, kinds[1] ? kinds[1] : kinds[0], -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 4, a->country, -1, SQLITE_TRANSIENT);
     struct dn_strbuf tmp = {0}, own = {0};
     long long any[8];
     size_t nany = 0;
@@ -68,7 +80,7 @@ static dn_status find_label_points(dn_ctx *ctx, const struct area_row *a, const 
             dn_name_key(NULL, a->name, strlen(a->name), &own);
             agrees = same_key(&tmp, col(st, 3), own.data) &&
                      (!a->parent_code || !col(st, 1) || strcmp(a->parent_code, col(st, 1)) == 0);
-        } else if (a->level == 1) {
+        } else if (a->level == 1 && !a->historical) {
             agrees = a->code && col(st, 1) && strcmp(a->code, col(st, 1)) == 0;
         } else {
             agrees = true;
@@ -185,7 +197,7 @@ static dn_status link_area(dn_ctx *ctx, const struct area_row *a, struct dn_strb
     if (!k) return dni_fail(ctx, DN_ERR_NOMEM, "out of memory");
     long long ids[8];
     size_t n = 0;
-    dn_status s = a->historical ? DN_OK : find_label_points(ctx, a, k, ids, DN_ARRAY_LEN(ids), &n);
+    dn_status s = find_label_points(ctx, a, k, ids, DN_ARRAY_LEN(ids), &n);
     dn_free(k);
     for (size_t i = 0; s == DN_OK && i < n; i++) s = link_place(ctx, ids[i], a->id);
     long long primary = n ? ids[0] : 0;

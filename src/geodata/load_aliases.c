@@ -8,6 +8,7 @@
  */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -54,36 +55,52 @@ static size_t split_csv(char *line, char **fields, size_t cap)
     return n;
 }
 
-/* Kinds of places an alias may point at: codes of the places table, or plain words. */
+/* Kinds of places an alias may point at: the geodata build's words
+ * (admin1, admin2, historical_region, place), codes of the places table,
+ * or plain words. */
 static const char *kind_sql(const char *kind)
 {
+    static const char admin[] = "p.kind IN ('ADM0', 'PCLI', 'ADM1', 'ADM1H', 'HIST', 'ADM2')";
     static const struct {
         const char *word, *where;
     } kinds[] = {
-        {"country", "p.kind = 'ADM0'"},  {"adm0", "p.kind = 'ADM0'"},     {"province", "p.kind = 'ADM1'"},
-        {"adm1", "p.kind = 'ADM1'"},     {"district", "p.kind = 'ADM2'"}, {"adm2", "p.kind = 'ADM2'"},
-        {"agency", "p.kind = 'ADM2'"},   {"region", "p.kind IN ('HIST', 'ADM1')"},
-        {"historical", "p.kind IN ('HIST', 'ADM1')"}, {"hist", "p.kind IN ('HIST', 'ADM1')"},
-        {"town", "(p.kind LIKE 'PPL%' OR p.kind IS NULL)"}, {"city", "(p.kind LIKE 'PPL%' OR p.kind IS NULL)"},
-        {"village", "(p.kind LIKE 'PPL%' OR p.kind IS NULL)"}, {"place", "1"},
+        {"country", "p.kind IN ('ADM0', 'PCLI')"}, {"adm0", "p.kind IN ('ADM0', 'PCLI')"},
+        {"admin1", "p.kind = 'ADM1'"},   {"province", "p.kind = 'ADM1'"},   {"adm1", "p.kind = 'ADM1'"},
+        {"admin2", "p.kind = 'ADM2'"},   {"district", "p.kind = 'ADM2'"},   {"adm2", "p.kind = 'ADM2'"},
+        {"agency", "p.kind = 'ADM2'"},
+        {"historical_region", "p.kind IN ('HIST', 'ADM1H')"}, {"historical", "p.kind IN ('HIST', 'ADM1H')"},
+        {"region", "p.kind IN ('HIST', 'ADM1H', 'ADM1')"},
         {"crossing", "p.kind = 'CROSSING'"},
     };
     for (size_t i = 0; i < DN_ARRAY_LEN(kinds); i++)
         if (strcasecmp(kind, kinds[i].word) == 0) return kinds[i].where;
+    if (strcasecmp(kind, "place") == 0 || strcasecmp(kind, "town") == 0 || strcasecmp(kind, "city") == 0 ||
+        strcasecmp(kind, "village") == 0)
+        return admin; /* negated by the caller: any settlement */
     return NULL;
 }
 
-/* The place an alias points at: the target name's best place of that kind. */
-static dn_status find_target(dn_ctx *ctx, const char *where, const char *key, const char *kind_code,
-                             const char *country, long long *id)
+static bool settlement_kind(const char *kind)
+{
+    return strcasecmp(kind, "place") == 0 || strcasecmp(kind, "town") == 0 || strcasecmp(kind, "city") == 0 ||
+           strcasecmp(kind, "village") == 0;
+}
+
+/* The place an alias points at: the target name's best place of that
+ * kind, or the place the note pins ("place_id=N"), which must carry the
+ * target name. */
+static dn_status find_target(dn_ctx *ctx, const char *kind, const char *key, const char *country, long long pin,
+                             long long *id)
 {
     *id = 0;
+    const char *where = kind_sql(kind);
     struct dn_strbuf sql = {0};
     dn_strbuf_puts(&sql,
                    "SELECT p.id FROM place_names n JOIN places p ON p.id = n.place_id WHERE n.key = ?1"
-                   " AND (?3 IS NULL OR p.country = ?3) AND ");
-    if (where) dn_strbuf_puts(&sql, where);
-    else dn_strbuf_puts(&sql, "p.kind = ?2");
+                   " AND (?3 IS NULL OR p.country = ?3) AND (?4 IS NULL OR p.id = ?4) AND ");
+    if (!where) dn_strbuf_puts(&sql, "p.kind = ?2");
+    else if (settlement_kind(kind)) dn_strbuf_printf(&sql, "(p.kind IS NULL OR NOT %s)", where);
+    else dn_strbuf_puts(&sql, where);
     dn_strbuf_puts(&sql, " ORDER BY p.admin_id IS NULL, n.rank, coalesce(p.population, 0) DESC, p.id LIMIT 1");
     if (sql.failed) return dni_fail(ctx, DN_ERR_NOMEM, "out of memory");
     sqlite3_stmt *st = NULL;
@@ -92,8 +109,9 @@ static dn_status find_target(dn_ctx *ctx, const char *where, const char *key, co
         s = dni_fail_sqlite(ctx, "resolving aliases");
     } else {
         sqlite3_bind_text(st, 1, key, -1, SQLITE_TRANSIENT);
-        if (!where) sqlite3_bind_text(st, 2, kind_code, -1, SQLITE_TRANSIENT);
+        if (!where) sqlite3_bind_text(st, 2, kind, -1, SQLITE_TRANSIENT);
         if (country && *country) sqlite3_bind_text(st, 3, country, -1, SQLITE_TRANSIENT);
+        if (pin) sqlite3_bind_int64(st, 4, pin);
         int rc = sqlite3_step(st);
         if (rc == SQLITE_ROW) *id = sqlite3_column_int64(st, 0);
         else if (rc != SQLITE_DONE) s = dni_fail_sqlite(ctx, "resolving aliases");
@@ -101,6 +119,13 @@ static dn_status find_target(dn_ctx *ctx, const char *where, const char *key, co
     sqlite3_finalize(st);
     dn_strbuf_free(&sql);
     return s;
+}
+
+/* "place_id=421175491" in the note pins the target among namesakes. */
+static long long pinned_id(const char *note)
+{
+    const char *p = note ? strstr(note, "place_id=") : NULL;
+    return p ? strtoll(p + 9, NULL, 10) : 0;
 }
 
 static bool has_arabic_script(const char *s)
@@ -178,9 +203,12 @@ dn_status dni_load_aliases(dn_ctx *ctx, struct dn_geodata_report *rep)
             s = dni_fail(ctx, DN_ERR_GEODATA, "%s:%u: field 'alias' or 'target' is not a usable name", path, lineno);
             break;
         }
-        long long id = 0;
-        s = find_target(ctx, kind_sql(fields[2]), tkey.data, fields[2], fields[3], &id);
-        if (s == DN_OK && !id)
+        long long id = 0, pin = n > 4 ? pinned_id(fields[4]) : 0;
+        s = find_target(ctx, fields[2], tkey.data, fields[3], pin, &id);
+        if (s == DN_OK && !id && pin)
+            s = dni_fail(ctx, DN_ERR_GEODATA, "%s:%u: alias '%s': place_id=%lld is not a place named '%s' (%s)", path,
+                         lineno, fields[0], pin, fields[1], fields[2]);
+        else if (s == DN_OK && !id)
             s = dni_fail(ctx, DN_ERR_GEODATA, "%s:%u: alias '%s': no place '%s' of kind %s%s%s in the gazetteer", path,
                          lineno, fields[0], fields[1], fields[2], *fields[3] ? " in " : "", fields[3]);
         if (s == DN_OK) s = insert_alias(ctx, id, fields[0], key.data);
