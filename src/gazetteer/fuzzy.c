@@ -344,6 +344,18 @@ static void correct_word(const struct gz_fuzzy *f, const char *s, size_t len, bo
     /* two deletions on the query side: an extra letter plus a slip */
     for (size_t i = 0; i < n; i++)
         for (size_t k = i + 1; k < n; k++) probe(f, cp_hash(q, n, i, k), q, n, maxd, best, nbest);
+    if (maxd < 3 || n > 14) return;
+    for (size_t i = 0; i < *nbest; i++)
+        if (best[i].dist == 2) return;
+    /* suggestions only: three deletions */
+    int32_t q1[WORD_CP_MAX];
+    for (size_t i = 0; i < n; i++) {
+        size_t m = 0;
+        for (size_t k = 0; k < n; k++)
+            if (k != i) q1[m++] = q[k];
+        for (size_t a = 0; a < m; a++)
+            for (size_t b = a + 1; b < m; b++) probe(f, cp_hash(q1, m, a, b), q, n, maxd, best, nbest);
+    }
 }
 
 static int cmp_hit(const void *a, const void *b)
@@ -352,12 +364,29 @@ static int cmp_hit(const void *a, const void *b)
     return (x->similarity < y->similarity) - (x->similarity > y->similarity);
 }
 
-/* Record `key` as a hit when the main table knows it. */
+/* Record `key` as a hit when the main table knows it, as is or (two or
+ * three words) in another order. */
 static void try_key(const struct gz_index *ix, const char *key, size_t len, double sim, struct gz_fuzzy_hit *hits,
                     size_t cap, size_t *n)
 {
     const struct gz_slot *s = dni_gz_find(ix, key, len, dni_gz_hash(key, len));
-    if (!s || !(s->flags & GZ_SLOT_KEY)) return;
+    if (!s || !(s->flags & GZ_SLOT_KEY)) {
+        size_t words = 1;
+        for (size_t i = 0; i < len; i++) words += key[i] == ' ';
+        if (words < 2 || words > 3) return;
+        struct gz_expansions ex;
+        dni_gz_expansions(key, len, &ex);
+        for (size_t i = 0; i < ex.n; i++) {
+            s = dni_gz_find(ix, ex.v[i].s, ex.v[i].len, dni_gz_hash(ex.v[i].s, ex.v[i].len));
+            if (s && (s->flags & GZ_SLOT_KEY)) {
+                key = ex.v[i].s;
+                len = ex.v[i].len;
+                sim *= 0.97;
+                break;
+            }
+        }
+        if (!s || !(s->flags & GZ_SLOT_KEY)) return;
+    }
     for (size_t i = 0; i < *n; i++)
         if (strcmp(hits[i].key, key) == 0) {
             if (sim > hits[i].similarity) hits[i].similarity = sim;

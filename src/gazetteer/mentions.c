@@ -245,6 +245,22 @@ static bool span_key(const struct words *w, size_t i, size_t j, struct dn_strbuf
 
 #define MAX_SPAN 8
 
+/* A one-word mention of a mere village right after another capitalised
+ * word of the same phrase is most likely part of a person's or a group's
+ * name ("Hafiz Gul Bahadur"), not a place. Towns and admin areas are
+ * kept: "Peshawar High Court" happens in Peshawar. */
+static bool inside_a_name(const struct words *w, const struct found *f, const struct gz_place *p)
+{
+    if (f->first != f->last || f->first == 0) return false;
+    if (p->cls != GZ_C_VILLAGE && p->cls != GZ_C_MINOR && p->cls != GZ_C_QUARTER && p->cls != GZ_C_ABANDONED &&
+        p->cls != GZ_C_OTHER)
+        return false;
+    const struct word *prev = &w->v[f->first - 1], *cur = &w->v[f->first];
+    /* the previous word must be capitalised and not open a sentence */
+    bool sentence_start = f->first == 1 || prev->hard_before;
+    return prev->capital && !cur->hard_before && !sentence_start;
+}
+
 dn_status dn_gazetteer_find_mentions(dn_ctx *ctx, const char *text, size_t len, const struct dn_geocode_opts *opts,
                                      struct dn_mentions *out)
 {
@@ -343,6 +359,7 @@ dn_status dn_gazetteer_find_mentions(dn_ctx *ctx, const char *text, size_t len, 
     }
     for (size_t k = 0; s == DN_OK && k < nfound; k++) {
         if (found[k].pick.place < 0) continue;
+        if (inside_a_name(&w, &found[k], &ix->places[found[k].pick.place])) continue;
         struct dn_mention *m = &out->items[out->count];
         m->start = w.v[found[k].first].start;
         m->end = w.v[found[k].last].end;

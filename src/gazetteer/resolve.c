@@ -168,16 +168,17 @@ static double context_bonus(const struct gz_index *ix, const struct gz_place *p,
         const struct gz_place *c = &ix->places[ci];
         if (c == p) continue;
         double b = 0, dlat = fabs(c->lat - p->lat), dlon = fabs(c->lon - p->lon);
-        if (p->district_area >= 0 && (c->district_area == p->district_area || c->area == p->district_area)) b += 0.2;
+        if (p->district_area >= 0 && (c->district_area == p->district_area || c->area == p->district_area)) b += 0.25;
         else if (p->province_area >= 0 && (c->province_area == p->province_area || c->area == p->province_area))
             b += 0.08;
-        if ((!gz_class_is_admin(c->cls) || c->cls == GZ_C_ADM2) && dlat < 0.3 && dlon < 0.4) {
+        /* places named together lie close together */
+        if ((!gz_class_is_admin(c->cls) || c->cls == GZ_C_ADM2) && dlat < 0.5 && dlon < 0.6) {
             double d = dni_gz_km(ix, p->lon, p->lat, c->lon, c->lat);
-            if (d < 30) b += 0.15 * (1 - d / 30);
+            if (d < 50) b += 0.15 * (1 - d / 50);
         }
         if (b > best) best = b;
     }
-    return best > 0.3 ? 0.3 : best;
+    return best > 0.35 ? 0.35 : best;
 }
 
 void dni_gz_score(struct gz_index *ix, struct gz_cands *c, const struct gz_hints *h, unsigned kind_hint)

@@ -162,13 +162,17 @@ dn_status dn_geodata_load(dn_ctx *ctx, bool force, struct dn_geodata_report *rep
         dn_free(path);
         return s;
     }
-    s = dn_store_begin(ctx);
+    /* the load touches ~100 MB of pages: a page cache that holds them turns
+     * most of its I/O into memory copies (SQLite's default is 2 MB) */
+    s = dn_store_exec(ctx, "PRAGMA cache_size = -262144");
+    if (s == DN_OK) s = dn_store_begin(ctx);
     if (s == DN_OK) s = clear_layers(ctx);
     if (s == DN_OK) s = dni_load_areas(ctx, ds, rep);
     if (s == DN_OK) s = dni_load_places(ctx, ds, rep);
     if (s == DN_OK) s = dn_store_meta_set(ctx, "geodata_version", rep->version);
     if (s == DN_OK) s = dn_store_commit(ctx);
     if (s != DN_OK) dn_store_rollback(ctx);
+    sqlite3_exec(dni_db(ctx), "PRAGMA cache_size = -2000", NULL, NULL, NULL); /* back to the default */
     GDALClose(ds);
     dni_gdal_end(ctx);
     dn_free(path);

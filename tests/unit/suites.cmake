@@ -5,5 +5,6 @@ set(DN_TEST_SOURCES
   unit/test_store.c
   unit/test_cli.c
   unit/test_gazetteer.c
+  unit/test_gazetteer_real.c
 )
 set(DN_TEST_SUITES core store cli gazetteer)

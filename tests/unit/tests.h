@@ -10,5 +10,7 @@ Suite *make_core_suite(void);
 Suite *make_store_suite(void);
 Suite *make_cli_suite(void);
 Suite *make_gazetteer_suite(void);
+/** The gazetteer's cases on the shipped geodata (part of the gazetteer suite). */
+TCase *make_gazetteer_real_tcase(void);
 
 #endif
