@@ -30,7 +30,8 @@
 struct dn_place {
     long long id;           /**< places.id */
     const char *name;       /**< main name */
-    const char *kind;       /**< GeoNames feature code, ADM0/ADM1/ADM2/HIST, CROSSING, LEARNED; may be NULL */
+    const char *kind;       /**< GeoNames feature code, ADM0/ADM1/ADM1H/ADM2, CROSSING, LEARNED, else the
+                                 Who's On First place type (locality, neighbourhood); may be NULL */
     const char *country;    /**< ISO 3166-1 alpha-3, or NULL */
     const char *province;   /**< province name, or NULL (also for a province itself: its own name) */
     const char *district;   /**< district name, or NULL */

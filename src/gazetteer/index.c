@@ -605,6 +605,8 @@ static dn_status load_places(struct builder *bd)
             return dni_fail(bd->ctx, DN_ERR_NOMEM, "out of memory");
         }
         dni_gz_classify(&p, placetype, cur);
+        /* no feature code (Who's On First's own records): say what it is */
+        if (!p.kind) p.kind = intern(bd, (const unsigned char *)placetype);
         place_areas(bd, &p, pcode);
         if (p.area >= 0) {
             /* the place stands for an admin area: class and admin chain from the area */
