@@ -370,11 +370,11 @@ static void try_key(const struct gz_index *ix, const char *key, size_t len, doub
                     size_t cap, size_t *n)
 {
     const struct gz_slot *s = dni_gz_find(ix, key, len, dni_gz_hash(key, len));
+    struct gz_expansions ex; /* `key` may point into it below */
     if (!s || !(s->flags & GZ_SLOT_KEY)) {
         size_t words = 1;
         for (size_t i = 0; i < len; i++) words += key[i] == ' ';
         if (words < 2 || words > 3) return;
-        struct gz_expansions ex;
         dni_gz_expansions(key, len, &ex);
         for (size_t i = 0; i < ex.n; i++) {
             s = dni_gz_find(ix, ex.v[i].s, ex.v[i].len, dni_gz_hash(ex.v[i].s, ex.v[i].len));

@@ -117,7 +117,8 @@ struct gz_idslot {
 };
 
 struct gz_index {
-    sqlite3 *db; /* the store it was built from */
+    sqlite3 *db;        /* the store it was built from */
+    char db_path[1024]; /* ...and its path */
     struct gz_place *places;
     size_t nplaces, capplaces;
     struct gz_area *areas;

@@ -836,7 +836,9 @@ static double cpu_ms(void)
 dn_status dni_gz_index(dn_ctx *ctx, struct gz_index **out)
 {
     struct gz_index *ix = dni_slot_get(ctx, DNI_SLOT_GAZETTEER);
-    if (ix && ix->db == dni_db(ctx)) {
+    /* the same store: the same connection (and, should a new connection
+     * reuse the old one's address, the same file) */
+    if (ix && ix->db == dni_db(ctx) && strcmp(ix->db_path, dn_store_path(ctx)) == 0) {
         *out = ix;
         return DN_OK;
     }
@@ -846,6 +848,7 @@ dn_status dni_gz_index(dn_ctx *ctx, struct gz_index **out)
     ix = dn_calloc(1, sizeof *ix);
     if (!ix) return dni_fail(ctx, DN_ERR_NOMEM, "out of memory");
     ix->db = dni_db(ctx);
+    snprintf(ix->db_path, sizeof ix->db_path, "%s", dn_store_path(ctx));
     geod_init(&ix->geod, 6378137.0, 1 / 298.257223563);
     /* the builder holds a 200 KB memo: on the heap, not the stack */
     struct builder *bd = dn_calloc(1, sizeof *bd);

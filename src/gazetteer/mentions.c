@@ -97,7 +97,7 @@ dn_status dni_gz_stoplist(dn_ctx *ctx, struct gz_index *ix, const struct gz_stop
         dni_gz_stoplist_free(sl);
         return s;
     }
-    qsort(sl->keys, sl->n, sizeof *sl->keys, cmp_key);
+    if (sl->n) qsort(sl->keys, sl->n, sizeof *sl->keys, cmp_key);
     ix->stop = sl;
     *out = sl;
     return DN_OK;

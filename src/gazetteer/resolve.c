@@ -370,9 +370,9 @@ static dn_status suggest(dn_ctx *ctx, struct gz_index *ix, const char *key, size
     dn_free(hits);
     if (s != DN_OK) return s == DN_ERR_NOMEM ? dni_fail(ctx, s, "out of memory") : s;
     struct gz_cands *c = ix->cands;
+    if (max_alt == 0 || c->n == 0) return DN_OK;
     dni_gz_score(ix, c, NULL, 0);
     qsort(c->v, c->n, sizeof *c->v, cmp_cand);
-    if (max_alt == 0 || c->n == 0) return DN_OK;
     out->alternatives = dn_calloc(max_alt, sizeof *out->alternatives);
     if (!out->alternatives) return dni_fail(ctx, DN_ERR_NOMEM, "out of memory");
     for (size_t i = 0; i < c->n && out->nalternatives < max_alt; i++) {
