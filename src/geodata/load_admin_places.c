@@ -190,6 +190,30 @@ static dn_status add_names(dn_ctx *ctx, long long place_id, const char *list, co
     return s;
 }
 
+/* Names of the countries on the map that their layer does not carry:
+ * Pashto/Dari/Urdu script names and official forms used in reports. */
+static const struct {
+    const char *iso3, *names;
+} country_names[] = {
+    {"AFG", "افغانستان|Islamic Emirate of Afghanistan|Islamic Republic of Afghanistan"},
+    {"PAK", "پاکستان|Islamic Republic of Pakistan"},
+    {"IRN", "ایران|Islamic Republic of Iran"},
+    {"IND", "بھارت|هند|Republic of India"},
+    {"CHN", "چین|People's Republic of China"},
+    {"TJK", "تاجیکستان|Republic of Tajikistan"},
+    {"TKM", "ترکمنستان"},
+    {"UZB", "ازبکستان|Republic of Uzbekistan"},
+};
+
+static dn_status add_country_names(dn_ctx *ctx, const struct area_row *a, long long place_id, struct dn_strbuf *key)
+{
+    long long n = 0;
+    for (size_t i = 0; i < DN_ARRAY_LEN(country_names); i++)
+        if (strcmp(country_names[i].iso3, a->country) == 0)
+            return add_names(ctx, place_id, country_names[i].names, NULL, 1, key, &n);
+    return DN_OK;
+}
+
 static dn_status link_area(dn_ctx *ctx, const struct area_row *a, struct dn_strbuf *key, struct dn_geodata_report *rep)
 {
     if (dn_name_key(NULL, a->name, strlen(a->name), key) != DN_OK || key->len == 0) return DN_OK;
@@ -211,11 +235,16 @@ static dn_status link_area(dn_ctx *ctx, const struct area_row *a, struct dn_strb
     if (s == DN_OK) s = add_names(ctx, primary, a->name_ps, "ps", 1, key, &names);
     if (s == DN_OK) s = add_names(ctx, primary, a->name_fa, "fa", 1, key, &names);
     if (s == DN_OK) s = add_names(ctx, primary, a->name_ur, "ur", 1, key, &names);
+    if (s == DN_OK && a->level == 0) s = add_country_names(ctx, a, primary, key);
     return s;
 }
 
 dn_status dni_load_admin_places(dn_ctx *ctx, struct dn_geodata_report *rep)
 {
+    /* areas the layers give no size: the geodesic area of their polygon
+     * (the radius of a district, province or country comes from it) */
+    dn_status s0 = dn_store_exec(ctx, "UPDATE admin_areas SET area_km2 = ST_Area(geom, 1) / 1e6 WHERE area_km2 IS NULL");
+    if (s0 != DN_OK) return s0;
     sqlite3_stmt *st = NULL;
     /* areas are read in full first: linking writes to the tables being read */
     if (sqlite3_prepare_v2(dni_db(ctx),
