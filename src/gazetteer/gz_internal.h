@@ -237,6 +237,11 @@ struct gz_expansions {
 };
 void dni_gz_expansions(const char *core, size_t len, struct gz_expansions *out);
 
+/** A key with a leading or trailing landscape word ("khyber pass",
+ * "kurram valley"): the length of the rest (0 when there is none) and
+ * where it starts. */
+size_t dni_gz_feature_strip(const char *key, size_t len, const char **rest);
+
 /** Whether a folded word is a generic word ("district", "agency", ضلع...),
  * and which kind it hints at (0 for none). */
 bool dni_gz_generic_word(const char *w, size_t len, unsigned *kind);

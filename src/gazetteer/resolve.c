@@ -305,6 +305,20 @@ static dn_status collect_query(struct gz_index *ix, const char *key, size_t len,
     dni_gz_expansions(core, corelen, &ex);
     for (size_t i = 0; i < ex.n && s == DN_OK; i++)
         s = dni_gz_collect(ix, ex.v[i].s, ex.v[i].len, ex.v[i].quality, DN_MATCH_VARIANT, ix->cands);
+    if (s != DN_OK || ix->cands->n) return s;
+    /* "Khyber Pass", "Kurram Valley": a pass or valley named after a
+     * district or province lies in it, so that area answers (at its
+     * precision); a village that shares the name does not */
+    const char *rest;
+    size_t restlen = dni_gz_feature_strip(core, corelen, &rest);
+    if (!restlen) return DN_OK;
+    s = dni_gz_collect(ix, rest, restlen, 85, DN_MATCH_VARIANT, ix->cands);
+    size_t kept = 0;
+    for (size_t i = 0; i < ix->cands->n; i++) {
+        const struct gz_place *p = &ix->places[ix->cands->v[i].place];
+        if (p->cls == GZ_C_ADM1 || p->cls == GZ_C_ADM2) ix->cands->v[kept++] = ix->cands->v[i];
+    }
+    ix->cands->n = kept; /* nothing is added after this, so the marks may go stale */
     return s;
 }
 

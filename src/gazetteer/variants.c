@@ -33,6 +33,26 @@ static const struct {
  * "Dand wa Patan" all mean the same place as their bare words. */
 static const char *const particles[] = {"e", "i", "ye", "wa", "va", "o", "u"};
 
+/* Words for a landscape feature: "Khyber Pass", "Kurram Valley". The
+ * gazetteer has settlements and admin areas, not passes and valleys. */
+static const char *const feature_words[] = {"pass", "valley", "river", "bridge", "hills", "mountains", "range",
+                                            "dara", "darra", "wadi", "دره", "کوتل"};
+
+size_t dni_gz_feature_strip(const char *key, size_t len, const char **rest)
+{
+    *rest = key;
+    for (size_t i = 0; i < DN_ARRAY_LEN(feature_words); i++) {
+        size_t wl = strlen(feature_words[i]);
+        if (len > wl + 1 && key[len - wl - 1] == ' ' && memcmp(key + len - wl, feature_words[i], wl) == 0)
+            return len - wl - 1;
+        if (len > wl + 1 && key[wl] == ' ' && memcmp(key, feature_words[i], wl) == 0) {
+            *rest = key + wl + 1;
+            return len - wl - 1;
+        }
+    }
+    return 0;
+}
+
 bool dni_gz_generic_word(const char *w, size_t len, unsigned *kind)
 {
     for (size_t i = 0; i < DN_ARRAY_LEN(generic_words); i++) {

@@ -114,6 +114,9 @@ static const struct gc_case cases[] = {
     {"generic", "Nangarhar province", 0, 0, 0, 0, "Nangarhar", NULL, PROV, R},
     {"generic", "Quetta city", 0, 0, 0, 0, "Quetta", "Quetta", TOWN, R},
     {"generic", "Tehsil Razmak", 0, 0, 0, 0, "Razmak", "North Waziristan", ANY, ANY},
+    {"feature", "Khyber Pass", 0, 0, 0, 0, "Khyber", "Khyber", DIST, R},
+    {"feature", "Kurram Valley", 0, 0, 0, 0, "Kurram", "Kurram", DIST, R},
+    {"feature", "Tirah Valley", 0, 0, 0, 0, NULL, NULL, ANY, DN_GEOCODE_UNRESOLVED},
     /* 5. word order */
     {"order", "Waziristan North", 0, 0, 0, 0, "North Waziristan", "North Waziristan", DIST, R},
     {"order", "Waziristan South", 0, 0, 0, 0, "South Waziristan", "South Waziristan", DIST, R},
