@@ -1,6 +1,21 @@
-# Benchmark programs (DN_BUILD_BENCH=ON): one executable per benchmark,
-# linking the durand library. Run them by hand; README "## Performance"
-# gives the commands and the figures measured.
-add_executable(bench_geocode ${CMAKE_CURRENT_LIST_DIR}/bench_geocode.c)
+# Benchmark programs (DN_BUILD_BENCH=ON): one add_executable per benchmark, linking durand.
+add_executable(bench_text bench/bench_text.c tests/support/fake_place_finder.c)
+target_include_directories(bench_text PRIVATE ${PROJECT_SOURCE_DIR}/src ${PROJECT_SOURCE_DIR}/tests/support)
+target_compile_definitions(bench_text PRIVATE DN_BENCH_SOURCE_DIR="${PROJECT_SOURCE_DIR}")
+target_link_libraries(bench_text PRIVATE durand)
+# Benchmark programs (DN_BUILD_BENCH): one executable each, linking durand.
+add_executable(bench_export ${PROJECT_SOURCE_DIR}/bench/bench_export.c)
+target_include_directories(bench_export PRIVATE ${PROJECT_SOURCE_DIR}/src)
+target_link_libraries(bench_export PRIVATE durand)
+set_target_properties(bench_export PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${PROJECT_BINARY_DIR}/bench)
+add_executable(gen_acled ${PROJECT_SOURCE_DIR}/bench/gen_acled.c)
+set_target_properties(gen_acled PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${PROJECT_BINARY_DIR}/bench)
+add_executable(bench_csv ${PROJECT_SOURCE_DIR}/bench/bench_csv.c)
+target_include_directories(bench_csv PRIVATE ${PROJECT_SOURCE_DIR}/src)
+target_link_libraries(bench_csv PRIVATE durand)
+set_target_properties(bench_csv PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${PROJECT_BINARY_DIR}/bench)
+# geocoder: index load, exact/alias and fuzzy lookups, mention finding (README "Performance")
+add_executable(bench_geocode ${PROJECT_SOURCE_DIR}/bench/bench_geocode.c)
 target_include_directories(bench_geocode PRIVATE ${PROJECT_SOURCE_DIR}/src)
 target_link_libraries(bench_geocode PRIVATE durand)
+set_target_properties(bench_geocode PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${PROJECT_BINARY_DIR}/bench)

@@ -137,7 +137,7 @@ static const char *const v1_statements[] = {
     " ingested_at TEXT, updated_at TEXT)",
     "SELECT AddGeometryColumn('events', 'geom', 4326, 'POINT', 'XY')",
     "SELECT CreateSpatialIndex('events', 'geom')",
-    "CREATE INDEX events_date ON events(date)",
+    "CREATE INDEX events_date ON events(date, lat)", /* date ranges, and same-incident lookups */
     "CREATE INDEX events_admin ON events(country, province, district)",
     "CREATE INDEX events_border ON events(border_km)",
     "CREATE INDEX events_cluster ON events(cluster_id)",
