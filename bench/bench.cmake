@@ -17,3 +17,8 @@ set_target_properties(bench_csv PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${PROJECT_BI
 add_executable(bench_query bench/bench_query.c)
 target_include_directories(bench_query PRIVATE ${PROJECT_SOURCE_DIR}/src)
 target_link_libraries(bench_query PRIVATE durand)
+# geocoder: index load, exact/alias and fuzzy lookups, mention finding (README "Performance")
+add_executable(bench_geocode ${PROJECT_SOURCE_DIR}/bench/bench_geocode.c)
+target_include_directories(bench_geocode PRIVATE ${PROJECT_SOURCE_DIR}/src)
+target_link_libraries(bench_geocode PRIVATE durand)
+set_target_properties(bench_geocode PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${PROJECT_BINARY_DIR}/bench)

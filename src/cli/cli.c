@@ -23,6 +23,8 @@ struct command {
 static const struct command commands[] = {
     {"init", dn_cmd_init, "create the database and load the shipped geodata"},
     {"info", dn_cmd_info, "show the database's schema version and row counts"},
+    {"geocode", dn_cmd_geocode, "resolve place names to places (with precision, radius, alternatives)"},
+    {"places", dn_cmd_places, "browse the gazetteer and the learned names"},
     {"query", dn_cmd_query, "list the stored events that match filters (place, radius, border, dates...)"},
     {"summary", dn_cmd_summary, "events, fatalities and dates per country, province, district, band, month..."},
     {"export", dn_cmd_export, "write QGIS-ready map layers (GeoJSON, Shapefile, GeoPackage, KML, CSV, FlatGeobuf, PostGIS)"},
