@@ -17,9 +17,19 @@ set(DN_LIB_SOURCES
   src/geodata/load_places.c
   # gazetteer: place names and lookups
   src/gazetteer/normalize.c
+  # border: the Durand Line check and admin assignment
+  src/border/polyset.c
+  src/border/label_grid.c
+  src/border/line.c
+  src/border/frame.c
+  src/border/index.c
+  src/border/bands.c
+  src/border/check.c
+  src/border/admin.c
   # cli: argument parsing and subcommands
   src/cli/cli.c
   src/cli/cmd_init.c
   src/cli/cmd_info.c
+  src/cli/cmd_check.c
 )
 list(TRANSFORM DN_LIB_SOURCES PREPEND "${PROJECT_SOURCE_DIR}/")

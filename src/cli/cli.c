@@ -23,6 +23,7 @@ struct command {
 static const struct command commands[] = {
     {"init", dn_cmd_init, "create the database and load the shipped geodata"},
     {"info", dn_cmd_info, "show the database's schema version and row counts"},
+    {"check", dn_cmd_check, "check points against the Durand Line (side, km, band, crossing)"},
 };
 
 static const char exit_codes_help[] =
