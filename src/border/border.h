@@ -38,7 +38,7 @@ struct dn_border_result {
                                  accuracy) reaches the Durand Line */
     double border_km;       /**< geodesic km to the nearest point of the Durand Line */
     double nearest_lon, nearest_lat; /**< that point */
-    bool nearest_is_end;    /**< the nearest point is an end of the line (a tripoint) */
+    bool nearest_is_end;    /**< the nearest point is an end of the line (a tripoint), within 10 m */
     const char *band;       /**< band label, e.g. "10-25" */
     int band_index;         /**< 0 = nearest band */
     const char *crossing;   /**< nearest crossing's name, NULL if the store has none */

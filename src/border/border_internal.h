@@ -129,6 +129,12 @@ double dni_angle(const double a[3], const double b[3]);
 
 /* ---- distance frames ---------------------------------------------------- */
 
+/** A candidate crossing of a frame: its index and position in the frame. */
+struct dni_cxing {
+    double x, y;
+    uint32_t idx;
+};
+
 /** A candidate segment of a frame: its start and direction in the frame,
  * and 1 / squared length (0 for a degenerate segment). */
 struct dni_cseg {
@@ -144,13 +150,15 @@ struct dni_cseg {
 struct dni_frame {
     /* what a query reads, first */
     bool split;
+    uint8_t nxing;              /**< top-level frames: crossings that can be nearest */
+    uint32_t country;           /**< country label of the whole cell (as in dni_label_grid), or DNI_CELL_BOUNDARY */
     uint32_t nseg;
     struct dni_frame *child[4]; /**< split cells: SW, SE, NW, NE; built on first use */
     double clon, clat;          /**< centre, degrees */
     double ihx, ihy;            /**< 1 / half sizes (0 for a one-point frame) */
     double tx[5], ty[5];        /**< x|y = t0 u + t1 v + t2 u² + t3 uv + t4 v², u,v in [-1,1] */
     struct dni_cseg *cs;        /**< in the frame's own allocation */
-    double (*xing)[2];          /**< top-level frames: projected crossings (same allocation) */
+    struct dni_cxing *xing;     /**< top-level frames: those crossings (same allocation) */
     /* what building reads */
     double hx, hy;              /**< half sizes, degrees */
     double r;                   /**< bound on the frame distance of any point of the cell from the centre, m */
@@ -166,6 +174,7 @@ struct dni_hit {
     double t;           /**< and position on it, 0..1 */
     long crossing;      /**< nearest crossing, -1 if none */
     double crossing_m;  /**< frame distance to it */
+    uint32_t country;   /**< the leaf cell's country label, DNI_CELL_BOUNDARY when mixed */
 };
 
 /** Build the frame of a cell (centre, half sizes; half sizes 0 make a frame

@@ -56,10 +56,15 @@ dn_status dn_border_validate(dn_ctx *ctx, double lat, double lon)
 dn_status dni_border_side(dn_ctx *ctx, struct dni_border *b, double lon, double lat, const struct dni_hit *hit,
                           char side[4])
 {
+    side[0] = '\0';
+    /* the distance cell may know its country already */
+    if (hit && hit->country != DNI_CELL_BOUNDARY) {
+        if (hit->country) memcpy(side, b->countries.code[hit->country - 1], 4);
+        return DN_OK;
+    }
     uint32_t hits[4];
     int n = dni_label_grid_locate(ctx, &b->country_grid, &b->countries, lon, lat, hits, 4);
     if (n < 0) return dn_ctx_status(ctx);
-    side[0] = '\0';
     if (n == 1) {
         memcpy(side, b->countries.code[hits[0]], 4);
         return DN_OK;
@@ -109,7 +114,13 @@ dn_status dn_border_check(dn_ctx *ctx, double lon, double lat, double radius_km,
     const struct dni_line *L = &b->line;
     uint32_t k = hit.seg;
     dni_line_point(L, k, hit.t, &out->nearest_lon, &out->nearest_lat);
-    out->nearest_is_end = (k == 0 && hit.t <= 0) || (k + 2 == L->nv && hit.t >= 1);
+    if (k == 0 || k + 2 == L->nv) {
+        /* at an end (a tripoint), to within the line's own accuracy */
+        size_t end = k == 0 ? 0 : L->nv - 1;
+        double s12;
+        geod_inverse(&b->geod, out->nearest_lat, out->nearest_lon, L->lat[end], L->lon[end], &s12, NULL, NULL);
+        out->nearest_is_end = s12 <= LINE_TOLERANCE_KM * 1000;
+    }
     double dist_m = hit.dist_m, xing_m = hit.crossing_m;
     if (b->exact) {
         geod_inverse(&b->geod, lat, lon, out->nearest_lat, out->nearest_lon, &dist_m, NULL, NULL);

@@ -22,7 +22,7 @@
  *      offset, so that cells far from the line keep only a few segments;
  *      chunks (16 segments) of the surviving super-chunks likewise;
  *   C. the same test per segment.
- * Cells near the line are split into four (down to 1/16 of a top cell) so
+ * Cells near the line are split into four (down to 1/8 of a top cell) so
  * that their lists stay short. Everything is built on first use, so a run
  * pays only for the cells its points fall in.
  */
@@ -33,11 +33,11 @@
 
 #define DEG (M_PI / 180.0)
 /** A cell's list may hold this many segments before it is split... */
-#define KMAX 16
+#define KMAX 24
 /** ...unless it is this many halvings below a top cell already. */
-#define DMAX 4
+#define DMAX 3
 /** Split a cell at once when the line may pass within this many cell radii. */
-#define NEAR_FACTOR 3.0
+#define NEAR_FACTOR 2.0
 
 /* Slack for the difference between a frame distance and the geodesic
  * distance (measured well under this: see the file head). */
@@ -422,6 +422,25 @@ static size_t stage_c(struct dni_border *b, const struct dni_frame *f, struct sc
     return m;
 }
 
+/* The country label shared by every raster cell under the frame's cell, or
+ * DNI_CELL_BOUNDARY when they differ (or the frame is for one point). */
+static uint32_t cell_country(const struct dni_label_grid *g, double clon, double clat, double hx, double hy)
+{
+    if (hx <= 0 || !g->cells) return DNI_CELL_BOUNDARY;
+    long ix0 = (long)floor((clon - hx - g->x0) / g->cell), ix1 = (long)floor((clon + hx - g->x0) / g->cell);
+    long iy0 = (long)floor((clat - hy - g->y0) / g->cell), iy1 = (long)floor((clat + hy - g->y0) / g->cell);
+    /* outside the raster is in no country */
+    uint32_t label = DNI_CELL_BOUNDARY;
+    for (long iy = iy0; iy <= iy1; iy++)
+        for (long ix = ix0; ix <= ix1; ix++) {
+            uint32_t v = ix < 0 || iy < 0 || ix >= g->nx || iy >= g->ny ? 0 : g->cells[iy * (long)g->nx + ix];
+            if ((v & DNI_CELL_BOUNDARY) || v == DNI_CELL_AMBIGUOUS) return DNI_CELL_BOUNDARY;
+            if (label == DNI_CELL_BOUNDARY) label = v;
+            else if (v != label) return DNI_CELL_BOUNDARY;
+        }
+    return label;
+}
+
 dn_status dni_frame_build(dn_ctx *ctx, struct dni_border *b, double clon, double clat, double hx, double hy, int depth,
                           bool with_crossings, struct dni_frame **out)
 {
@@ -459,8 +478,24 @@ dn_status dni_frame_build(dn_ctx *ctx, struct dni_border *b, double clon, double
             head.nseg = 0;
         }
     }
+    /* the crossings that can be nearest for some point of the cell */
+    struct dni_cxing cx[256];
+    size_t nx = 0;
+    if (with_crossings && b->ncrossing) {
+        struct bound xb = {.d0 = INFINITY, .r = head.r};
+        size_t ncx = b->ncrossing < 256 ? b->ncrossing : 256;
+        for (size_t i = 0; i < ncx; i++) {
+            aeqd(b, clat, clon, b->crossing[i].lat, b->crossing[i].lon, &cx[i].x, &cx[i].y);
+            cx[i].idx = (uint32_t)i;
+            bound_update(&xb, hypot(cx[i].x, cx[i].y), cx[i].x, cx[i].y);
+        }
+        for (size_t i = 0; i < ncx; i++) {
+            double d = hypot(cx[i].x, cx[i].y);
+            if (d > 0 && prunable(&xb, d, cx[i].x / d, cx[i].y / d, 0)) continue;
+            cx[nx++] = cx[i];
+        }
+    }
     /* one block: the frame, its segments, its crossings */
-    size_t nx = with_crossings ? b->ncrossing : 0;
     struct dni_frame *f = dn_malloc(sizeof *f + head.nseg * sizeof *f->cs + nx * sizeof *f->xing);
     if (!f) {
         s = dni_fail(ctx, DN_ERR_NOMEM, "out of memory");
@@ -468,10 +503,11 @@ dn_status dni_frame_build(dn_ctx *ctx, struct dni_border *b, double clon, double
     }
     *f = head;
     f->cs = (struct dni_cseg *)(f + 1);
-    f->xing = nx ? (double(*)[2])(f->cs + head.nseg) : NULL;
+    f->xing = nx ? (struct dni_cxing *)(f->cs + head.nseg) : NULL;
+    f->nxing = (uint8_t)nx;
     if (head.nseg) memcpy(f->cs, sc.cs, head.nseg * sizeof *f->cs);
-    for (size_t i = 0; i < nx; i++)
-        aeqd(b, clat, clon, b->crossing[i].lat, b->crossing[i].lon, &f->xing[i][0], &f->xing[i][1]);
+    if (nx) memcpy(f->xing, cx, nx * sizeof *f->xing);
+    f->country = cell_country(&b->country_grid, clon, clat, hx, hy);
     b->frames_built++;
     *out = f;
 done:
@@ -519,17 +555,17 @@ static void scan(const struct dni_frame *f, double px, double py, struct dni_hit
     hit->t = bt;
 }
 
-static void nearest_crossing(struct dni_border *b, const struct dni_frame *top, double px, double py,
+static void nearest_crossing(const struct dni_frame *top, double px, double py,
                              struct dni_hit *hit)
 {
     hit->crossing = -1;
     hit->crossing_m = NAN;
     double best = INFINITY;
-    for (size_t i = 0; top->xing && i < b->ncrossing; i++) {
-        double dx = top->xing[i][0] - px, dy = top->xing[i][1] - py, d2 = dx * dx + dy * dy;
+    for (size_t i = 0; i < top->nxing; i++) {
+        double dx = top->xing[i].x - px, dy = top->xing[i].y - py, d2 = dx * dx + dy * dy;
         if (d2 < best) {
             best = d2;
-            hit->crossing = (long)i;
+            hit->crossing = (long)top->xing[i].idx;
         }
     }
     if (hit->crossing >= 0) hit->crossing_m = sqrt(best);
@@ -558,12 +594,13 @@ dn_status dni_frame_nearest(dn_ctx *ctx, struct dni_border *b, double lon, doubl
     }
     double px, py;
     dni_frame_project(top, lon, lat, &px, &py);
-    nearest_crossing(b, top, px, py, hit);
+    nearest_crossing(top, px, py, hit);
     struct dni_frame *leaf = top;
     s = descend(ctx, b, &leaf, lon, lat);
     if (s == DN_OK) {
         if (leaf != top) dni_frame_project(leaf, lon, lat, &px, &py);
         scan(leaf, px, py, hit);
+        hit->country = leaf->country;
     }
     dni_frame_free(tmp);
     return s;

@@ -18,6 +18,7 @@ static const struct suite_entry suites[] = {
     {"store", make_store_suite},
     {"cli", make_cli_suite},
     {"gazetteer", make_gazetteer_suite},
+    {"border", make_border_suite},
 };
 
 int main(int argc, char **argv)

@@ -5,5 +5,7 @@ set(DN_TEST_SOURCES
   unit/test_store.c
   unit/test_cli.c
   unit/test_gazetteer.c
+  unit/test_border.c
+  unit/geodata_fixture.c
 )
-set(DN_TEST_SUITES core store cli gazetteer)
+set(DN_TEST_SUITES core store cli gazetteer border)

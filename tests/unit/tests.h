@@ -10,5 +10,6 @@ Suite *make_core_suite(void);
 Suite *make_store_suite(void);
 Suite *make_cli_suite(void);
 Suite *make_gazetteer_suite(void);
+Suite *make_border_suite(void);
 
 #endif
