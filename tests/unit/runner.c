@@ -19,6 +19,7 @@ static const struct suite_entry suites[] = {
     {"cli", make_cli_suite},
     {"gazetteer", make_gazetteer_suite},
     {"border", make_border_suite},
+    {"geodata_accept", make_geodata_accept_suite},
 };
 
 int main(int argc, char **argv)

@@ -6,6 +6,7 @@ set(DN_TEST_SOURCES
   unit/test_cli.c
   unit/test_gazetteer.c
   unit/test_border.c
+  unit/test_geodata_accept.c
   unit/geodata_fixture.c
 )
-set(DN_TEST_SUITES core store cli gazetteer border)
+set(DN_TEST_SUITES core store cli gazetteer border geodata_accept)

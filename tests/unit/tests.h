@@ -11,5 +11,6 @@ Suite *make_store_suite(void);
 Suite *make_cli_suite(void);
 Suite *make_gazetteer_suite(void);
 Suite *make_border_suite(void);
+Suite *make_geodata_accept_suite(void);
 
 #endif
