@@ -11,8 +11,10 @@
  * an ellipsoidal azimuthal equidistant frame centred on it (coordinates from
  * PROJ's geod_inverse) and the short list of line segments that can hold the
  * nearest point for any point of the cell, chosen with conservative distance
- * bounds; the final distance is geod_inverse from the point to the nearest
- * point found (see README "Performance" for the accuracy and the speed).
+ * bounds. The distance in the frame matches geod_inverse to the same point
+ * to centimetres near the line and decimetres 1,000 km away;
+ * dn_border_set_exact() measures it with geod_inverse instead (slower). See
+ * README "Performance" for the measured accuracy and speed.
  *
  * All functions need a context with an open store holding the geodata. The
  * index is built on first use and kept in the context (DNI_SLOT_BORDER);
@@ -83,13 +85,17 @@ dn_status dn_border_parse_bands(dn_ctx *ctx, const char *spec);
 size_t dn_border_band_count(dn_ctx *ctx);
 const char *dn_border_band_label(dn_ctx *ctx, size_t i);
 
-/** Whether the final distance is refined with geod_inverse (default true).
- * Without refinement the distance is the frame's (see README). */
+/** Measure the distances to the nearest point and crossing found with
+ * geod_inverse (true) instead of in the cell's frame (false, the default). */
 void dn_border_set_exact(dn_ctx *ctx, bool exact);
 
 /** Load the border index now (otherwise the first check does); `ms` (may
  * be NULL) receives the load time in milliseconds. */
 dn_status dn_border_load(dn_ctx *ctx, double *ms);
+
+/** Drop the loaded index (after the geodata was reloaded); the bands and
+ * the exact setting stay. The next check loads it again. */
+void dn_border_invalidate(dn_ctx *ctx);
 
 /** The Durand Line as stored: vertex count, geodesic length in km summed
  * over the vertices with geod_inverse, and its two ends (lon, lat). */

@@ -162,6 +162,12 @@ dn_status dni_border_get(dn_ctx *ctx, struct dni_border **out)
     return s;
 }
 
+void dn_border_invalidate(dn_ctx *ctx)
+{
+    struct dni_border *b = dni_slot_get(ctx, DNI_SLOT_BORDER);
+    if (b) unload(ctx, b);
+}
+
 dn_status dn_border_load(dn_ctx *ctx, double *ms)
 {
     struct dni_border *b = NULL;

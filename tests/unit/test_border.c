@@ -560,6 +560,26 @@ START_TEST(test_border__store_without_geodata_is_an_error)
 }
 END_TEST
 
+START_TEST(test_border__allocation_failures_are_reported_cleanly)
+{
+    /* fail the n-th allocation of loading and checking, for n spread over
+     * the whole run: every attempt ends in DN_OK or DN_ERR_NOMEM, and a
+     * later attempt on the same context succeeds (ASan checks for leaks) */
+    for (long n = 1; n < 400000; n = n * 3 / 2 + 1) {
+        dn_border_invalidate(ctx);
+        dni_alloc_fail_after(n);
+        struct dn_border_result r;
+        struct dn_admin_result a;
+        dn_status s = dn_border_check(ctx, 70.07117, 33.00059, 0, &r);
+        if (s == DN_OK) s = dn_admin_locate(ctx, 71.57849, 34.008, &a);
+        dni_alloc_fail_after(0);
+        ck_assert_msg(s == DN_OK || s == DN_ERR_NOMEM, "n=%ld: %s (%s)", n, dn_strerror(s), dn_ctx_errmsg(ctx));
+    }
+    struct dn_border_result r = check_ok(33.00059, 70.07117, 0);
+    ck_assert_str_eq(r.side, "PAK");
+}
+END_TEST
+
 Suite *make_border_suite(void)
 {
     Suite *s = suite_create("border");
@@ -587,6 +607,7 @@ Suite *make_border_suite(void)
     tcase_add_test(ta, test_border__admin_assignment_of_known_places);
     tcase_add_test(ta, test_border__admin_falls_back_to_the_nearest_district);
     tcase_add_test(ta, test_border__admin_agrees_with_spatialite_on_random_points);
+    tcase_add_test(ta, test_border__allocation_failures_are_reported_cleanly);
     suite_add_tcase(s, ta);
     return s;
 }
