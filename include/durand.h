@@ -98,7 +98,9 @@ typedef enum dn_out_level {
 
 /** Output callback: receives `len` bytes of `text` (not NUL-terminated
  * necessarily) at a level. Diagnostics arrive already prefixed and
- * newline-terminated. */
+ * newline-terminated. A DN_OUT_DATA message of length 0 asks the callback
+ * to flush what it buffered (streaming commands send one after each burst
+ * of rows). */
 typedef void (*dn_out_cb)(void *ud, dn_out_level level, const char *text, size_t len);
 
 /** Route the library's diagnostics (warnings, progress) to a callback. The

@@ -70,6 +70,15 @@ set(DN_LIB_SOURCES
   src/ingest/table_reader.c
   src/ingest/ogr_reader.c
   src/ingest/reader.c
+  # border: the Durand Line check and admin assignment
+  src/border/polyset.c
+  src/border/label_grid.c
+  src/border/line.c
+  src/border/frame.c
+  src/border/index.c
+  src/border/bands.c
+  src/border/check.c
+  src/border/admin.c
   # cli: argument parsing and subcommands
   src/cli/cli.c
   src/cli/cmd_init.c
@@ -79,5 +88,6 @@ set(DN_LIB_SOURCES
   src/cli/cmd_query.c
   src/cli/cmd_summary.c
   src/cli/cmd_export.c
+  src/cli/cmd_check.c
 )
 list(TRANSFORM DN_LIB_SOURCES PREPEND "${PROJECT_SOURCE_DIR}/")

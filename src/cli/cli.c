@@ -28,6 +28,7 @@ static const struct command commands[] = {
     {"query", dn_cmd_query, "list the stored events that match filters (place, radius, border, dates...)"},
     {"summary", dn_cmd_summary, "events, fatalities and dates per country, province, district, band, month..."},
     {"export", dn_cmd_export, "write QGIS-ready map layers (GeoJSON, Shapefile, GeoPackage, KML, CSV, FlatGeobuf, PostGIS)"},
+    {"check", dn_cmd_check, "check points against the Durand Line (side, km, band, crossing)"},
 };
 
 static const char exit_codes_help[] =

@@ -93,5 +93,6 @@ int dn_cmd_summary(struct dn_cli *cli, int argc, char **argv);
 int dn_cmd_export(struct dn_cli *cli, int argc, char **argv);
 int dn_cmd_geocode(struct dn_cli *cli, int argc, char **argv);
 int dn_cmd_places(struct dn_cli *cli, int argc, char **argv);
+int dn_cmd_check(struct dn_cli *cli, int argc, char **argv);
 
 #endif /* DN_CLI_H */

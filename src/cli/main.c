@@ -15,7 +15,8 @@ static void route_output(void *ud, dn_out_level level, const char *text, size_t 
     if (level == DN_OUT_PROGRESS && !*stderr_is_tty) return;
     FILE *stream = level == DN_OUT_DATA ? stdout : stderr;
     fwrite(text, 1, len, stream);
-    if (level != DN_OUT_DATA) fflush(stream);
+    /* diagnostics at once; data when the library asks (an empty message) */
+    if (level != DN_OUT_DATA || len == 0) fflush(stream);
 }
 
 int main(int argc, char **argv)

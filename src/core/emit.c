@@ -291,6 +291,12 @@ static void write_table(struct dn_emit *e)
     dn_free(width);
 }
 
+void dn_emit_flush(struct dn_emit *e)
+{
+    flush(e, true);
+    dni_out(e->ctx, DN_OUT_DATA, "", 0);
+}
+
 dn_status dn_emit_finish(struct dn_emit *e)
 {
     if (e->fmt == DN_FORMAT_TABLE || e->fmt == DN_FORMAT_MD) write_table(e);

@@ -50,6 +50,11 @@ void dn_emit_null(struct dn_emit *e);
 void dn_emit_raw(struct dn_emit *e, const char *json, const char *text);
 /** End a row (checks the cell count). */
 dn_status dn_emit_row_end(struct dn_emit *e);
+/** Pass the rows ended so far on to the output callback now (tables and
+ * Markdown wait for dn_emit_finish), then send a zero-length DN_OUT_DATA
+ * message, which asks the callback to flush its stream: for output that
+ * must follow its input line by line. */
+void dn_emit_flush(struct dn_emit *e);
 /** Finish the document (closing brackets; tables are printed here). */
 dn_status dn_emit_finish(struct dn_emit *e);
 /** Number of rows ended so far. */

@@ -22,6 +22,8 @@ static const struct suite_entry suites[] = {
     {"query", make_query_suite},
     {"export", make_export_suite},
     {"ingest", make_ingest_suite},
+    {"border", make_border_suite},
+    {"geodata_accept", make_geodata_accept_suite},
 };
 
 int main(int argc, char **argv)

@@ -1,0 +1,89 @@
+/** @file bands.c
+ * Border-zone bands: distance edges in km and their labels.
+ */
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "border/border_internal.h"
+
+static void make_labels(struct dni_bands *bands)
+{
+    for (size_t i = 0; i <= bands->n; i++) {
+        char *l = bands->label[i];
+        size_t cap = sizeof bands->label[i];
+        if (bands->n == 0) snprintf(l, cap, "all");
+        else if (i == 0) snprintf(l, cap, "0-%g", bands->edge_km[0]);
+        else if (i == bands->n) snprintf(l, cap, ">%g", bands->edge_km[i - 1]);
+        else snprintf(l, cap, "%g-%g", bands->edge_km[i - 1], bands->edge_km[i]);
+    }
+}
+
+void dni_bands_default(struct dni_bands *bands)
+{
+    static const double edges[] = {10, 25, 50, 100};
+    bands->n = DN_ARRAY_LEN(edges);
+    memcpy(bands->edge_km, edges, sizeof edges);
+    make_labels(bands);
+}
+
+dn_status dn_border_set_bands(dn_ctx *ctx, const double *edges_km, size_t n)
+{
+    if (n == 0 || n > DNI_MAX_BANDS)
+        return dni_fail(ctx, DN_ERR_USAGE, "--bands: give 1 to %d distances in km, e.g. 10,25,50,100", DNI_MAX_BANDS);
+    for (size_t i = 0; i < n; i++) {
+        if (!isfinite(edges_km[i]) || edges_km[i] <= 0 || edges_km[i] > 1e5)
+            return dni_fail(ctx, DN_ERR_USAGE, "--bands: %g is not a distance in km above 0", edges_km[i]);
+        if (i && edges_km[i] <= edges_km[i - 1])
+            return dni_fail(ctx, DN_ERR_USAGE, "--bands: distances must increase (%g after %g)", edges_km[i],
+                            edges_km[i - 1]);
+    }
+    struct dni_border *b = NULL;
+    dn_status s = dni_border_state(ctx, &b);
+    if (s != DN_OK) return s;
+    b->bands.n = n;
+    memcpy(b->bands.edge_km, edges_km, n * sizeof *edges_km);
+    make_labels(&b->bands);
+    return DN_OK;
+}
+
+dn_status dn_border_parse_bands(dn_ctx *ctx, const char *spec)
+{
+    double edges[DNI_MAX_BANDS];
+    size_t n = 0;
+    const char *p = spec;
+    for (;;) {
+        while (*p == ' ') p++;
+        char *end;
+        errno = 0;
+        double v = strtod(p, &end);
+        const char *stop = end;
+        while (*stop == ' ') stop++;
+        if (end == p || errno == ERANGE || (*stop != ',' && *stop != '\0')) {
+            size_t len = strcspn(p, ",");
+            return dni_fail(ctx, DN_ERR_USAGE, "--bands: '%.*s' is not a number (expected e.g. 10,25,50,100)", (int)len,
+                            p);
+        }
+        if (n == DNI_MAX_BANDS)
+            return dni_fail(ctx, DN_ERR_USAGE, "--bands: at most %d distances", DNI_MAX_BANDS);
+        edges[n++] = v;
+        if (*stop == '\0') break;
+        p = stop + 1;
+    }
+    return dn_border_set_bands(ctx, edges, n);
+}
+
+size_t dn_border_band_count(dn_ctx *ctx)
+{
+    struct dni_border *b = NULL;
+    return dni_border_state(ctx, &b) == DN_OK ? b->bands.n + 1 : 0;
+}
+
+const char *dn_border_band_label(dn_ctx *ctx, size_t i)
+{
+    struct dni_border *b = NULL;
+    if (dni_border_state(ctx, &b) != DN_OK || i > b->bands.n) return NULL;
+    return b->bands.label[i];
+}
