@@ -80,7 +80,10 @@ set(DN_LIB_SOURCES
   src/border/check.c
   src/border/admin.c
   # cli: argument parsing and subcommands
+  src/ingest/pipeline.c
+  src/ingest/text_source.c
   src/cli/cli.c
+  src/cli/cmd_ingest.c
   src/cli/cmd_init.c
   src/cli/cmd_info.c
   src/cli/cmd_geocode.c

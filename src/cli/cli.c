@@ -22,6 +22,7 @@ struct command {
 /* The subcommands, in the order --help lists them. */
 static const struct command commands[] = {
     {"init", dn_cmd_init, "create the database and load the shipped geodata"},
+    {"ingest", dn_cmd_ingest, "read event tables and news articles into the database"},
     {"info", dn_cmd_info, "show the database's schema version and row counts"},
     {"geocode", dn_cmd_geocode, "resolve place names to places (with precision, radius, alternatives)"},
     {"places", dn_cmd_places, "browse the gazetteer and the learned names"},
