@@ -313,6 +313,20 @@ static dn_status ingest_text(struct run *r, const char *path)
     return s;
 }
 
+/* Inside a directory only files named like event tables, articles or OGR
+ * layers are read; a file named on the command line is always read. */
+static bool data_extension(const char *path)
+{
+    static const char *const exts[] = {".csv", ".tsv", ".tab", ".psv", ".txt", ".text", ".html", ".htm", ".jsonl",
+                                       ".ndjson", ".geojson", ".json", ".geojsonl", ".geojsons", ".gpkg", ".shp",
+                                       ".fgb"};
+    const char *dot = strrchr(base_name(path), '.');
+    if (!dot) return false;
+    for (size_t i = 0; i < DN_ARRAY_LEN(exts); i++)
+        if (strcasecmp(dot, exts[i]) == 0) return true;
+    return false;
+}
+
 static int compare_names(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
 
 static dn_status ingest_path(struct run *r, const char *path, int depth);
@@ -337,13 +351,22 @@ static dn_status ingest_dir(struct run *r, const char *path, int depth)
             names = p;
         }
         struct dn_strbuf b = {0};
-        dn_strbuf_printf(&b, "%s/%s", path, de->d_name);
+        size_t plen = strlen(path);
+        dn_strbuf_printf(&b, "%s%s%s", path, plen && path[plen - 1] == '/' ? "" : "/", de->d_name);
         if (b.failed) s = dni_fail(r->ctx, DN_ERR_NOMEM, "out of memory");
         else names[n++] = b.data;
     }
     closedir(d);
     if (s == DN_OK) qsort(names, n, sizeof *names, compare_names);
-    for (size_t i = 0; s == DN_OK && i < n; i++) s = ingest_path(r, names[i], depth + 1);
+    for (size_t i = 0; s == DN_OK && i < n; i++) {
+        struct stat sb;
+        if (stat(names[i], &sb) == 0 && !S_ISDIR(sb.st_mode) && !data_extension(names[i])) {
+            /* README.md, a shapefile's .dbf/.shx/.prj, QGIS styles... */
+            dni_info(r->ctx, "%s: not a data file, skipped", names[i]);
+            continue;
+        }
+        s = ingest_path(r, names[i], depth + 1);
+    }
     for (size_t i = 0; i < n; i++) dn_free(names[i]);
     dn_free(names);
     return s;

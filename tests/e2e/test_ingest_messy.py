@@ -97,4 +97,10 @@ check(abs(ev["g3"][4] - 66.45) < 1e-6 and abs(ev["g3"][5] - 30.95) < 1e-6 and "g
 for name in ("cp1252_cr.csv", "totals_header.csv", "dayfirst.csv", "layer.geojson"):
     rep, r = ingest(name)
     check(rep["stored"] == 0 and rep["updated"] == 0 and rep["duplicates"] == rep["read"], f"re-ingest {name}: {rep}")
+# the whole directory: data files only (make_fixtures.py is passed over), in name order
+r = dn_e2e.run(args, ["--db", db, "ingest", data + "/", "--report", "json"])
+check(r.code == 0, "directory ingest", r)
+rep = json.loads(r.out)
+check(rep["files"] == 5 and rep["rejected"] == 0 and rep["failed_files"] == 0, f"directory: {rep}", r)
+check(os.path.join(data, "make_fixtures.py") + ": not a data file, skipped" in r.err, "the script is skipped", r)
 print("ok: ingest messy files")
