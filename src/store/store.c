@@ -9,6 +9,7 @@
 #include <spatialite.h>
 
 #include "core/core.h"
+#include "store/events.h"
 #include "store/schema.h"
 #include "store/store.h"
 
@@ -206,6 +207,7 @@ dn_status dn_store_open(dn_ctx *ctx, const char *path, unsigned flags)
         else
             s = dni_schema_migrate(ctx, version);
     }
+    if (s == DN_OK && !readonly) s = dni_store_events_repair(ctx);
     if (s != DN_OK) {
         /* keep the message: closing does not touch it */
         dn_store_close(ctx);
