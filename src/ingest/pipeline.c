@@ -68,12 +68,15 @@ static dn_status ensure_tx(struct run *r)
  * (and by the next read-write open of the store after a crash). */
 static dn_status maybe_go_bulk(struct run *r)
 {
-    if (r->bulk || r->one_source || r->dedupe.enabled || r->rep->stored < BULK_MIN_ROWS ||
+    if (r->bulk || r->dedupe.enabled || r->rep->stored < BULK_MIN_ROWS ||
         r->rep->stored < r->events_at_start)
         return DN_OK;
     dn_status s = ensure_tx(r);
     if (s == DN_OK) s = dn_store_events_bulk_begin(r->ctx);
-    if (s == DN_OK) r->bulk = true;
+    if (s == DN_OK) {
+        r->bulk = true;
+        dni_info(r->ctx, "%s: bulk load: the events indexes are rebuilt once the file is read", base_name(r->file));
+    }
     return s;
 }
 

@@ -49,7 +49,8 @@ dn_status dn_store_events_batch_end(dn_ctx *ctx);
 dn_status dn_store_events_bulk_begin(dn_ctx *ctx);
 /** Build the secondary indexes of events that are missing. */
 dn_status dn_store_events_bulk_end(dn_ctx *ctx);
-/** Opening a store read-write: finish what an interrupted writer left —
+/** Opening a store to write (DN_STORE_CREATE: init, ingest): finish what
+ * an interrupted writer left —
  * a batch whose R*Tree entries were not added (durand's batches end before
  * each commit, so only a foreign writer could), or secondary indexes a
  * crashed bulk load dropped — with a warning. */
