@@ -15,6 +15,7 @@ packages=(
   libspatialite-dev spatialite-bin libsqlite3-mod-spatialite  # SpatiaLite extension for the store
   check libsubunit-dev            # Check unit tests
   libutf8proc-dev                 # Unicode normalisation / case folding for the gazetteer
+  libjson-c-dev                   # JSON Lines article input (text module)
   python3                         # e2e test driver
   valgrind
 )

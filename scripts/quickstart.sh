@@ -12,3 +12,8 @@ DURAND=build/durand
 DB=output/durand.sqlite
 "$DURAND" --db "$DB" init
 "$DURAND" --db "$DB" info
+# Map layers for QGIS: GeoPackage with its styles (output/durand.gpkg), and
+# GeoJSON with .qml styles beside (output/geojson/). Rerunnable: --overwrite
+# replaces only these files.
+"$DURAND" --db "$DB" export --format gpkg --out output --overwrite
+"$DURAND" --db "$DB" export --format geojson --out output/geojson --overwrite

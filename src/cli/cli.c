@@ -23,6 +23,9 @@ struct command {
 static const struct command commands[] = {
     {"init", dn_cmd_init, "create the database and load the shipped geodata"},
     {"info", dn_cmd_info, "show the database's schema version and row counts"},
+    {"query", dn_cmd_query, "list the stored events that match filters (place, radius, border, dates...)"},
+    {"summary", dn_cmd_summary, "events, fatalities and dates per country, province, district, band, month..."},
+    {"export", dn_cmd_export, "write QGIS-ready map layers (GeoJSON, Shapefile, GeoPackage, KML, CSV, FlatGeobuf, PostGIS)"},
     {"check", dn_cmd_check, "check points against the Durand Line (side, km, band, crossing)"},
 };
 
@@ -122,6 +125,12 @@ static const struct dn_cli_opt *find_opt(const struct dn_cli_opt *spec, const ch
 
 int dn_cli_next_opt(struct dn_cli *cli, struct dn_cli_optparse *p, const struct dn_cli_opt *spec, const char **value)
 {
+    return dn_cli_next_opt2(cli, p, spec, NULL, value);
+}
+
+int dn_cli_next_opt2(struct dn_cli *cli, struct dn_cli_optparse *p, const struct dn_cli_opt *spec,
+                     const struct dn_cli_opt *extra, const char **value)
+{
     if (p->index == 0) p->index = 1;
     for (;;) {
         *value = NULL;
@@ -157,6 +166,7 @@ int dn_cli_next_opt(struct dn_cli *cli, struct dn_cli_optparse *p, const struct 
         const char *eq = strchr(name, '=');
         size_t len = eq ? (size_t)(eq - name) : strlen(name);
         const struct dn_cli_opt *o = find_opt(spec, name, len);
+        if (!o) o = find_opt(extra, name, len);
         if (!o) o = find_opt(global_opts, name, len);
         if (!o) {
             dn_cli_usage_error(cli, "unknown option '--%.*s'", (int)len, name);

@@ -54,6 +54,11 @@ enum {
  * positional. Returns an id from spec, or one of the DN_OPT_ values. */
 int dn_cli_next_opt(struct dn_cli *cli, struct dn_cli_optparse *p, const struct dn_cli_opt *spec, const char **value);
 
+/** dn_cli_next_opt over two specs: a command's own and a shared one (e.g.
+ * dn_filter_cli_opts); `extra` may be NULL. Ids must not clash. */
+int dn_cli_next_opt2(struct dn_cli *cli, struct dn_cli_optparse *p, const struct dn_cli_opt *spec,
+                     const struct dn_cli_opt *extra, const char **value);
+
 /** Report a usage error ("durand: error: ..." plus the "Try" line) and
  * return DN_EXIT_USAGE. */
 int dn_cli_usage_error(struct dn_cli *cli, const char *fmt, ...) DN_PRINTF(2, 3);
@@ -83,6 +88,9 @@ bool dn_cli_parse_long(struct dn_cli *cli, const char *opt, const char *text, lo
 /* Subcommands. */
 int dn_cmd_init(struct dn_cli *cli, int argc, char **argv);
 int dn_cmd_info(struct dn_cli *cli, int argc, char **argv);
+int dn_cmd_query(struct dn_cli *cli, int argc, char **argv);
+int dn_cmd_summary(struct dn_cli *cli, int argc, char **argv);
+int dn_cmd_export(struct dn_cli *cli, int argc, char **argv);
 int dn_cmd_check(struct dn_cli *cli, int argc, char **argv);
 
 #endif /* DN_CLI_H */

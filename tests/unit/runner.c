@@ -18,6 +18,10 @@ static const struct suite_entry suites[] = {
     {"store", make_store_suite},
     {"cli", make_cli_suite},
     {"gazetteer", make_gazetteer_suite},
+    {"text", make_text_suite},
+    {"query", make_query_suite},
+    {"export", make_export_suite},
+    {"ingest", make_ingest_suite},
     {"border", make_border_suite},
     {"geodata_accept", make_geodata_accept_suite},
 };

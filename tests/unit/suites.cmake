@@ -1,12 +1,25 @@
 # Unit test sources and suite names: one file per module, each defining
 # Suite *make_<suite>_suite(void) (declared in tests.h, listed in runner.c).
-set(DN_TEST_SOURCES
-  unit/test_core.c
-  unit/test_store.c
-  unit/test_cli.c
-  unit/test_gazetteer.c
-  unit/test_border.c
-  unit/test_geodata_accept.c
-  unit/geodata_fixture.c
-)
-set(DN_TEST_SUITES core store cli gazetteer border geodata_accept)
+# One line per entry, so that branches adding suites merge cleanly.
+set(DN_TEST_SOURCES)
+set(DN_TEST_SUITES)
+list(APPEND DN_TEST_SOURCES unit/test_core.c)
+list(APPEND DN_TEST_SUITES core)
+list(APPEND DN_TEST_SOURCES unit/test_store.c)
+list(APPEND DN_TEST_SUITES store)
+list(APPEND DN_TEST_SOURCES unit/test_cli.c)
+list(APPEND DN_TEST_SUITES cli)
+list(APPEND DN_TEST_SOURCES unit/test_gazetteer.c)
+list(APPEND DN_TEST_SUITES gazetteer)
+list(APPEND DN_TEST_SOURCES unit/test_text.c support/fake_place_finder.c)
+list(APPEND DN_TEST_SUITES text)
+list(APPEND DN_TEST_SOURCES unit/test_query.c)
+list(APPEND DN_TEST_SUITES query)
+list(APPEND DN_TEST_SOURCES unit/test_export.c)
+list(APPEND DN_TEST_SUITES export)
+list(APPEND DN_TEST_SOURCES unit/test_ingest.c)
+list(APPEND DN_TEST_SUITES ingest)
+list(APPEND DN_TEST_SOURCES unit/test_border.c unit/geodata_fixture.c)
+list(APPEND DN_TEST_SUITES border)
+list(APPEND DN_TEST_SOURCES unit/test_geodata_accept.c)
+list(APPEND DN_TEST_SUITES geodata_accept)

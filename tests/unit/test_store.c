@@ -9,6 +9,7 @@
 #include <check.h>
 
 #include "core/core.h"
+#include "store/events.h"
 #include "store/store.h"
 #include "tests.h"
 #include "testutil.h"
@@ -142,6 +143,99 @@ START_TEST(test_store__rollback_discards_writes)
 }
 END_TEST
 
+static void make_event(struct dn_event *ev, const char *uid, const char *source, const char *date, double lon,
+                       double lat, const char *type, const char *hash)
+{
+    dn_event_init(ev);
+    ck_assert(dn_event_set(&ev->uid, uid));
+    ck_assert(dn_event_set(&ev->source_kind, "csv"));
+    ck_assert(dn_event_set(&ev->source, source));
+    ck_assert(dn_event_set(&ev->date, date));
+    ev->date_precision = DN_DATE_DAY;
+    ck_assert(dn_event_set(&ev->type, type));
+    ck_assert(dn_event_set(&ev->row_hash, hash));
+    ev->has_coords = true;
+    ev->lon = lon;
+    ev->lat = lat;
+    ev->fatalities = 3;
+}
+
+static long long cluster_of(long long id)
+{
+    sqlite3_stmt *st;
+    ck_assert_int_eq(dn_store_stmt(ctx, "SELECT cluster_id FROM events WHERE id = ?", &st), DN_OK);
+    sqlite3_bind_int64(st, 1, id);
+    ck_assert_int_eq(sqlite3_step(st), SQLITE_ROW);
+    long long c = sqlite3_column_int64(st, 0);
+    sqlite3_reset(st);
+    return c;
+}
+
+START_TEST(test_store__upsert_is_idempotent_and_detects_changes)
+{
+    ck_assert_int_eq(dn_store_open(ctx, ":memory:", DN_STORE_CREATE), DN_OK);
+    struct dn_event ev;
+    make_event(&ev, "csv:a.csv:1", "a.csv", "2024-03-16", 70.2922, 33.0186, "Battles", "h1");
+    enum dn_upsert_result r;
+    long long id1 = 0, id2 = 0;
+    ck_assert_int_eq(dn_store_begin(ctx), DN_OK);
+    ck_assert_int_eq(dn_store_event_upsert(ctx, &ev, NULL, &r, &id1), DN_OK);
+    ck_assert_int_eq(r, DN_UPSERT_INSERTED);
+    ck_assert_int_eq(dn_store_event_upsert(ctx, &ev, NULL, &r, &id2), DN_OK);
+    ck_assert_int_eq(r, DN_UPSERT_UNCHANGED);
+    ck_assert_int_eq(id1, id2);
+    ck_assert(dn_event_set(&ev.row_hash, "h2"));
+    ev.fatalities = 7;
+    ck_assert_int_eq(dn_store_event_upsert(ctx, &ev, NULL, &r, &id2), DN_OK);
+    ck_assert_int_eq(r, DN_UPSERT_UPDATED);
+    ck_assert_int_eq(dn_store_commit(ctx), DN_OK);
+    long long n;
+    ck_assert_int_eq(dn_store_count(ctx, "events", &n), DN_OK);
+    ck_assert_int_eq(n, 1);
+    sqlite3_stmt *st;
+    ck_assert_int_eq(dn_store_stmt(ctx, "SELECT fatalities, ST_X(geom), ST_Y(geom) FROM events", &st), DN_OK);
+    ck_assert_int_eq(sqlite3_step(st), SQLITE_ROW);
+    ck_assert_int_eq(sqlite3_column_int(st, 0), 7);
+    ck_assert_double_eq_tol(sqlite3_column_double(st, 1), 70.2922, 1e-9); /* lon first */
+    ck_assert_double_eq_tol(sqlite3_column_double(st, 2), 33.0186, 1e-9);
+    sqlite3_reset(st);
+    ck_assert_int_eq(cluster_of(id1), id1);
+    dn_event_clear(&ev);
+}
+END_TEST
+
+START_TEST(test_store__reports_of_one_incident_share_a_cluster)
+{
+    ck_assert_int_eq(dn_store_open(ctx, ":memory:", DN_STORE_CREATE), DN_OK);
+    struct dn_dedupe_opts d = DN_DEDUPE_DEFAULTS;
+    struct dn_event a, b, c, e, f;
+    /* b: another source, next day, ~2.5 km away: same incident */
+    make_event(&a, "u:a", "acled.csv", "2024-03-16", 70.2922, 33.0186, "Battles", "1");
+    make_event(&b, "u:b", "article.txt", "2024-03-17", 70.3100, 33.0300, "suicide attack", "2");
+    /* c: same source as a: never merged with it */
+    make_event(&c, "u:c", "acled.csv", "2024-03-16", 70.2930, 33.0190, "Battles", "3");
+    /* e: 3 days later: outside the window */
+    make_event(&e, "u:e", "ucdp.csv", "2024-03-19", 70.2922, 33.0186, "state-based", "4");
+    /* f: talks, not violence: not the same incident */
+    make_event(&f, "u:f", "news.txt", "2024-03-16", 70.2922, 33.0186, "talks", "5");
+    struct dn_event *all[] = {&a, &b, &c, &e, &f};
+    long long ids[5];
+    enum dn_upsert_result r;
+    ck_assert_int_eq(dn_store_begin(ctx), DN_OK);
+    for (int i = 0; i < 5; i++) ck_assert_int_eq(dn_store_event_upsert(ctx, all[i], &d, &r, &ids[i]), DN_OK);
+    ck_assert_int_eq(dn_store_commit(ctx), DN_OK);
+    ck_assert_int_eq(cluster_of(ids[0]), ids[0]);
+    ck_assert_int_eq(cluster_of(ids[1]), ids[0]);
+    ck_assert_int_eq(cluster_of(ids[2]), ids[2]);
+    ck_assert_int_eq(cluster_of(ids[3]), ids[3]);
+    ck_assert_int_eq(cluster_of(ids[4]), ids[4]);
+    for (int i = 0; i < 5; i++) dn_event_clear(all[i]);
+    ck_assert(dn_event_types_compatible("Explosions/Remote violence", "bombing"));
+    ck_assert(!dn_event_types_compatible("Protests", "armed clash"));
+    ck_assert(dn_event_types_compatible(NULL, "talks"));
+}
+END_TEST
+
 Suite *make_store_suite(void)
 {
     Suite *s = suite_create("store");
@@ -156,6 +250,8 @@ Suite *make_store_suite(void)
     tcase_add_test(tc, test_store__newer_schema_is_refused);
     tcase_add_test(tc, test_store__corrupt_file_is_a_db_error);
     tcase_add_test(tc, test_store__rollback_discards_writes);
+    tcase_add_test(tc, test_store__upsert_is_idempotent_and_detects_changes);
+    tcase_add_test(tc, test_store__reports_of_one_incident_share_a_cluster);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -10,6 +10,10 @@ Suite *make_core_suite(void);
 Suite *make_store_suite(void);
 Suite *make_cli_suite(void);
 Suite *make_gazetteer_suite(void);
+Suite *make_text_suite(void);
+Suite *make_query_suite(void);
+Suite *make_export_suite(void);
+Suite *make_ingest_suite(void);
 Suite *make_border_suite(void);
 Suite *make_geodata_accept_suite(void);
 

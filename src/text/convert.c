@@ -1,0 +1,91 @@
+/** @file convert.c
+ * Text events → struct dn_event ("as reported" fields), stable hashes, and
+ * the names of the quality flags.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "text/text_int.h"
+
+uint64_t dni_fnv1a(uint64_t h, const void *data, size_t len)
+{
+    const unsigned char *p = data;
+    for (size_t i = 0; i < len; i++) {
+        h ^= p[i];
+        h *= 0x100000001b3ull;
+    }
+    return h;
+}
+
+static const char *const flag_names[] = {"date_assumed", "date_approx", "actor_inferred", "count_vague",
+                                         "count_approx", "merged",      "no_place",       "place_coarse"};
+
+char *dn_text_flags_format(unsigned flags, char *buf, size_t cap)
+{
+    if (cap == 0) return buf;
+    buf[0] = '\0';
+    size_t len = 0;
+    for (size_t i = 0; i < DN_ARRAY_LEN(flag_names); i++) {
+        if (!(flags & (1u << i))) continue;
+        int n = snprintf(buf + len, cap - len, "%s%s", len ? "," : "", flag_names[i]);
+        if (n < 0 || (size_t)n >= cap - len) {
+            buf[len] = '\0';
+            break;
+        }
+        len += (size_t)n;
+    }
+    return buf;
+}
+
+static bool set(char **member, const char *value) { return dn_event_set(member, value && *value ? value : NULL); }
+
+dn_status dn_text_event_to_event(dn_ctx *ctx, const struct dn_text_article *a, size_t i, struct dn_event *ev)
+{
+    if (!a || i >= a->n_events)
+        return dni_fail(ctx, DN_ERR_RANGE, "text event %zu out of range (%zu events)", i, a ? a->n_events : 0);
+    const struct dn_text_event *e = &a->events[i];
+    const char *source = a->url ? a->url : a->name;
+    char ref[96], uid[48], rowhash[24], date[16], flags[160];
+    if (a->line > 0) snprintf(ref, sizeof ref, "line %ld text bytes %lld-%lld", a->line, e->span_start, e->span_end);
+    else snprintf(ref, sizeof ref, "bytes %lld-%lld", e->span_start, e->span_end);
+    /* uid: the same sentence of the same source typed the same way is the same
+     * event, however often it is ingested */
+    uint64_t h = dni_fnv1a(DNI_FNV_INIT, source, strlen(source) + 1);
+    h = dni_fnv1a(h, ref, strlen(ref) + 1);
+    h = dni_fnv1a(h, e->type, strlen(e->type) + 1);
+    snprintf(uid, sizeof uid, "text:%016llx", (unsigned long long)h);
+    uint64_t rh = a->map && e->clean_end <= a->text_len
+                      ? dni_fnv1a(DNI_FNV_INIT, a->text + e->clean_start, e->clean_end - e->clean_start)
+                      : dni_fnv1a(DNI_FNV_INIT, e->excerpt, strlen(e->excerpt));
+    snprintf(rowhash, sizeof rowhash, "%016llx", (unsigned long long)rh);
+    dn_text_date_format(&e->date, date, sizeof date);
+    dn_text_flags_format(e->flags, flags, sizeof flags);
+
+    struct dn_strbuf notes = {0};
+    if (e->venue) dn_strbuf_printf(&notes, "venue: %s; ", e->venue);
+    static const char *const basis[] = {"explicit", "relative", "assumed"};
+    dn_strbuf_printf(&notes, "date: %s (article date %s from %s)", basis[e->date_basis],
+                     a->date.precision ? dn_text_date_format(&a->date, (char[16]){0}, 16) : "unknown",
+                     dn_text_date_source_name(a->date_source));
+    if (e->sentences > 1) dn_strbuf_printf(&notes, "; %d sentences", e->sentences);
+    const struct dn_text_mention *pm = e->place >= 0 ? &a->mentions[e->place] : NULL;
+
+    bool ok = !notes.failed && set(&ev->uid, uid) && set(&ev->source_kind, "text") && set(&ev->source, source) &&
+              set(&ev->source_ref, ref) && set(&ev->row_hash, rowhash) && set(&ev->date, date) &&
+              set(&ev->type, e->type) && set(&ev->sub_type, e->violent ? "violent" : "development") &&
+              set(&ev->actor1, e->actor1) && set(&ev->actor2, e->actor2) &&
+              set(&ev->place, pm ? pm->surface : NULL) && set(&ev->country_hint, pm ? pm->country : NULL) &&
+              set(&ev->excerpt, e->excerpt) && set(&ev->notes, notes.data) && set(&ev->flags, flags);
+    dn_strbuf_free(&notes);
+    if (!ok) return dni_fail(ctx, DN_ERR_NOMEM, "out of memory converting a text event");
+    ev->date_precision = e->date.precision;
+    ev->fatalities = e->killed.best;
+    ev->fatalities_low = e->killed.low;
+    ev->fatalities_high = e->killed.high;
+    ev->injured = e->injured.best;
+    ev->span_start = e->span_start;
+    ev->span_end = e->span_end;
+    ev->confidence = e->confidence;
+    ev->place_id = pm ? pm->place_id : 0;
+    return DN_OK;
+}

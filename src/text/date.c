@@ -1,0 +1,468 @@
+/** @file date.c
+ * Dates in a sentence — absolute ("May 14", "on May 13 and 14", "October
+ * 2020", "in 2014", "14 May 2022", "2022-05-14") and relative ("yesterday",
+ * "on Sunday", "last week", "last month", "last August", "since January",
+ * "earlier this year", "three days ago") — resolved against the article
+ * date, and the article's own dateline.
+ *
+ * A month (or month and day) without a year is the most recent one not after
+ * the article date; "last <Month>" is the most recent one before the
+ * article's month; after "until"/"till"/"before" the next one on or after it.
+ */
+#include <ctype.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "text/text_int.h"
+
+/* Internal flag: the year was not written (resolved from the article date). */
+#define DATE_YEARLESS (1u << 8)
+
+/* ---- calendar arithmetic (proleptic Gregorian, days since 1970-01-01) --------- */
+
+long dni_days_from_civil(int y, int m, int d)
+{
+    y -= m <= 2;
+    long era = (y >= 0 ? y : y - 399) / 400;
+    long yoe = y - era * 400;
+    long doy = (153L * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + doe - 719468;
+}
+
+void dni_civil_from_days(long z, int *y, int *m, int *d)
+{
+    z += 719468;
+    long era = (z >= 0 ? z : z - 146096) / 146097;
+    long doe = z - era * 146097;
+    long yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    long doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    long mp = (5 * doy + 2) / 153;
+    *d = (int)(doy - (153 * mp + 2) / 5 + 1);
+    *m = (int)(mp < 10 ? mp + 3 : mp - 9);
+    *y = (int)(yoe + era * 400 + (*m <= 2));
+}
+
+int dni_days_in_month(int y, int m)
+{
+    static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    if (m < 1 || m > 12) return 0;
+    if (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0)) return 29;
+    return days[m - 1];
+}
+
+int dni_date_cmp(const struct dn_text_date *a, const struct dn_text_date *b)
+{
+    if (a->year != b->year) return a->year < b->year ? -1 : 1;
+    if (a->month != b->month) return a->month < b->month ? -1 : 1;
+    if (a->day != b->day) return a->day < b->day ? -1 : 1;
+    return 0;
+}
+
+bool dn_text_date_parse_iso(const char *s, struct dn_text_date *out)
+{
+    if (!s || strlen(s) != 10 || s[4] != '-' || s[7] != '-') return false;
+    for (int i = 0; i < 10; i++)
+        if (i != 4 && i != 7 && !isdigit((unsigned char)s[i])) return false;
+    int y = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 + (s[3] - '0');
+    int m = (s[5] - '0') * 10 + (s[6] - '0');
+    int d = (s[8] - '0') * 10 + (s[9] - '0');
+    if (y < 1000 || m < 1 || m > 12 || d < 1 || d > dni_days_in_month(y, m)) return false;
+    *out = (struct dn_text_date){y, m, d, DN_DATE_DAY, false};
+    return true;
+}
+
+char *dn_text_date_format(const struct dn_text_date *d, char *buf, size_t cap)
+{
+    if (cap == 0) return buf;
+    buf[0] = '\0';
+    if (!d || d->precision == DN_DATE_UNKNOWN) return buf;
+    int m = d->precision == DN_DATE_YEAR ? 1 : d->month;
+    int day = d->precision == DN_DATE_DAY ? d->day : 1;
+    snprintf(buf, cap, "%04d-%02d-%02d", d->year, m, day);
+    return buf;
+}
+
+static struct dn_text_date day_date(long days)
+{
+    struct dn_text_date r = {0, 0, 0, DN_DATE_DAY, false};
+    dni_civil_from_days(days, &r.year, &r.month, &r.day);
+    return r;
+}
+
+static long ref_days(const struct dn_text_date *ref) { return dni_days_from_civil(ref->year, ref->month, ref->day); }
+
+/* ---- words ------------------------------------------------------------------------- */
+
+static const char *const month_names[] = {"january", "february", "march",     "april",   "may",      "june",
+                                          "july",    "august",   "september", "october", "november", "december"};
+static const char *const month_abbr[] = {"jan", "feb", "mar", "apr", "may", "jun",
+                                         "jul", "aug", "sep", "oct", "nov", "dec"};
+static const char *const weekdays[] = {"sunday", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday"};
+
+/* Month named by token i (capitalised, as news text writes it): 1..12, 0 if
+ * none. *abbr says it was abbreviated; *ntok counts a following '.'. */
+static int month_token(const struct dni_toks *t, size_t i, bool *abbr, size_t *ntok)
+{
+    if (i >= t->n || !(t->v[i].flags & DNI_TOK_CAP) || (t->v[i].flags & DNI_TOK_HYPH)) return 0;
+    size_t n;
+    const char *w = dni_tok_lower(t, i, &n);
+    *ntok = 1;
+    for (int k = 0; k < 12; k++) {
+        if (strlen(month_names[k]) == n && memcmp(month_names[k], w, n) == 0) {
+            *abbr = false;
+            return k + 1;
+        }
+    }
+    for (int k = 0; k < 12; k++) {
+        bool sept = k == 8 && n == 4 && memcmp(w, "sept", 4) == 0;
+        if ((n == 3 && memcmp(month_abbr[k], w, 3) == 0) || sept) {
+            *abbr = true;
+            if (i + 1 < t->n && t->text[t->v[i + 1].start] == '.' && t->v[i + 1].start == t->v[i].end) *ntok = 2;
+            return k + 1;
+        }
+    }
+    return 0;
+}
+
+/* A day of the month at token i ("14", "14th"): 1..31, else 0. */
+static int day_token(const struct dni_toks *t, size_t i)
+{
+    if (i >= t->n) return 0;
+    size_t n;
+    const char *w = dni_tok_lower(t, i, &n);
+    if (n == 0 || n > 4 || !isdigit((unsigned char)w[0])) return 0;
+    int v = 0;
+    size_t k = 0;
+    for (; k < n && isdigit((unsigned char)w[k]); k++) v = v * 10 + (w[k] - '0');
+    if (k > 2) return 0;
+    if (k < n) {
+        const char *suf = w + k;
+        size_t sl = n - k;
+        if (sl != 2 || !(memcmp(suf, "st", 2) == 0 || memcmp(suf, "nd", 2) == 0 || memcmp(suf, "rd", 2) == 0 ||
+                         memcmp(suf, "th", 2) == 0))
+            return 0;
+    }
+    return v >= 1 && v <= 31 ? v : 0;
+}
+
+/* A year at token i: four digits 1900..2100. */
+static int year_token(const struct dni_toks *t, size_t i)
+{
+    if (i >= t->n) return 0;
+    const struct dni_tok *k = &t->v[i];
+    if (!(k->flags & DNI_TOK_NUM) || (k->flags & (DNI_TOK_DEC | DNI_TOK_PCT)) || k->end - k->start != 4) return 0;
+    return k->value >= 1900 && k->value <= 2100 ? (int)k->value : 0;
+}
+
+static bool is_punct(const struct dni_toks *t, size_t i, char c)
+{
+    return i < t->n && (t->v[i].flags & DNI_TOK_PUNCT) && t->text[t->v[i].start] == c;
+}
+
+/* Words after which a bare month or year is a date ("in May", "since 2007"). */
+static const char *const date_preps[] = {"in",    "since", "of",     "last",  "this",   "next",  "early", "late",
+                                         "mid",   "until", "till",   "by",    "from",   "during", "between",
+                                         "before", "after", "through", "throughout", "on", "and", "to",
+                                         "around", "beginning", "start", "end", "summer", "winter", "spring",
+                                         "autumn", "year", "month", NULL};
+
+/* ---- one sentence ------------------------------------------------------------------ */
+
+struct finder {
+    const struct dni_toks *t;
+    const struct dn_text_date *ref; /* NULL when unknown */
+    struct dni_date_expr *out;
+    size_t cap, n;
+};
+
+/* Flags from the words before token s: a period start or a limit. */
+static unsigned context_flags(const struct dni_toks *t, size_t s)
+{
+    static const char *const skip[] = {"the", "beginning", "start", "end", "of", "early", "late", "mid",
+                                       "middle", "on", "in", "last", NULL};
+    size_t k = s;
+    for (int guard = 0; k > 0 && guard < 5 && dni_tok_in(t, k - 1, skip); guard++) k--;
+    if (k == 0) return 0;
+    if (dni_tok_is(t, k - 1, "since")) return DNI_DATE_SINCE;
+    if (dni_tok_is(t, k - 1, "until") || dni_tok_is(t, k - 1, "till") || dni_tok_is(t, k - 1, "untill") ||
+        dni_tok_is(t, k - 1, "before") || dni_tok_is(t, k - 1, "through") || dni_tok_is(t, k - 1, "by") ||
+        dni_tok_is(t, k - 1, "next") || dni_tok_is(t, k - 1, "expires") || dni_tok_is(t, k - 1, "deadline"))
+        return DNI_DATE_UNTIL;
+    return 0;
+}
+
+static void add(struct finder *f, struct dn_text_date d, unsigned flags, size_t a, size_t b)
+{
+    if (f->n < f->cap) f->out[f->n] = (struct dni_date_expr){d, flags | context_flags(f->t, a), a, b};
+    f->n++;
+}
+
+/* Year of a month (and day) written without one. */
+static int infer_year(const struct dn_text_date *ref, int m, int d, bool until, bool strictly_before_month)
+{
+    int y = ref->year;
+    if (strictly_before_month) return m < ref->month ? y : y - 1;
+    bool after = m > ref->month || (m == ref->month && d > ref->day);
+    bool before = m < ref->month || (m == ref->month && d && d < ref->day);
+    if (until) return before ? y + 1 : y;
+    return after ? y - 1 : y;
+}
+
+static bool valid_day(int y, int m, int d) { return d >= 1 && d <= dni_days_in_month(y, m); }
+
+/* Absolute expressions at i; returns tokens consumed (0 = none). */
+static size_t absolute_at(struct finder *f, size_t i)
+{
+    const struct dni_toks *t = f->t;
+    const struct dn_text_date *ref = f->ref;
+    bool abbr = false;
+    size_t mt = 0;
+    /* a date starts with a digit or a capital: skip other words fast */
+    unsigned char c0 = (unsigned char)t->text[t->v[i].start];
+    if (!(c0 >= '0' && c0 <= '9') && !(t->v[i].flags & DNI_TOK_CAP) &&
+        strncmp(t->lower + t->v[i].start, "mid-", 4) != 0)
+        return 0;
+    bool until = (context_flags(t, i) & DNI_DATE_UNTIL) != 0;
+    bool last = i > 0 && dni_tok_is(t, i - 1, "last");
+
+    /* ISO 2022-05-14 */
+    if (t->v[i].flags & DNI_TOK_HYPH) {
+        size_t n;
+        const char *w = dni_tok_lower(t, i, &n);
+        if (n == 10) {
+            char iso[11];
+            memcpy(iso, w, 10);
+            iso[10] = '\0';
+            struct dn_text_date d;
+            if (dn_text_date_parse_iso(iso, &d)) {
+                add(f, d, 0, i, i + 1);
+                return 1;
+            }
+        }
+        /* "mid-2021" */
+        if (n == 8 && memcmp(w, "mid-", 4) == 0) {
+            int y = 0;
+            for (size_t k = 4; k < 8 && isdigit((unsigned char)w[k]); k++) y = y * 10 + (w[k] - '0');
+            if (y >= 1900 && y <= 2100 && isdigit((unsigned char)w[7])) {
+                add(f, (struct dn_text_date){y, 0, 0, DN_DATE_YEAR, false}, 0, i, i + 1);
+                return 1;
+            }
+        }
+    }
+    int m = month_token(t, i, &abbr, &mt);
+    if (m) {
+        size_t j = i + mt;
+        int d = day_token(t, j);
+        if (d) {
+            size_t e = j + 1;
+            size_t ye = e + (is_punct(t, e, ',') ? 1 : 0);
+            int y = year_token(t, ye);
+            if (y && valid_day(y, m, d)) {
+                add(f, (struct dn_text_date){y, m, d, DN_DATE_DAY, false}, 0, i, ye + 1);
+                return ye + 1 - i;
+            }
+            /* "May 13 and 14", "May 13-14" take the first day */
+            if ((dni_tok_is(t, e, "and") || dni_tok_is(t, e, "to") || is_punct(t, e, '&') || is_punct(t, e, '-')) &&
+                day_token(t, e + 1))
+                e += 2;
+            if (!ref) return e - i;
+            y = infer_year(ref, m, d, until, false);
+            if (!valid_day(y, m, d)) return e - i;
+            add(f, (struct dn_text_date){y, m, d, DN_DATE_DAY, false}, DATE_YEARLESS, i, e);
+            return e - i;
+        }
+        size_t ye = j + (dni_tok_is(t, j, "of") || is_punct(t, j, ',') ? 1 : 0);
+        int y = year_token(t, ye);
+        if (y) {
+            add(f, (struct dn_text_date){y, m, 0, DN_DATE_MONTH, false}, 0, i, ye + 1);
+            return ye + 1 - i;
+        }
+        /* a bare month only after a preposition, and never abbreviated */
+        if (!abbr && i > 0 && dni_tok_in(t, i - 1, date_preps) && ref) {
+            int yy = infer_year(ref, m, 0, until, last);
+            unsigned fl = DATE_YEARLESS | (last ? DNI_DATE_RELATIVE : 0);
+            add(f, (struct dn_text_date){yy, m, 0, DN_DATE_MONTH, false}, fl, i, i + mt);
+            return mt;
+        }
+        return 0;
+    }
+    /* 14 May 2022 / 14 May */
+    int d = day_token(t, i);
+    if (d && (m = month_token(t, i + 1, &abbr, &mt))) {
+        size_t e = i + 1 + mt;
+        size_t ye = e + (is_punct(t, e, ',') ? 1 : 0);
+        int y = year_token(t, ye);
+        if (y && valid_day(y, m, d)) {
+            add(f, (struct dn_text_date){y, m, d, DN_DATE_DAY, false}, 0, i, ye + 1);
+            return ye + 1 - i;
+        }
+        if (!ref) return e - i;
+        y = infer_year(ref, m, d, until, false);
+        if (valid_day(y, m, d)) add(f, (struct dn_text_date){y, m, d, DN_DATE_DAY, false}, DATE_YEARLESS, i, e);
+        return e - i;
+    }
+    /* a year: after a preposition ("in 2014", "since 2007", "beginning of 2021"),
+     * or opening the sentence ("2014 was ...") */
+    int y = year_token(t, i);
+    if (y && (i == 0 || dni_tok_in(t, i - 1, date_preps))) {
+        add(f, (struct dn_text_date){y, 0, 0, DN_DATE_YEAR, false}, 0, i, i + 1);
+        return 1;
+    }
+    return 0;
+}
+
+static int weekday_token(const struct dni_toks *t, size_t i)
+{
+    if (i >= t->n || !(t->v[i].flags & DNI_TOK_CAP)) return -1;
+    for (int k = 0; k < 7; k++)
+        if (dni_tok_is(t, i, weekdays[k])) return k;
+    return -1;
+}
+
+/* Relative expressions at i (need the article date); tokens consumed. */
+static size_t relative_at(struct finder *f, size_t i)
+{
+    const struct dni_toks *t = f->t;
+    if (!f->ref) return 0;
+    const struct dn_text_date *ref = f->ref;
+    long today = ref_days(ref);
+    const unsigned R = DNI_DATE_RELATIVE;
+    if (dni_tok_is(t, i, "today") || dni_tok_is(t, i, "tonight") ||
+        (dni_tok_is(t, i, "this") && (dni_tok_is(t, i + 1, "morning") || dni_tok_is(t, i + 1, "afternoon") ||
+                                      dni_tok_is(t, i + 1, "evening")))) {
+        size_t n = dni_tok_is(t, i, "this") ? 2 : 1;
+        add(f, day_date(today), R, i, i + n);
+        return n;
+    }
+    if (dni_tok_is(t, i, "the") && dni_tok_is(t, i + 1, "day") && dni_tok_is(t, i + 2, "before") &&
+        dni_tok_is(t, i + 3, "yesterday")) {
+        add(f, day_date(today - 2), R, i, i + 4);
+        return 4;
+    }
+    if (dni_tok_is(t, i, "yesterday")) {
+        add(f, day_date(today - 1), R, i, i + 1);
+        return 1;
+    }
+    bool last = dni_tok_is(t, i, "last");
+    bool thisw = dni_tok_is(t, i, "this") || (dni_tok_is(t, i, "earlier") && dni_tok_is(t, i + 1, "this"));
+    size_t k = i + (last ? 1 : 0) + (dni_tok_is(t, i, "earlier") ? 2 : (thisw ? 1 : 0));
+    if (last && dni_tok_is(t, k, "night")) {
+        add(f, day_date(today - 1), R, i, k + 1);
+        return k + 1 - i;
+    }
+    int wd = weekday_token(t, last ? k : i);
+    if (wd >= 0) {
+        size_t at = last ? k : i;
+        long w_today = ((today % 7) + 7 + 4) % 7; /* 1970-01-01 was a Thursday (4) */
+        long back = (w_today - wd + 7) % 7;
+        if (last && back == 0) back = 7;
+        add(f, day_date(today - back), R, i, at + 1);
+        return at + 1 - i;
+    }
+    if ((last || thisw) && (dni_tok_is(t, k, "week") || dni_tok_is(t, k, "weekend"))) {
+        struct dn_text_date d = day_date(today - (last ? 7 : 2));
+        d.approx = true;
+        add(f, d, R, i, k + 1);
+        return k + 1 - i;
+    }
+    if ((last || thisw) && dni_tok_is(t, k, "month")) {
+        int y = ref->year, m = ref->month;
+        if (last && --m == 0) m = 12, y--;
+        add(f, (struct dn_text_date){y, m, 0, DN_DATE_MONTH, false}, R, i, k + 1);
+        return k + 1 - i;
+    }
+    if ((last || thisw) && dni_tok_is(t, k, "year")) {
+        add(f, (struct dn_text_date){ref->year - (last ? 1 : 0), 0, 0, DN_DATE_YEAR, false}, R, i, k + 1);
+        return k + 1 - i;
+    }
+    /* "three days ago", "a week ago" */
+    struct dni_number num = dni_number_at(t, i);
+    long count = num.ntok && !num.vague ? num.value : -1;
+    size_t u = i + num.ntok;
+    if (count < 0 && (dni_tok_is(t, i, "a") || dni_tok_is(t, i, "an"))) count = 1, u = i + 1;
+    if (count > 0 && count < 400 && dni_tok_is(t, u + 1, "ago")) {
+        size_t un;
+        const char *unit = dni_tok_lower(t, u, &un);
+        struct dn_text_date d = {0};
+        if (un >= 3 && memcmp(unit, "day", 3) == 0) {
+            d = day_date(today - count);
+        } else if (un >= 4 && memcmp(unit, "week", 4) == 0) {
+            d = day_date(today - 7 * count);
+            d.approx = true;
+        } else if (un >= 5 && memcmp(unit, "month", 5) == 0) {
+            long mi = ref->year * 12L + (ref->month - 1) - count;
+            d = (struct dn_text_date){(int)(mi / 12), (int)(mi % 12) + 1, 0, DN_DATE_MONTH, false};
+        } else if (un >= 4 && memcmp(unit, "year", 4) == 0) {
+            d = (struct dn_text_date){ref->year - (int)count, 0, 0, DN_DATE_YEAR, false};
+        } else {
+            return 0;
+        }
+        add(f, d, R, i, u + 2);
+        return u + 2 - i;
+    }
+    return 0;
+}
+
+size_t dni_find_dates(const struct dni_toks *t, const struct dn_text_date *ref, struct dni_date_expr *out, size_t cap)
+{
+    struct finder f = {t, ref && ref->precision == DN_DATE_DAY ? ref : NULL, out, cap, 0};
+    for (size_t i = 0; i < t->n;) {
+        size_t used = absolute_at(&f, i);
+        if (!used) used = relative_at(&f, i);
+        i += used ? used : 1;
+    }
+    return f.n < cap ? f.n : cap;
+}
+
+/* ---- the article's dateline ----------------------------------------------------------- */
+
+/* "PESHAWAR, Nov 3 (Reuters) -": capitalised words, a comma, the date, an
+ * optional (Agency), then a dash. */
+static bool reuters_dateline(const struct dni_toks *t, const struct dni_date_expr *e)
+{
+    size_t s = e->tok_start;
+    if (s < 2 || !is_punct(t, s - 1, ',')) return false;
+    for (size_t k = 0; k + 1 < s; k++)
+        if (!((t->v[k].flags & DNI_TOK_CAP) || is_punct(t, k, '.') || is_punct(t, k, '-') || is_punct(t, k, ',')))
+            return false;
+    size_t k = e->tok_end;
+    if (is_punct(t, k, '(')) {
+        size_t guard = k + 6;
+        while (k < t->n && k < guard && !is_punct(t, k, ')')) k++;
+        k++;
+    }
+    return is_punct(t, k, '-');
+}
+
+bool dni_find_dateline(const char *text, size_t len, const struct dn_text_date *ref, struct dn_text_date *out)
+{
+    struct dni_toks t = {0};
+    bool found = false;
+    size_t limit = len < 3000 ? len : 3000;
+    int lines = 0;
+    for (size_t i = 0; i < limit && lines < 25 && !found; lines++) {
+        const char *nl = memchr(text + i, '\n', len - i);
+        size_t e = nl ? (size_t)(nl - text) : len;
+        size_t ll = e - i;
+        /* only the line's head matters for a dateline */
+        size_t scan = ll < 160 ? ll : 160;
+        if (scan && dni_tokenize(&t, text + i, scan)) {
+            struct dni_date_expr ex[4];
+            size_t n = dni_find_dates(&t, ref, ex, DN_ARRAY_LEN(ex));
+            for (size_t k = 0; k < n && !found; k++) {
+                if (ex[k].date.precision != DN_DATE_DAY || (ex[k].flags & (DNI_DATE_RELATIVE | DNI_DATE_UNTIL)))
+                    continue;
+                bool yearless = (ex[k].flags & DATE_YEARLESS) != 0;
+                bool short_line = ll <= 100 && !yearless;
+                if (short_line || reuters_dateline(&t, &ex[k])) {
+                    *out = ex[k].date;
+                    found = true;
+                }
+            }
+        }
+        i = e + 1;
+    }
+    dni_toks_free(&t);
+    return found;
+}

@@ -1,0 +1,884 @@
+/** @file extract.c
+ * From sentences to events. For each sentence: its dates, casualty counts,
+ * event-type triggers, actors and place mentions; then one event at most —
+ * the violent trigger of highest priority, else a bare casualty report, else
+ * the non-violent development of highest priority. Period totals ("since
+ * January", "during the same period") are skipped. An event of the same
+ * group as the latest one, with a compatible date, place and counts, is
+ * merged into it (a headline and its body; "the ceasefire" referring back),
+ * keeping the most informative sentence as the event's span.
+ */
+#include <ctype.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "text/text_int.h"
+
+#define MAX_TRIGGERS 16
+#define MAX_ACTORS 16
+#define MAX_DATES 8
+
+struct trigger {
+    const struct dni_lex_type *type;
+    int form;
+    size_t start, end; /* tokens */
+    bool goal, fresh;  /* "call for a ceasefire"; "another attack" */
+};
+
+struct actor_hit {
+    int actor;
+    size_t start, end;
+};
+
+/* Per-event facts kept until the article is done (actors are rendered last,
+ * when the article's main country and armed group are known). */
+struct aux {
+    const struct dni_lex_type *type;
+    const char *group;
+    int actor1, actor2;   /* lexicon actor index or -1 */
+    const char *victim;   /* victim class from the casualty noun */
+    bool trigger;         /* typed by a trigger phrase (not a bare casualty report) */
+    int inferred;         /* armed group the sentence's "it"/"the group" most likely is, or -1 */
+    int claim;            /* armed group claiming the event, or -1 */
+    bool elaboration;     /* adds to the latest violent event: no date, no place of its own */
+    bool toll;            /* a death-toll update of the latest violent event */
+    bool only_if_merged;  /* vague counts alone: dropped unless they add to an event */
+    size_t last_sentence; /* index (1-based) of the latest sentence merged into it */
+};
+
+struct state {
+    dn_ctx *ctx;
+    struct dn_text_article *a;
+    const struct dn_text_options *opts;
+    const struct dni_lexicon *lex;
+    struct dni_toks t;
+    char *sbuf;
+    size_t sbuf_cap;
+    bool *skip;
+    size_t skip_cap;
+    size_t mentions_cap, events_cap;
+    struct aux *aux;
+    struct {
+        char code[4];
+        int n;
+    } countries[8];
+    int last_group; /* first named armed group of the latest sentence naming one */
+    dn_status status;
+};
+
+static bool fail_nomem(struct state *st)
+{
+    st->status = dni_fail(st->ctx, DN_ERR_NOMEM, "out of memory extracting events from %s", st->a->name);
+    return false;
+}
+
+static bool grow(void **v, size_t *cap, size_t n, size_t size)
+{
+    if (n < *cap) return true;
+    size_t c = *cap ? *cap * 2 : 16;
+    void *p = dn_realloc(*v, c * size);
+    if (!p) return false;
+    *v = p;
+    *cap = c;
+    return true;
+}
+
+/* ---- word lists ------------------------------------------------------------------- */
+
+static const char *const goal_words[] = {"demand", "demanded", "demands", "demanding", "urged", "urging", "urge",
+                                        "seek", "seeking", "sought", "wants", "wanted", "proposed", "possible",
+                                        "potential", "prospect", "prospects", "threatened", "threatening",
+                                        "threat", "threats", "warned", "warning", "feared", "fears", "planned",
+                                        "planning", "plot", "plotted", "foiled", "thwarted", "averted",
+                                        "prevent", "prevented", "would", "could", "might", "any", "no",
+                                        "avoid", "future", "next", NULL};
+static const char *const call_words[] = {"call", "called", "calls", "calling", "push", "pushed", "pushing", "press",
+                                         "pressed", "appeal", "appealed", "asked", "ask", "hope", "hoped", "hopes",
+                                         "ready", "way", "pave", "paving", "demand", "demanded", "demands", NULL};
+static const char *const fresh_words[] = {"another", "second", "separate", "fresh", "new", "third", "latest", NULL};
+static const char *const person_obj[] = {"militants", "prisoners", "members", "detainees", "commanders", "fighters",
+                                         "men", "captives", "hostages", "people", "soldiers", "personnel",
+                                         "officials", "activists", "leaders", "suspects", "women", "children",
+                                         "inmates", "workers", "students", "journalists", "civilians", "him",
+                                         "them", "her", "abductees", "prisoner", "militant", "commander",
+                                         "captive", "hostage", "soldier", NULL};
+static const char *const venue_nouns[] = {"mosque", "school", "market", "bazaar", "checkpost", "checkpoint", "station",
+                                          "seminary", "madrassa", "madrasa", "hospital", "university", "college",
+                                          "church", "shrine", "hotel", "bus", "camp", "base", "compound", "house",
+                                          "home", "office", "court", "bank", "convoy", "vehicle", "post", "fort",
+                                          "cantonment", "airport", "stadium", "rally", "funeral", "wedding",
+                                          "crossing", "gate", "terminal", "imambargah", "jirga", "gathering",
+                                          "headquarters", "prison", "jail", "bridge", NULL};
+
+/* Multi-word markers of a period total rather than one incident. */
+static const char *const *const aggregate_phrases[] = {
+    (const char *const[]){"so", "far", "this", "year", NULL},
+    (const char *const[]){"over", "the", "years", NULL},
+    (const char *const[]){"in", "recent", "years", NULL},
+    (const char *const[]){"in", "recent", "months", NULL},
+    (const char *const[]){"this", "same", "period", NULL},
+    (const char *const[]){"the", "same", "period", NULL},
+    (const char *const[]){"this", "year", "alone", NULL},
+    (const char *const[]){"over", "the", "past", NULL},
+    (const char *const[]){"over", "the", "last", NULL},
+    (const char *const[]){"in", "the", "past", NULL},
+    (const char *const[]){"every", "year", NULL},
+    (const char *const[]){"each", "year", NULL},
+    (const char *const[]){"on", "average", NULL},
+    (const char *const[]){"to", "date", NULL},
+    (const char *const[]){"since", "the", "beginning", NULL},
+};
+
+static bool phrase_at(const struct dni_toks *t, size_t i, const char *const *words)
+{
+    for (size_t k = 0; words[k]; k++)
+        if (!dni_tok_is(t, i + k, words[k])) return false;
+    return true;
+}
+
+static bool has_aggregate_phrase(const struct dni_toks *t)
+{
+    for (size_t i = 0; i < t->n; i++)
+        for (size_t p = 0; p < DN_ARRAY_LEN(aggregate_phrases); p++)
+            if (phrase_at(t, i, aggregate_phrases[p])) return true;
+    return false;
+}
+
+/* ---- triggers and actors ----------------------------------------------------------- */
+
+static bool goal_context(const struct dni_toks *t, size_t s)
+{
+    for (size_t k = 1; k <= 3 && k <= s; k++) {
+        size_t j = s - k;
+        if (dni_tok_in(t, j, goal_words)) return true;
+        if (dni_tok_is(t, j, "for") && j > 0 && dni_tok_in(t, j - 1, call_words)) return true;
+        if (t->v[j].flags & DNI_TOK_PUNCT) break;
+    }
+    return false;
+}
+
+static bool fresh_context(const struct dni_toks *t, size_t s)
+{
+    for (size_t k = 1; k <= 2 && k <= s; k++)
+        if (dni_tok_in(t, s - k, fresh_words)) return true;
+    return false;
+}
+
+static bool person_object(const struct state *st, size_t e)
+{
+    const struct dni_toks *t = &st->t;
+    for (size_t j = e; j < t->n && j < e + 6; j++) {
+        if (t->v[j].flags & DNI_TOK_PUNCT) {
+            if (t->text[t->v[j].start] != ',') break;
+            continue;
+        }
+        if (dni_tok_in(t, j, person_obj)) return true;
+        struct dni_number n = dni_number_at(t, j);
+        if (n.ntok && !n.vague) return true;
+        struct dni_lex_match m;
+        if (dni_lex_match_at(st->lex, 1, t, j, &m)) {
+            const char *kind = st->lex->actors[m.p->target].kind;
+            if (strcmp(kind, "armed_group") == 0 || strcmp(kind, "militants") == 0) return true;
+        }
+    }
+    return false;
+}
+
+/* "12 detained drivers were released": the persons come before a passive verb */
+static bool person_subject(const struct state *st, size_t s)
+{
+    const struct dni_toks *t = &st->t;
+    if (!(dni_tok_in(t, s - (s > 0), (const char *const[]){"were", "was", "been", "being", NULL}) && s > 0))
+        return false;
+    for (size_t k = 2; k <= 6 && k <= s; k++) {
+        size_t j = s - k;
+        if (dni_tok_in(t, j, person_obj)) return true;
+        struct dni_number n = dni_number_at(t, j);
+        if (n.ntok && !n.vague) return true;
+    }
+    return false;
+}
+
+static size_t find_triggers(struct state *st, struct trigger *out)
+{
+    const struct dni_toks *t = &st->t;
+    size_t n = 0;
+    for (size_t i = 0; i < t->n && n < MAX_TRIGGERS;) {
+        struct dni_lex_match m;
+        if (!dni_lex_match_at(st->lex, 0, t, i, &m)) {
+            i++;
+            continue;
+        }
+        struct trigger tr = {&st->lex->types[m.p->target], m.p->form, m.start, m.end, goal_context(t, m.start),
+                             fresh_context(t, m.start)};
+        /* "talks would resume": not (yet) an event */
+        if (dni_tok_in(t, m.end, (const char *const[]){"would", "will", "could", "might", "may", "should", NULL}))
+            tr.goal = true;
+        bool ok = true;
+        if (tr.form == DNI_FORM_VERB_PERSON || (tr.form == DNI_FORM_SG && strcmp(tr.type->name, "release") == 0))
+            ok = person_object(st, m.end) || person_subject(st, m.start);
+        if (ok) out[n++] = tr;
+        i = m.end;
+    }
+    return n;
+}
+
+static size_t find_actors(struct state *st, struct actor_hit *out)
+{
+    const struct dni_toks *t = &st->t;
+    size_t n = 0;
+    for (size_t i = 0; i < t->n && n < MAX_ACTORS;) {
+        struct dni_lex_match m;
+        if (!dni_lex_match_at(st->lex, 1, t, i, &m)) {
+            i++;
+            continue;
+        }
+        out[n++] = (struct actor_hit){m.p->target, m.start, m.end};
+        i = m.end;
+    }
+    return n;
+}
+
+/* Remember the group a later "it" or "the group" most likely refers to: the
+ * first named armed group of the latest sentence that names one (usually its
+ * subject). Called after the sentence's own event was built. */
+static void note_group(struct state *st, const struct actor_hit *ac, size_t n)
+{
+    for (size_t k = 0; k < n; k++)
+        if (strcmp(st->lex->actors[ac[k].actor].kind, "armed_group") == 0) {
+            st->last_group = ac[k].actor;
+            return;
+        }
+}
+
+static bool perpetrator_kind(const struct dni_lex_actor *a)
+{
+    return strcmp(a->kind, "civilians") != 0;
+}
+
+static bool passive_trigger(const struct dni_toks *t, size_t ts, size_t te)
+{
+    if (ts > 0 && dni_tok_in(t, ts - 1, (const char *const[]){"was", "were", "been", "being", "is", "are", NULL}))
+        return true;
+    /* a headline's participle: "Police station attacked in D.I. Khan" (one
+     * word; "exchanged fire at" is active) */
+    size_t n;
+    const char *w = dni_tok_lower(t, ts, &n);
+    if (te != ts + 1 || n < 3 || memcmp(w + n - 2, "ed", 2) != 0) return false;
+    return te >= t->n || dni_tok_in(t, te, (const char *const[]){"in", "at", "near", "by", "on", NULL});
+}
+
+/* actor1 / actor2 of the event whose trigger covers tokens [trig, trig_end). */
+static void assign_actors(const struct state *st, const struct actor_hit *ac, size_t n, size_t trig, size_t trig_end,
+                          bool verb, int *a1, int *a2)
+{
+    const struct dni_toks *t = &st->t;
+    const struct dni_lex_actor *lex = st->lex->actors;
+    *a1 = *a2 = -1;
+    /* "between A and B" */
+    for (size_t i = 0; i < t->n; i++) {
+        if (!dni_tok_is(t, i, "between")) continue;
+        size_t k = 0;
+        while (k < n && ac[k].start <= i) k++;
+        if (k >= n || ac[k].start > i + 4) continue;
+        for (size_t j = k + 1; j < n; j++) {
+            bool and_between = false;
+            for (size_t x = ac[k].end; x < ac[j].start; x++) and_between |= dni_tok_is(t, x, "and");
+            if (and_between && ac[j].actor != ac[k].actor && ac[j].start <= ac[k].end + 20) {
+                *a1 = ac[k].actor;
+                *a2 = ac[j].actor;
+                return;
+            }
+        }
+    }
+    /* "A suicide bomber blew himself up": the trigger names the perpetrator */
+    for (size_t k = 0; k < n; k++)
+        if (ac[k].start < trig_end && ac[k].end > trig && perpetrator_kind(&lex[ac[k].actor])) {
+            *a1 = ac[k].actor;
+            break;
+        }
+    /* "by A" names the perpetrator */
+    for (size_t k = 0; k < n && *a1 < 0; k++) {
+        size_t s = ac[k].start;
+        bool by = (s >= 1 && dni_tok_is(t, s - 1, "by")) ||
+                  (s >= 2 && dni_tok_is(t, s - 2, "by") && dni_tok_in(t, s - 1, (const char *const[]){"the", "a", "an", NULL}));
+        if (by && perpetrator_kind(&lex[ac[k].actor])) *a1 = ac[k].actor;
+    }
+    bool passive = verb && passive_trigger(t, trig, trig_end);
+    if (*a1 < 0 && !passive) {
+        /* "A and B exchanged fire": both parties before the trigger */
+        for (size_t k = 0; k + 1 < n; k++) {
+            if (ac[k + 1].end > trig || ac[k].actor == ac[k + 1].actor) continue;
+            if (!perpetrator_kind(&lex[ac[k].actor]) || !perpetrator_kind(&lex[ac[k + 1].actor])) continue;
+            bool joined = false;
+            for (size_t x = ac[k].end; x < ac[k + 1].start && x < ac[k].end + 3; x++) joined |= dni_tok_is(t, x, "and");
+            if (joined) {
+                *a1 = ac[k].actor;
+                *a2 = ac[k + 1].actor;
+                return;
+            }
+        }
+        /* the perpetrator before the trigger, nearest to it */
+        for (size_t k = 0; k < n; k++)
+            if (ac[k].end <= trig && perpetrator_kind(&lex[ac[k].actor])) *a1 = ac[k].actor;
+    }
+    for (size_t k = 0; k < n; k++) {
+        bool before = ac[k].end <= trig, overlaps = ac[k].start < trig_end && ac[k].end > trig;
+        if (overlaps || ac[k].actor == *a1 || (before && !passive)) continue;
+        *a2 = ac[k].actor;
+        break;
+    }
+}
+
+/* "The TTP claimed the attack", "claimed responsibility": the group that
+ * claims it (none after "nobody", "no group", "not"). */
+static int claimant(const struct state *st, const struct actor_hit *ac, size_t n)
+{
+    const struct dni_toks *t = &st->t;
+    for (size_t i = 0; i < t->n; i++) {
+        if (!dni_tok_in(t, i, (const char *const[]){"claimed", "claims", "claiming", NULL})) continue;
+        bool denied = false;
+        for (size_t k = 1; k <= 4 && k <= i; k++)
+            denied |= dni_tok_in(t, i - k, (const char *const[]){"nobody", "no", "not", "none", "yet", NULL});
+        if (denied) return -1;
+        int who = -1;
+        for (size_t k = 0; k < n; k++)
+            if (ac[k].end <= i && strcmp(st->lex->actors[ac[k].actor].kind, "armed_group") == 0) who = ac[k].actor;
+        if (who >= 0) return who;
+    }
+    return -1;
+}
+
+/* ---- venue -------------------------------------------------------------------------- */
+
+static bool in_mention(const struct dn_text_mention *m, size_t nm, const struct dni_tok *tk)
+{
+    for (size_t i = 0; i < nm; i++)
+        if (tk->start < m[i].end && tk->end > m[i].start) return true;
+    return false;
+}
+
+/* "at the Army Public School", "at a mosque": the building or site. */
+static char *find_venue(const struct state *st, const struct dn_text_mention *m, size_t nm)
+{
+    const struct dni_toks *t = &st->t;
+    for (size_t i = 0; i + 1 < t->n; i++) {
+        if (!dni_tok_in(t, i, (const char *const[]){"at", "inside", "outside", "near", "on", NULL})) continue;
+        size_t j = i + 1;
+        if (dni_tok_in(t, j, (const char *const[]){"the", "a", "an", NULL})) j++;
+        if (j >= t->n) break;
+        if ((t->v[j].flags & DNI_TOK_CAP) && !in_mention(m, nm, &t->v[j]) && !dni_tok_is(t, i, "on")) {
+            size_t e = j;
+            while (e < t->n && e < j + 6 && (t->v[e].flags & DNI_TOK_CAP) && !in_mention(m, nm, &t->v[e])) e++;
+            bool venue_word = false;
+            for (size_t k = j; k < e; k++) venue_word |= dni_tok_in(t, k, venue_nouns);
+            if (venue_word || e - j >= 2) return dn_strndup(t->text + t->v[j].start, t->v[e - 1].end - t->v[j].start);
+            continue;
+        }
+        for (size_t k = j; k < t->n && k < j + 3; k++) {
+            if (t->v[k].flags & DNI_TOK_PUNCT) break;
+            if (dni_tok_in(t, k, venue_nouns) && !in_mention(m, nm, &t->v[k]))
+                return dn_strndup(t->text + t->v[j].start, t->v[k].end - t->v[j].start);
+        }
+    }
+    return NULL;
+}
+
+/* ---- mentions ------------------------------------------------------------------------ */
+
+struct smention {
+    struct dn_text_mention m;
+    size_t ts, te;
+};
+
+/* Ask the finder, keep well-formed non-overlapping mentions in order. */
+static bool sentence_mentions(struct state *st, size_t len, struct smention *out, size_t *n_out)
+{
+    *n_out = 0;
+    if (!st->opts || !st->opts->finder) return true;
+    struct dn_text_mention raw[DN_TEXT_MAX_MENTIONS];
+    memset(raw, 0, sizeof raw);
+    size_t n = 0;
+    dn_status s = st->opts->finder(st->opts->finder_ud, st->sbuf, len, raw, DN_TEXT_MAX_MENTIONS, &n);
+    if (s != DN_OK) {
+        st->status = s;
+        if (dn_ctx_status(st->ctx) != s) dni_fail(st->ctx, s, "%s: the place finder failed", st->a->name);
+        return false;
+    }
+    if (n > DN_TEXT_MAX_MENTIONS) n = DN_TEXT_MAX_MENTIONS;
+    /* insertion sort by start, longer first on ties */
+    for (size_t i = 1; i < n; i++)
+        for (size_t j = i; j > 0 && (raw[j].start < raw[j - 1].start ||
+                                     (raw[j].start == raw[j - 1].start && raw[j].end > raw[j - 1].end));
+             j--) {
+            struct dn_text_mention tmp = raw[j];
+            raw[j] = raw[j - 1];
+            raw[j - 1] = tmp;
+        }
+    const struct dni_toks *t = &st->t;
+    size_t k = 0, last_end = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (raw[i].start >= raw[i].end || raw[i].end > len || raw[i].start < last_end) continue;
+        size_t ts = 0, te;
+        while (ts < t->n && t->v[ts].start < raw[i].start) ts++;
+        te = ts;
+        while (te < t->n && t->v[te].start < raw[i].end) te++;
+        if (te == ts) continue;
+        out[k] = (struct smention){raw[i], ts, te};
+        out[k].m.surface = NULL;
+        last_end = raw[i].end;
+        k++;
+    }
+    *n_out = k;
+    return true;
+}
+
+static void count_country(struct state *st, const char *code)
+{
+    if (!code[0]) return;
+    for (size_t i = 0; i < DN_ARRAY_LEN(st->countries); i++) {
+        if (strcmp(st->countries[i].code, code) == 0) {
+            st->countries[i].n++;
+            return;
+        }
+        if (!st->countries[i].code[0]) {
+            snprintf(st->countries[i].code, sizeof st->countries[i].code, "%s", code);
+            st->countries[i].n = 1;
+            return;
+        }
+    }
+}
+
+/* ---- events ----------------------------------------------------------------------------- */
+
+static char *excerpt_of(const char *s, size_t len)
+{
+    if (len <= DN_TEXT_MAX_EXCERPT) return dn_strndup(s, len);
+    size_t cut = DN_TEXT_MAX_EXCERPT - 3;
+    while (cut > 0 && ((unsigned char)s[cut] & 0xC0) == 0x80) cut--;
+    char *e = dn_malloc(cut + 4);
+    if (!e) return NULL;
+    memcpy(e, s, cut);
+    memcpy(e + cut, "...", 4);
+    return e;
+}
+
+static bool count_known(const struct dn_text_count *c) { return c->best != DN_COUNT_UNKNOWN; }
+
+static bool counts_compatible(const struct dn_text_count *a, const struct dn_text_count *b)
+{
+    return !count_known(a) || !count_known(b) || a->best == b->best;
+}
+
+static double confidence(const struct dn_text_event *e, bool trigger, const struct aux *x)
+{
+    double c = e->violent ? 0.45 : 0.40;
+    if (trigger) c += 0.15;
+    if (e->date_basis != DN_TEXT_BASIS_ASSUMED) c += 0.15;
+    if (e->place >= 0) c += (e->flags & DN_TEXT_F_PLACE_COARSE) ? 0.05 : 0.15;
+    if (x->actor1 >= 0 && !(e->flags & DN_TEXT_F_ACTOR_INFERRED)) c += 0.05;
+    if (e->violent && (count_known(&e->killed) || count_known(&e->injured))) c += 0.05;
+    if (e->flags & DN_TEXT_F_DATE_APPROX) c -= 0.05;
+    if (e->flags & DN_TEXT_F_COUNT_VAGUE) c -= 0.05;
+    if (c < 0.05) c = 0.05;
+    if (c > 0.95) c = 0.95;
+    return c;
+}
+
+static int info_score(const struct dn_text_event *e)
+{
+    int s = 0;
+    if (e->place >= 0 && !(e->flags & DN_TEXT_F_PLACE_COARSE)) s += 2;
+    if (e->date_basis != DN_TEXT_BASIS_ASSUMED) s += 1;
+    if (count_known(&e->killed) || count_known(&e->injured)) s += 2;
+    return s;
+}
+
+static void free_event(struct dn_text_event *e)
+{
+    dn_free(e->excerpt);
+    dn_free(e->venue);
+    e->excerpt = e->venue = NULL;
+}
+
+static void fill_count(struct dn_text_count *dst, const struct dn_text_count *src)
+{
+    if (!count_known(dst) && count_known(src)) *dst = *src;
+}
+
+/* Merge `c` into the latest event it can be part of: of its group (a
+ * headline and its body, "the ceasefire" referring back), or, for a sentence
+ * that only elaborates (no date or place of its own) or updates the death
+ * toll, the latest violent event. */
+static bool try_merge(struct state *st, struct dn_text_event *c, struct aux *cx, bool fresh)
+{
+    struct dn_text_article *a = st->a;
+    if (fresh) return false;
+    bool any_violent = c->violent && (cx->elaboration || cx->toll);
+    if (any_violent) {
+        /* only right after the event: the latest event of the article, at
+         * most three sentences back */
+        if (a->n_events == 0 || !a->events[a->n_events - 1].violent ||
+            st->aux[a->n_events - 1].last_sentence + 3 < a->n_sentences)
+            return false;
+    }
+    for (size_t k = a->n_events; k-- > 0;) {
+        struct dn_text_event *e = &a->events[k];
+        struct aux *ex = &st->aux[k];
+        if (any_violent ? !e->violent : strcmp(ex->group, cx->group) != 0) continue;
+        /* only the latest such event can be referred back to */
+        bool dates = cx->toll || c->date_basis == DN_TEXT_BASIS_ASSUMED || e->date_basis == DN_TEXT_BASIS_ASSUMED ||
+                     (c->date.precision == e->date.precision && dni_date_cmp(&c->date, &e->date) == 0);
+        bool places = c->place < 0 || e->place < 0 ||
+                      a->mentions[c->place].place_id == a->mentions[e->place].place_id;
+        bool counts = cx->toll ||
+                      (counts_compatible(&c->killed, &e->killed) && counts_compatible(&c->injured, &e->injured));
+        if (!(dates && places && counts)) return false;
+        if (cx->claim >= 0) {
+            ex->actor1 = cx->claim;
+            e->flags &= ~DN_TEXT_F_ACTOR_INFERRED;
+        }
+        if (!e->venue) {
+            e->venue = c->venue;
+            c->venue = NULL;
+        }
+        e->flags |= c->flags & (DN_TEXT_F_COUNT_VAGUE | DN_TEXT_F_COUNT_APPROX);
+        if (cx->toll) {
+            if (count_known(&c->killed) && (!count_known(&e->killed) || c->killed.best > e->killed.best))
+                e->killed = c->killed;
+            fill_count(&e->injured, &c->injured);
+        } else if (any_violent) {
+            fill_count(&e->killed, &c->killed);
+            fill_count(&e->injured, &c->injured);
+        } else {
+            bool better = info_score(c) > info_score(e);
+            if (e->date_basis == DN_TEXT_BASIS_ASSUMED && c->date_basis != DN_TEXT_BASIS_ASSUMED) {
+                e->date = c->date;
+                e->date_basis = c->date_basis;
+                e->flags &= ~DN_TEXT_F_DATE_ASSUMED;
+                e->flags |= c->flags & DN_TEXT_F_DATE_APPROX;
+            }
+            if (e->place < 0 && c->place >= 0) {
+                e->place = c->place;
+                e->flags &= ~(DN_TEXT_F_NO_PLACE | DN_TEXT_F_PLACE_COARSE);
+                e->flags |= c->flags & DN_TEXT_F_PLACE_COARSE;
+            }
+            if (better) { /* the more informative sentence gives the counts and parties */
+                if (count_known(&c->killed)) e->killed = c->killed;
+                if (count_known(&c->injured)) e->injured = c->injured;
+                if (cx->actor1 >= 0 && ex->claim < 0) ex->actor1 = cx->actor1;
+                if (cx->actor2 >= 0) ex->actor2 = cx->actor2;
+                if (cx->victim) ex->victim = cx->victim;
+                char *tmp = e->excerpt; /* and becomes the event's span */
+                e->excerpt = c->excerpt;
+                c->excerpt = tmp;
+                e->clean_start = c->clean_start, e->clean_end = c->clean_end;
+                e->span_start = c->span_start, e->span_end = c->span_end;
+            } else {
+                fill_count(&e->killed, &c->killed);
+                fill_count(&e->injured, &c->injured);
+                if (ex->actor1 < 0) ex->actor1 = cx->actor1;
+                if (ex->actor2 < 0) ex->actor2 = cx->actor2;
+                if (!ex->victim) ex->victim = cx->victim;
+            }
+            if (cx->type->priority > ex->type->priority) { /* "talks" that turn out a "ceasefire" */
+                ex->type = cx->type;
+                e->type = c->type;
+            }
+            if (ex->inferred < 0) ex->inferred = cx->inferred;
+            ex->trigger |= cx->trigger;
+        }
+        if (cx->claim >= 0) ex->claim = cx->claim;
+        ex->last_sentence = a->n_sentences;
+        e->sentences++;
+        e->flags |= DN_TEXT_F_MERGED;
+        if (e->place >= 0) a->mentions[e->place].event = (int)k;
+        free_event(c);
+        return true;
+    }
+    return false;
+}
+
+static bool push_event(struct state *st, struct dn_text_event *c, struct aux *cx)
+{
+    struct dn_text_article *a = st->a;
+    size_t cap = st->events_cap;
+    if (!grow((void **)&a->events, &st->events_cap, a->n_events, sizeof *a->events)) return false;
+    if (!grow((void **)&st->aux, &cap, a->n_events, sizeof *st->aux)) return false;
+    a->events[a->n_events] = *c;
+    st->aux[a->n_events] = *cx;
+    if (c->place >= 0) a->mentions[c->place].event = (int)a->n_events;
+    a->n_events++;
+    return true;
+}
+
+static bool on_sentence(void *ud, size_t s, size_t e)
+{
+    struct state *st = ud;
+    struct dn_text_article *a = st->a;
+    size_t len = e - s;
+    a->n_sentences++;
+    if (len + 1 > st->sbuf_cap) {
+        char *b = dn_realloc(st->sbuf, len + 1);
+        if (!b) return fail_nomem(st);
+        st->sbuf = b;
+        st->sbuf_cap = len + 1;
+    }
+    memcpy(st->sbuf, a->text + s, len);
+    st->sbuf[len] = '\0';
+    struct dni_toks *t = &st->t;
+    if (!dni_tokenize(t, st->sbuf, len)) return fail_nomem(st);
+    if (t->n == 0) return true;
+    if (t->n > st->skip_cap) {
+        bool *sk = dn_realloc(st->skip, t->n * sizeof *sk);
+        if (!sk) return fail_nomem(st);
+        st->skip = sk;
+        st->skip_cap = t->n;
+    }
+    memset(st->skip, 0, t->n * sizeof *st->skip);
+
+    /* dates */
+    struct dni_date_expr dates[MAX_DATES];
+    size_t nd = dni_find_dates(t, &a->date, dates, MAX_DATES);
+    bool since = false;
+    for (size_t i = 0; i < nd; i++) {
+        for (size_t k = dates[i].tok_start; k < dates[i].tok_end && k < t->n; k++) st->skip[k] = true;
+        since |= (dates[i].flags & DNI_DATE_SINCE) != 0;
+    }
+
+    /* place mentions (every one goes into the article's list) */
+    struct smention sm[DN_TEXT_MAX_MENTIONS];
+    size_t nm = 0;
+    if (!sentence_mentions(st, len, sm, &nm)) return false;
+    struct dn_text_mention local[DN_TEXT_MAX_MENTIONS];
+    enum dni_place_role roles[DN_TEXT_MAX_MENTIONS];
+    size_t base = a->n_mentions;
+    for (size_t i = 0; i < nm; i++) {
+        local[i] = sm[i].m;
+        roles[i] = dni_place_role(t, sm[i].ts, sm[i].te);
+        if (!grow((void **)&a->mentions, &st->mentions_cap, a->n_mentions, sizeof *a->mentions))
+            return fail_nomem(st);
+        struct dn_text_mention *am = &a->mentions[a->n_mentions];
+        *am = sm[i].m;
+        am->start = s + sm[i].m.start;
+        am->end = s + sm[i].m.end;
+        am->surface = dn_strndup(st->sbuf + sm[i].m.start, sm[i].m.end - sm[i].m.start);
+        if (!am->surface) return fail_nomem(st);
+        dni_text_map_span(a->map, am->start, am->end, &am->orig_start, &am->orig_end);
+        am->locus = roles[i] == DNI_ROLE_LOCUS;
+        am->event = -1;
+        a->n_mentions++;
+        count_country(st, am->country);
+    }
+
+    /* triggers, casualties, actors */
+    struct trigger trig[MAX_TRIGGERS];
+    size_t nt = find_triggers(st, trig);
+    struct dni_casualties cas;
+    dni_find_casualties(t, st->skip, &cas);
+    struct actor_hit actors[MAX_ACTORS];
+    size_t na = find_actors(st, actors);
+    bool definite = (count_known(&cas.killed) && cas.killed.best > 0) || (count_known(&cas.injured) && cas.injured.best > 0);
+    bool explicit_date = false;
+    for (size_t i = 0; i < nd; i++) explicit_date |= !(dates[i].flags & (DNI_DATE_SINCE | DNI_DATE_UNTIL));
+    bool locus_place = false;
+    for (size_t i = 0; i < nm; i++) locus_place |= roles[i] == DNI_ROLE_LOCUS;
+
+    const struct trigger *best = NULL;
+    bool singular = false;
+    for (size_t i = 0; i < nt; i++) {
+        const struct trigger *tr = &trig[i];
+        if (tr->goal || !tr->type->violent) continue;
+        bool counted = tr->start > 0 && dni_number_at(t, tr->start - 1).ntok && !dni_number_at(t, tr->start - 1).vague;
+        if (tr->form == DNI_FORM_PL && !(counted || definite || (explicit_date && locus_place))) continue;
+        singular |= tr->form != DNI_FORM_PL;
+        if (!best || tr->type->priority > best->type->priority) best = tr;
+    }
+    const struct dni_lex_type *type = best ? best->type : NULL;
+    bool from_trigger = best != NULL;
+    bool vague_only = !definite && (cas.killed_vague || cas.injured_vague);
+    if (!type && (definite || vague_only || cas.toll)) {
+        for (size_t i = 0; i < st->lex->n_types; i++)
+            if (strcmp(st->lex->types[i].name, "attack") == 0) type = &st->lex->types[i];
+    }
+    if (!type) {
+        for (size_t i = 0; i < nt; i++) {
+            const struct trigger *tr = &trig[i];
+            if (tr->goal || tr->type->violent) continue;
+            singular |= tr->form != DNI_FORM_PL;
+            if (!best || tr->type->priority > best->type->priority) best = tr;
+        }
+        type = best ? best->type : NULL;
+        from_trigger = best != NULL;
+    }
+    if (!type) {
+        note_group(st, actors, na);
+        return true;
+    }
+    if ((since || has_aggregate_phrase(t)) && !singular) {
+        a->n_skipped_aggregate++;
+        note_group(st, actors, na);
+        return true;
+    }
+
+    struct dn_text_event ev = {0};
+    struct aux x = {type, type->group, -1, -1, NULL, from_trigger, st->last_group, claimant(st, actors, na),
+                    false, cas.toll && !from_trigger, !from_trigger && vague_only, a->n_sentences};
+    ev.type = type->name;
+    ev.violent = type->violent;
+    ev.place = -1;
+    ev.sentences = 1;
+    ev.killed = ev.injured = (struct dn_text_count){DN_COUNT_UNKNOWN, DN_COUNT_UNKNOWN, DN_COUNT_UNKNOWN};
+    /* date: the first that is neither a period start nor a limit */
+    ev.date_basis = DN_TEXT_BASIS_ASSUMED;
+    for (size_t i = 0; i < nd; i++) {
+        if (dates[i].flags & (DNI_DATE_SINCE | DNI_DATE_UNTIL)) continue;
+        ev.date = dates[i].date;
+        ev.date_basis = (dates[i].flags & DNI_DATE_RELATIVE) ? DN_TEXT_BASIS_RELATIVE : DN_TEXT_BASIS_EXPLICIT;
+        if (ev.date.approx) ev.flags |= DN_TEXT_F_DATE_APPROX;
+        break;
+    }
+    if (ev.date_basis == DN_TEXT_BASIS_ASSUMED) {
+        ev.date = a->date; /* unknown when the article date is */
+        ev.flags |= DN_TEXT_F_DATE_ASSUMED;
+    }
+    if (ev.violent) {
+        ev.killed = cas.killed;
+        ev.injured = cas.injured;
+        if (cas.killed_vague || cas.injured_vague) ev.flags |= DN_TEXT_F_COUNT_VAGUE;
+        if (cas.approx) ev.flags |= DN_TEXT_F_COUNT_APPROX;
+        x.victim = cas.victim;
+    }
+    bool coarse = false;
+    int pi = dni_place_choose(local, roles, nm, &coarse);
+    if (pi >= 0) {
+        ev.place = (int)(base + (size_t)pi);
+        if (coarse) ev.flags |= DN_TEXT_F_PLACE_COARSE;
+    } else {
+        ev.flags |= DN_TEXT_F_NO_PLACE;
+    }
+    size_t trig_tok = best ? best->start : (cas.first_tok != SIZE_MAX ? cas.first_tok : 0);
+    size_t trig_end = best ? best->end : trig_tok;
+    bool verb = best && best->form >= DNI_FORM_VERB;
+    assign_actors(st, actors, na, trig_tok, trig_end, verb, &x.actor1, &x.actor2);
+    if (x.claim >= 0) x.actor1 = x.claim;
+    /* a violent sentence without a place or counts of its own, or a bare
+     * casualty report without a date or place, tells more about the event
+     * just reported */
+    x.elaboration = ev.violent && ev.place < 0 &&
+                    ((!count_known(&ev.killed) && !count_known(&ev.injured)) ||
+                     (!from_trigger && ev.date_basis == DN_TEXT_BASIS_ASSUMED));
+    /* "In a separate incident", "In another attack" open a new event */
+    bool fresh = best && best->fresh;
+    for (size_t i = 0; i + 1 < t->n && i < 4; i++)
+        fresh |= dni_tok_in(t, i, fresh_words) &&
+                 dni_tok_in(t, i + 1, (const char *const[]){"incident", "attack", "blast", "strike", "clash",
+                                                             "case", "development", "bombing", NULL});
+    ev.venue = find_venue(st, local, nm);
+    ev.clean_start = s;
+    ev.clean_end = e;
+    dni_text_map_span(a->map, s, e, &ev.span_start, &ev.span_end);
+    ev.excerpt = excerpt_of(st->sbuf, len);
+    if (!ev.excerpt) {
+        free_event(&ev);
+        return fail_nomem(st);
+    }
+    note_group(st, actors, na);
+    if (try_merge(st, &ev, &x, fresh)) return true;
+    if (x.only_if_merged) {
+        free_event(&ev);
+        return true;
+    }
+    if (!push_event(st, &ev, &x)) {
+        free_event(&ev);
+        return fail_nomem(st);
+    }
+    return true;
+}
+
+/* ---- rendering actors ----------------------------------------------------------------- */
+
+static const char *demonym(const char *code)
+{
+    static const char *const map[][2] = {{"PAK", "Pakistani"}, {"AFG", "Afghan"}, {"IRN", "Iranian"},
+                                         {"IND", "Indian"},    {"CHN", "Chinese"}, {"USA", "US"}};
+    for (size_t i = 0; i < DN_ARRAY_LEN(map); i++)
+        if (strcmp(map[i][0], code) == 0) return map[i][1];
+    return NULL;
+}
+
+static void render_generic(const char *base, const char *country, char *out, size_t cap)
+{
+    const char *dem = country ? demonym(country) : NULL;
+    if (dem) snprintf(out, cap, "%s %s", dem, base);
+    else snprintf(out, cap, "%c%s", toupper((unsigned char)base[0]), base + 1);
+}
+
+static void render_actor(const struct dni_lexicon *lex, int idx, const char *country, char *out, size_t cap)
+{
+    out[0] = '\0';
+    if (idx < 0) return;
+    const struct dni_lex_actor *ac = &lex->actors[idx];
+    if (strcmp(ac->country, "*") == 0) render_generic(ac->name, country, out, cap);
+    else snprintf(out, cap, "%s", ac->name);
+}
+
+static void finish_actors(struct state *st)
+{
+    struct dn_text_article *a = st->a;
+    const struct dni_lexicon *lex = st->lex;
+    const char *main_country = NULL;
+    int best_n = 0;
+    for (size_t i = 0; i < DN_ARRAY_LEN(st->countries); i++)
+        if (st->countries[i].code[0] && st->countries[i].n > best_n) {
+            best_n = st->countries[i].n;
+            main_country = st->countries[i].code;
+        }
+    for (size_t k = 0; k < a->n_events; k++) {
+        struct dn_text_event *e = &a->events[k];
+        struct aux *x = &st->aux[k];
+        const char *country = main_country;
+        if (e->place >= 0 && a->mentions[e->place].country[0]) country = a->mentions[e->place].country;
+        /* "it orchestrated an attack": the group named in an earlier sentence */
+        if (e->violent && x->actor1 < 0 && x->inferred >= 0) {
+            x->actor1 = x->inferred;
+            e->flags |= DN_TEXT_F_ACTOR_INFERRED;
+        }
+        render_actor(lex, x->actor1, country, e->actor1, sizeof e->actor1);
+        if (x->victim) {
+            if (strcmp(x->victim, "civilians") == 0) snprintf(e->actor2, sizeof e->actor2, "Civilians");
+            else if (strcmp(x->victim, "militants") == 0 && x->actor2 >= 0 &&
+                     strcmp(lex->actors[x->actor2].kind, "armed_group") == 0)
+                render_actor(lex, x->actor2, country, e->actor2, sizeof e->actor2);
+            else if (strcmp(x->victim, "militants") == 0) snprintf(e->actor2, sizeof e->actor2, "Militants");
+            else render_generic(x->victim, country, e->actor2, sizeof e->actor2);
+        } else {
+            render_actor(lex, x->actor2, country, e->actor2, sizeof e->actor2);
+        }
+        if (strcmp(e->actor1, e->actor2) == 0) e->actor2[0] = '\0';
+        e->confidence = confidence(e, x->trigger, x);
+        if (e->sentences > 1) {
+            double bonus = e->sentences > 2 ? 0.1 : 0.05;
+            e->confidence = e->confidence + bonus > 0.95 ? 0.95 : e->confidence + bonus;
+        }
+    }
+}
+
+dn_status dni_text_extract_events(dn_ctx *ctx, struct dn_text_article *a, const struct dn_text_options *opts)
+{
+    struct state st = {0};
+    st.ctx = ctx;
+    st.a = a;
+    st.opts = opts;
+    st.last_group = -1;
+    dn_status s = dni_text_lexicon(ctx, &st.lex);
+    if (s != DN_OK) return s;
+    st.status = DN_OK;
+    dni_sentences(a->text, a->text_len, on_sentence, &st);
+    if (st.status == DN_OK) finish_actors(&st);
+    dni_toks_free(&st.t);
+    dn_free(st.sbuf);
+    dn_free(st.skip);
+    dn_free(st.aux);
+    return st.status;
+}

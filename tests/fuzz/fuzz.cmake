@@ -1,0 +1,27 @@
+# libFuzzer targets for the parsers of outside input (README "Fuzzing").
+# Included by the top CMakeLists.txt with -DDN_BUILD_FUZZERS=ON; needs clang:
+#   CC=clang cmake -S . -B build-fuzz -DDN_BUILD_FUZZERS=ON && cmake --build build-fuzz
+# scripts/fuzz.sh does that and runs every target.
+if(NOT CMAKE_C_COMPILER_ID MATCHES "Clang")
+  message(FATAL_ERROR "DN_BUILD_FUZZERS needs clang: configure a fresh build dir with CC=clang")
+endif()
+
+set(DN_FUZZ_SANITIZERS -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer)
+
+# A separately instrumented copy of the library: coverage for libFuzzer
+# (fuzzer-no-link) plus ASan/UBSan, whatever the main build uses.
+add_library(durand_fuzz STATIC ${DN_LIB_SOURCES})
+target_compile_options(durand_fuzz PRIVATE -fsanitize=fuzzer-no-link ${DN_FUZZ_SANITIZERS})
+target_include_directories(durand_fuzz PUBLIC ${PROJECT_SOURCE_DIR}/include ${PROJECT_SOURCE_DIR}/src)
+target_compile_definitions(durand_fuzz PRIVATE
+  DN_VERSION_STRING="${PROJECT_VERSION}"
+  DN_DEFAULT_GEODATA_DIR="${DN_GEODATA_DIR}")
+target_link_libraries(durand_fuzz PUBLIC
+  GDAL::GDAL GEOS::geos_c PROJ::proj SQLite::SQLite3 PkgConfig::SPATIALITE PkgConfig::UTF8PROC m)
+
+foreach(target fuzz_csv_reader fuzz_parse_date fuzz_parse_count)
+  add_executable(${target} ${PROJECT_SOURCE_DIR}/tests/fuzz/${target}.c)
+  target_compile_options(${target} PRIVATE -fsanitize=fuzzer ${DN_FUZZ_SANITIZERS})
+  target_link_options(${target} PRIVATE -fsanitize=fuzzer ${DN_FUZZ_SANITIZERS})
+  target_link_libraries(${target} PRIVATE durand_fuzz)
+endforeach()

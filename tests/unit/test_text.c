@@ -1,0 +1,983 @@
+/** @file test_text.c
+ * Text module: cleaning and the byte map, sentences, dates, casualty counts,
+ * place choice, lexicons, whole-article extraction on the seed corpus article
+ * (acceptance) and on durand's own fixtures (tests/data/text), robustness,
+ * conversion to dn_event, allocation failures.
+ */
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <check.h>
+
+#include "../support/fake_place_finder.h"
+#include "core/core.h"
+#include "core/event.h"
+#include "tests.h"
+#include "testutil.h"
+#include "text/text.h"
+#include "text/text_int.h"
+
+static dn_ctx *ctx;
+static struct captured diag;
+
+static void setup(void)
+{
+    ck_assert_int_eq(dn_ctx_new(&ctx), DN_OK);
+    ck_assert_int_eq(dni_set_geodata_dir(ctx, DN_SOURCE_DIR "/geodata"), DN_OK);
+    memset(&diag, 0, sizeof diag);
+    dn_ctx_set_output(ctx, capture_output, &diag);
+}
+
+static void teardown(void)
+{
+    ctx = dn_ctx_free(ctx);
+    captured_free(&diag);
+}
+
+/* ---- helpers ---------------------------------------------------------------------- */
+
+static char *slurp(const char *path, size_t *len)
+{
+    FILE *fp = fopen(path, "rb");
+    if (!fp) return NULL;
+    fseek(fp, 0, SEEK_END);
+    long n = ftell(fp);
+    rewind(fp);
+    char *buf = malloc((size_t)n + 1);
+    ck_assert_ptr_nonnull(buf);
+    ck_assert_int_eq(fread(buf, 1, (size_t)n, fp), (size_t)n);
+    buf[n] = '\0';
+    fclose(fp);
+    *len = (size_t)n;
+    return buf;
+}
+
+static long long unix_time(int y, int m, int d) { return (long long)dni_days_from_civil(y, m, d) * 86400 + 43200; }
+
+/* Extract a fixture from tests/data/text with the fake finder. */
+static struct dn_text_article *fixture(const char *name, const char *date, long long mtime)
+{
+    char path[1024];
+    snprintf(path, sizeof path, "%s/text/%s", DN_TEST_DATA_DIR, name);
+    size_t len;
+    char *buf = slurp(path, &len);
+    ck_assert_msg(buf != NULL, "cannot read %s", path);
+    struct dn_text_options o = {.finder = fake_place_finder, .date = date};
+    struct dn_text_article *a = NULL;
+    dn_status s = dn_text_extract(ctx, path, buf, len, mtime, &o, &a);
+    ck_assert_msg(s == DN_OK, "%s: %s", name, dn_ctx_errmsg(ctx));
+    free(buf);
+    return a;
+}
+
+static const char *date_of(const struct dn_text_event *e, char *buf)
+{
+    return dn_text_date_format(&e->date, buf, 16);
+}
+
+static const char *place_of(const struct dn_text_article *a, const struct dn_text_event *e)
+{
+    return e->place >= 0 ? a->mentions[e->place].surface : "";
+}
+
+/* Assert the fields of one event in a line. */
+#define CHECK_EVENT(a, i, TYPE, DATE, PREC, KILLED, INJURED, PLACE)                                   \
+    do {                                                                                                \
+        char d_[16];                                                                                    \
+        const struct dn_text_event *e_ = &(a)->events[i];                                               \
+        ck_assert_str_eq(e_->type, TYPE);                                                               \
+        ck_assert_str_eq(date_of(e_, d_), DATE);                                                        \
+        ck_assert_int_eq(e_->date.precision, PREC);                                                     \
+        ck_assert_int_eq(e_->killed.best, KILLED);                                                      \
+        ck_assert_int_eq(e_->injured.best, INJURED);                                                    \
+        ck_assert_str_eq(place_of(a, e_), PLACE);                                                       \
+    } while (0)
+
+/* The original bytes of an event's sentence. */
+static char *orig_span(const char *path, const struct dn_text_event *e)
+{
+    size_t len;
+    char *buf = slurp(path, &len);
+    ck_assert_ptr_nonnull(buf);
+    ck_assert_int_ge(e->span_start, 0);
+    ck_assert_int_le(e->span_end, (long long)len);
+    size_t n = (size_t)(e->span_end - e->span_start);
+    char *s = malloc(n + 1);
+    memcpy(s, buf + e->span_start, n);
+    s[n] = '\0';
+    free(buf);
+    return s;
+}
+
+/* ---- acceptance: the seed corpus article ------------------------------------------- */
+
+START_TEST(test_text__seed_article_acceptance)
+{
+    const char *path = DN_SHARED_DIR "/corpus/000_7d4307d6fb6d98f1.txt";
+    if (access(path, R_OK) != 0) {
+        printf("test_text__seed_article_acceptance: skipped (%s not present)\n", path);
+        return;
+    }
+    size_t len;
+    char *buf = slurp(path, &len);
+    struct dn_text_options o = {.finder = fake_place_finder};
+    struct dn_text_article *a = NULL;
+    ck_assert_int_eq(dn_text_extract(ctx, path, buf, len, -1, &o, &a), DN_OK);
+    char d[16];
+    ck_assert_str_eq(dn_text_date_format(&a->date, d, sizeof d), "2022-05-19");
+    ck_assert_int_eq(a->date_source, DN_TEXT_DATE_DATELINE);
+
+    /* exactly three violent events, each right */
+    const struct dn_text_event *v[3];
+    size_t nv = 0;
+    for (size_t i = 0; i < a->n_events; i++)
+        if (a->events[i].violent) {
+            ck_assert_int_lt(nv, 3);
+            v[nv++] = &a->events[i];
+        }
+    ck_assert_int_eq(nv, 3);
+    /* North Waziristan, 2022-05-14, attack on a military vehicle, 6 killed */
+    ck_assert_str_eq(v[0]->type, "attack");
+    ck_assert_str_eq(date_of(v[0], d), "2022-05-14");
+    ck_assert_int_eq(v[0]->date.precision, DN_DATE_DAY);
+    ck_assert_int_eq(v[0]->killed.best, 6);
+    ck_assert_str_eq(place_of(a, v[0]), "North Waziristan");
+    ck_assert_str_eq(v[0]->venue, "military vehicle");
+    ck_assert_str_eq(v[0]->actor2, "Pakistani security forces");
+    /* Peshawar (Army Public School), 2014 with year precision, 148 killed */
+    ck_assert_str_eq(place_of(a, v[1]), "Peshawar");
+    ck_assert_str_eq(v[1]->venue, "Army Public School");
+    ck_assert_str_eq(date_of(v[1], d), "2014-01-01");
+    ck_assert_int_eq(v[1]->date.precision, DN_DATE_YEAR);
+    ck_assert_int_eq(v[1]->killed.best, 148);
+    ck_assert_str_eq(v[1]->actor2, "Civilians");
+    /* Dir Colony (the neighbourhood, not Dir district), October 2020, 8 killed, 120 injured */
+    ck_assert_str_eq(place_of(a, v[2]), "Dir Colony");
+    ck_assert_int_eq(a->mentions[v[2]->place].kind, DN_TEXT_PLACE_NEIGHBOURHOOD);
+    ck_assert_str_eq(date_of(v[2], d), "2020-10-01");
+    ck_assert_int_eq(v[2]->date.precision, DN_DATE_MONTH);
+    ck_assert_int_eq(v[2]->killed.best, 8);
+    ck_assert_int_eq(v[2]->injured.best, 120);
+    for (size_t i = 0; i < 3; i++) {
+        ck_assert_str_eq(v[i]->actor1, "TTP"); /* "it", "the TPP": the group named just before */
+        ck_assert(v[i]->flags & DN_TEXT_F_ACTOR_INFERRED);
+    }
+
+    /* the ceasefire talks in Kabul and the release of militants: non-violent */
+    const struct dn_text_event *cease = NULL, *rel = NULL;
+    for (size_t i = 0; i < a->n_events; i++) {
+        const struct dn_text_event *e = &a->events[i];
+        if (!cease && (!strcmp(e->type, "ceasefire") || !strcmp(e->type, "talks")) && !strcmp(place_of(a, e), "Kabul"))
+            cease = e;
+        if (!rel && !strcmp(e->type, "release")) rel = e;
+    }
+    ck_assert_ptr_nonnull(cease);
+    ck_assert(!cease->violent);
+    ck_assert_str_eq(cease->actor1, "TTP");
+    ck_assert_str_eq(cease->actor2, "Government of Pakistan");
+    ck_assert_ptr_nonnull(rel);
+    ck_assert(!rel->violent);
+    ck_assert_int_eq(rel->killed.best, DN_COUNT_UNKNOWN); /* "30 militants released" is no casualty */
+    ck_assert_str_eq(rel->actor2, "TTP");
+    /* no casualty count anywhere from the non-casualty numbers of the article */
+    for (size_t i = 0; i < a->n_events; i++)
+        if (!a->events[i].violent) ck_assert_int_eq(a->events[i].killed.best, DN_COUNT_UNKNOWN);
+    /* the period totals ("since January", "during this same period") are skipped */
+    ck_assert_int_ge(a->n_skipped_aggregate, 2);
+    /* "which border Afghanistan" is a mention, not an incident place */
+    bool afg_mention = false;
+    for (size_t i = 0; i < a->n_mentions; i++)
+        if (!strcmp(a->mentions[i].surface, "Afghanistan")) {
+            afg_mention = true;
+            ck_assert_int_eq(a->mentions[i].event, -1);
+        }
+    ck_assert(afg_mention);
+
+    /* spans point at the sentence in the original file */
+    char *s = orig_span(path, v[0]);
+    ck_assert_str_eq(s, "In fact, on May 14, the TPP conducted an attack on a military vehicle in North Waziristan that "
+                        "killed six people.");
+    free(s);
+    s = orig_span(path, v[2]);
+    ck_assert_str_eq(s, v[2]->excerpt);
+    free(s);
+    dn_text_article_free(a);
+    free(buf);
+}
+END_TEST
+
+/* ---- fixtures -------------------------------------------------------------------------- */
+
+START_TEST(test_text__fixture_reuters_dateline_without_year)
+{
+    /* file time Thursday 2020-11-05: "Nov 3" is 2020-11-03, "on Sunday" 2020-11-01 */
+    struct dn_text_article *a = fixture("reuters_bajaur.txt", NULL, unix_time(2020, 11, 5));
+    char d[16];
+    ck_assert_str_eq(dn_text_date_format(&a->date, d, 16), "2020-11-03");
+    ck_assert_int_eq(a->date_source, DN_TEXT_DATE_DATELINE);
+    ck_assert_int_eq(a->n_events, 2);
+    CHECK_EVENT(a, 0, "ied", "2020-11-03", DN_DATE_DAY, 5, 3, "Bajaur");
+    /* "at least four" then "the death toll rose to five" */
+    ck_assert_int_eq(a->events[0].killed.low, 5);
+    ck_assert_str_eq(a->events[0].actor1, ""); /* "No group immediately claimed" */
+    ck_assert_str_eq(a->events[0].actor2, "Pakistani security forces");
+    ck_assert_int_eq(a->events[0].sentences, 4);
+    CHECK_EVENT(a, 1, "attack", "2020-11-01", DN_DATE_DAY, 2, DN_COUNT_UNKNOWN, "Khyber");
+    ck_assert_str_eq(a->events[1].actor1, "Unidentified armed group");
+    ck_assert_str_eq(a->events[1].actor2, "Pakistani police");
+    /* the share bar is gone */
+    ck_assert_ptr_null(strstr(a->text, "Share on Facebook"));
+    ck_assert_ptr_null(strstr(a->text, "Reporting by"));
+    dn_text_article_free(a);
+}
+END_TEST
+
+START_TEST(test_text__fixture_html_drone_strike)
+{
+    struct dn_text_article *a = fixture("drone_khost.html", NULL, -1);
+    ck_assert(a->html);
+    char d[16];
+    ck_assert_str_eq(dn_text_date_format(&a->date, d, 16), "2023-03-09");
+    ck_assert_int_eq(a->date_source, DN_TEXT_DATE_META);
+    /* markup, scripts, styles, navigation, share bar, credits, footer removed */
+    const char *gone[] = {"gtag", "dataLayer", "text-decoration", "Home", "WhatsApp", "IMAGE SOURCE", "rights reserved",
+                          "console", "<", "&#8217;", "&amp;"};
+    for (size_t i = 0; i < DN_ARRAY_LEN(gone); i++) ck_assert_msg(!strstr(a->text, gone[i]), "left: %s", gone[i]);
+    ck_assert_ptr_nonnull(strstr(a->text, "Khost province's Sperah district yesterday"));
+    ck_assert_ptr_nonnull(strstr(a->text, "\"foreign forces\" for the strike & said"));
+    ck_assert_int_eq(a->n_events, 2);
+    CHECK_EVENT(a, 0, "drone_strike", "2023-03-08", DN_DATE_DAY, 5, DN_COUNT_UNKNOWN, "Khost");
+    ck_assert_int_eq(a->events[0].killed.low, 5);
+    ck_assert_int_eq(a->events[0].killed.high, 7);              /* "five to seven" */
+    ck_assert(a->events[0].flags & DN_TEXT_F_COUNT_VAGUE);     /* "scores of villagers were injured" */
+    ck_assert_int_eq(a->events[0].date_basis, DN_TEXT_BASIS_RELATIVE);
+    CHECK_EVENT(a, 1, "talks", "2023-03-09", DN_DATE_DAY, DN_COUNT_UNKNOWN, DN_COUNT_UNKNOWN, "Kabul");
+    ck_assert(!a->events[1].violent);
+    ck_assert(a->events[1].flags & DN_TEXT_F_DATE_ASSUMED);
+    /* the span maps back through entities to the <p> text of the file */
+    char *s = orig_span(DN_TEST_DATA_DIR "/text/drone_khost.html", &a->events[0]);
+    ck_assert_str_eq(s, "A drone strike hit a house in Khost province&#8217;s Sperah district yesterday, killing five to "
+                        "seven people, local officials said.");
+    free(s);
+    /* the Durand Line is a mention, never the place of an event */
+    for (size_t i = 0; i < a->n_mentions; i++)
+        if (a->mentions[i].kind == DN_TEXT_PLACE_BORDER) ck_assert_int_eq(a->mentions[i].event, -1);
+    dn_text_article_free(a);
+}
+END_TEST
+
+START_TEST(test_text__fixture_windows_1252_is_converted_with_a_warning)
+{
+    struct dn_text_article *a = fixture("chaman_cp1252.txt", NULL, -1);
+    ck_assert_str_eq(a->encoding, "windows-1252");
+    ck_assert_ptr_nonnull(strstr(diag.err.data, "not valid UTF-8"));
+    ck_assert_ptr_nonnull(strstr(diag.err.data, "Windows-1252"));
+    ck_assert_ptr_nonnull(strstr(a->text, "\"We lose money every day it stays closed,\" said one trader"));
+    ck_assert_int_eq(a->n_events, 2); /* "talks would resume" is no event yet */
+    CHECK_EVENT(a, 0, "protest", "2023-03-04", DN_DATE_DAY, DN_COUNT_UNKNOWN, DN_COUNT_UNKNOWN, "Chaman");
+    CHECK_EVENT(a, 1, "armed_clash", "2023-02-25", DN_DATE_DAY, DN_COUNT_UNKNOWN, 21, "Chaman");
+    ck_assert(a->events[1].flags & DN_TEXT_F_DATE_APPROX); /* "last week" */
+    /* spans are in the original (single-byte) file */
+    char *s = orig_span(DN_TEST_DATA_DIR "/text/chaman_cp1252.txt", &a->events[1]);
+    ck_assert_str_eq(s, a->events[1].excerpt); /* ASCII sentence: identical bytes */
+    free(s);
+    s = orig_span(DN_TEST_DATA_DIR "/text/chaman_cp1252.txt", &a->events[0]);
+    ck_assert_int_eq(strncmp(s, "CHAMAN, March 4, 2023 \x96 Hundreds", 32), 0); /* the en dash byte 0x96 */
+    free(s);
+    dn_text_article_free(a);
+}
+END_TEST
+
+START_TEST(test_text__fixture_bom_clash_and_non_casualty_numbers)
+{
+    struct dn_text_article *a = fixture("torkham_bom.txt", NULL, -1);
+    ck_assert_str_eq(a->encoding, "utf-8-bom");
+    ck_assert_int_eq(a->date_source, DN_TEXT_DATE_DATELINE); /* "19 May 2022" */
+    ck_assert_int_eq(a->n_events, 3);
+    CHECK_EVENT(a, 0, "armed_clash", "2022-05-17", DN_DATE_DAY, 2, 12, "Torkham");
+    ck_assert_str_eq(a->events[0].actor1, "Taliban");
+    ck_assert_str_eq(a->events[0].actor2, "Pakistani security forces");
+    ck_assert(a->events[0].violent);
+    /* "a 25-year-old", "2,640-kilometre", "93%", "40-member", "30 hours", "12 ... drivers were released" */
+    CHECK_EVENT(a, 1, "talks", "2022-05-19", DN_DATE_DAY, DN_COUNT_UNKNOWN, DN_COUNT_UNKNOWN, "");
+    CHECK_EVENT(a, 2, "release", "2022-05-19", DN_DATE_DAY, DN_COUNT_UNKNOWN, DN_COUNT_UNKNOWN, "");
+    ck_assert_int_eq(a->events[0].span_start, 62); /* BOM (3 bytes) counted: the file's own offsets */
+    dn_text_article_free(a);
+}
+END_TEST
+
+START_TEST(test_text__fixture_wrapped_suicide_attack)
+{
+    struct dn_text_article *a = fixture("kurram_wrapped.txt", NULL, -1);
+    ck_assert_int_eq(a->n_sentences, 6); /* wrapped lines joined; "Insp." and "Dr." do not split */
+    ck_assert_int_eq(a->n_events, 1);
+    CHECK_EVENT(a, 0, "suicide_attack", "2023-07-07", DN_DATE_DAY, 8, 30, "Parachinar");
+    ck_assert_str_eq(a->events[0].actor1, "Unidentified armed group");
+    ck_assert_str_eq(a->events[0].venue, "crowded market");
+    ck_assert_int_eq(a->events[0].flags & DN_TEXT_F_ACTOR_INFERRED, 0); /* "Nobody has claimed": no guess */
+    char *s = orig_span(DN_TEST_DATA_DIR "/text/kurram_wrapped.txt", &a->events[0]);
+    ck_assert_str_eq(s, "A suicide bomber blew himself up outside a crowded market in Parachinar\non Friday, leaving eight "
+                        "dead and 30 wounded, police and hospital\nofficials said.");
+    free(s);
+    dn_text_article_free(a);
+}
+END_TEST
+
+START_TEST(test_text__fixture_abbreviations_and_claims)
+{
+    struct dn_text_article *a = fixture("dikhan_abbrev.txt", NULL, -1);
+    ck_assert_int_eq(a->n_sentences, 7);
+    ck_assert_int_eq(a->date_source, DN_TEXT_DATE_DATELINE);
+    ck_assert_int_eq(a->n_events, 1);
+    CHECK_EVENT(a, 0, "attack", "2023-02-13", DN_DATE_DAY, 4, DN_COUNT_UNKNOWN, "D.I. Khan");
+    ck_assert_str_eq(a->events[0].actor1, "TTP"); /* "The Tehreek-e-Taliban Pakistan claimed the attack" */
+    ck_assert_str_eq(a->events[0].actor2, "Pakistani police");
+    ck_assert_int_eq(a->events[0].sentences, 5);
+    ck_assert_str_eq(a->events[0].excerpt, "Gunmen attacked a police station in D.I. Khan on Monday night, killing four "
+                                           "policemen, according to Lt. Gen. (retd) A. K. Durrani, a security analyst.");
+    dn_text_article_free(a);
+}
+END_TEST
+
+struct collected {
+    int n;
+    char lines[8][200];
+};
+
+static dn_status collect(void *ud, const struct dn_text_article *a)
+{
+    struct collected *c = ud;
+    char d[16];
+    const struct dn_text_event *e = a->n_events ? &a->events[0] : NULL;
+    if (c->n < 8)
+        snprintf(c->lines[c->n], sizeof c->lines[0], "%ld %s %s %s %s %d %s", a->line, a->url ? a->url : "-",
+                 dn_text_date_source_name(a->date_source), e ? e->type : "-", e ? date_of(e, d) : "-",
+                 e ? e->killed.best : -9, e ? place_of(a, e) : "-");
+    c->n++;
+    return DN_OK;
+}
+
+START_TEST(test_text__jsonl_records_and_rejects)
+{
+    struct collected c = {0};
+    struct dn_text_options o = {.finder = fake_place_finder};
+    dn_status s = dn_text_read_file(ctx, DN_TEST_DATA_DIR "/text/records.jsonl", &o, collect, &c);
+    ck_assert_int_eq(s, DN_ERR_PARTIAL);
+    ck_assert_ptr_nonnull(strstr(dn_ctx_errmsg(ctx), "2 of 4 records skipped"));
+    ck_assert_ptr_nonnull(strstr(diag.err.data, "records.jsonl:2: skipped: malformed JSON"));
+    ck_assert_ptr_nonnull(strstr(diag.err.data, "records.jsonl:3: skipped: missing string member \"text\""));
+    ck_assert_int_eq(c.n, 2);
+    ck_assert_str_eq(c.lines[0], "1 https://example.org/peshawar-mosque field suicide_attack 2023-01-30 81 Peshawar");
+    ck_assert_str_eq(c.lines[1], "4 - field protest 2023-03-12 -1 Bannu");
+}
+END_TEST
+
+/* ---- cleaning and the map ------------------------------------------------------------ */
+
+START_TEST(test_text__clean_map_points_into_original)
+{
+    const char *html = "<p>Tom &amp; Jerry&#8217;s  caf\xc3\xa9</p><script>x<y</script><p>Next &mdash; line</p>";
+    struct dni_text_cleaned c;
+    ck_assert_int_eq(dni_text_clean(ctx, (const unsigned char *)html, strlen(html), 0, DNI_ENC_UTF8, &c), DN_OK);
+    ck_assert_str_eq(c.text, "Tom & Jerry's caf\xc3\xa9\n\nNext - line"); /* two block ends: a paragraph */
+    long long os, oe;
+    /* "Jerry's" ← "Jerry&#8217;s" */
+    const char *j = strstr(c.text, "Jerry");
+    dni_text_map_span(c.map, (size_t)(j - c.text), (size_t)(j - c.text) + 7, &os, &oe);
+    ck_assert_int_eq(os, strstr(html, "Jerry") - html);
+    ck_assert_int_eq(oe, strstr(html, "s  caf") - html + 1);
+    /* "&" ← "&amp;" */
+    dni_text_map_span(c.map, 4, 5, &os, &oe);
+    ck_assert_int_eq(os, 7);
+    ck_assert_int_eq(oe, 12);
+    /* "Next" after the script */
+    const char *nx = strstr(c.text, "Next");
+    dni_text_map_span(c.map, (size_t)(nx - c.text), (size_t)(nx - c.text) + 4, &os, &oe);
+    ck_assert_int_eq(os, strstr(html, "Next") - html);
+    ck_assert_int_eq(oe - os, 4);
+    dni_text_cleaned_free(&c);
+}
+END_TEST
+
+START_TEST(test_text__clean_drops_tracking_and_boilerplate_lines)
+{
+    const char *t = "!-- Google tag (gtag.js) -->\nHeadline here\nIMAGE SOURCE: CGTN\nPhoto: AFP\nShare Tweet Email\n"
+                    "Advertisement\nBody text stays.\n";
+    struct dni_text_cleaned c;
+    ck_assert_int_eq(dni_text_clean(ctx, (const unsigned char *)t, strlen(t), 0, DNI_ENC_UTF8, &c), DN_OK);
+    ck_assert_str_eq(c.text, "Headline here\n\nBody text stays.");
+    dni_text_cleaned_free(&c);
+}
+END_TEST
+
+/* ---- sentences -------------------------------------------------------------------------- */
+
+struct sents {
+    const char *text;
+    char out[16][200];
+    int n;
+};
+
+static bool add_sentence(void *ud, size_t s, size_t e)
+{
+    struct sents *ss = ud;
+    if (ss->n < 16) snprintf(ss->out[ss->n], sizeof ss->out[0], "%.*s", (int)(e - s), ss->text + s);
+    ss->n++;
+    return true;
+}
+
+START_TEST(test_text__sentences_respect_abbreviations)
+{
+    struct sents ss = {.text = "Lt. Gen. Ahmed met Dr. Khan in D.I. Khan. The No. 7 ward is 3.5 km away. Abdul G. Mehsud "
+                               "said \"enough.\" Then he left! Did it work? Yes. U.N. officials came on Nov. 3 as well."};
+    dni_sentences(ss.text, strlen(ss.text), add_sentence, &ss);
+    ck_assert_int_eq(ss.n, 7);
+    ck_assert_str_eq(ss.out[0], "Lt. Gen. Ahmed met Dr. Khan in D.I. Khan.");
+    ck_assert_str_eq(ss.out[1], "The No. 7 ward is 3.5 km away.");
+    ck_assert_str_eq(ss.out[2], "Abdul G. Mehsud said \"enough.\"");
+    ck_assert_str_eq(ss.out[3], "Then he left!");
+    ck_assert_str_eq(ss.out[4], "Did it work?");
+    ck_assert_str_eq(ss.out[5], "Yes.");
+    ck_assert_str_eq(ss.out[6], "U.N. officials came on Nov. 3 as well.");
+}
+END_TEST
+
+START_TEST(test_text__sentences_are_capped)
+{
+    size_t n = 5000;
+    char *t = malloc(n + 1);
+    for (size_t i = 0; i < n; i++) t[i] = (i % 10 == 9) ? ' ' : 'a';
+    t[n] = '\0';
+    struct sents ss = {.text = t};
+    dni_sentences(t, n, add_sentence, &ss);
+    ck_assert_int_ge(ss.n, 5);
+    free(t);
+}
+END_TEST
+
+/* ---- dates -------------------------------------------------------------------------------- */
+
+struct date_case {
+    const char *sentence;
+    const char *want; /* ISO date of the first expression, or "" for none */
+    enum dn_date_precision prec;
+    unsigned flags;   /* expected among DNI_DATE_SINCE / UNTIL / RELATIVE */
+};
+
+START_TEST(test_text__dates_resolve_against_article_date)
+{
+    /* the article date: Thursday 2022-05-19 */
+    const struct dn_text_date ref = {2022, 5, 19, DN_DATE_DAY, false};
+    const struct date_case cases[] = {
+        {"on May 14, militants attacked", "2022-05-14", DN_DATE_DAY, 0},
+        {"on May 13 and 14, a group met", "2022-05-13", DN_DATE_DAY, 0},
+        {"in October 2020, a bomb exploded", "2020-10-01", DN_DATE_MONTH, 0},
+        {"in 2014, it orchestrated an attack", "2014-01-01", DN_DATE_YEAR, 0},
+        {"on 14 May 2022 the truce began", "2022-05-14", DN_DATE_DAY, 0},
+        {"On May 19, 2022 talks ended", "2022-05-19", DN_DATE_DAY, 0},
+        {"It happened on 2021-08-15.", "2021-08-15", DN_DATE_DAY, 0},
+        {"the deal, announced yesterday", "2022-05-18", DN_DATE_DAY, DNI_DATE_RELATIVE},
+        {"the release last month", "2022-04-01", DN_DATE_MONTH, DNI_DATE_RELATIVE},
+        {"since the takeover last August", "2021-08-01", DN_DATE_MONTH, DNI_DATE_RELATIVE},
+        {"died in regions since January", "2022-01-01", DN_DATE_MONTH, DNI_DATE_SINCE},
+        {"gunmen struck on Sunday", "2022-05-15", DN_DATE_DAY, DNI_DATE_RELATIVE},
+        {"on Thursday the army said", "2022-05-19", DN_DATE_DAY, DNI_DATE_RELATIVE},
+        {"a raid last week", "2022-05-12", DN_DATE_DAY, DNI_DATE_RELATIVE},
+        {"earlier this year the TTP", "2022-01-01", DN_DATE_YEAR, DNI_DATE_RELATIVE},
+        {"three days ago a blast", "2022-05-16", DN_DATE_DAY, DNI_DATE_RELATIVE},
+        {"a ceasefire until May 30", "2022-05-30", DN_DATE_DAY, DNI_DATE_UNTIL},
+        {"in December a drone struck", "2021-12-01", DN_DATE_MONTH, 0},
+        {"Since 2007, it has attacked", "2007-01-01", DN_DATE_YEAR, DNI_DATE_SINCE},
+        {"Since the beginning of 2021, violence", "2021-01-01", DN_DATE_YEAR, DNI_DATE_SINCE},
+        {"killed 2014 people", "", DN_DATE_UNKNOWN, 0},
+        {"Pakistan may agree to talks", "", DN_DATE_UNKNOWN, 0},
+        {"a 2700-kilometre border", "", DN_DATE_UNKNOWN, 0},
+    };
+    struct dni_toks t = {0};
+    for (size_t i = 0; i < DN_ARRAY_LEN(cases); i++) {
+        ck_assert(dni_tokenize(&t, cases[i].sentence, strlen(cases[i].sentence)));
+        struct dni_date_expr ex[4];
+        size_t n = dni_find_dates(&t, &ref, ex, 4);
+        char got[16] = "";
+        if (n) dn_text_date_format(&ex[0].date, got, sizeof got);
+        ck_assert_msg(strcmp(got, cases[i].want) == 0, "'%s': got '%s', want '%s'", cases[i].sentence, got,
+                      cases[i].want);
+        if (n) {
+            ck_assert_msg(ex[0].date.precision == cases[i].prec, "'%s': precision %d", cases[i].sentence,
+                          ex[0].date.precision);
+            ck_assert_msg((ex[0].flags & 7u) == cases[i].flags, "'%s': flags %u", cases[i].sentence, ex[0].flags);
+        }
+    }
+    dni_toks_free(&t);
+}
+END_TEST
+
+START_TEST(test_text__datelines)
+{
+    const struct dn_text_date mtime = {2020, 11, 5, DN_DATE_DAY, false};
+    struct {
+        const char *text;
+        const char *want;
+    } cases[] = {
+        {"Headline\nMay 19, 2022\nBody text.", "2022-05-19"},
+        {"Headline\n\nPESHAWAR, Nov 3 (Reuters) - Gunmen attacked a post.", "2020-11-03"},
+        {"Headline\nPublished 19 May 2022 10:41 PKT\nBody.", "2022-05-19"},
+        {"Headline\nThe war began in 2001 and continues.", ""},
+        {"A long first paragraph that mentions May 19, 2022 deep inside a sentence that goes on and on and on "
+         "well past a hundred bytes of text.",
+         ""},
+    };
+    for (size_t i = 0; i < DN_ARRAY_LEN(cases); i++) {
+        struct dn_text_date d = {0};
+        char got[16] = "";
+        if (dni_find_dateline(cases[i].text, strlen(cases[i].text), &mtime, &d)) dn_text_date_format(&d, got, 16);
+        ck_assert_msg(strcmp(got, cases[i].want) == 0, "case %zu: got '%s'", i, got);
+    }
+}
+END_TEST
+
+START_TEST(test_text__article_date_sources)
+{
+    const char *t = "Blast in Bajaur\nNo dateline here. A blast killed two people in Bajaur on Monday.";
+    struct dn_text_options o = {.finder = fake_place_finder};
+    struct dn_text_article *a = NULL;
+    ck_assert_int_eq(dn_text_extract(ctx, "x.txt", t, strlen(t), unix_time(2023, 5, 3), &o, &a), DN_OK);
+    ck_assert_int_eq(a->date_source, DN_TEXT_DATE_MTIME);
+    char d[16];
+    ck_assert_str_eq(dn_text_date_format(&a->date, d, 16), "2023-05-03");
+    ck_assert_str_eq(date_of(&a->events[0], d), "2023-05-01"); /* Monday before Wednesday 2023-05-03 */
+    a = dn_text_article_free(a);
+    o.date = "2023-06-14";
+    ck_assert_int_eq(dn_text_extract(ctx, "x.txt", t, strlen(t), unix_time(2023, 5, 3), &o, &a), DN_OK);
+    ck_assert_int_eq(a->date_source, DN_TEXT_DATE_FLAG);
+    ck_assert_str_eq(date_of(&a->events[0], d), "2023-06-12");
+    a = dn_text_article_free(a);
+    o.date = "2023-02-30";
+    ck_assert_int_eq(dn_text_extract(ctx, "x.txt", t, strlen(t), -1, &o, &a), DN_ERR_USAGE);
+    ck_assert_ptr_nonnull(strstr(dn_ctx_errmsg(ctx), "invalid --date '2023-02-30'"));
+    ck_assert_ptr_null(a);
+    o.date = NULL;
+    ck_assert_int_eq(dn_text_extract(ctx, "x.txt", t, strlen(t), -1, &o, &a), DN_OK);
+    ck_assert_int_eq(a->date_source, DN_TEXT_DATE_NONE);
+    ck_assert_int_eq(a->events[0].date.precision, DN_DATE_UNKNOWN); /* "on Monday" needs an article date */
+    dn_text_article_free(a);
+}
+END_TEST
+
+/* ---- casualties ------------------------------------------------------------------------------ */
+
+struct cas_case {
+    const char *sentence;
+    int killed, klow, khigh, injured;
+    bool vague;
+};
+
+START_TEST(test_text__casualty_counts)
+{
+    const int U = DN_COUNT_UNKNOWN;
+    const struct cas_case cases[] = {
+        {"an attack that killed six people", 6, 6, 6, U, false},
+        {"nine gunmen killed 148 civilians, including several children", 148, 148, 148, U, false},
+        {"another attack killed eight students and injured 120 others", 8, 8, 8, 120, false},
+        {"eight students were killed and 120 others injured", 8, 8, 8, 120, false},
+        {"the blast left eight dead and 30 wounded", 8, 8, 8, 30, false},
+        {"at least 12 soldiers were martyred", 12, 12, U, U, false},
+        {"more than 80 people lost their lives", 81, 81, U, U, false},
+        {"up to 7 people died", 7, U, 7, U, false},
+        {"five to seven people were killed", 5, 5, 7, U, false},
+        {"Twenty-one people were hurt", U, U, U, 21, false},
+        {"a dozen people were wounded", U, U, U, 12, false},
+        {"six soldiers and three militants were killed", 9, 9, 9, U, false},
+        {"gunmen shot dead two policemen", 2, 2, 2, U, false},
+        {"a soldier was killed and two were injured", 1, 1, 1, 2, false},
+        {"the death toll rose to 15", 15, 15, 15, U, false},
+        {"scores of people were killed", U, U, U, U, true},
+        {"No one was hurt in the blast", U, U, U, 0, false},
+        {"one hundred and twenty people were injured", U, U, U, 120, false},
+        /* not casualties */
+        {"100 members were released", U, U, U, U, false},
+        {"Pakistan released 30 militants", U, U, U, U, false},
+        {"a 2700-kilometre border that is 93% complete", U, U, U, U, false},
+        {"a 32-member group of elders met", U, U, U, U, false},
+        {"a 25-year-old man was arrested in 2014", U, U, U, U, false},
+        {"the convoy was hit 2 km from the border", U, U, U, U, false},
+        {"two of the injured were in a stable condition", U, U, U, U, false},
+    };
+    struct dni_toks t = {0};
+    for (size_t i = 0; i < DN_ARRAY_LEN(cases); i++) {
+        const struct cas_case *c = &cases[i];
+        ck_assert(dni_tokenize(&t, c->sentence, strlen(c->sentence)));
+        struct dni_casualties r;
+        dni_find_casualties(&t, NULL, &r);
+        ck_assert_msg(r.killed.best == c->killed && r.killed.low == c->klow && r.killed.high == c->khigh &&
+                          r.injured.best == c->injured && (r.killed_vague || r.injured_vague) == c->vague,
+                      "'%s': killed %d (%d-%d) injured %d vague %d", c->sentence, r.killed.best, r.killed.low,
+                      r.killed.high, r.injured.best, r.killed_vague || r.injured_vague);
+    }
+    dni_toks_free(&t);
+}
+END_TEST
+
+START_TEST(test_text__number_words)
+{
+    struct {
+        const char *text;
+        long value;
+        bool vague;
+    } cases[] = {{"six", 6, false},         {"twenty-one", 21, false}, {"twenty one", 21, false},
+                 {"a dozen", 12, false},    {"half a dozen", 6, false}, {"one hundred and twenty", 120, false},
+                 {"two thousand", 2000, false}, {"1,200", 1200, false}, {"scores of", -1, true},
+                 {"dozens", -1, true}};
+    struct dni_toks t = {0};
+    for (size_t i = 0; i < DN_ARRAY_LEN(cases); i++) {
+        ck_assert(dni_tokenize(&t, cases[i].text, strlen(cases[i].text)));
+        struct dni_number n = dni_number_at(&t, 0);
+        ck_assert_msg(n.value == cases[i].value && n.vague == cases[i].vague && n.ntok == t.n, "'%s': %ld",
+                      cases[i].text, n.value);
+    }
+    dni_toks_free(&t);
+}
+END_TEST
+
+/* ---- places ---------------------------------------------------------------------------------- */
+
+static const struct dn_text_event *one_event(struct dn_text_article **a, const char *text)
+{
+    struct dn_text_options o = {.finder = fake_place_finder, .date = "2023-01-10"};
+    *a = NULL;
+    ck_assert_int_eq(dn_text_extract(ctx, "t.txt", text, strlen(text), -1, &o, a), DN_OK);
+    ck_assert_int_eq((*a)->n_events, 1);
+    return &(*a)->events[0];
+}
+
+START_TEST(test_text__place_is_the_locus_of_the_action)
+{
+    struct dn_text_article *a;
+    const struct dn_text_event *e;
+    e = one_event(&a, "A blast at a mosque in Dir Colony killed three people.");
+    ck_assert_str_eq(place_of(a, e), "Dir Colony");
+    ck_assert_int_eq(a->n_mentions, 1); /* longest match: not "Dir" */
+    a = dn_text_article_free(a);
+    e = one_event(&a, "Militants from Afghanistan attacked a checkpost in Bajaur, killing two soldiers.");
+    ck_assert_str_eq(place_of(a, e), "Bajaur"); /* "from Afghanistan" is where they came from */
+    a = dn_text_article_free(a);
+    e = one_event(&a, "Troops clashed along the Durand Line near Torkham in Pakistan on Monday, killing one soldier.");
+    ck_assert_str_eq(place_of(a, e), "Torkham"); /* never the border or the country when finer is named */
+    a = dn_text_article_free(a);
+    e = one_event(&a, "A drone strike in Pakistan killed four people on Monday.");
+    ck_assert_str_eq(place_of(a, e), "Pakistan");
+    ck_assert(e->flags & DN_TEXT_F_PLACE_COARSE);
+    a = dn_text_article_free(a);
+    e = one_event(&a, "Islamabad has released 20 prisoners, officials said.");
+    ck_assert_str_eq(place_of(a, e), ""); /* the capital as the government is no place */
+    ck_assert(e->flags & DN_TEXT_F_NO_PLACE);
+    a = dn_text_article_free(a);
+    e = one_event(&a, "Talks between the TTP and the Pakistani government resumed in Kabul on Sunday.");
+    ck_assert_str_eq(e->type, "talks");
+    ck_assert_str_eq(place_of(a, e), "Kabul");
+    ck_assert_str_eq(e->actor1, "TTP");
+    ck_assert_str_eq(e->actor2, "Government of Pakistan");
+    dn_text_article_free(a);
+}
+END_TEST
+
+START_TEST(test_text__no_finder_means_no_place)
+{
+    const char *t = "A blast in Peshawar killed two people on Monday.";
+    struct dn_text_options o = {.date = "2023-01-10"};
+    struct dn_text_article *a = NULL;
+    ck_assert_int_eq(dn_text_extract(ctx, "t.txt", t, strlen(t), -1, &o, &a), DN_OK);
+    ck_assert_int_eq(a->n_mentions, 0);
+    ck_assert_int_eq(a->events[0].place, -1);
+    ck_assert_int_eq(a->events[0].killed.best, 2);
+    dn_text_article_free(a);
+}
+END_TEST
+
+/* ---- conversion ------------------------------------------------------------------------------ */
+
+START_TEST(test_text__event_conversion)
+{
+    struct dn_text_article *a = fixture("reuters_bajaur.txt", NULL, unix_time(2020, 11, 5));
+    struct dn_event ev, ev2;
+    dn_event_init(&ev);
+    dn_event_init(&ev2);
+    ck_assert_int_eq(dn_text_event_to_event(ctx, a, 0, &ev), DN_OK);
+    ck_assert_str_eq(ev.source_kind, "text");
+    ck_assert_str_eq(ev.source, a->name);
+    char ref[64];
+    snprintf(ref, sizeof ref, "bytes %lld-%lld", a->events[0].span_start, a->events[0].span_end);
+    ck_assert_str_eq(ev.source_ref, ref);
+    ck_assert_str_eq(ev.date, "2020-11-03");
+    ck_assert_int_eq(ev.date_precision, DN_DATE_DAY);
+    ck_assert_str_eq(ev.type, "ied");
+    ck_assert_str_eq(ev.place, "Bajaur");
+    ck_assert_int_eq(ev.place_id, 22);
+    ck_assert_str_eq(ev.country_hint, "PAK");
+    ck_assert_int_eq(ev.fatalities, 5);
+    ck_assert_int_eq(ev.injured, 3);
+    ck_assert_ptr_null(ev.actor1);
+    ck_assert_str_eq(ev.actor2, "Pakistani security forces");
+    ck_assert_str_eq(ev.flags, "merged");
+    ck_assert_int_eq(strncmp(ev.uid, "text:", 5), 0);
+    ck_assert_int_eq(strlen(ev.uid), 21);
+    ck_assert_int_eq(strlen(ev.row_hash), 16);
+    ck_assert_double_eq_tol(ev.confidence, a->events[0].confidence, 1e-12);
+    ck_assert_ptr_nonnull(strstr(ev.notes, "date: explicit"));
+    /* the uid is stable across runs and differs between events */
+    struct dn_text_article *b = fixture("reuters_bajaur.txt", NULL, unix_time(2020, 11, 5));
+    ck_assert_int_eq(dn_text_event_to_event(ctx, b, 0, &ev2), DN_OK);
+    ck_assert_str_eq(ev.uid, ev2.uid);
+    ck_assert_str_eq(ev.row_hash, ev2.row_hash);
+    ck_assert_int_eq(dn_text_event_to_event(ctx, b, 1, &ev2), DN_OK);
+    ck_assert_str_ne(ev.uid, ev2.uid);
+    ck_assert_int_eq(dn_text_event_to_event(ctx, b, 2, &ev2), DN_ERR_RANGE);
+    dn_event_clear(&ev);
+    dn_event_clear(&ev2);
+    dn_text_article_free(a);
+    dn_text_article_free(b);
+}
+END_TEST
+
+static dn_status convert_first(void *ud, const struct dn_text_article *a)
+{
+    struct dn_event *ev = ud;
+    if (ev->uid || a->n_events == 0) return DN_OK;
+    return dn_text_event_to_event(ctx, a, 0, ev);
+}
+
+START_TEST(test_text__jsonl_event_reference)
+{
+    struct dn_event ev;
+    dn_event_init(&ev);
+    struct dn_text_options o = {.finder = fake_place_finder};
+    ck_assert_int_eq(dn_text_read_file(ctx, DN_TEST_DATA_DIR "/text/records.jsonl", &o, convert_first, &ev),
+                     DN_ERR_PARTIAL);
+    ck_assert_str_eq(ev.source, "https://example.org/peshawar-mosque");
+    ck_assert_str_eq(ev.source_ref, "line 1 text bytes 0-174");
+    ck_assert_int_eq(ev.fatalities, 81);
+    ck_assert_int_eq(ev.fatalities_low, 81);
+    ck_assert_int_eq(ev.fatalities_high, DN_COUNT_UNKNOWN);
+    dn_event_clear(&ev);
+}
+END_TEST
+
+/* ---- robustness ---------------------------------------------------------------------------- */
+
+static dn_status count_articles(void *ud, const struct dn_text_article *a)
+{
+    (void)a;
+    (*(int *)ud)++;
+    return DN_OK;
+}
+
+static void write_file(const char *path, const void *data, size_t n)
+{
+    FILE *fp = fopen(path, "wb");
+    ck_assert_ptr_nonnull(fp);
+    ck_assert_int_eq(fwrite(data, 1, n, fp), n);
+    fclose(fp);
+}
+
+START_TEST(test_text__bad_files_fail_clearly)
+{
+    char *dir = make_temp_dir();
+    char path[1024];
+    int n = 0;
+    struct dn_text_options o = {0};
+
+    snprintf(path, sizeof path, "%s/missing.txt", dir);
+    ck_assert_int_eq(dn_text_read_file(ctx, path, &o, count_articles, &n), DN_ERR_NOT_FOUND);
+    ck_assert_ptr_nonnull(strstr(dn_ctx_errmsg(ctx), "missing.txt: cannot open"));
+
+    ck_assert_int_eq(dn_text_read_file(ctx, dir, &o, count_articles, &n), DN_ERR_INPUT);
+    ck_assert_ptr_nonnull(strstr(dn_ctx_errmsg(ctx), "is a directory"));
+
+    snprintf(path, sizeof path, "%s/empty.txt", dir);
+    write_file(path, "  \n\n", 4);
+    ck_assert_int_eq(dn_text_read_file(ctx, path, &o, count_articles, &n), DN_ERR_INPUT);
+    ck_assert_ptr_nonnull(strstr(dn_ctx_errmsg(ctx), "empty.txt: empty input"));
+
+    snprintf(path, sizeof path, "%s/image.png", dir);
+    write_file(path, "\x89PNG\r\n\x1a\n\0\0\0\rIHDR", 16);
+    ck_assert_int_eq(dn_text_read_file(ctx, path, &o, count_articles, &n), DN_ERR_INPUT);
+    ck_assert_ptr_nonnull(strstr(dn_ctx_errmsg(ctx), "image.png: binary data (NUL byte at offset 8)"));
+
+    snprintf(path, sizeof path, "%s/controls.txt", dir);
+    char ctl[400];
+    for (size_t i = 0; i < sizeof ctl; i++) ctl[i] = (char)(i % 3 ? 'a' : 0x01);
+    write_file(path, ctl, sizeof ctl);
+    ck_assert_int_eq(dn_text_read_file(ctx, path, &o, count_articles, &n), DN_ERR_INPUT);
+    ck_assert_ptr_nonnull(strstr(dn_ctx_errmsg(ctx), "controls.txt: binary data (134 control bytes"));
+
+    snprintf(path, sizeof path, "%s/utf16.txt", dir);
+    write_file(path, "\xff\xfeH\0i\0", 6);
+    ck_assert_int_eq(dn_text_read_file(ctx, path, &o, count_articles, &n), DN_ERR_INPUT);
+    ck_assert_ptr_nonnull(strstr(dn_ctx_errmsg(ctx), "utf16.txt: UTF-16 text is not supported"));
+
+    snprintf(path, sizeof path, "%s/huge.txt", dir);
+    int fd = open(path, O_CREAT | O_WRONLY | O_TRUNC, 0644);
+    ck_assert_int_ge(fd, 0);
+    ck_assert_int_eq(ftruncate(fd, 100LL * 1024 * 1024), 0); /* 100 MB, sparse */
+    close(fd);
+    ck_assert_int_eq(dn_text_read_file(ctx, path, &o, count_articles, &n), DN_ERR_INPUT);
+    ck_assert_ptr_nonnull(strstr(dn_ctx_errmsg(ctx), "huge.txt: too large for an article (104857600 bytes"));
+
+    snprintf(path, sizeof path, "%s/markup.html", dir);
+    write_file(path, "<html><script>var a = 1;</script></html>", 40);
+    ck_assert_int_eq(dn_text_read_file(ctx, path, &o, count_articles, &n), DN_ERR_INPUT);
+    ck_assert_ptr_nonnull(strstr(dn_ctx_errmsg(ctx), "markup.html: no article text left"));
+
+    snprintf(path, sizeof path, "%s/bad.jsonl", dir);
+    write_file(path, "{\"text\": 5}\n[1,2]\n{\"text\": \"ok\"} x\n\n", 36);
+    ck_assert_int_eq(dn_text_read_file(ctx, path, &o, count_articles, &n), DN_ERR_PARTIAL);
+    ck_assert_ptr_nonnull(strstr(diag.err.data, "bad.jsonl:1: skipped: missing string member \"text\""));
+    ck_assert_ptr_nonnull(strstr(diag.err.data, "bad.jsonl:2: skipped: not a JSON object"));
+    ck_assert_ptr_nonnull(strstr(diag.err.data, "bad.jsonl:3: skipped: trailing characters"));
+    ck_assert_int_eq(n, 0);
+    remove_tree(dir);
+    free(dir);
+}
+END_TEST
+
+START_TEST(test_text__lexicon_errors_name_file_and_line)
+{
+    char *dir = make_temp_dir();
+    char path[1024];
+    snprintf(path, sizeof path, "%s/event_types.tsv", dir);
+    const char *types = "# test\ntype\tviolent\tpriority\tgroup\tform\tpattern\nattack\t1\t40\tattack\tsg\tattack\n"
+                        "blast\t2\t40\tblast\tsg\tblast\n";
+    write_file(path, types, strlen(types));
+    struct dni_lexicon *lex = NULL;
+    ck_assert_int_eq(dni_lexicon_load(ctx, dir, &lex), DN_ERR_GEODATA);
+    ck_assert_ptr_nonnull(strstr(dn_ctx_errmsg(ctx), "event_types.tsv:4: violent must be 0 or 1, not '2'"));
+    types = "type\tviolent\tpriority\tgroup\tform\tpattern\nattack\t1\t40\tattack\tsg\tattack\n";
+    write_file(path, types, strlen(types));
+    ck_assert_int_eq(dni_lexicon_load(ctx, dir, &lex), DN_ERR_GEODATA);
+    ck_assert_ptr_nonnull(strstr(dn_ctx_errmsg(ctx), "actors.tsv: cannot open lexicon"));
+    snprintf(path, sizeof path, "%s/actors.tsv", dir);
+    write_file(path, "actor\tkind\tcountry\tpattern\nTTP\tarmed_group\tPAK\tttp\n", 48);
+    ck_assert_int_eq(dni_lexicon_load(ctx, dir, &lex), DN_OK);
+    ck_assert_int_eq(lex->n_types, 1);
+    ck_assert_int_eq(lex->n_actors, 1);
+    dni_lexicon_free(lex);
+    /* through the context: a geodata dir without lexicons */
+    ck_assert_int_eq(dni_set_geodata_dir(ctx, dir), DN_OK);
+    struct dn_text_article *a = NULL;
+    ck_assert_int_eq(dn_text_extract(ctx, "t.txt", "A blast.", 8, -1, NULL, &a), DN_ERR_GEODATA);
+    ck_assert_ptr_nonnull(strstr(dn_ctx_errmsg(ctx), "/lexicons/event_types.tsv: cannot open lexicon"));
+    remove_tree(dir);
+    free(dir);
+}
+END_TEST
+
+START_TEST(test_text__pathological_input_is_linear)
+{
+    /* unclosed tags, comments, entities, dots and long words: each pattern
+     * would be quadratic with a naive scanner */
+    const char *pieces[] = {"<a", "<!--", "&#", "a.a. ", "<script", "x", "\xe2\x80\x99", "May 1 "};
+    size_t n = 2u * 1024u * 1024u;
+    for (size_t p = 0; p < DN_ARRAY_LEN(pieces); p++) {
+        char *buf = malloc(n + 1);
+        size_t pl = strlen(pieces[p]);
+        for (size_t i = 0; i < n; i++) buf[i] = pieces[p][i % pl];
+        struct timespec t0, t1;
+        clock_gettime(CLOCK_MONOTONIC, &t0);
+        struct dn_text_article *a = NULL;
+        dn_status s = dn_text_extract(ctx, "big.txt", buf, n, -1, NULL, &a);
+        clock_gettime(CLOCK_MONOTONIC, &t1);
+        double secs = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+        ck_assert_msg(secs < 20.0, "piece '%s' took %.1f s", pieces[p], secs);
+        ck_assert(s == DN_OK || s == DN_ERR_INPUT);
+        dn_text_article_free(a);
+        free(buf);
+    }
+}
+END_TEST
+
+START_TEST(test_text__allocation_failures_are_reported)
+{
+    char path[1024];
+    snprintf(path, sizeof path, "%s/text/drone_khost.html", DN_TEST_DATA_DIR);
+    size_t len;
+    char *buf = slurp(path, &len);
+    struct dn_text_options o = {.finder = fake_place_finder};
+    /* load the lexicons first so every later allocation belongs to the extraction */
+    struct dn_text_article *a = NULL;
+    ck_assert_int_eq(dn_text_extract(ctx, path, buf, len, -1, &o, &a), DN_OK);
+    size_t want = a->n_events;
+    a = dn_text_article_free(a);
+    bool succeeded = false;
+    for (long k = 1; k < 5000 && !succeeded; k++) {
+        dni_alloc_fail_after(k);
+        dn_status s = dn_text_extract(ctx, path, buf, len, -1, &o, &a);
+        dni_alloc_fail_after(0);
+        if (s == DN_OK) {
+            succeeded = true;
+            ck_assert_int_eq(a->n_events, want);
+            a = dn_text_article_free(a);
+        } else {
+            ck_assert_int_eq(s, DN_ERR_NOMEM);
+            ck_assert_ptr_null(a);
+        }
+    }
+    ck_assert(succeeded);
+    free(buf);
+}
+END_TEST
+
+START_TEST(test_text__flags_and_names)
+{
+    char buf[160];
+    ck_assert_str_eq(dn_text_flags_format(DN_TEXT_F_DATE_ASSUMED | DN_TEXT_F_MERGED, buf, sizeof buf),
+                     "date_assumed,merged");
+    ck_assert_str_eq(dn_text_flags_format(0, buf, sizeof buf), "");
+    ck_assert_str_eq(dn_text_date_source_name(DN_TEXT_DATE_MTIME), "file_mtime");
+    ck_assert_str_eq(dn_text_date_source_name(DN_TEXT_DATE_DATELINE), "dateline");
+    struct dn_text_date d;
+    ck_assert(dn_text_date_parse_iso("2024-02-29", &d));
+    ck_assert(!dn_text_date_parse_iso("2023-02-29", &d));
+    ck_assert(!dn_text_date_parse_iso("2023-1-01", &d));
+}
+END_TEST
+
+Suite *make_text_suite(void)
+{
+    Suite *s = suite_create("text");
+    TCase *tc = tcase_create("text");
+    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_set_timeout(tc, 120);
+    tcase_add_test(tc, test_text__seed_article_acceptance);
+    tcase_add_test(tc, test_text__fixture_reuters_dateline_without_year);
+    tcase_add_test(tc, test_text__fixture_html_drone_strike);
+    tcase_add_test(tc, test_text__fixture_windows_1252_is_converted_with_a_warning);
+    tcase_add_test(tc, test_text__fixture_bom_clash_and_non_casualty_numbers);
+    tcase_add_test(tc, test_text__fixture_wrapped_suicide_attack);
+    tcase_add_test(tc, test_text__fixture_abbreviations_and_claims);
+    tcase_add_test(tc, test_text__jsonl_records_and_rejects);
+    tcase_add_test(tc, test_text__clean_map_points_into_original);
+    tcase_add_test(tc, test_text__clean_drops_tracking_and_boilerplate_lines);
+    tcase_add_test(tc, test_text__sentences_respect_abbreviations);
+    tcase_add_test(tc, test_text__sentences_are_capped);
+    tcase_add_test(tc, test_text__dates_resolve_against_article_date);
+    tcase_add_test(tc, test_text__datelines);
+    tcase_add_test(tc, test_text__article_date_sources);
+    tcase_add_test(tc, test_text__casualty_counts);
+    tcase_add_test(tc, test_text__number_words);
+    tcase_add_test(tc, test_text__place_is_the_locus_of_the_action);
+    tcase_add_test(tc, test_text__no_finder_means_no_place);
+    tcase_add_test(tc, test_text__event_conversion);
+    tcase_add_test(tc, test_text__jsonl_event_reference);
+    tcase_add_test(tc, test_text__bad_files_fail_clearly);
+    tcase_add_test(tc, test_text__lexicon_errors_name_file_and_line);
+    tcase_add_test(tc, test_text__pathological_input_is_linear);
+    tcase_add_test(tc, test_text__allocation_failures_are_reported);
+    tcase_add_test(tc, test_text__flags_and_names);
+    suite_add_tcase(s, tc);
+    return s;
+}
