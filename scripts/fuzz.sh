@@ -7,7 +7,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds="${1:-60}"
-targets=(fuzz_csv_reader fuzz_parse_date fuzz_parse_count)
+targets=(fuzz_csv_reader fuzz_parse_date fuzz_parse_count fuzz_text_extract)
 
 CC=clang cmake -S . -B build-fuzz -DDN_BUILD_FUZZERS=ON -DDN_BUILD_TESTS=OFF -DDN_BUILD_BENCH=OFF \
   -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null

@@ -47,6 +47,7 @@ set(DN_LIB_SOURCES
   src/query/resolve.c
   src/query/print_events.c
   src/query/summary.c
+  src/query/groups.c
   # export: map layers through OGR, with QGIS styles
   src/export/formats.c
   src/export/layers.c

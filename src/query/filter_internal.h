@@ -29,6 +29,10 @@ struct dn_filter {
     double radius_km;
     /* prefilter box of the near circle, lon/lat degrees (filled by resolve) */
     double near_box[4];       /**< W, S, E, N */
+    /* a box inside the circle (filled by resolve when one is proven): points
+     * in it match without the geodesic test */
+    bool has_inner;
+    double inner_box[4];      /**< W, S, E, N */
 
     bool has_border_max, has_border_min;
     double border_max, border_min;
@@ -59,7 +63,8 @@ struct dn_filter {
 };
 
 /** Compute f->near_box from the centre and radius (geod_direct around the
- * circle, padded so the box always contains it). */
+ * circle, padded so the box always contains it), and f->inner_box, a box
+ * inside the circle (has_inner false when none is proven). */
 void dni_filter_near_box(struct dn_filter *f);
 
 /** Resolve a place name to a centre (lat/lon) for --near.

@@ -1,11 +1,12 @@
 /** @file summary.c
- * Aggregates of the filtered events per group of keys, computed by SQLite
- * (GROUP BY over the filter's WHERE) and printed through core/emit.
+ * Aggregates of the filtered events per group of keys: the filter's WHERE
+ * selects the rows, query/groups.c adds them up, core/emit prints them.
  */
 #include <ctype.h>
 #include <string.h>
 #include <strings.h>
 
+#include "query/groups.h"
 #include "query/query.h"
 
 static const struct {
@@ -56,52 +57,52 @@ static const char *const value_cols[] = {"events", "fatalities", "injured", "fir
 dn_status dn_summary_print(dn_ctx *ctx, const struct dn_filter *f, const enum dn_summary_key *keys, size_t nkeys,
                            enum dn_format fmt)
 {
-    if (nkeys == 0 || nkeys > DN_SUMMARY_MAX_KEYS) return dni_fail(ctx, DN_ERR_USAGE, "summary needs 1 to %d keys", DN_SUMMARY_MAX_KEYS);
+    if (nkeys == 0 || nkeys > DN_SUMMARY_MAX_KEYS)
+        return dni_fail(ctx, DN_ERR_USAGE, "summary needs 1 to %d keys", DN_SUMMARY_MAX_KEYS);
+    /* one pass over the matching rows into a hash table (groups.h says why
+     * not GROUP BY); NULL or a count below zero means "unknown" */
     struct dn_strbuf sql = {0};
     dn_strbuf_puts(&sql, "SELECT ");
     for (size_t i = 0; i < nkeys; i++) dn_strbuf_printf(&sql, "%s, ", key_defs[keys[i]].sql);
-    /* NULL or a count below zero means "unknown": the sums add the known
-     * counts, and stay NULL when a group knows none */
-    dn_strbuf_puts(&sql, "count(*), sum(CASE WHEN e.fatalities >= 0 THEN e.fatalities END),"
-                         " sum(CASE WHEN e.injured >= 0 THEN e.injured END), min(e.date), max(e.date)"
-                         " FROM events e WHERE ");
+    dn_strbuf_puts(&sql, "e.fatalities, e.injured, e.date FROM events e WHERE ");
     dn_status s = dn_filter_where(ctx, f, &sql);
-    if (s == DN_OK) {
-        dn_strbuf_puts(&sql, " GROUP BY ");
-        for (size_t i = 0; i < nkeys; i++) dn_strbuf_printf(&sql, "%s%zu", i ? ", " : "", i + 1);
-        dn_strbuf_puts(&sql, " ORDER BY ");
-        for (size_t i = 0; i < nkeys; i++) dn_strbuf_printf(&sql, "%s%zu NULLS LAST", i ? ", " : "", i + 1);
-        if (sql.failed) s = dni_fail(ctx, DN_ERR_NOMEM, "out of memory");
-    }
+    if (s == DN_OK && sql.failed) s = dni_fail(ctx, DN_ERR_NOMEM, "out of memory");
     sqlite3_stmt *st = NULL;
     if (s == DN_OK && sqlite3_prepare_v2(dni_db(ctx), sql.data, -1, &st, NULL) != SQLITE_OK)
         s = dni_fail_sqlite(ctx, "preparing the summary");
     dn_strbuf_free(&sql);
     if (s == DN_OK) s = dn_filter_bind(ctx, f, st);
+    struct dni_groups *groups = NULL;
+    if (s == DN_OK) s = dni_groups_new(ctx, nkeys, &groups);
+    while (s == DN_OK) {
+        int rc = sqlite3_step(st);
+        if (rc == SQLITE_DONE) break;
+        if (rc != SQLITE_ROW) s = dni_fail_sqlite(ctx, "computing the summary");
+        else s = dni_groups_add(groups, st);
+    }
+    sqlite3_finalize(st);
 
     const char *cols[DN_SUMMARY_MAX_KEYS + DN_ARRAY_LEN(value_cols)];
     for (size_t i = 0; i < nkeys; i++) cols[i] = key_defs[keys[i]].name;
     for (size_t i = 0; i < DN_ARRAY_LEN(value_cols); i++) cols[nkeys + i] = value_cols[i];
-    size_t ncols = nkeys + DN_ARRAY_LEN(value_cols);
     struct dn_emit *e = NULL;
-    if (s == DN_OK) s = dn_emit_new(ctx, fmt, cols, ncols, 0, &e);
-    while (s == DN_OK) {
-        int rc = sqlite3_step(st);
-        if (rc == SQLITE_DONE) break;
-        if (rc != SQLITE_ROW) {
-            s = dni_fail_sqlite(ctx, "computing the summary");
-            break;
-        }
-        for (size_t i = 0; i < ncols; i++) {
-            int c = (int)i;
-            if (sqlite3_column_type(st, c) == SQLITE_NULL) dn_emit_null(e);
-            else if (i >= nkeys && i < nkeys + 3) dn_emit_int(e, sqlite3_column_int64(st, c));
-            else dn_emit_str(e, (const char *)sqlite3_column_text(st, c));
-        }
+    if (s == DN_OK) s = dn_emit_new(ctx, fmt, cols, nkeys + DN_ARRAY_LEN(value_cols), 0, &e);
+    size_t n = 0;
+    const struct dni_group *const *list = s == DN_OK ? dni_groups_sorted(groups, &n) : NULL;
+    for (size_t i = 0; s == DN_OK && i < n; i++) {
+        const struct dni_group *gr = list[i];
+        for (size_t k = 0; k < nkeys; k++) dn_emit_str(e, gr->keys[k]);
+        dn_emit_int(e, gr->events);
+        if (gr->has_fatalities) dn_emit_int(e, gr->fatalities);
+        else dn_emit_null(e);
+        if (gr->has_injured) dn_emit_int(e, gr->injured);
+        else dn_emit_null(e);
+        dn_emit_str(e, gr->first_date);
+        dn_emit_str(e, gr->last_date);
         s = dn_emit_row_end(e);
     }
     if (s == DN_OK) s = dn_emit_finish(e);
     dn_emit_free(e);
-    sqlite3_finalize(st);
+    dni_groups_free(groups);
     return s;
 }

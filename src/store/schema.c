@@ -138,7 +138,9 @@ static const char *const v1_statements[] = {
     "SELECT AddGeometryColumn('events', 'geom', 4326, 'POINT', 'XY')",
     "SELECT CreateSpatialIndex('events', 'geom')",
     "CREATE INDEX events_date ON events(date, lat)", /* date ranges, and same-incident lookups */
-    "CREATE INDEX events_admin ON events(country, province, district)",
+    /* --in filters use the prefix; the rest makes it covering for summaries
+     * by admin area and date (bench_query: 0.58 -> 0.36 CPU-s on 1M events) */
+    "CREATE INDEX events_admin ON events(country, province, district, date, date_precision, fatalities, injured)",
     "CREATE INDEX events_border ON events(border_km)",
     "CREATE INDEX events_cluster ON events(cluster_id)",
     "CREATE INDEX events_source ON events(source)",

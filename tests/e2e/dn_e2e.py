@@ -52,6 +52,21 @@ def run(args, argv, stdin=None, env=None, timeout=600, cwd=None):
     return Result(proc)
 
 
+def apply_sql(args, sql_path, env=None):
+    """Run an SQL file on the test database ($DURAND_DB as run() sets it)
+    through the sqlite3 shell with SpatiaLite loaded: fixtures of events
+    that no durand command writes yet."""
+    db = (env or {}).get("DURAND_DB") or os.environ.get("DURAND_DB") or os.path.join(args.workdir, "durand.sqlite")
+    if not os.path.isabs(db):
+        db = os.path.join(args.workdir, db)
+    sqlite3 = shutil.which("sqlite3")
+    check(sqlite3 is not None, "the sqlite3 shell is missing (scripts/install-deps.sh installs it)")
+    with open(sql_path, encoding="utf-8") as f:
+        script = ".bail on\n.load mod_spatialite\n" + f.read()
+    proc = subprocess.run([sqlite3, db], input=script.encode("utf-8"), capture_output=True, timeout=120)
+    check(proc.returncode == 0, f"{sql_path}: sqlite3 failed: {proc.stderr.decode('utf-8', 'replace')}")
+
+
 def check(cond, msg, result=None):
     if not cond:
         print("FAIL:", msg, file=sys.stderr)

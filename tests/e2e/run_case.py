@@ -3,6 +3,8 @@
 
 Case keys:
   setup            list of argv lists run first; each must exit 0
+  sql              list of SQL files (relative to the case; {source} expands)
+                   applied after setup to $DURAND_DB with SpatiaLite loaded
   args             argv for the command under test ({workdir}, {source} expand)
   stdin            text fed to stdin
   env              extra environment
@@ -30,6 +32,9 @@ def main():
     for step in case.get("setup", []):
         r = dn_e2e.run(args, [dn_e2e.expand(a, args) for a in step], env=env)
         dn_e2e.check(r.code == 0, f"setup step {step} failed", r)
+    for sql in case.get("sql", []):
+        path = os.path.join(os.path.dirname(args.case), dn_e2e.expand(sql, args))
+        dn_e2e.apply_sql(args, path, env=env)
     argv = [dn_e2e.expand(a, args) for a in case["args"]]
     r = dn_e2e.run(args, argv, stdin=case.get("stdin"), env=env)
     want_exit = case.get("exit", 0)
@@ -37,7 +42,8 @@ def main():
     if "stdout" in case:
         want = case["stdout"]
         if want.startswith("@"):
-            with open(os.path.join(os.path.dirname(args.case), want[1:]), encoding="utf-8") as f:
+            # newline="": golden files keep CSV's CRLF as printed
+            with open(os.path.join(os.path.dirname(args.case), want[1:]), encoding="utf-8", newline="") as f:
                 want = f.read()
         dn_e2e.check(r.out == want, "stdout differs from golden", r)
     for s in case.get("stdout_contains", []):

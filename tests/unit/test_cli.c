@@ -101,7 +101,7 @@ Suite *make_cli_suite(void)
     Suite *s = suite_create("cli");
     TCase *tc = tcase_create("cli");
     tcase_add_checked_fixture(tc, setup, teardown);
-    tcase_set_timeout(tc, 60);
+    tcase_set_timeout(tc, 600); /* init loads the real geodata: slow under sanitizers */
     tcase_add_test(tc, test_cli__help_goes_to_stdout_and_exits_0);
     tcase_add_test(tc, test_cli__version);
     tcase_add_test(tc, test_cli__usage_errors_exit_2_with_try_line);

@@ -186,9 +186,12 @@ END_TEST
 
 START_TEST(test_query__plan_uses_the_spatial_index)
 {
+    /* with filters on indexed columns too: the R*Tree still drives */
     set(DN_FILTER_NEAR, "34,71");
     set(DN_FILTER_RADIUS, "25");
     set(DN_FILTER_FROM, "2022");
+    set(DN_FILTER_IN, "KP");
+    set(DN_FILTER_BORDER_KM, "30");
     ck_assert_int_eq(dn_filter_resolve(ctx, f), DN_OK);
     for (int pass = 0; pass < 2; pass++) {
         struct dn_strbuf sql = {0};
@@ -210,6 +213,7 @@ START_TEST(test_query__plan_uses_the_spatial_index)
         /* the same with a bbox instead */
         reset();
         set(DN_FILTER_BBOX, "70,33,72,35");
+        set(DN_FILTER_IN, "district:Khyber");
         ck_assert_int_eq(dn_filter_resolve(ctx, f), DN_OK);
     }
 }
@@ -239,6 +243,44 @@ START_TEST(test_query__near_box_holds_the_whole_circle)
             }
         }
     }
+}
+END_TEST
+
+START_TEST(test_query__inner_box_lies_inside_the_circle)
+{
+    /* events in the inner box skip the geodesic test: every point of it
+     * must be within the radius (random points, edges and corners) */
+    static const double centres[][2] = {{0, 0}, {34, 71}, {66, 20}, {-45, 170}, {80, -30}};
+    static const double radii[] = {0.05, 1, 25, 300, 1000};
+    struct geod_geodesic g;
+    geod_init(&g, 6378137, 1 / 298.257223563);
+    unsigned long long rng = 7;
+    int proven = 0;
+    for (size_t c = 0; c < sizeof centres / sizeof centres[0]; c++) {
+        for (size_t r = 0; r < sizeof radii / sizeof radii[0]; r++) {
+            struct dn_filter box = {.near_lat = centres[c][0], .near_lon = centres[c][1], .radius_km = radii[r]};
+            dni_filter_near_box(&box);
+            if (!box.has_inner) continue;
+            proven++;
+            const double *b = box.inner_box;
+            ck_assert(b[0] >= box.near_box[0] && b[2] <= box.near_box[2] && b[1] >= box.near_box[1] &&
+                      b[3] <= box.near_box[3]);
+            for (int i = 0; i < 4000; i++) {
+                double u[2];
+                for (int k = 0; k < 2; k++) {
+                    rng ^= rng << 13, rng ^= rng >> 7, rng ^= rng << 17;
+                    u[k] = (double)(rng >> 11) / 9007199254740992.0;
+                }
+                if (i < 4) u[0] = i & 1, u[1] = i >> 1;          /* corners */
+                else if (i < 400) u[i % 2] = (i / 2) % 2;        /* edges */
+                double lon = b[0] + u[0] * (b[2] - b[0]), lat = b[1] + u[1] * (b[3] - b[1]), d;
+                geod_inverse(&g, box.near_lat, box.near_lon, lat, lon, &d, NULL, NULL);
+                ck_assert_msg(d <= radii[r] * 1000, "centre %g,%g r %g: %g,%g is %g m away", box.near_lat,
+                              box.near_lon, radii[r], lat, lon, d);
+            }
+        }
+    }
+    ck_assert_int_ge(proven, 20); /* the box exists for ordinary circles */
 }
 END_TEST
 
@@ -616,6 +658,7 @@ Suite *make_query_suite(void)
     tcase_add_test(tc, test_query__bbox_is_exact_on_coordinates);
     tcase_add_test(tc, test_query__plan_uses_the_spatial_index);
     tcase_add_test(tc, test_query__near_box_holds_the_whole_circle);
+    tcase_add_test(tc, test_query__inner_box_lies_inside_the_circle);
     tcase_add_test(tc, test_query__attribute_filters_combine);
     tcase_add_test(tc, test_query__dates_are_whole_periods);
     tcase_add_test(tc, test_query__in_region_by_level);
