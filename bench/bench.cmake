@@ -25,3 +25,6 @@ set_target_properties(bench_geocode PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${PROJEC
 add_executable(bench_border bench/bench_border.c)
 target_include_directories(bench_border PRIVATE ${PROJECT_SOURCE_DIR}/src)
 target_link_libraries(bench_border PRIVATE durand)
+add_executable(bench_query bench/bench_query.c)
+target_include_directories(bench_query PRIVATE ${PROJECT_SOURCE_DIR}/src)
+target_link_libraries(bench_query PRIVATE durand)
