@@ -17,8 +17,19 @@ set(DN_LIB_SOURCES
   src/geodata/load.c
   src/geodata/load_areas.c
   src/geodata/load_places.c
+  src/geodata/load_admin_places.c
+  src/geodata/load_aliases.c
   # gazetteer: place names and lookups
   src/gazetteer/normalize.c
+  src/gazetteer/variants.c
+  src/gazetteer/index.c
+  src/gazetteer/fuzzy.c
+  src/gazetteer/hints.c
+  src/gazetteer/resolve.c
+  src/gazetteer/mentions.c
+  src/gazetteer/learn.c
+  src/gazetteer/geocode_event.c
+  src/gazetteer/browse.c
   # text: news-article extraction (cleaning, sentences, dates, casualties, types, actors, places)
   src/text/article.c
   src/text/clean.c
@@ -69,9 +80,14 @@ set(DN_LIB_SOURCES
   src/border/check.c
   src/border/admin.c
   # cli: argument parsing and subcommands
+  src/ingest/pipeline.c
+  src/ingest/text_source.c
   src/cli/cli.c
+  src/cli/cmd_ingest.c
   src/cli/cmd_init.c
   src/cli/cmd_info.c
+  src/cli/cmd_geocode.c
+  src/cli/cmd_places.c
   src/cli/cmd_query.c
   src/cli/cmd_summary.c
   src/cli/cmd_export.c

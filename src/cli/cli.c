@@ -22,7 +22,10 @@ struct command {
 /* The subcommands, in the order --help lists them. */
 static const struct command commands[] = {
     {"init", dn_cmd_init, "create the database and load the shipped geodata"},
+    {"ingest", dn_cmd_ingest, "read event tables and news articles into the database"},
     {"info", dn_cmd_info, "show the database's schema version and row counts"},
+    {"geocode", dn_cmd_geocode, "resolve place names to places (with precision, radius, alternatives)"},
+    {"places", dn_cmd_places, "browse the gazetteer and the learned names"},
     {"query", dn_cmd_query, "list the stored events that match filters (place, radius, border, dates...)"},
     {"summary", dn_cmd_summary, "events, fatalities and dates per country, province, district, band, month..."},
     {"export", dn_cmd_export, "write QGIS-ready map layers (GeoJSON, Shapefile, GeoPackage, KML, CSV, FlatGeobuf, PostGIS)"},

@@ -88,9 +88,12 @@ bool dn_cli_parse_long(struct dn_cli *cli, const char *opt, const char *text, lo
 /* Subcommands. */
 int dn_cmd_init(struct dn_cli *cli, int argc, char **argv);
 int dn_cmd_info(struct dn_cli *cli, int argc, char **argv);
+int dn_cmd_ingest(struct dn_cli *cli, int argc, char **argv);
 int dn_cmd_query(struct dn_cli *cli, int argc, char **argv);
 int dn_cmd_summary(struct dn_cli *cli, int argc, char **argv);
 int dn_cmd_export(struct dn_cli *cli, int argc, char **argv);
+int dn_cmd_geocode(struct dn_cli *cli, int argc, char **argv);
+int dn_cmd_places(struct dn_cli *cli, int argc, char **argv);
 int dn_cmd_check(struct dn_cli *cli, int argc, char **argv);
 
 #endif /* DN_CLI_H */

@@ -10,8 +10,10 @@ static const char *const layer_sql[DN_LAYER_COUNT] = {
     [DN_LAYER_DURAND_LINE] = "SELECT name, left_iso, right_iso, length_km, source, AsBinary(geom) FROM border ORDER BY id",
     [DN_LAYER_CROSSINGS] = "SELECT name, side, proxy_name, point_kind, confidence, note, source, AsBinary(geom)"
                            " FROM crossings ORDER BY id",
+    /* the shipped and learned places; not the admin areas that the
+     * geodata loader mirrors as places (they have their own layers) */
     [DN_LAYER_PLACES] = "SELECT id, geonameid, name, kind, placetype, country, province, district, population,"
-                        " AsBinary(geom) FROM places ORDER BY id",
+                        " AsBinary(geom) FROM places WHERE source IS NOT 'admin_areas' ORDER BY id",
 };
 
 dn_status dni_export_store_layer(dn_ctx *ctx, struct dni_xwriter *w)

@@ -10,6 +10,7 @@
 
 #include "core/core.h"
 #include "core/hash.h"
+#include "gazetteer/gazetteer.h"
 #include "gazetteer/normalize.h"
 #include "geodata/load_internal.h"
 #include "store/store.h"
@@ -25,23 +26,35 @@ char *dn_geodata_path(dn_ctx *ctx, const char *file)
     return b.data;
 }
 
-/* The version is a hash of the file's bytes, so a rebuilt but identical
- * GeoPackage does not force a reload, and any change does. */
-static dn_status file_version(dn_ctx *ctx, const char *path, char out[17])
+/* The version is a hash of the files' bytes (the GeoPackage and the aliases
+ * file), so a rebuilt but identical geodata does not force a reload, and
+ * any change does. */
+static dn_status hash_file(dn_ctx *ctx, const char *path, bool optional, uint64_t *h)
 {
     FILE *f = fopen(path, "rb");
+    if (!f && optional && errno == ENOENT) return DN_OK; /* hashes like an empty file */
     if (!f)
         return dni_fail(ctx, DN_ERR_GEODATA, "%s: cannot open shipped geodata: %s (set --geodata DIR or DURAND_GEODATA)",
                         path, strerror(errno));
-    uint64_t h = DN_HASH_INIT;
     unsigned char buf[1 << 16];
     size_t n;
-    while ((n = fread(buf, 1, sizeof buf, f)) > 0) h = dn_hash_bytes(h, buf, n);
+    while ((n = fread(buf, 1, sizeof buf, f)) > 0) *h = dn_hash_bytes(*h, buf, n);
     bool bad = ferror(f);
     fclose(f);
     if (bad) return dni_fail(ctx, DN_ERR_GEODATA, "%s: read error", path);
-    dn_hash_hex(h, out);
     return DN_OK;
+}
+
+static dn_status file_version(dn_ctx *ctx, const char *path, char out[17])
+{
+    uint64_t h = DN_HASH_INIT;
+    dn_status s = hash_file(ctx, path, false, &h);
+    char *aliases = s == DN_OK ? dn_geodata_path(ctx, "aliases.csv") : NULL;
+    if (s == DN_OK && !aliases) s = dni_fail(ctx, DN_ERR_NOMEM, "out of memory");
+    if (s == DN_OK) s = hash_file(ctx, aliases, true, &h);
+    dn_free(aliases);
+    if (s == DN_OK) dn_hash_hex(h, out);
+    return s;
 }
 
 dn_status dn_geodata_loaded(dn_ctx *ctx, bool *loaded, char *version, size_t cap)
@@ -150,16 +163,22 @@ dn_status dn_geodata_load(dn_ctx *ctx, bool force, struct dn_geodata_report *rep
         dn_free(path);
         return s;
     }
-    s = dn_store_begin(ctx);
+    /* the load touches ~100 MB of pages: a page cache that holds them turns
+     * most of its I/O into memory copies (SQLite's default is 2 MB) */
+    s = dn_store_exec(ctx, "PRAGMA cache_size = -262144");
+    if (s == DN_OK) s = dn_store_begin(ctx);
     if (s == DN_OK) s = clear_layers(ctx);
     if (s == DN_OK) s = dni_load_areas(ctx, ds, rep);
     if (s == DN_OK) s = dni_load_places(ctx, ds, rep);
     if (s == DN_OK) s = dn_store_meta_set(ctx, "geodata_version", rep->version);
     if (s == DN_OK) s = dn_store_commit(ctx);
     if (s != DN_OK) dn_store_rollback(ctx);
+    sqlite3_exec(dni_db(ctx), "PRAGMA cache_size = -2000", NULL, NULL, NULL); /* back to the default */
     GDALClose(ds);
     dni_gdal_end(ctx);
     dn_free(path);
     rep->loaded = s == DN_OK;
+    /* an index built from the old rows would now point at nothing */
+    if (s == DN_OK) dn_gazetteer_invalidate(ctx);
     return s;
 }

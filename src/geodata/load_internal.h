@@ -25,7 +25,13 @@ dn_status dni_bind_geometry(dn_ctx *ctx, sqlite3_stmt *st, int idx, OGRFeatureH 
 
 /** Load countries, admin1, admin2, historical regions, the border and crossings. */
 dn_status dni_load_areas(dn_ctx *ctx, GDALDatasetH ds, struct dn_geodata_report *rep);
-/** Load places and their names (and the curated aliases file). */
+/** Load places and their names, then the admin areas as places and the
+ * curated aliases file. */
 dn_status dni_load_places(dn_ctx *ctx, GDALDatasetH ds, struct dn_geodata_report *rep);
+/** Link every admin area to a place (adding one where the gazetteer has
+ * none) and give that place the area's names. */
+dn_status dni_load_admin_places(dn_ctx *ctx, struct dn_geodata_report *rep);
+/** Load geodata/aliases.csv as names of rank 1 on their target places. */
+dn_status dni_load_aliases(dn_ctx *ctx, struct dn_geodata_report *rep);
 
 #endif

@@ -67,7 +67,8 @@ static const char *const v1_statements[] = {
     " adm_method TEXT,"
     " population INTEGER,"
     " is_current INTEGER,"
-    " source TEXT)",
+    " source TEXT,"
+    " admin_id INTEGER)",   /* the admin_areas row an ADM0/ADM1/ADM2/HIST place stands for */
     "SELECT AddGeometryColumn('places', 'geom', 4326, 'POINT', 'XY')",
     "SELECT CreateSpatialIndex('places', 'geom')",
 

@@ -14,6 +14,8 @@ Suite *make_text_suite(void);
 Suite *make_query_suite(void);
 Suite *make_export_suite(void);
 Suite *make_ingest_suite(void);
+/** The gazetteer's cases on the shipped geodata (part of the gazetteer suite). */
+TCase *make_gazetteer_real_tcase(void);
 Suite *make_border_suite(void);
 Suite *make_geodata_accept_suite(void);
 

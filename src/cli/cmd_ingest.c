@@ -1,0 +1,178 @@
+/** @file cmd_ingest.c
+ * `durand ingest`: read event tables and news articles into the store.
+ */
+#include <string.h>
+
+#include "cli/cli.h"
+#include "ingest/pipeline.h"
+#include "store/store.h"
+
+static const char help[] =
+    "Usage: durand ingest FILE|DIR... [options]\n"
+    "\n"
+    "Read incident reports, geocode every event, place it in its country, province\n"
+    "and district, check it against the Durand Line, and store it. Re-reading a file\n"
+    "stores nothing new; a changed row updates its event. Directories are read\n"
+    "recursively; '-' reads a CSV table from standard input.\n"
+    "\n"
+    "Formats (--format, default auto):\n"
+    "  auto    .txt/.html/.htm/.jsonl are news articles; .geojson/.gpkg/.shp/.fgb are\n"
+    "          OGR layers; CSV files are recognised from their header (ACLED, UCDP GED)\n"
+    "  text    news articles: plain text, HTML, or JSON Lines with text/date/url\n"
+    "  acled   ACLED export (2023+ 31-column layout and the older one)\n"
+    "  ucdp    UCDP GED CSV\n"
+    "  csv     any CSV; name its columns with --map FIELD=COLUMN\n"
+    "  ogr     any OGR vector layer\n"
+    "\n"
+    "Options:\n"
+    "  --map FIELD=COLUMN   source column of a durand field (repeatable); fields: date, place,\n"
+    "                       latitude, longitude, country, province, district, type, sub_type,\n"
+    "                       actor1, actor2, killed, injured, notes, id\n"
+    "  --date-order dmy|mdy order of all-numeric dates (default: detected per file)\n"
+    "  --layer NAME         OGR layer to read (default: the first)\n"
+    "  --date YYYY-MM-DD    article date for news text (default: dateline, else file time)\n"
+    "  --url URL            source URL of a news article\n"
+    "  --no-dedupe          do not link reports of one incident across sources\n"
+    "  --dedupe-days N      dedupe window in days (default 1)\n"
+    "  --dedupe-km KM       dedupe window in km (default 5)\n"
+    "  --no-learn           do not remember place names that came with coordinates\n"
+    "  --batch N            events per transaction (default 2000)\n"
+    "  --rejects PATH       CSV of rejected rows (default: rejects.csv beside the database)\n"
+    "  --report json|table  print the counts to stdout (default: a summary line on stderr)\n";
+
+enum {
+    OPT_FORMAT = 1, OPT_MAP, OPT_DATE_ORDER, OPT_LAYER, OPT_DATE, OPT_URL, OPT_NO_DEDUPE, OPT_DEDUPE_DAYS,
+    OPT_DEDUPE_KM, OPT_NO_LEARN, OPT_BATCH, OPT_REJECTS, OPT_REPORT
+};
+
+static const struct dn_cli_opt spec[] = {
+    {"format", true, OPT_FORMAT},         {"map", true, OPT_MAP},         {"date-order", true, OPT_DATE_ORDER},
+    {"layer", true, OPT_LAYER},           {"date", true, OPT_DATE},       {"url", true, OPT_URL},
+    {"no-dedupe", false, OPT_NO_DEDUPE},  {"dedupe-days", true, OPT_DEDUPE_DAYS},
+    {"dedupe-km", true, OPT_DEDUPE_KM},   {"no-learn", false, OPT_NO_LEARN}, {"batch", true, OPT_BATCH},
+    {"rejects", true, OPT_REJECTS},       {"report", true, OPT_REPORT},   {NULL, false, 0}};
+
+static dn_status print_report(struct dn_cli *cli, enum dn_format fmt, const struct dn_ingest_report *rep)
+{
+    static const char *const cols[] = {"files", "read", "stored", "updated", "duplicates", "rejected",
+                                       "unresolved", "skipped", "failed_files", "learned"};
+    const long values[] = {rep->files,    rep->read,       rep->stored,       rep->updated, rep->duplicates,
+                           rep->rejected, rep->unresolved, rep->skipped, rep->failed_files, rep->learned};
+    struct dn_emit *e;
+    dn_status s = dn_emit_new(cli->ctx, fmt, cols, DN_ARRAY_LEN(cols), DN_EMIT_OBJECT, &e);
+    if (s != DN_OK) return s;
+    for (size_t i = 0; i < DN_ARRAY_LEN(cols); i++) dn_emit_int(e, values[i]);
+    s = dn_emit_row_end(e);
+    if (s == DN_OK) s = dn_emit_finish(e);
+    dn_emit_free(e);
+    return s;
+}
+
+int dn_cmd_ingest(struct dn_cli *cli, int argc, char **argv)
+{
+    struct dn_ingest_opts o = {.dedupe = DN_DEDUPE_DEFAULTS};
+    const char *paths[256];
+    const char *maps[64];
+    size_t npaths = 0, nmaps = 0;
+    bool report_set = false;
+    enum dn_format report_fmt = DN_FORMAT_JSON;
+    const char *rejects = NULL;
+    struct dn_cli_optparse p = {.argc = argc, .argv = argv};
+    const char *v;
+    long long n;
+    double km;
+    int id;
+    while ((id = dn_cli_next_opt(cli, &p, spec, &v)) != DN_OPT_END) {
+        switch (id) {
+        case DN_OPT_HELP: return dn_cli_help(cli, help);
+        case DN_OPT_ERROR: return DN_EXIT_USAGE;
+        case DN_OPT_POSITIONAL:
+            if (npaths == DN_ARRAY_LEN(paths)) return dn_cli_usage_error(cli, "too many files (at most 256; name a directory)");
+            paths[npaths++] = v;
+            break;
+        case OPT_FORMAT:
+            if (strcmp(v, "text") == 0) {
+                o.text = true;
+                break;
+            }
+            if (dn_ingest_format_parse(cli->ctx, v, &o.reader.format) != DN_OK) return dn_cli_fail(cli, DN_ERR_USAGE);
+            break;
+        case OPT_MAP:
+            if (nmaps == DN_ARRAY_LEN(maps)) return dn_cli_usage_error(cli, "too many --map options");
+            maps[nmaps++] = v;
+            break;
+        case OPT_DATE_ORDER:
+            if (dn_date_order_parse(v, &o.reader.date_order) != DN_OK)
+                return dn_cli_usage_error(cli, "--date-order: '%s' is not dmy or mdy", v);
+            break;
+        case OPT_LAYER: o.reader.layer = v; break;
+        case OPT_DATE: o.article_date = v; break;
+        case OPT_URL: o.url = v; break;
+        case OPT_NO_DEDUPE: o.dedupe.enabled = false; break;
+        case OPT_DEDUPE_DAYS:
+            if (!dn_cli_parse_long(cli, "--dedupe-days", v, 0, 365, &n)) return DN_EXIT_USAGE;
+            o.dedupe.window_days = (int)n;
+            break;
+        case OPT_DEDUPE_KM:
+            if (!dn_cli_parse_double(cli, "--dedupe-km", v, &km)) return DN_EXIT_USAGE;
+            if (km < 0 || km > 500) return dn_cli_usage_error(cli, "--dedupe-km: %s is not between 0 and 500", v);
+            o.dedupe.window_km = km;
+            break;
+        case OPT_NO_LEARN: o.no_learn = true; break;
+        case OPT_BATCH:
+            if (!dn_cli_parse_long(cli, "--batch", v, 1, 1000000, &n)) return DN_EXIT_USAGE;
+            o.batch = (size_t)n;
+            break;
+        case OPT_REJECTS: rejects = v; break;
+        case OPT_REPORT:
+            report_set = true;
+            if (dn_format_parse(cli->ctx, v, DN_FORMAT_BIT(DN_FORMAT_JSON) | DN_FORMAT_BIT(DN_FORMAT_TABLE), &report_fmt) !=
+                DN_OK)
+                return dn_cli_fail(cli, DN_ERR_USAGE);
+            break;
+        default: return dn_cli_usage_error(cli, "unexpected option");
+        }
+    }
+    if (npaths == 0) return dn_cli_usage_error(cli, "no input files");
+    if (o.text && o.reader.format != DN_INGEST_AUTO) return dn_cli_usage_error(cli, "--format given twice");
+    if (o.url && npaths != 1) return dn_cli_usage_error(cli, "--url names the source of a single article");
+    o.reader.map = maps;
+    o.reader.nmap = nmaps;
+    if (nmaps && dn_reader_check_map(cli->ctx, maps, nmaps) != DN_OK) return dn_cli_fail(cli, DN_ERR_USAGE);
+
+    /* the rejects report sits beside the database unless named */
+    struct dn_strbuf rejects_default = {0};
+    if (!rejects) {
+        const char *slash = strrchr(cli->db_path, '/');
+        if (slash) dn_strbuf_append(&rejects_default, cli->db_path, (size_t)(slash - cli->db_path + 1));
+        dn_strbuf_puts(&rejects_default, "rejects.csv");
+        if (rejects_default.failed) return dn_cli_fail(cli, dni_fail(cli->ctx, DN_ERR_NOMEM, "out of memory"));
+        rejects = rejects_default.data;
+    }
+    o.rejects_path = rejects;
+
+    dn_status s = dn_cli_open_store_geodata(cli);
+    struct dn_ingest_report rep;
+    memset(&rep, 0, sizeof rep);
+    if (s == DN_OK) s = dn_ingest_paths(cli->ctx, paths, npaths, &o, &rep);
+    int code = DN_EXIT_OK;
+    if (s == DN_ERR_PARTIAL && rep.files > 0 && rep.failed_files == rep.files) {
+        /* not one file could be read: that is bad input, not a partial success */
+        s = dni_fail(cli->ctx, DN_ERR_INPUT, "none of the %ld input files could be read", rep.files);
+    }
+    if (s != DN_OK && s != DN_ERR_PARTIAL) {
+        code = dn_cli_fail(cli, s);
+    } else {
+        dni_info(cli->ctx,
+                 "%ld files, %ld rows read: %ld stored, %ld updated, %ld already stored, %ld rejected, %ld without a place%s%s",
+                 rep.files, rep.read, rep.stored, rep.updated, rep.duplicates, rep.rejected, rep.unresolved,
+                 rep.rejected || rep.failed_files ? "; rejects in " : "", rep.rejected || rep.failed_files ? rejects : "");
+        if (s == DN_ERR_PARTIAL) code = DN_EXIT_PARTIAL;
+    }
+    if (report_set && (s == DN_OK || s == DN_ERR_PARTIAL)) {
+        dn_status r = print_report(cli, report_fmt, &rep);
+        if (r != DN_OK) code = dn_cli_fail(cli, r);
+    }
+    dn_strbuf_free(&rejects_default);
+    return code;
+}

@@ -1,0 +1,475 @@
+/** @file resolve.c
+ * From a name to a place: collect the places its key and variants name
+ * (fuzzy words when nothing matches), score them by how well they match,
+ * how prominent they are, how they agree with the hints and with the other
+ * places of the same report, and report the best with an honest precision,
+ * radius, confidence and the alternatives.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "gazetteer/gz_internal.h"
+#include "gazetteer/normalize.h"
+
+/* ---- names ------------------------------------------------------------------ */
+
+const char *dn_match_name(enum dn_match m)
+{
+    static const char *const names[] = {"none", "exact", "variant", "fuzzy"};
+    return (unsigned)m < DN_ARRAY_LEN(names) ? names[m] : "none";
+}
+
+const char *dn_geocode_status_name(enum dn_geocode_status s)
+{
+    static const char *const names[] = {"resolved", "ambiguous", "unresolved"};
+    return (unsigned)s < DN_ARRAY_LEN(names) ? names[s] : "unresolved";
+}
+
+/* ---- precision ------------------------------------------------------------------ */
+
+double dn_precision_default_radius(enum dn_precision p)
+{
+    switch (p) {
+    case DN_PREC_POINT: return 1.0;
+    case DN_PREC_TOWN: return 3.0;
+    case DN_PREC_DISTRICT: return 25.0;
+    case DN_PREC_PROVINCE: return 120.0;
+    case DN_PREC_COUNTRY: return 450.0;
+    default: return NAN;
+    }
+}
+
+/* Town radii by class, in km: the built-up area a report naming the town
+ * may mean. Population, when known, widens it (at ~3,000 people per km²). */
+static const double town_radius[GZ_C_COUNT] = {
+    [GZ_C_CAPITAL] = 15, [GZ_C_SEAT1] = 8, [GZ_C_SEAT2] = 4, [GZ_C_SEAT3] = 3, [GZ_C_TOWN] = 3,
+    [GZ_C_VILLAGE] = 1.5, [GZ_C_MINOR] = 1.5, [GZ_C_QUARTER] = 1, [GZ_C_ABANDONED] = 1.5,
+    [GZ_C_CROSSING] = 1, [GZ_C_LEARNED] = 2, [GZ_C_OTHER] = 2,
+};
+
+void dni_gz_precision(const struct gz_index *ix, const struct gz_place *p, enum dn_precision *prec, double *radius_km)
+{
+    if (gz_class_is_admin(p->cls)) {
+        *prec = p->cls == GZ_C_ADM0 ? DN_PREC_COUNTRY : p->cls == GZ_C_ADM2 ? DN_PREC_DISTRICT : DN_PREC_PROVINCE;
+        double area = p->area >= 0 ? ix->areas[p->area].area_km2 : NAN;
+        *radius_km = isfinite(area) && area > 0 ? sqrt(area / M_PI) : dn_precision_default_radius(*prec);
+        return;
+    }
+    *prec = DN_PREC_TOWN;
+    double r = town_radius[p->cls] > 0 ? town_radius[p->cls] : 2;
+    if (p->population > 0) {
+        double pr = sqrt((double)p->population / 3000.0 / M_PI);
+        if (pr > 25) pr = 25;
+        if (pr > r) r = pr;
+    }
+    *radius_km = r;
+}
+
+void dni_gz_fill_place(const struct gz_index *ix, uint32_t idx, struct dn_place *out)
+{
+    const struct gz_place *p = &ix->places[idx];
+    memset(out, 0, sizeof *out);
+    out->id = p->id;
+    out->name = p->name;
+    out->kind = p->kind;
+    out->country = p->country[0] ? p->country : NULL;
+    out->province = p->province;
+    out->district = p->district;
+    out->lon = p->lon;
+    out->lat = p->lat;
+    out->population = p->population;
+    dni_gz_precision(ix, p, &out->precision, &out->radius_km);
+}
+
+/* ---- candidates --------------------------------------------------------------------- */
+
+static dn_status cands_ready(struct gz_index *ix)
+{
+    if (!ix->cands && !(ix->cands = dn_calloc(1, sizeof *ix->cands))) return DN_ERR_NOMEM;
+    if (ix->nmark < ix->nplaces) {
+        size_t n = ix->nplaces + 1024;
+        uint32_t *m = dn_realloc(ix->mark, n * sizeof *m), *st;
+        if (!m) return DN_ERR_NOMEM;
+        ix->mark = m;
+        st = dn_realloc(ix->stamp, n * sizeof *st);
+        if (!st) return DN_ERR_NOMEM;
+        memset(st + ix->nmark, 0, (n - ix->nmark) * sizeof *st);
+        ix->stamp = st;
+        ix->nmark = n;
+    }
+    return DN_OK;
+}
+
+/* Start a fresh candidate set. */
+static dn_status cands_begin(struct gz_index *ix)
+{
+    dn_status s = cands_ready(ix);
+    if (s != DN_OK) return s;
+    ix->cands->n = 0;
+    if (++ix->gen == 0) {
+        memset(ix->stamp, 0, ix->nmark * sizeof *ix->stamp);
+        ix->gen = 1;
+    }
+    return DN_OK;
+}
+
+static dn_status cand_add(struct gz_index *ix, struct gz_cands *c, uint32_t place, int quality, int match)
+{
+    if (ix->stamp[place] == ix->gen) {
+        struct gz_cand *e = &c->v[ix->mark[place] - 1];
+        if (quality > e->quality) {
+            e->quality = (uint8_t)quality;
+            e->match = (uint8_t)match;
+        }
+        return DN_OK;
+    }
+    if (c->n == c->cap) {
+        size_t cap = c->cap ? c->cap * 2 : 64;
+        struct gz_cand *v = dn_realloc(c->v, cap * sizeof *v);
+        if (!v) return DN_ERR_NOMEM;
+        c->v = v;
+        c->cap = cap;
+    }
+    ix->stamp[place] = ix->gen;
+    ix->mark[place] = (uint32_t)(c->n + 1);
+    c->v[c->n++] = (struct gz_cand){.place = place, .quality = (uint8_t)quality, .match = (uint8_t)match};
+    return DN_OK;
+}
+
+dn_status dni_gz_collect(struct gz_index *ix, const char *key, size_t len, int quality, int match, struct gz_cands *c)
+{
+    const struct gz_slot *sl = dni_gz_find(ix, key, len, dni_gz_hash(key, len));
+    if (!sl || !(sl->flags & GZ_SLOT_KEY)) return DN_OK;
+    for (uint32_t p = sl->head; p; p = ix->posts[p - 1].next) {
+        const struct gz_post *po = &ix->posts[p - 1];
+        int q = po->quality < quality ? po->quality : quality;
+        int m = match;
+        if (m == DN_MATCH_EXACT && po->quality + po->rank < 100) m = DN_MATCH_VARIANT;
+        dn_status s = cand_add(ix, c, po->place, q, m);
+        if (s != DN_OK) return s;
+    }
+    return DN_OK;
+}
+
+/* ---- scoring ---------------------------------------------------------------------------- */
+
+static bool is_town(int cls)
+{
+    return cls == GZ_C_CAPITAL || cls == GZ_C_SEAT1 || cls == GZ_C_SEAT2 || cls == GZ_C_SEAT3 || cls == GZ_C_TOWN;
+}
+
+static double context_bonus(const struct gz_index *ix, const struct gz_place *p, const struct gz_hints *h)
+{
+    double best = 0;
+    for (size_t i = 0; i < h->ncontext; i++) {
+        long ci = dni_gz_place_index(ix, h->context[i]);
+        if (ci < 0) continue;
+        const struct gz_place *c = &ix->places[ci];
+        if (c == p) continue;
+        double b = 0, dlat = fabs(c->lat - p->lat), dlon = fabs(c->lon - p->lon);
+        if (p->district_area >= 0 && (c->district_area == p->district_area || c->area == p->district_area)) b += 0.25;
+        else if (p->province_area >= 0 && (c->province_area == p->province_area || c->area == p->province_area))
+            b += 0.08;
+        /* places named together lie close together */
+        if ((!gz_class_is_admin(c->cls) || c->cls == GZ_C_ADM2) && dlat < 0.5 && dlon < 0.6) {
+            double d = dni_gz_km(ix, p->lon, p->lat, c->lon, c->lat);
+            if (d < 50) b += 0.15 * (1 - d / 50);
+        }
+        if (b > best) best = b;
+    }
+    return best > 0.35 ? 0.35 : best;
+}
+
+void dni_gz_score(struct gz_index *ix, struct gz_cands *c, const struct gz_hints *h, unsigned kind_hint)
+{
+    for (size_t i = 0; i < c->n; i++) {
+        struct gz_cand *e = &c->v[i];
+        const struct gz_place *p = &ix->places[e->place];
+        double s = 0.55 * e->quality / 100.0 + 0.30 * p->prominence;
+        if (kind_hint & GZ_KIND_DISTRICT) s += p->cls == GZ_C_ADM2 ? 0.25 : gz_class_is_admin(p->cls) ? -0.05 : -0.1;
+        if (kind_hint & GZ_KIND_PROVINCE)
+            s += (p->cls == GZ_C_ADM1 || p->cls == GZ_C_HIST) ? 0.25 : gz_class_is_admin(p->cls) ? -0.05 : -0.1;
+        if (kind_hint & GZ_KIND_TOWN) s += gz_class_is_admin(p->cls) ? -0.15 : 0.1;
+        if (h) {
+            if (h->country[0] && p->country[0]) s += strcmp(h->country, p->country) == 0 ? 0.1 : -0.5;
+            int m = dni_gz_filter_match(ix, &h->province, p);
+            s += m > 0 ? 0.2 : m < 0 ? -0.4 : 0;
+            m = dni_gz_filter_match(ix, &h->district, p);
+            s += m > 0 ? 0.35 : m < 0 ? -0.4 : 0;
+            if (h->ncontext) s += context_bonus(ix, p, h);
+            if (h->has_near) {
+                double d = dni_gz_km(ix, p->lon, p->lat, h->near_lon, h->near_lat);
+                s += d < 5 ? 0.3 : d < 50 ? 0.3 * (1 - (d - 5) / 45) : d > 150 ? -0.2 : 0;
+            }
+        }
+        e->score = (float)s;
+    }
+    /* A town inside the district (or a big town inside the province) of the
+     * same name is what a report naming it usually means: "Peshawar" is the
+     * city, "Bannu" the town, not the district around it. */
+    for (size_t i = 0; i < c->n; i++) {
+        struct gz_cand *a = &c->v[i];
+        const struct gz_place *pa = &ix->places[a->place];
+        if (pa->cls != GZ_C_ADM2 && pa->cls != GZ_C_ADM1) continue;
+        if (kind_hint & (GZ_KIND_DISTRICT | GZ_KIND_PROVINCE)) continue;
+        for (size_t j = 0; j < c->n; j++) {
+            struct gz_cand *t = &c->v[j];
+            const struct gz_place *pt = &ix->places[t->place];
+            if (t->quality + 3 < a->quality) continue;
+            bool big = pt->cls == GZ_C_CAPITAL || pt->cls == GZ_C_SEAT1 || pt->population >= 100000;
+            bool seat = pa->cls == GZ_C_ADM2 ? (is_town(pt->cls) || pt->population >= 5000) &&
+                                                   pt->district_area >= 0 && pt->district_area == pa->area
+                                             : big && pt->province_area >= 0 && pt->province_area == pa->area;
+            if (seat && t->score < a->score + 0.05f) t->score = a->score + 0.05f;
+        }
+    }
+}
+
+static int cmp_cand(const void *x, const void *y)
+{
+    const struct gz_cand *a = x, *b = y;
+    if (a->score != b->score) return a->score < b->score ? 1 : -1;
+    if (a->quality != b->quality) return a->quality < b->quality ? 1 : -1;
+    return (a->place > b->place) - (a->place < b->place); /* stable across runs */
+}
+
+/* ---- results ------------------------------------------------------------------------------ */
+
+void dn_geocode_result_clear(struct dn_geocode_result *r)
+{
+    if (!r) return;
+    dn_free(r->alternatives);
+    memset(r, 0, sizeof *r);
+}
+
+/* Two candidates are rivals when choosing wrongly would put the event
+ * somewhere else: further apart than their uncertainty. */
+static bool rivals(const struct gz_index *ix, const struct gz_place *a, const struct gz_place *b)
+{
+    enum dn_precision pa, pb;
+    double ra, rb;
+    if (a->area >= 0 && a->area == b->area) return false;
+    /* a district or province and a place inside it: the same answer at two precisions */
+    if (b->area >= 0 && (a->district_area == b->area || a->province_area == b->area)) return false;
+    if (a->area >= 0 && (b->district_area == a->area || b->province_area == a->area)) return false;
+    dni_gz_precision(ix, a, &pa, &ra);
+    dni_gz_precision(ix, b, &pb, &rb);
+    double reach = ra > rb ? ra : rb;
+    return !dni_gz_within_km(ix, a->lon, a->lat, b->lon, b->lat, reach > 10 ? reach : 10);
+}
+
+static bool same_entity(const struct gz_index *ix, const struct gz_place *a, const struct gz_place *b)
+{
+    if (a->area >= 0 && a->area == b->area) return true;
+    return a->cls == b->cls && strcmp(a->name, b->name) == 0 && dni_gz_within_km(ix, a->lon, a->lat, b->lon, b->lat, 1);
+}
+
+/* Sort the candidates and judge the best: status and confidence. */
+/* Namesakes that nothing else tells apart (scores within TIE) are ordered
+ * by how near the Durand Line they are: this tool's reports are about the
+ * border. A weak prior, applied only to near-ties (the GEOS distance is
+ * worth computing only there), that never changes the status. */
+#define TIE 0.02f
+
+static void break_ties(struct gz_index *ix, struct gz_cands *c)
+{
+    if (c->n < 2 || c->v[1].score < c->v[0].score - TIE || !ix->border_prep) return;
+    size_t k = 0;
+    float top = c->v[0].score;
+    while (k < c->n && c->v[k].score >= top - TIE) {
+        c->v[k].score += TIE * (float)dni_gz_border_nearness(ix, &ix->places[c->v[k].place]);
+        k++;
+    }
+    qsort(c->v, k, sizeof *c->v, cmp_cand);
+}
+
+static void decide(struct gz_index *ix, struct gz_cands *c, const struct gz_hints *h, enum dn_geocode_status *status,
+                   double *confidence)
+{
+    qsort(c->v, c->n, sizeof *c->v, cmp_cand);
+    break_ties(ix, c);
+    const struct gz_cand *best = &c->v[0];
+    const struct gz_place *bp = &ix->places[best->place];
+    double s2 = -INFINITY;
+    for (size_t i = 1; i < c->n; i++)
+        if (rivals(ix, bp, &ix->places[c->v[i].place])) {
+            s2 = c->v[i].score;
+            break;
+        }
+    double q = best->quality / 100.0;
+    double margin = isfinite(s2) ? best->score - s2 : 1;
+    double conf = isfinite(s2) ? q * (0.5 + 0.5 * fmin(1.0, margin / 0.2)) : q * 0.97;
+    if (h && (dni_gz_filter_match(ix, &h->district, bp) < 0 || dni_gz_filter_match(ix, &h->province, bp) < 0 ||
+              (h->country[0] && bp->country[0] && strcmp(h->country, bp->country) != 0)))
+        conf *= 0.5; /* the best place contradicts the hints */
+    *status = isfinite(s2) && margin < 0.06 ? DN_GEOCODE_AMBIGUOUS : DN_GEOCODE_RESOLVED;
+    if (*status == DN_GEOCODE_AMBIGUOUS && conf > 0.5) conf = 0.5;
+    *confidence = conf < 0 ? 0 : conf > 1 ? 1 : conf;
+}
+
+/* Collect the candidates of a query key: its variants, and when they name
+ * nothing its other word orders and splits. `var` receives the variants. */
+static dn_status collect_query(struct gz_index *ix, const char *key, size_t len, struct gz_variants *var)
+{
+    dni_gz_variants(key, len, GZ_VAR_QUERY, var);
+    dn_status s = cands_begin(ix);
+    for (size_t i = 0; i < var->n && s == DN_OK; i++)
+        s = dni_gz_collect(ix, var->v[i].s, var->v[i].len, var->v[i].quality,
+                           var->v[i].family == GZ_V_FULL ? DN_MATCH_EXACT : DN_MATCH_VARIANT, ix->cands);
+    if (s != DN_OK || ix->cands->n) return s;
+    const char *core = var->n > 1 && var->v[1].family == GZ_V_CORE ? var->v[1].s : var->v[0].s;
+    size_t corelen = var->n > 1 && var->v[1].family == GZ_V_CORE ? var->v[1].len : var->v[0].len;
+    struct gz_expansions ex;
+    dni_gz_expansions(core, corelen, &ex);
+    for (size_t i = 0; i < ex.n && s == DN_OK; i++)
+        s = dni_gz_collect(ix, ex.v[i].s, ex.v[i].len, ex.v[i].quality, DN_MATCH_VARIANT, ix->cands);
+    if (s != DN_OK || ix->cands->n) return s;
+    /* "Khyber Pass", "Kurram Valley": a pass or valley named after a
+     * district or province lies in it, so that area answers (at its
+     * precision); a village that shares the name does not */
+    const char *rest;
+    size_t restlen = dni_gz_feature_strip(core, corelen, &rest);
+    if (!restlen) return DN_OK;
+    s = dni_gz_collect(ix, rest, restlen, 85, DN_MATCH_VARIANT, ix->cands);
+    size_t kept = 0;
+    for (size_t i = 0; i < ix->cands->n; i++) {
+        const struct gz_place *p = &ix->places[ix->cands->v[i].place];
+        if (p->cls == GZ_C_ADM1 || p->cls == GZ_C_ADM2) ix->cands->v[kept++] = ix->cands->v[i];
+    }
+    ix->cands->n = kept; /* nothing is added after this, so the marks may go stale */
+    return s;
+}
+
+dn_status dni_gz_resolve_key(dn_ctx *ctx, struct gz_index *ix, const char *key, size_t len, const struct gz_hints *h,
+                             struct gz_pick *out)
+{
+    memset(out, 0, sizeof *out);
+    out->place = -1;
+    struct gz_variants var;
+    dn_status s = collect_query(ix, key, len, &var);
+    if (s != DN_OK) return dni_fail(ctx, s, "out of memory");
+    if (ix->cands->n == 0) return DN_OK;
+    dni_gz_score(ix, ix->cands, h, var.kind_hint);
+    decide(ix, ix->cands, h, &out->status, &out->confidence);
+    out->place = (long)ix->cands->v[0].place;
+    out->ncandidates = (unsigned)ix->cands->n;
+    out->match = (enum dn_match)ix->cands->v[0].match;
+    return DN_OK;
+}
+
+static dn_status build_result(dn_ctx *ctx, struct gz_index *ix, struct gz_cands *c, const struct gz_hints *h,
+                              size_t max_alt, struct dn_geocode_result *out)
+{
+    decide(ix, c, h, &out->status, &out->confidence);
+    const struct gz_cand *best = &c->v[0];
+    const struct gz_place *bp = &ix->places[best->place];
+    out->ncandidates = (unsigned)c->n;
+    out->match = (enum dn_match)best->match;
+    dni_gz_fill_place(ix, best->place, &out->place);
+    if (max_alt == 0) return DN_OK;
+    out->alternatives = dn_calloc(max_alt, sizeof *out->alternatives);
+    if (!out->alternatives) return dni_fail(ctx, DN_ERR_NOMEM, "out of memory");
+    for (size_t i = 1; i < c->n && out->nalternatives < max_alt; i++) {
+        const struct gz_place *p = &ix->places[c->v[i].place];
+        bool dup = same_entity(ix, bp, p);
+        for (size_t k = 0; k < out->nalternatives && !dup; k++) {
+            long ki = dni_gz_place_index(ix, out->alternatives[k].place.id);
+            dup = ki >= 0 && same_entity(ix, &ix->places[ki], p);
+        }
+        if (dup) continue;
+        struct dn_geocode_alt *a = &out->alternatives[out->nalternatives++];
+        dni_gz_fill_place(ix, c->v[i].place, &a->place);
+        a->match = (enum dn_match)c->v[i].match;
+        double sc = out->confidence * exp(-(best->score - c->v[i].score) / 0.08);
+        a->score = sc > 1 ? 1 : sc;
+    }
+    return DN_OK;
+}
+
+/* Spelling suggestions for a name that matched nothing. */
+static dn_status suggest(dn_ctx *ctx, struct gz_index *ix, const char *key, size_t len, size_t max_alt,
+                         struct dn_geocode_result *out)
+{
+    enum { NHITS = 8 };
+    struct gz_fuzzy_hit *hits = dn_malloc(NHITS * sizeof *hits);
+    if (!hits) return dni_fail(ctx, DN_ERR_NOMEM, "out of memory");
+    size_t n = 0;
+    dn_status s = dni_gz_fuzzy(ctx, ix, key, len, true, hits, NHITS, &n);
+    if (s == DN_OK) s = cands_begin(ix);
+    for (size_t i = 0; s == DN_OK && i < n; i++)
+        s = dni_gz_collect(ix, hits[i].key, strlen(hits[i].key), (int)(hits[i].similarity * 100), DN_MATCH_FUZZY,
+                           ix->cands);
+    dn_free(hits);
+    if (s != DN_OK) return s == DN_ERR_NOMEM ? dni_fail(ctx, s, "out of memory") : s;
+    struct gz_cands *c = ix->cands;
+    if (max_alt == 0 || c->n == 0) return DN_OK;
+    dni_gz_score(ix, c, NULL, 0);
+    qsort(c->v, c->n, sizeof *c->v, cmp_cand);
+    out->alternatives = dn_calloc(max_alt, sizeof *out->alternatives);
+    if (!out->alternatives) return dni_fail(ctx, DN_ERR_NOMEM, "out of memory");
+    for (size_t i = 0; i < c->n && out->nalternatives < max_alt; i++) {
+        const struct gz_place *p = &ix->places[c->v[i].place];
+        bool dup = false;
+        for (size_t k = 0; k < out->nalternatives && !dup; k++) {
+            long ki = dni_gz_place_index(ix, out->alternatives[k].place.id);
+            dup = ki >= 0 && same_entity(ix, &ix->places[ki], p);
+        }
+        if (dup) continue;
+        struct dn_geocode_alt *a = &out->alternatives[out->nalternatives++];
+        dni_gz_fill_place(ix, c->v[i].place, &a->place);
+        a->match = DN_MATCH_FUZZY;
+        a->score = c->v[i].quality / 100.0 * 0.5;
+    }
+    return DN_OK;
+}
+
+/* Below this similarity a fuzzy match is a suggestion, not an answer. */
+#define FUZZY_ACCEPT 0.72
+
+dn_status dn_geocode(dn_ctx *ctx, const char *name, size_t len, const struct dn_geocode_opts *opts,
+                     struct dn_geocode_result *out)
+{
+    memset(out, 0, sizeof *out);
+    out->status = DN_GEOCODE_UNRESOLVED;
+    if (!name || len == 0) return dni_fail(ctx, DN_ERR_INPUT, "empty name");
+    struct gz_index *ix;
+    dn_status s = dni_gz_index(ctx, &ix);
+    if (s != DN_OK) return s;
+    /* hints first: they use the scratch key buffer the query key then fills */
+    struct gz_hints hints;
+    if ((s = dni_gz_resolve_hints(ctx, ix, opts, &hints)) != DN_OK) return s;
+    if ((s = dn_name_key(ctx, name, len, &ix->scratch)) != DN_OK) return s;
+    if (ix->scratch.len == 0) return dni_fail(ctx, DN_ERR_INPUT, "name has no letters or digits");
+    struct gz_variants var;
+    size_t max_alt = opts && (opts->max_alternatives || opts->alternatives_given) ? opts->max_alternatives : 5;
+    if ((s = collect_query(ix, ix->scratch.data, ix->scratch.len, &var)) != DN_OK)
+        return dni_fail(ctx, s, "out of memory");
+    if (ix->cands->n == 0) {
+        enum { NHITS = 6 };
+        struct gz_fuzzy_hit hits[NHITS];
+        size_t n = 0;
+        const char *core = var.n > 1 && var.v[1].family == GZ_V_CORE ? var.v[1].s : var.v[0].s;
+        size_t corelen = var.n > 1 && var.v[1].family == GZ_V_CORE ? var.v[1].len : var.v[0].len;
+        if ((s = dni_gz_fuzzy(ctx, ix, core, corelen, false, hits, NHITS, &n)) != DN_OK) return s;
+        for (size_t i = 0; i < n && s == DN_OK; i++)
+            if (hits[i].similarity >= FUZZY_ACCEPT)
+                s = dni_gz_collect(ix, hits[i].key, strlen(hits[i].key), (int)(hits[i].similarity * 90),
+                                   DN_MATCH_FUZZY, ix->cands);
+        if (s != DN_OK) return dni_fail(ctx, s, "out of memory");
+    }
+    if (ix->cands->n == 0) return suggest(ctx, ix, ix->scratch.data, ix->scratch.len, max_alt, out);
+    dni_gz_score(ix, ix->cands, &hints, var.kind_hint);
+    return build_result(ctx, ix, ix->cands, &hints, max_alt, out);
+}
+
+dn_status dn_gazetteer_place(dn_ctx *ctx, long long id, struct dn_place *out)
+{
+    struct gz_index *ix;
+    dn_status s = dni_gz_index(ctx, &ix);
+    if (s != DN_OK) return s;
+    long idx = dni_gz_place_index(ix, id);
+    if (idx < 0) return dni_fail(ctx, DN_ERR_NOT_FOUND, "no place with id %lld", id);
+    dni_gz_fill_place(ix, (uint32_t)idx, out);
+    return DN_OK;
+}

@@ -1,0 +1,258 @@
+/** @file variants.c
+ * Key variants: the other spellings under which a name is indexed and a
+ * query is looked up. Both sides use the same generator, so "Khyber Agency"
+ * meets "Khyber", "Waziristan North" meets "North Waziristan", "Miramshah"
+ * meets "Miram Shah" and "DI Khan" meets "Dera Ismail Khan", each with a
+ * quality a little below an exact match.
+ */
+#include <string.h>
+
+#include "gazetteer/gz_internal.h"
+
+/* Words that say what kind of place is meant rather than which: dropped
+ * from the core variant, remembered as a kind hint. Keys are folded
+ * (normalize.c), so the Arabic-script words are in their unified forms. */
+static const struct {
+    const char *word;
+    unsigned kind;
+} generic_words[] = {
+    {"district", GZ_KIND_DISTRICT}, {"distt", GZ_KIND_DISTRICT}, {"dist", GZ_KIND_DISTRICT},
+    {"agency", GZ_KIND_DISTRICT}, {"tehsil", GZ_KIND_DISTRICT}, {"tahsil", GZ_KIND_DISTRICT},
+    {"subdivision", GZ_KIND_DISTRICT}, {"woluswali", GZ_KIND_DISTRICT}, {"wuleswali", GZ_KIND_DISTRICT},
+    {"uluswali", GZ_KIND_DISTRICT}, {"oluswali", GZ_KIND_DISTRICT}, {"wuluswali", GZ_KIND_DISTRICT},
+    {"province", GZ_KIND_PROVINCE}, {"wilayat", GZ_KIND_PROVINCE}, {"welayat", GZ_KIND_PROVINCE},
+    {"velayat", GZ_KIND_PROVINCE}, {"city", GZ_KIND_TOWN}, {"town", GZ_KIND_TOWN}, {"village", GZ_KIND_TOWN},
+    {"tribal", 0}, {"region", 0}, {"area", 0}, {"fr", 0},
+    /* Urdu, Pashto, Dari */
+    {"ضلع", GZ_KIND_DISTRICT}, {"ولسوالی", GZ_KIND_DISTRICT}, {"ایجنسی", GZ_KIND_DISTRICT},
+    {"تحصیل", GZ_KIND_DISTRICT}, {"ولایت", GZ_KIND_PROVINCE}, {"صوبه", GZ_KIND_PROVINCE},
+    {"قبایلی", 0}, {"علاقه", 0},
+};
+
+/* Ezafe and "and" particles inside names: "Mazar-i-Sharif", "Dand-e-Patan",
+ * "Dand wa Patan" all mean the same place as their bare words. */
+static const char *const particles[] = {"e", "i", "ye", "wa", "va", "o", "u"};
+
+/* Words for a landscape feature: "Khyber Pass", "Kurram Valley". The
+ * gazetteer has settlements and admin areas, not passes and valleys. */
+static const char *const feature_words[] = {"pass", "valley", "river", "bridge", "hills", "mountains", "range",
+                                            "dara", "darra", "wadi", "دره", "کوتل"};
+
+size_t dni_gz_feature_strip(const char *key, size_t len, const char **rest)
+{
+    *rest = key;
+    for (size_t i = 0; i < DN_ARRAY_LEN(feature_words); i++) {
+        size_t wl = strlen(feature_words[i]);
+        if (len > wl + 1 && key[len - wl - 1] == ' ' && memcmp(key + len - wl, feature_words[i], wl) == 0)
+            return len - wl - 1;
+        if (len > wl + 1 && key[wl] == ' ' && memcmp(key, feature_words[i], wl) == 0) {
+            *rest = key + wl + 1;
+            return len - wl - 1;
+        }
+    }
+    return 0;
+}
+
+bool dni_gz_generic_word(const char *w, size_t len, unsigned *kind)
+{
+    for (size_t i = 0; i < DN_ARRAY_LEN(generic_words); i++) {
+        if (strlen(generic_words[i].word) == len && memcmp(generic_words[i].word, w, len) == 0) {
+            if (kind) *kind = generic_words[i].kind;
+            return true;
+        }
+    }
+    return false;
+}
+
+static bool is_particle(const char *w, size_t len)
+{
+    for (size_t i = 0; i < DN_ARRAY_LEN(particles); i++)
+        if (strlen(particles[i]) == len && memcmp(particles[i], w, len) == 0) return true;
+    return false;
+}
+
+struct word {
+    const char *s;
+    size_t len;
+};
+
+/* Adds a variant unless an equal one is already there. */
+static void add(struct gz_variants *out, char **cursor, const char *s, size_t len, int quality, int family)
+{
+    if (len == 0 || out->n >= GZ_VARIANT_MAX) return;
+    for (size_t i = 0; i < out->n; i++)
+        if (out->v[i].len == len && memcmp(out->v[i].s, s, len) == 0) return;
+    char *dst = *cursor;
+    if (s != dst) memmove(dst, s, len);
+    dst[len] = '\0';
+    out->v[out->n].s = dst;
+    out->v[out->n].len = len;
+    out->v[out->n].quality = (uint8_t)quality;
+    out->v[out->n].family = (uint8_t)family;
+    out->n++;
+    *cursor = dst + len + 1;
+}
+
+static size_t join(char *dst, const struct word *w, size_t n, const char *sep)
+{
+    size_t len = 0, sl = strlen(sep);
+    for (size_t i = 0; i < n; i++) {
+        if (i && sl) {
+            memcpy(dst + len, sep, sl);
+            len += sl;
+        }
+        memcpy(dst + len, w[i].s, w[i].len);
+        len += w[i].len;
+    }
+    return len;
+}
+
+#define MAX_WORDS 24
+
+void dni_gz_variants(const char *key, size_t len, unsigned flags, struct gz_variants *out)
+{
+    out->n = 0;
+    out->kind_hint = 0;
+    out->ntokens_core = 0;
+    char *cursor = out->buf;
+    if (len == 0) return;
+    if (len > GZ_KEY_MAX) {
+        /* too long for variants: still the key itself (pointing at the caller's text) */
+        out->v[0].s = key;
+        out->v[0].len = len;
+        out->v[0].quality = 100;
+        out->v[0].family = GZ_V_FULL;
+        out->n = 1;
+        return;
+    }
+    add(out, &cursor, key, len, 100, GZ_V_FULL);
+
+    struct word words[MAX_WORDS], core[MAX_WORDS];
+    size_t nw = 0, nc = 0;
+    for (size_t i = 0; i < len && nw < MAX_WORDS;) {
+        size_t j = i;
+        while (j < len && key[j] != ' ') j++;
+        words[nw].s = key + i;
+        words[nw].len = j - i;
+        nw++;
+        i = j + 1;
+    }
+    if (nw == MAX_WORDS) return; /* a sentence, not a name */
+    for (size_t i = 0; i < nw; i++) {
+        unsigned kind = 0;
+        if (dni_gz_generic_word(words[i].s, words[i].len, &kind)) {
+            out->kind_hint |= kind;
+            continue;
+        }
+        if (i > 0 && i + 1 < nw && is_particle(words[i].s, words[i].len)) continue;
+        /* Pashto "د" (of) before a name: "د ننګرهار ولايت" */
+        if (i == 0 && nw > 1 && words[i].len == 2 && memcmp(words[i].s, "\xd8\xaf", 2) == 0) continue;
+        core[nc++] = words[i];
+    }
+    if (nc == 0) {
+        /* a name made only of generic words ("Town") is its own core */
+        memcpy(core, words, nw * sizeof *words);
+        nc = nw;
+        out->kind_hint = 0;
+    }
+    out->ntokens_core = nc;
+    char tmp[GZ_KEY_MAX + 1];
+    size_t tl = join(tmp, core, nc, " ");
+    add(out, &cursor, tmp, tl, 97, GZ_V_CORE);
+    if (nc < 2) return;
+
+    if ((flags & GZ_VAR_INITIALS) && nc >= 3 && out->n < GZ_VARIANT_MAX) {
+        /* "dera ismail khan" → "di khan", "toba tek singh" → "tt singh" */
+        for (size_t k = 2; k < nc; k++) {
+            size_t l = 0;
+            bool latin = true;
+            for (size_t i = 0; i < k; i++) {
+                char c = core[i].s[0];
+                if (c < 'a' || c > 'z') latin = false;
+                tmp[l++] = c;
+            }
+            if (!latin) break;
+            for (size_t i = k; i < nc; i++) {
+                tmp[l++] = ' ';
+                memcpy(tmp + l, core[i].s, core[i].len);
+                l += core[i].len;
+            }
+            add(out, &cursor, tmp, l, 95, GZ_V_INITIALS);
+        }
+    }
+    if (flags & GZ_VAR_QUERY) {
+        tl = join(tmp, core, nc, "");
+        add(out, &cursor, tmp, tl, 94, GZ_V_COMPACT);
+    }
+}
+
+static void expansion(struct gz_expansions *out, size_t *used, const char *s, size_t len, int quality)
+{
+    if (out->n >= GZ_EXPANSION_MAX || *used + len + 1 > sizeof out->buf) return;
+    char *dst = out->buf + *used;
+    memcpy(dst, s, len);
+    dst[len] = '\0';
+    out->v[out->n].s = dst;
+    out->v[out->n].len = len;
+    out->v[out->n].quality = (uint8_t)quality;
+    out->n++;
+    *used += len + 1;
+}
+
+/* Next permutation of idx[0..n) in lexicographic order; false after the last. */
+static bool next_perm(size_t *idx, size_t n)
+{
+    if (n < 2) return false;
+    size_t i = n - 1;
+    while (i > 0 && idx[i - 1] >= idx[i]) i--;
+    if (i == 0) return false;
+    size_t j = n - 1;
+    while (idx[j] <= idx[i - 1]) j--;
+    size_t t = idx[i - 1];
+    idx[i - 1] = idx[j];
+    idx[j] = t;
+    for (size_t a = i, b = n - 1; a < b; a++, b--) {
+        t = idx[a];
+        idx[a] = idx[b];
+        idx[b] = t;
+    }
+    return true;
+}
+
+void dni_gz_expansions(const char *core, size_t len, struct gz_expansions *out)
+{
+    out->n = 0;
+    size_t used = 0;
+    if (len == 0 || len >= 64) return;
+    struct word w[4];
+    size_t nw = 0;
+    for (size_t i = 0; i < len;) {
+        size_t j = i;
+        while (j < len && core[j] != ' ') j++;
+        if (nw == 4) return; /* longer names are not written in other orders */
+        w[nw].s = core + i;
+        w[nw].len = j - i;
+        nw++;
+        i = j + 1;
+    }
+    char tmp[64];
+    if (nw == 1) {
+        /* "miramshah" → "miram shah": both parts at least two letters (ASCII only) */
+        for (size_t i = 0; i < len; i++)
+            if ((unsigned char)core[i] >= 0x80) return;
+        for (size_t k = 2; k + 2 <= len; k++) {
+            memcpy(tmp, core, k);
+            tmp[k] = ' ';
+            memcpy(tmp + k + 1, core + k, len - k);
+            expansion(out, &used, tmp, len + 1, 94);
+        }
+        return;
+    }
+    size_t idx[4] = {0, 1, 2, 3};
+    while (next_perm(idx, nw)) {
+        struct word p[4];
+        for (size_t i = 0; i < nw; i++) p[i] = w[idx[i]];
+        size_t l = join(tmp, p, nw, " ");
+        expansion(out, &used, tmp, l, 92);
+    }
+}

@@ -1,0 +1,424 @@
+/** @file pipeline.c
+ * The ingest run: files → readers → geocoder → admin areas → Durand Line
+ * check → store, in batched transactions.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+
+#include "border/admin.h"
+#include "border/border.h"
+#include "core/core.h"
+#include "core/geo.h"
+#include "gazetteer/gazetteer.h"
+#include "ingest/pipeline.h"
+#include "ingest/text_source.h"
+#include "store/store.h"
+
+enum { DEFAULT_BATCH = 2000, PROGRESS_EVERY = 5000 };
+
+/* The region durand covers: a swapped lat/lon pair that lands in it, while
+ * the pair as given does not, is a swap candidate. */
+static bool in_region(double lon, double lat) { return lon >= 60.0 && lon <= 78.0 && lat >= 23.0 && lat <= 38.0; }
+
+struct run {
+    dn_ctx *ctx;
+    const struct dn_ingest_opts *opts;
+    struct dn_ingest_report *rep;
+    FILE *rejects;
+    size_t in_batch;
+    bool in_tx;
+    long progress_at;
+    const char *file; /* file being read */
+    struct dni_text_finder finder;
+};
+
+static const char *base_name(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    return slash ? slash + 1 : path;
+}
+
+/* ---- transactions ---------------------------------------------------------- */
+
+static dn_status ensure_tx(struct run *r)
+{
+    if (r->in_tx) return DN_OK;
+    dn_status s = dn_store_begin(r->ctx);
+    if (s == DN_OK) r->in_tx = true;
+    return s;
+}
+
+static dn_status commit(struct run *r)
+{
+    if (!r->in_tx) return DN_OK;
+    r->in_tx = false;
+    r->in_batch = 0;
+    dn_status s = dn_store_commit(r->ctx);
+    if (s != DN_OK) dn_store_rollback(r->ctx);
+    return s;
+}
+
+static void rollback(struct run *r)
+{
+    if (r->in_tx) dn_store_rollback(r->ctx);
+    r->in_tx = false;
+    r->in_batch = 0;
+}
+
+/* ---- reporting ------------------------------------------------------------- */
+
+/* Warn and write the rejects file; counting is the caller's. */
+static void report_problem(struct run *r, const char *file, long line, const char *field, const char *reason)
+{
+    if (line > 0) dni_warn(r->ctx, "%s:%ld: %s: %s", file, line, field ? field : "row", reason);
+    else if (!field) dni_warn(r->ctx, "%s", reason); /* the message names the file already */
+    else dni_warn(r->ctx, "%s: %s: %s", file, field ? field : "file", reason);
+    if (!r->rejects) return;
+    struct dn_strbuf b = {0};
+    dn_strbuf_csv_field(&b, file);
+    dn_strbuf_printf(&b, ",%ld,", line);
+    dn_strbuf_csv_field(&b, field ? field : (line > 0 ? "row" : "file"));
+    dn_strbuf_putc(&b, ',');
+    dn_strbuf_csv_field(&b, reason);
+    dn_strbuf_puts(&b, "\r\n");
+    if (!b.failed) fwrite(b.data, 1, b.len, r->rejects);
+    dn_strbuf_free(&b);
+}
+
+static void progress(struct run *r)
+{
+    long n = r->rep->read;
+    if (n - r->progress_at < PROGRESS_EVERY) return;
+    r->progress_at = n;
+    char buf[512];
+    int len = snprintf(buf, sizeof buf, "\rdurand: %s: %ld rows read, %ld stored, %ld rejected", base_name(r->file), n,
+                       r->rep->stored + r->rep->updated, r->rep->rejected);
+    if (len > 0) dni_out(r->ctx, DN_OUT_PROGRESS, buf, (size_t)len < sizeof buf ? (size_t)len : sizeof buf - 1);
+}
+
+static void progress_done(struct run *r)
+{
+    if (r->progress_at > 0) dni_out(r->ctx, DN_OUT_PROGRESS, "\r\033[K", 4);
+    r->progress_at = 0;
+}
+
+static void reject(struct run *r, const char *file, long line, const char *field, const char *reason)
+{
+    r->rep->rejected++;
+    report_problem(r, file, line, field, reason);
+}
+
+/* ---- one event ------------------------------------------------------------- */
+
+/* Coordinates that only make sense swapped: fix them when the named place
+ * agrees (within 50 km), flag them either way. */
+static dn_status check_swap(struct run *r, struct dn_event *ev)
+{
+    if (!ev->has_coords || in_region(ev->lon, ev->lat) || !in_region(ev->lat, ev->lon)) return DN_OK;
+    bool fixed = false;
+    if (ev->place && *ev->place) {
+        struct dn_geocode_opts o = {.country = ev->country_hint, .province = ev->province_hint,
+                                    .district = ev->district_hint, .alternatives_given = true};
+        struct dn_geocode_result g;
+        dn_status s = dn_geocode(r->ctx, ev->place, strlen(ev->place), &o, &g);
+        if (s == DN_ERR_INPUT) dni_clear_error(r->ctx);
+        else if (s != DN_OK) return s;
+        if (s == DN_OK && g.status != DN_GEOCODE_UNRESOLVED &&
+            dn_geodesic_km(ev->lat, ev->lon, g.place.lon, g.place.lat) <= 50.0) {
+            double lon = ev->lat;
+            ev->lat = ev->lon;
+            ev->lon = lon;
+            fixed = true;
+        }
+        dn_geocode_result_clear(&g);
+    }
+    if (!dn_event_add_flag(ev, fixed ? "swapped_coords_fixed" : "swapped_coords_suspected"))
+        return dni_fail(r->ctx, DN_ERR_NOMEM, "out of memory");
+    return DN_OK;
+}
+
+/* The named place lies far from the given coordinates: flag, never move. */
+static dn_status check_conflict(struct run *r, struct dn_event *ev)
+{
+    if (!ev->flags || !strstr(ev->flags, "place_far_from_coords") || !ev->place) return DN_OK;
+    struct dn_geocode_opts o = {.country = ev->country_hint, .province = ev->province_hint,
+                                .district = ev->district_hint, .alternatives_given = true};
+    struct dn_geocode_result g;
+    dn_status s = dn_geocode(r->ctx, ev->place, strlen(ev->place), &o, &g);
+    if (s == DN_ERR_INPUT) {
+        dni_clear_error(r->ctx);
+        return DN_OK;
+    }
+    if (s != DN_OK) return s;
+    if (g.status != DN_GEOCODE_UNRESOLVED && dn_geodesic_km(ev->lon, ev->lat, g.place.lon, g.place.lat) > 50.0 &&
+        !dn_event_add_flag(ev, "coord_conflict"))
+        s = dni_fail(r->ctx, DN_ERR_NOMEM, "out of memory");
+    dn_geocode_result_clear(&g);
+    return s;
+}
+
+static bool learnable(const struct run *r, const struct dn_event *ev, bool source_coords)
+{
+    if (r->opts->no_learn || !source_coords || !ev->place || !*ev->place || ev->place_id) return false;
+    if (ev->precision != DN_PREC_POINT && ev->precision != DN_PREC_TOWN) return false;
+    static const char *const untrusted[] = {"swapped_coords", "coord_conflict", "zero_coords", "place_far_from_coords"};
+    for (size_t i = 0; ev->flags && i < DN_ARRAY_LEN(untrusted); i++)
+        if (strstr(ev->flags, untrusted[i])) return false;
+    return true;
+}
+
+static dn_status process_event(struct run *r, struct dn_event *ev)
+{
+    dn_ctx *ctx = r->ctx;
+    dn_status s = check_swap(r, ev);
+    bool source_coords = ev->has_coords;
+    if (s == DN_OK && ev->place_id > 0 && !ev->has_coords) {
+        /* a text mention already names the gazetteer place */
+        struct dn_place p;
+        if (dn_gazetteer_place(ctx, ev->place_id, &p) == DN_OK) {
+            ev->lon = p.lon;
+            ev->lat = p.lat;
+            ev->has_coords = true;
+            ev->precision = p.precision;
+            ev->radius_km = p.radius_km;
+        } else {
+            dni_clear_error(ctx);
+            ev->place_id = 0;
+        }
+    }
+    if (s == DN_OK) {
+        s = dn_geocode_event(ctx, ev);
+        if (s == DN_ERR_NOT_FOUND) {
+            dni_clear_error(ctx);
+            s = DN_OK;
+        }
+    }
+    if (s == DN_OK && source_coords) s = check_conflict(r, ev);
+    if (s == DN_OK && ev->has_coords) {
+        s = dn_admin_locate_event(ctx, ev);
+        if (s == DN_OK) s = dn_border_check_event(ctx, ev);
+    }
+    if (s == DN_OK && !ev->has_coords) {
+        r->rep->unresolved++;
+        if (!dn_event_add_flag(ev, "unresolved_place")) s = dni_fail(ctx, DN_ERR_NOMEM, "out of memory");
+    }
+    if (s == DN_OK) s = ensure_tx(r);
+    if (s == DN_OK && learnable(r, ev, source_coords)) {
+        char source[300];
+        snprintf(source, sizeof source, "%s", base_name(r->file));
+        s = dn_gazetteer_learn(ctx, ev->place, ev->lon, ev->lat, source);
+        if (s == DN_ERR_INPUT) {
+            dni_clear_error(ctx);
+            s = DN_OK;
+        } else if (s == DN_OK) {
+            r->rep->learned++;
+        }
+    }
+    enum dn_upsert_result what = DN_UPSERT_UNCHANGED;
+    if (s == DN_OK) s = dn_store_event_upsert(ctx, ev, &r->opts->dedupe, &what, NULL);
+    if (s != DN_OK) return s;
+    if (what == DN_UPSERT_INSERTED) r->rep->stored++;
+    else if (what == DN_UPSERT_UPDATED) r->rep->updated++;
+    else r->rep->duplicates++;
+    if (++r->in_batch >= (r->opts->batch ? r->opts->batch : DEFAULT_BATCH)) s = commit(r);
+    return s;
+}
+
+/* ---- files ----------------------------------------------------------------- */
+
+static dn_status record_file(struct run *r, const char *path, const char *format, long read, long stored,
+                             long updated, long rejected)
+{
+    dn_status s = ensure_tx(r);
+    sqlite3_stmt *st;
+    if (s == DN_OK)
+        s = dn_store_stmt(r->ctx,
+                          "INSERT INTO ingest_files(path, format, rows_read, rows_stored, rows_updated, rows_rejected,"
+                          " finished_at) VALUES (?, ?, ?, ?, ?, ?, strftime('%Y-%m-%dT%H:%M:%SZ','now'))",
+                          &st);
+    if (s != DN_OK) return s;
+    sqlite3_bind_text(st, 1, path, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, format, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 3, read);
+    sqlite3_bind_int64(st, 4, stored);
+    sqlite3_bind_int64(st, 5, updated);
+    sqlite3_bind_int64(st, 6, rejected);
+    int rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    return rc == SQLITE_DONE ? DN_OK : dni_fail_sqlite(r->ctx, "recording the ingested file");
+}
+
+/* Fatal for the run: the database or memory failed. Anything else is a
+ * problem of this file only. */
+static bool fatal(dn_status s) { return s == DN_ERR_DB || s == DN_ERR_NOMEM || s == DN_ERR_INTERNAL || s == DN_ERR_GEODATA; }
+
+static dn_status ingest_table(struct run *r, const char *path)
+{
+    struct dn_reader *rd = NULL;
+    dn_status s = dn_reader_open(r->ctx, path, &r->opts->reader, &rd);
+    if (s != DN_OK) return s;
+    struct dn_ingest_report before = *r->rep;
+    struct dn_event ev;
+    dn_event_init(&ev);
+    for (bool done = false;;) {
+        s = dn_reader_next(rd, &ev, &done);
+        if (s == DN_ERR_INPUT) {
+            const struct dn_reject *rj = dn_reader_reject(rd);
+            r->rep->read++;
+            reject(r, rj->file, rj->line, rj->field, rj->reason);
+            continue;
+        }
+        if (s != DN_OK || done) break;
+        r->rep->read++;
+        s = process_event(r, &ev);
+        if (s != DN_OK) break;
+        progress(r);
+    }
+    r->rep->skipped += dn_reader_stats(rd).skipped;
+    const char *format = dn_ingest_format_name(dn_reader_format(rd));
+    dn_event_clear(&ev);
+    dn_reader_close(rd);
+    if (s == DN_OK)
+        s = record_file(r, path, format, r->rep->read - before.read, r->rep->stored - before.stored,
+                        r->rep->updated - before.updated, r->rep->rejected - before.rejected);
+    return s;
+}
+
+static bool is_text_file(const struct run *r, const char *path)
+{
+    if (r->opts->text) return true;
+    if (r->opts->reader.format != DN_INGEST_AUTO) return false;
+    const char *dot = strrchr(base_name(path), '.');
+    if (!dot) return false;
+    static const char *const exts[] = {".txt", ".html", ".htm", ".jsonl", ".ndjson", ".text"};
+    for (size_t i = 0; i < DN_ARRAY_LEN(exts); i++)
+        if (strcasecmp(dot, exts[i]) == 0) return true;
+    return false;
+}
+
+static dn_status on_article(void *ud, const struct dn_text_article *a)
+{
+    struct run *r = ud;
+    dn_status s = ensure_tx(r);
+    long long article_id = 0;
+    if (s == DN_OK) s = dni_text_store_article(r->ctx, a, &article_id);
+    struct dn_event ev;
+    dn_event_init(&ev);
+    for (size_t i = 0; s == DN_OK && i < a->n_events; i++) {
+        r->rep->read++;
+        dn_event_clear(&ev); /* the previous event's derived fields must not leak into this one */
+        s = dn_text_event_to_event(r->ctx, a, i, &ev);
+        if (s == DN_OK) s = process_event(r, &ev);
+        progress(r);
+    }
+    dn_event_clear(&ev);
+    dni_text_finder_reset(&r->finder); /* the next article starts without context */
+    return s;
+}
+
+static dn_status ingest_text(struct run *r, const char *path)
+{
+    struct dn_text_options to = {.date = r->opts->article_date, .url = r->opts->url};
+    dni_text_finder_setup(&r->finder, r->ctx, &to);
+    long read = r->rep->read, stored = r->rep->stored, updated = r->rep->updated, rejected = r->rep->rejected;
+    dn_status s = dn_text_read_file(r->ctx, path, &to, on_article, r);
+    if (s == DN_ERR_PARTIAL) {
+        /* malformed JSON Lines records were warned about (with their lines) and skipped */
+        reject(r, path, 0, "record", dn_ctx_errmsg(r->ctx));
+        dni_clear_error(r->ctx);
+        s = DN_OK;
+    }
+    if (s == DN_OK)
+        s = record_file(r, path, "text", r->rep->read - read, r->rep->stored - stored, r->rep->updated - updated,
+                        r->rep->rejected - rejected);
+    return s;
+}
+
+static int compare_names(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
+
+static dn_status ingest_path(struct run *r, const char *path, int depth);
+
+static dn_status ingest_dir(struct run *r, const char *path, int depth)
+{
+    DIR *d = opendir(path);
+    if (!d) return dni_fail(r->ctx, DN_ERR_IO, "%s: cannot read directory: %s", path, strerror(errno));
+    char **names = NULL;
+    size_t n = 0, cap = 0;
+    dn_status s = DN_OK;
+    struct dirent *de;
+    while (s == DN_OK && (de = readdir(d))) {
+        if (de->d_name[0] == '.') continue; /* hidden files, ".", ".." */
+        if (n == cap) {
+            cap = cap ? cap * 2 : 32;
+            char **p = dn_realloc(names, cap * sizeof *p);
+            if (!p) {
+                s = dni_fail(r->ctx, DN_ERR_NOMEM, "out of memory");
+                break;
+            }
+            names = p;
+        }
+        struct dn_strbuf b = {0};
+        dn_strbuf_printf(&b, "%s/%s", path, de->d_name);
+        if (b.failed) s = dni_fail(r->ctx, DN_ERR_NOMEM, "out of memory");
+        else names[n++] = b.data;
+    }
+    closedir(d);
+    if (s == DN_OK) qsort(names, n, sizeof *names, compare_names);
+    for (size_t i = 0; s == DN_OK && i < n; i++) s = ingest_path(r, names[i], depth + 1);
+    for (size_t i = 0; i < n; i++) dn_free(names[i]);
+    dn_free(names);
+    return s;
+}
+
+static dn_status ingest_path(struct run *r, const char *path, int depth)
+{
+    struct stat sb;
+    if (strcmp(path, "-") != 0 && stat(path, &sb) == 0 && S_ISDIR(sb.st_mode)) {
+        if (depth > 16) return dni_fail(r->ctx, DN_ERR_INPUT, "%s: directories nested too deeply", path);
+        return ingest_dir(r, path, depth);
+    }
+    r->file = path;
+    r->rep->files++;
+    dn_status s = is_text_file(r, path) ? ingest_text(r, path) : ingest_table(r, path);
+    progress_done(r);
+    if (s == DN_OK) return commit(r);
+    if (fatal(s)) return s;
+    /* this file is unreadable or broken: what it stored in the open batch is
+     * whole rows, keep it; report the file and go on with the next one */
+    dn_status c = commit(r);
+    if (c != DN_OK) return c;
+    r->rep->failed_files++;
+    report_problem(r, path, 0, NULL, dn_ctx_errmsg(r->ctx));
+    dni_clear_error(r->ctx);
+    return DN_OK;
+}
+
+dn_status dn_ingest_paths(dn_ctx *ctx, const char *const *paths, size_t n, const struct dn_ingest_opts *opts,
+                          struct dn_ingest_report *report)
+{
+    struct dn_ingest_report local;
+    struct run r = {.ctx = ctx, .opts = opts, .rep = report ? report : &local};
+    memset(r.rep, 0, sizeof *r.rep);
+    dn_status s = DN_OK;
+    if (opts->rejects_path) {
+        r.rejects = fopen(opts->rejects_path, "wb");
+        if (!r.rejects)
+            return dni_fail(ctx, DN_ERR_IO, "%s: cannot write the rejects file: %s", opts->rejects_path, strerror(errno));
+        fputs("file,line,field,reason\r\n", r.rejects);
+    }
+    for (size_t i = 0; s == DN_OK && i < n; i++) s = ingest_path(&r, paths[i], 0);
+    if (s != DN_OK) rollback(&r);
+    if (r.rejects && fclose(r.rejects) != 0 && s == DN_OK)
+        s = dni_fail(ctx, DN_ERR_IO, "%s: cannot write the rejects file", opts->rejects_path);
+    if (s == DN_OK && (r.rep->rejected > 0 || r.rep->failed_files > 0)) {
+        dni_fail(ctx, DN_ERR_PARTIAL, "%ld rows rejected, %ld files unreadable", r.rep->rejected, r.rep->failed_files);
+        return DN_ERR_PARTIAL;
+    }
+    return s;
+}

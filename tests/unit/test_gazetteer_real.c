@@ -1,0 +1,363 @@
+/** @file test_gazetteer_real.c
+ * The geocoder against the shipped gazetteer (geodata/durand.gpkg): a table
+ * of names with hints and context and the place each must resolve to,
+ * covering every rule of the geocoder, plus mention finding in a news
+ * article and the stop list. The store is built once into
+ * ./gazetteer-real.sqlite (CTest runs in the build's tests directory) and
+ * reused while the geodata is unchanged; DN_TEST_GAZETTEER_DB and
+ * DURAND_GEODATA override the paths.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <check.h>
+
+#include "gazetteer/gazetteer.h"
+#include "gazetteer/gz_internal.h"
+#include "gazetteer/normalize.h"
+#include "geodata/geodata.h"
+#include "store/store.h"
+#include "tests.h"
+
+static const char *db_path(void)
+{
+    const char *p = getenv("DN_TEST_GAZETTEER_DB");
+    return p && *p ? p : "gazetteer-real.sqlite";
+}
+
+static const char *geodata_dir(void)
+{
+    const char *p = getenv("DURAND_GEODATA");
+    return p && *p ? p : DN_SOURCE_DIR "/geodata";
+}
+
+/* Unchecked: once per run, in the parent, and with its own context, so
+ * no database connection crosses a fork. */
+static void build_store(void)
+{
+    dn_ctx *c;
+    ck_assert_int_eq(dn_ctx_new(&c), DN_OK);
+    ck_assert_int_eq(dni_set_geodata_dir(c, geodata_dir()), DN_OK);
+    dn_status s = dn_store_open(c, db_path(), DN_STORE_CREATE);
+    if (s == DN_OK) s = dn_geodata_load(c, false, NULL);
+    if (s != DN_OK) {
+        fprintf(stderr, "gazetteer tests: cannot build %s from %s: %s\n", db_path(), geodata_dir(), dn_ctx_errmsg(c));
+        dn_ctx_free(c);
+        ck_abort_msg("no store with the shipped geodata");
+    }
+    dn_ctx_free(c);
+}
+
+static dn_ctx *ctx;
+
+static void setup(void)
+{
+    ck_assert_int_eq(dn_ctx_new(&ctx), DN_OK);
+    ck_assert_int_eq(dni_set_geodata_dir(ctx, geodata_dir()), DN_OK);
+    ck_assert_int_eq(dn_store_open(ctx, db_path(), DN_STORE_READONLY), DN_OK);
+}
+
+static void teardown(void) { ctx = dn_ctx_free(ctx); }
+
+enum { ANY = -1 };
+
+struct gc_case {
+    const char *rule;
+    const char *query;
+    const char *country, *province, *district, *context;
+    const char *name;        /* the place's main name; NULL: must be unresolved */
+    const char *in_district; /* its district (NULL: not checked) */
+    int precision;           /* enum dn_precision, ANY */
+    int status;              /* enum dn_geocode_status, ANY */
+};
+
+#define R DN_GEOCODE_RESOLVED
+#define AMB DN_GEOCODE_AMBIGUOUS
+#define TOWN DN_PREC_TOWN
+#define DIST DN_PREC_DISTRICT
+#define PROV DN_PREC_PROVINCE
+#define CTRY DN_PREC_COUNTRY
+
+static const struct gc_case cases[] = {
+    /* 1. exact names */
+    {"exact", "Peshawar", 0, 0, 0, 0, "Peshawar", "Peshawar", TOWN, R},
+    {"exact", "Kabul", 0, 0, 0, 0, "Kabul", "Kabul", TOWN, R},
+    {"exact", "Quetta", 0, 0, 0, 0, "Quetta", "Quetta", TOWN, R},
+    {"exact", "Parachinar", 0, 0, 0, 0, "Parachinar", "Kurram", TOWN, R},
+    {"exact", "Landi Kotal", 0, 0, 0, 0, "Landi Kotal", "Khyber", TOWN, R},
+    {"exact", "Wana", 0, 0, 0, 0, "Wana", "South Waziristan", TOWN, R},
+    {"exact", "Razmak", 0, 0, 0, 0, "Razmak", "North Waziristan", TOWN, R},
+    {"exact", "Spin Boldak", 0, 0, 0, 0, "Spin Boldak", "Spin Boldak", TOWN, R},
+    {"exact", "Chaman", 0, 0, 0, 0, "Chaman", "Chaman", TOWN, R},
+    {"exact", "Ghulam Khan", 0, 0, 0, 0, "Ghulam Khan", "North Waziristan", TOWN, ANY},
+    {"exact", "Sadda", 0, 0, 0, 0, "Sadda", "Kurram", TOWN, ANY},
+    {"exact", "Damadola", 0, 0, 0, 0, "Damadola", "Bajaur", TOWN, R},
+    /* 2. case and diacritics */
+    {"case", "PESHAWAR", 0, 0, 0, 0, "Peshawar", "Peshawar", TOWN, R},
+    {"diacritics", "Jalālābād", 0, 0, 0, 0, "Jalalabad", "Jalalabad", TOWN, R},
+    {"diacritics", "Spīn Bōldak", 0, 0, 0, 0, "Spin Boldak", NULL, TOWN, R},
+    /* 3. apostrophes, hyphens, dots and spaces */
+    {"initials", "D.I. Khan", 0, 0, 0, 0, "Dera Ismail Khan", "Dera Ismail Khan", TOWN, R},
+    {"initials", "DI Khan", 0, 0, 0, 0, "Dera Ismail Khan", "Dera Ismail Khan", TOWN, R},
+    {"initials", "D I Khan", 0, 0, 0, 0, "Dera Ismail Khan", "Dera Ismail Khan", TOWN, R},
+    {"hyphens", "Dera-Ismail-Khan", 0, 0, 0, 0, "Dera Ismail Khan", "Dera Ismail Khan", TOWN, R},
+    {"apostrophe", "La’lpurah", 0, 0, 0, 0, "La'lpurah", NULL, TOWN, ANY},
+    {"spaces", "Landikotal", 0, 0, 0, 0, "Landi Kotal", "Khyber", TOWN, ANY},
+    /* 4. generic words */
+    {"generic", "Khyber Agency", 0, 0, 0, 0, "Khyber", "Khyber", DIST, R},
+    {"generic", "Kurram Agency", 0, 0, 0, 0, "Kurram", "Kurram", DIST, R},
+    {"generic", "Bajaur district", 0, 0, 0, 0, "Bajaur", "Bajaur", DIST, R},
+    {"generic", "Mohmand Tribal District", 0, 0, 0, 0, "Mohmand", "Mohmand", DIST, R},
+    {"generic", "Peshawar District", 0, 0, 0, 0, "Peshawar", "Peshawar", DIST, R},
+    {"generic", "Nangarhar province", 0, 0, 0, 0, "Nangarhar", NULL, PROV, R},
+    {"generic", "Quetta city", 0, 0, 0, 0, "Quetta", "Quetta", TOWN, R},
+    {"generic", "Tehsil Razmak", 0, 0, 0, 0, "Razmak", "North Waziristan", ANY, ANY},
+    {"feature", "Khyber Pass", 0, 0, 0, 0, "Khyber", "Khyber", DIST, R},
+    {"feature", "Kurram Valley", 0, 0, 0, 0, "Kurram", "Kurram", DIST, R},
+    {"feature", "Tirah Valley", 0, 0, 0, 0, NULL, NULL, ANY, DN_GEOCODE_UNRESOLVED},
+    /* 5. word order */
+    {"order", "Waziristan North", 0, 0, 0, 0, "North Waziristan", "North Waziristan", DIST, R},
+    {"order", "Waziristan South", 0, 0, 0, 0, "South Waziristan", "South Waziristan", DIST, R},
+    /* 6. compass abbreviations */
+    {"compass", "N. Waziristan", 0, 0, 0, 0, "North Waziristan", "North Waziristan", DIST, R},
+    {"compass", "S Waziristan", 0, 0, 0, 0, "South Waziristan", "South Waziristan", DIST, R},
+    {"compass", "N Waziristan Agency", 0, 0, 0, 0, "North Waziristan", "North Waziristan", DIST, R},
+    /* 7. old and short names */
+    {"old name", "NWFP", 0, 0, 0, 0, "Khyber Pakhtunkhwa", NULL, PROV, R},
+    {"old name", "North-West Frontier Province", 0, 0, 0, 0, "Khyber Pakhtunkhwa", NULL, PROV, R},
+    {"short name", "KP", 0, 0, 0, 0, "Khyber Pakhtunkhwa", NULL, PROV, R},
+    {"short name", "KPK", 0, 0, 0, 0, "Khyber Pakhtunkhwa", NULL, PROV, R},
+    {"old name", "FATA", 0, 0, 0, 0, "Federally Administered Tribal Areas", NULL, PROV, R},
+    {"spelling", "Baluchistan", 0, 0, 0, 0, "Balochistan", NULL, PROV, R},
+    {"spelling", "Balochistan", 0, 0, 0, 0, "Balochistan", NULL, PROV, R},
+    {"spelling", "Bajour", 0, 0, 0, 0, "Bajaur", "Bajaur", DIST, R},
+    {"spelling", "Bajaur", 0, 0, 0, 0, "Bajaur", "Bajaur", DIST, R},
+    {"alias", "Angoor Adda", 0, 0, 0, 0, "Angura", "South Waziristan", TOWN, R},
+    {"alias", "Miranshah", 0, 0, 0, 0, "Miram Shah", "North Waziristan", TOWN, R},
+    {"alias", "Miran Shah", 0, 0, 0, 0, "Miram Shah", "North Waziristan", TOWN, R},
+    /* 8. Urdu, Pashto and Dari script */
+    {"urdu", "پشاور", 0, 0, 0, 0, "Peshawar", "Peshawar", ANY, ANY},
+    {"dari", "کابل", 0, 0, 0, 0, "Kabul", "Kabul", ANY, ANY},
+    {"urdu", "ضلع شمالی وزیرستان", 0, 0, 0, 0, "North Waziristan", "North Waziristan", DIST, R},
+    {"pashto", "ننګرهار", 0, 0, 0, 0, "Nangarhar", NULL, PROV, ANY},
+    {"pashto", "رزمک", 0, 0, 0, 0, "Razmak", "North Waziristan", TOWN, ANY},
+    {"urdu", "خیبر پختونخوا", 0, 0, 0, 0, "Khyber Pakhtunkhwa", NULL, PROV, R},
+    {"urdu", "افغانستان", 0, 0, 0, 0, "Afghanistan", NULL, CTRY, R},
+    /* 9. misspellings */
+    {"fuzzy", "Peshawer", 0, 0, 0, 0, "Peshawar", "Peshawar", TOWN, ANY},
+    {"fuzzy", "Miramshah", 0, 0, 0, 0, "Miram Shah", "North Waziristan", TOWN, ANY},
+    {"fuzzy", "Jalalabaad", 0, 0, 0, 0, "Jalalabad", "Jalalabad", TOWN, ANY},
+    {"fuzzy", "Parachinnar", 0, 0, 0, 0, "Parachinar", "Kurram", TOWN, ANY},
+    {"fuzzy", "Nangarhaar", 0, 0, 0, 0, "Nangarhar", NULL, PROV, ANY},
+    {"fuzzy", "Qandahar", 0, 0, 0, 0, "Kandahar", NULL, ANY, ANY},
+    {"fuzzy", "Waziristan Nort", 0, 0, 0, 0, "North Waziristan", NULL, DIST, ANY},
+    /* 10. unknown names: unresolved, never a centroid */
+    {"unknown", "Xyzzyqwv", 0, 0, 0, 0, NULL, NULL, ANY, DN_GEOCODE_UNRESOLVED},
+    {"unknown", "Qqqwwweee Zzzxxx", 0, 0, 0, 0, NULL, NULL, ANY, DN_GEOCODE_UNRESOLVED},
+    {"unknown", "Atlantis Nnnq", "PAK", 0, 0, 0, NULL, NULL, ANY, DN_GEOCODE_UNRESOLVED},
+    /* 11. hints */
+    {"hint", "Mir Ali", 0, 0, "North Waziristan", 0, "Mir Ali", "North Waziristan", TOWN, ANY},
+    {"hint", "Mir Ali", 0, 0, "Swabi", 0, "Mir Ali", "Swabi", TOWN, R},
+    {"hint", "Mir Ali", 0, 0, "Batagram", 0, "Mir Ali", "Batagram", TOWN, R},
+    {"hint", "Khar", 0, 0, "Bajaur", 0, "Khar", "Bajaur", TOWN, R},
+    {"hint", "Khar", 0, 0, "Bajour Agency", 0, "Khar", "Bajaur", TOWN, R},
+    {"hint", "Khar", 0, "FATA", 0, 0, "Khar", NULL, TOWN, ANY},
+    {"hint", "Dir", 0, 0, "Lower Chitral", 0, "Dir", "Lower Chitral", TOWN, R},
+    {"hint", "Jalalabad", "PAK", 0, 0, 0, "Jalalabad", NULL, TOWN, ANY},
+    {"hint", "Kabul", "PK", 0, 0, 0, "Kabul", "Khairpur", TOWN, R},
+    {"hint", "Torkham", "PAK", 0, 0, 0, "Torkham", "Khyber", TOWN, R},
+    {"hint", "Torkham", "AFG", 0, 0, 0, "Towr Kham", NULL, TOWN, R},
+    {"hint", "Miran Shah", 0, "Punjab", 0, 0, "Miran Shah", NULL, TOWN, ANY},
+    {"hint", "Kurram", 0, "Balochistan", 0, 0, NULL, NULL, ANY, ANY},
+    /* 12. context: other places of the same report */
+    {"context", "Mir Ali", 0, 0, 0, "Miram Shah", "Mir Ali", "North Waziristan", TOWN, ANY},
+    {"context", "Mir Ali", 0, 0, 0, "Swabi", "Mir Ali", "Swabi", TOWN, R},
+    {"context", "Khar", 0, 0, 0, "Damadola", "Khar", "Bajaur", TOWN, R},
+    {"context", "Jalalabad", 0, 0, 0, "Mardan", "Jalalabad", "Mardan", TOWN, R},
+    /* 13. kind and prominence */
+    {"kind", "Khyber", 0, 0, 0, 0, "Khyber", "Khyber", DIST, R},
+    {"kind", "Kurram", 0, 0, 0, 0, "Kurram", "Kurram", DIST, R},
+    {"kind", "Bajaur", 0, 0, 0, 0, "Bajaur", "Bajaur", DIST, R},
+    {"kind", "Nangarhar", 0, 0, 0, 0, "Nangarhar", NULL, PROV, R},
+    {"kind", "Kunar", 0, 0, 0, 0, "Kunar", NULL, PROV, R},
+    {"kind", "Pakistan", 0, 0, 0, 0, "Pakistan", NULL, CTRY, R},
+    {"town and district", "Bannu", 0, 0, 0, 0, "Bannu", "Bannu", TOWN, R},
+    {"town and district", "Tank", 0, 0, 0, 0, "Tank", "Tank", TOWN, R},
+    {"town and district", "Charsadda", 0, 0, 0, 0, "Charsadda", "Charsadda", TOWN, R},
+    /* 14. longest match */
+    {"longest", "Dir", 0, 0, 0, 0, "Dir", "Upper Dir", TOWN, R},
+    /* the Peshawar neighbourhood (an alias of the city in aliases.csv: no open point of its
+     * own) by default, Karachi's namesake when the district says so */
+    {"longest", "Dir Colony", 0, 0, 0, 0, "Peshawar", "Peshawar", TOWN, ANY},
+    {"longest", "Dir Colony", 0, 0, "Keamari", 0, "Dir Colony", "Keamari", TOWN, ANY},
+    /* 15. Afghan and Pakistani namesakes */
+    {"namesakes", "Jalalabad", 0, 0, 0, 0, "Jalalabad", "Jalalabad", TOWN, R},
+    {"namesakes", "Khost", 0, 0, 0, 0, "Khost", NULL, TOWN, ANY},
+    {"namesakes", "Jalalabad", "AF", 0, 0, 0, "Jalalabad", "Jalalabad", TOWN, R},
+    /* 16. duplicates without help: ambiguous, reported */
+    {"duplicates", "Mir Ali", 0, 0, 0, 0, "Mir Ali", NULL, TOWN, AMB},
+    {"duplicates", "Khar", 0, 0, 0, 0, "Khar", NULL, TOWN, AMB},
+};
+
+static bool same_name(const char *a, const char *b)
+{
+    /* compare as keys: the shipped spelling may carry diacritics ("Khōst") */
+    struct dn_strbuf x = {0}, y = {0};
+    bool eq = dn_name_key(NULL, a, strlen(a), &x) == DN_OK && dn_name_key(NULL, b, strlen(b), &y) == DN_OK &&
+              strcmp(x.data, y.data) == 0;
+    dn_strbuf_free(&x);
+    dn_strbuf_free(&y);
+    return eq;
+}
+
+START_TEST(test_gazetteer__table_of_names)
+{
+    struct dn_strbuf fails = {0};
+    size_t nfail = 0;
+    ck_assert_uint_ge(DN_ARRAY_LEN(cases), 80);
+    for (size_t i = 0; i < DN_ARRAY_LEN(cases); i++) {
+        const struct gc_case *c = &cases[i];
+        struct dn_geocode_opts o = {.country = c->country, .province = c->province, .district = c->district};
+        long long ctx_id = 0;
+        if (c->context) {
+            struct dn_geocode_result cr;
+            ck_assert_int_eq(dn_geocode(ctx, c->context, strlen(c->context), NULL, &cr), DN_OK);
+            ck_assert_msg(cr.status != DN_GEOCODE_UNRESOLVED, "context %s unresolved", c->context);
+            ctx_id = cr.place.id;
+            dn_geocode_result_clear(&cr);
+            o.context_ids = &ctx_id;
+            o.ncontext = 1;
+        }
+        struct dn_geocode_result r;
+        dn_status s = dn_geocode(ctx, c->query, strlen(c->query), &o, &r);
+        const char *why = NULL;
+        if (s != DN_OK) why = dn_ctx_errmsg(ctx);
+        else if (!c->name && c->status == DN_GEOCODE_UNRESOLVED && r.status != DN_GEOCODE_UNRESOLVED)
+            why = "resolved, expected unresolved";
+        else if (c->name && r.status == DN_GEOCODE_UNRESOLVED) why = "unresolved";
+        else if (c->name && !same_name(r.place.name, c->name)) why = "wrong place";
+        else if (c->name && c->in_district && (!r.place.district || !same_name(r.place.district, c->in_district)))
+            why = "wrong district";
+        else if (c->name && c->precision != ANY && (int)r.place.precision != c->precision) why = "wrong precision";
+        else if (c->status != ANY && (int)r.status != c->status) why = "wrong status";
+        if (why) {
+            nfail++;
+            dn_strbuf_printf(&fails, "  [%s] %s%s%s%s%s: %s — got %s %s (%s, %s, %s) %s conf %.2f\n", c->rule, c->query,
+                             c->country ? " country=" : "", c->country ? c->country : "",
+                             c->district ? " district=" : "", c->district ? c->district : "", why,
+                             dn_geocode_status_name(r.status), r.place.name ? r.place.name : "-",
+                             r.place.kind ? r.place.kind : "-", r.place.district ? r.place.district : "-",
+                             r.place.country ? r.place.country : "-", dn_precision_name(r.place.precision) ? dn_precision_name(r.place.precision) : "-",
+                             r.confidence);
+        }
+        /* every resolved answer is honest about itself */
+        if (s == DN_OK && r.status != DN_GEOCODE_UNRESOLVED) {
+            ck_assert(r.confidence > 0 && r.confidence <= 1);
+            ck_assert(r.place.radius_km > 0 && isfinite(r.place.radius_km));
+            ck_assert(r.place.precision >= DN_PREC_TOWN && r.place.precision <= DN_PREC_COUNTRY);
+            if (r.status == DN_GEOCODE_AMBIGUOUS) ck_assert_uint_ge(r.nalternatives, 1);
+        } else if (s == DN_OK) {
+            ck_assert_double_eq(r.confidence, 0);
+        }
+        dn_geocode_result_clear(&r);
+    }
+    ck_assert_msg(nfail == 0, "%zu of %zu cases failed:\n%s", nfail, DN_ARRAY_LEN(cases), fails.data);
+    dn_strbuf_free(&fails);
+}
+END_TEST
+
+START_TEST(test_gazetteer__district_radius_comes_from_its_area)
+{
+    struct dn_geocode_result r;
+    ck_assert_int_eq(dn_geocode(ctx, "Bajaur", 6, NULL, &r), DN_OK);
+    sqlite3_stmt *st;
+    ck_assert_int_eq(dn_store_stmt(ctx, "SELECT area_km2 FROM admin_areas WHERE level = 2 AND name = 'Bajaur'", &st),
+                     DN_OK);
+    ck_assert_int_eq(sqlite3_step(st), SQLITE_ROW);
+    double km2 = sqlite3_column_double(st, 0);
+    sqlite3_reset(st);
+    ck_assert_double_eq_tol(r.place.radius_km, sqrt(km2 / M_PI), 0.01);
+    dn_geocode_result_clear(&r);
+}
+END_TEST
+
+START_TEST(test_gazetteer__stoplist_entries_all_name_places)
+{
+    /* an entry that names nothing would be dead weight: each is a key */
+    char path[1024];
+    snprintf(path, sizeof path, "%s/lexicons/mention_stoplist.txt", geodata_dir());
+    FILE *f = fopen(path, "r");
+    ck_assert_ptr_nonnull(f);
+    char line[256];
+    size_t n = 0;
+    struct dn_strbuf k = {0};
+    while (fgets(line, sizeof line, f)) {
+        char *hash = strchr(line, '#');
+        if (hash) *hash = '\0';
+        line[strcspn(line, "\r\n")] = '\0';
+        ck_assert_int_eq(dn_name_key(NULL, line, strlen(line), &k), DN_OK);
+        if (!k.len) continue;
+        sqlite3_stmt *st;
+        ck_assert_int_eq(dn_store_stmt(ctx, "SELECT count(*) FROM place_names WHERE key = ?", &st), DN_OK);
+        sqlite3_bind_text(st, 1, k.data, -1, SQLITE_TRANSIENT);
+        ck_assert_int_eq(sqlite3_step(st), SQLITE_ROW);
+        ck_assert_msg(sqlite3_column_int(st, 0) > 0, "stop list entry '%s' names no place", line);
+        sqlite3_reset(st);
+        n++;
+    }
+    fclose(f);
+    dn_strbuf_free(&k);
+    ck_assert_uint_gt(n, 50);
+}
+END_TEST
+
+START_TEST(test_gazetteer__mentions_in_the_sample_article)
+{
+    char path[1024];
+    snprintf(path, sizeof path, "%s/sample/article.txt", DN_TEST_DATA_DIR);
+    FILE *f = fopen(path, "rb");
+    ck_assert_ptr_nonnull(f);
+    static char text[1 << 16];
+    size_t len = fread(text, 1, sizeof text, f);
+    fclose(f);
+    struct dn_mentions m;
+    ck_assert_int_eq(dn_gazetteer_find_mentions(ctx, text, len, NULL, &m), DN_OK);
+    bool mir_ali = false, nwa = false, khost = false, ghulam = false;
+    for (size_t i = 0; i < m.count; i++) {
+        const struct dn_mention *x = &m.items[i];
+        /* the span is the surface text */
+        ck_assert_int_eq(memcmp(text + x->start, x->surface, x->end - x->start), 0);
+        if (strcmp(x->surface, "Mir Ali") == 0) {
+            /* resolved with the article's other places: the North Waziristan one */
+            ck_assert_str_eq(x->place.district, "North Waziristan");
+            ck_assert_uint_gt(x->ncandidates, 1);
+            mir_ali = true;
+        }
+        if (strcmp(x->surface, "North Waziristan") == 0) nwa = x->place.precision == DN_PREC_DISTRICT;
+        if (strcmp(x->surface, "Khost") == 0) khost = strcmp(x->place.country, "AFG") == 0;
+        if (strcmp(x->surface, "Ghulam Khan") == 0) ghulam = true;
+        /* nothing from the stop list or inside a person's name */
+        ck_assert_str_ne(x->surface, "Taliban");
+        ck_assert_str_ne(x->surface, "Monday");
+        ck_assert_str_ne(x->surface, "Bahadur");
+    }
+    ck_assert(mir_ali && nwa && khost && ghulam);
+    dn_mentions_clear(&m);
+}
+END_TEST
+
+TCase *make_gazetteer_real_tcase(void)
+{
+    TCase *tc = tcase_create("shipped");
+    /* the first run loads the geodata into the cached store */
+    tcase_set_timeout(tc, 600);
+    tcase_add_unchecked_fixture(tc, build_store, NULL);
+    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_add_test(tc, test_gazetteer__table_of_names);
+    tcase_add_test(tc, test_gazetteer__district_radius_comes_from_its_area);
+    tcase_add_test(tc, test_gazetteer__stoplist_entries_all_name_places);
+    tcase_add_test(tc, test_gazetteer__mentions_in_the_sample_article);
+    return tc;
+}
