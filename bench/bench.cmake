@@ -3,7 +3,6 @@ add_executable(bench_text bench/bench_text.c tests/support/fake_place_finder.c)
 target_include_directories(bench_text PRIVATE ${PROJECT_SOURCE_DIR}/src ${PROJECT_SOURCE_DIR}/tests/support)
 target_compile_definitions(bench_text PRIVATE DN_BENCH_SOURCE_DIR="${PROJECT_SOURCE_DIR}")
 target_link_libraries(bench_text PRIVATE durand)
-# Benchmark programs (DN_BUILD_BENCH): one executable each, linking durand.
 add_executable(bench_export ${PROJECT_SOURCE_DIR}/bench/bench_export.c)
 target_include_directories(bench_export PRIVATE ${PROJECT_SOURCE_DIR}/src)
 target_link_libraries(bench_export PRIVATE durand)

@@ -32,7 +32,7 @@ static const char help_head[] =
     "                  only); for pg a connection string\n"
     "                  \"PG:host=... dbname=... user=... password=...\"\n"
     "  --layers LIST   comma-separated layer names, 'default' (all but places) or 'all'\n"
-    "  --bands LIST    outer edges of the border bands in km (default 5,10,25,50,100)\n"
+    "  --bands LIST    outer edges of the border bands in km (default 10,25,50,100, as the border check)\n"
     "  --overwrite     replace existing output files (pg: existing tables)\n"
     "  --report F      print what was written (layer, features, path) on stdout\n"
     "\n"

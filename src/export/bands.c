@@ -1,5 +1,5 @@
 /** @file bands.c
- * The border_bands layer: for each band (0-5 km, 5-10 km, ...) and each side
+ * The border_bands layer: for each band (0-10, 10-25, ... km) and each side
  * of the Durand Line, the area whose geodesic distance to the line lies in
  * the band, clipped to that side's country.
  *
@@ -300,7 +300,8 @@ static dn_status write_band(struct bands *b, struct dni_xwriter *w, const GEOSGe
 
 void dni_band_label(const double *edges, size_t i, char *buf, size_t cap)
 {
-    snprintf(buf, cap, "%g-%g km", i == 0 ? 0.0 : edges[i - 1], edges[i]);
+    /* the same words as the events' `band` column, so one style colours both */
+    snprintf(buf, cap, "%g-%g", i == 0 ? 0.0 : edges[i - 1], edges[i]);
 }
 
 dn_status dni_export_bands(dn_ctx *ctx, struct dni_xwriter *w, const double *edges, size_t nedges)

@@ -50,7 +50,7 @@ enum dn_export_layer {
 
 /** Band edges used when the options give none: 0–5, 5–10, 10–25, 25–50 and
  * 50–100 km from the line. */
-#define DN_EXPORT_DEFAULT_BANDS {5.0, 10.0, 25.0, 50.0, 100.0}
+#define DN_EXPORT_DEFAULT_BANDS {10.0, 25.0, 50.0, 100.0} /* the border check's default bands */
 #define DN_EXPORT_MAX_BANDS 16
 
 /** The default output directory. */

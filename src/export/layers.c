@@ -54,7 +54,7 @@ static const struct dni_xfield line_fields[] = {
 };
 
 static const struct dni_xfield band_fields[] = {
-    STR("band", "band", 254, "band label, e.g. 0-5 km"),
+    STR("band", "band", 254, "band label, e.g. 0-10 (km)"),
     STR("side", "side", 254, "country (ISO3) the band part lies in"),
     REAL("min_km", "min_km", "inner edge: geodesic km from the line"),
     REAL("max_km", "max_km", "outer edge: geodesic km from the line"),

@@ -58,6 +58,7 @@ struct gz_place {
     int32_t province_area; /* ADM1 area it lies in, -1 unknown */
     uint8_t cls;           /* enum gz_class */
     float prominence;      /* 0..1 */
+    float border_deg;      /* planar distance to the Durand Line in degrees; NaN until first needed */
 };
 
 struct gz_area {
@@ -137,6 +138,11 @@ struct gz_index {
     struct gz_fuzzy *fuzzy;      /* built on the first fuzzy lookup */
     struct gz_stoplist *stop;    /* loaded on the first mention search */
     struct gz_region *regions;   /* historical regions used as hints so far */
+    /* the Durand Line, for a weak prior among namesakes (this tool's
+     * reports are about the border): owned, prepared once */
+    GEOSContextHandle_t geos;
+    GEOSGeometry *border;
+    const GEOSPreparedGeometry *border_prep;
     size_t nregions;
     double load_ms, load_cpu_ms, fuzzy_ms;
     struct geod_geodesic geod;   /* WGS 84 */
@@ -181,6 +187,11 @@ long dni_gz_append_place(struct gz_index *ix, const struct gz_place *p);
 
 /** Class and prominence of a place from its kind, placetype, currency and population. */
 void dni_gz_classify(struct gz_place *p, const char *placetype, int is_current);
+
+/** How near the Durand Line a place is, 0..1 (1 on the line, 0 from about
+ * 200 km); 0 when the store has no border. Computed with GEOS on first
+ * use and cached on the place. */
+double dni_gz_border_nearness(struct gz_index *ix, struct gz_place *p);
 
 /** Geodesic distance in km (PROJ's geodesic routines). */
 double dni_gz_km(const struct gz_index *ix, double lon1, double lat1, double lon2, double lat2);

@@ -270,8 +270,11 @@ long dni_gz_place_index(const struct gz_index *ix, long long id)
     return -1;
 }
 
-long dni_gz_append_place(struct gz_index *ix, const struct gz_place *p)
+long dni_gz_append_place(struct gz_index *ix, const struct gz_place *p_in)
 {
+    struct gz_place pl = *p_in;
+    const struct gz_place *p = &pl;
+    pl.border_deg = NAN;
     if (ix->nplaces == ix->capplaces) {
         size_t cap = ix->capplaces ? ix->capplaces * 2 : 1024;
         struct gz_place *v = dn_realloc(ix->places, cap * sizeof *v);
@@ -796,11 +799,52 @@ static dn_status presize(struct builder *bd)
     return DN_OK;
 }
 
+/* The Durand Line as a prepared GEOS geometry (none when the store has no border). */
+static dn_status load_border(dn_ctx *ctx, struct gz_index *ix)
+{
+    sqlite3_stmt *st;
+    dn_status s = dn_store_stmt(ctx, "SELECT AsBinary(geom) FROM border ORDER BY id LIMIT 1", &st);
+    if (s != DN_OK) return s;
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW && sqlite3_column_type(st, 0) == SQLITE_BLOB) {
+        GEOSContextHandle_t h = dni_geos(ctx);
+        GEOSWKBReader *r = GEOSWKBReader_create_r(h);
+        if (r) {
+            ix->border = GEOSWKBReader_read_r(h, r, sqlite3_column_blob(st, 0), (size_t)sqlite3_column_bytes(st, 0));
+            GEOSWKBReader_destroy_r(h, r);
+        }
+        if (ix->border) ix->border_prep = GEOSPrepare_r(h, ix->border);
+        ix->geos = h;
+        if (!ix->border || !ix->border_prep) s = dni_fail(ctx, DN_ERR_GEOS, "gazetteer: cannot read the Durand Line");
+    } else if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+        s = dni_fail_sqlite(ctx, "reading the Durand Line");
+    }
+    sqlite3_reset(st);
+    return s;
+}
+
+double dni_gz_border_nearness(struct gz_index *ix, struct gz_place *p)
+{
+    if (!ix->border_prep) return 0;
+    if (isnan(p->border_deg)) {
+        GEOSGeometry *pt = GEOSGeom_createPointFromXY_r(ix->geos, p->lon, p->lat);
+        double d = NAN;
+        if (!pt || GEOSPreparedDistance_r(ix->geos, ix->border_prep, pt, &d) != 1) d = 90;
+        if (pt) GEOSGeom_destroy_r(ix->geos, pt);
+        p->border_deg = (float)d;
+    }
+    double n = 1 - p->border_deg / 2.0;
+    return n < 0 ? 0 : n;
+}
+
 static void index_free(dn_ctx *ctx, void *state)
 {
     (void)ctx;
     struct gz_index *ix = state;
     if (!ix) return;
+    /* the prepared geometry goes before the geometry it was made from */
+    if (ix->border_prep) GEOSPreparedGeom_destroy_r(ix->geos, ix->border_prep);
+    if (ix->border) GEOSGeom_destroy_r(ix->geos, ix->border);
     dni_gz_fuzzy_free(ix->fuzzy);
     dni_gz_stoplist_free(ix->stop);
     for (size_t i = 0; i < ix->nregions; i++) dn_free(ix->regions[i].members);
@@ -862,6 +906,7 @@ dn_status dni_gz_index(dn_ctx *ctx, struct gz_index **out)
     if (s == DN_OK) s = load_areas(bd);
     if (s == DN_OK) s = load_places(bd);
     if (s == DN_OK) s = load_names(bd);
+    if (s == DN_OK) s = load_border(ctx, ix);
     smap_free(&bd->strings);
     smap_free(&bd->adm1);
     smap_free(&bd->adm2);

@@ -266,10 +266,29 @@ static bool same_entity(const struct gz_index *ix, const struct gz_place *a, con
 }
 
 /* Sort the candidates and judge the best: status and confidence. */
+/* Namesakes that nothing else tells apart (scores within TIE) are ordered
+ * by how near the Durand Line they are: this tool's reports are about the
+ * border. A weak prior, applied only to near-ties (the GEOS distance is
+ * worth computing only there), that never changes the status. */
+#define TIE 0.02f
+
+static void break_ties(struct gz_index *ix, struct gz_cands *c)
+{
+    if (c->n < 2 || c->v[1].score < c->v[0].score - TIE || !ix->border_prep) return;
+    size_t k = 0;
+    float top = c->v[0].score;
+    while (k < c->n && c->v[k].score >= top - TIE) {
+        c->v[k].score += TIE * (float)dni_gz_border_nearness(ix, &ix->places[c->v[k].place]);
+        k++;
+    }
+    qsort(c->v, k, sizeof *c->v, cmp_cand);
+}
+
 static void decide(struct gz_index *ix, struct gz_cands *c, const struct gz_hints *h, enum dn_geocode_status *status,
                    double *confidence)
 {
     qsort(c->v, c->n, sizeof *c->v, cmp_cand);
+    break_ties(ix, c);
     const struct gz_cand *best = &c->v[0];
     const struct gz_place *bp = &ix->places[best->place];
     double s2 = -INFINITY;

@@ -57,4 +57,5 @@ def make_store(args, events=True):
     return env
 
 
-EXPECTED = {"incidents": len(EVENTS), "durand_line": 1, "border_bands": 10, "admin_summary": 12, "crossings": 2}
+# border_bands: the 4 default bands (10, 25, 50, 100 km) on 2 sides
+EXPECTED = {"incidents": len(EVENTS), "durand_line": 1, "border_bands": 8, "admin_summary": 12, "crossings": 2}

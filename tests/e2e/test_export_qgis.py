@@ -46,7 +46,7 @@ def check_layer(uri, name, count):
         dn_e2e.check(renderer.symbol().width() >= 1.0, "the line is bold")
     if name == "border_bands":
         dn_e2e.check(layer.opacity() < 1.0, "bands are translucent")
-        dn_e2e.check([c.value() for c in renderer.categories()][0] == "0-5 km", "band categories")
+        dn_e2e.check([c.value() for c in renderer.categories()][0] == "0-10", "band categories")
     if name == "admin_summary":
         filters = [r.filterExpression() for r in renderer.rootRule().children()]
         dn_e2e.check(any('"events"' in f for f in filters), f"choropleth rules: {filters}")

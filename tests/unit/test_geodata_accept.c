@@ -123,7 +123,9 @@ static long long documented_outside(void)
 START_TEST(test_geodata_accept__places_lie_in_their_own_country)
 {
     sqlite3_stmt *st;
-    ck_assert_int_eq(dn_store_stmt(ctx, "SELECT country, X(geom), Y(geom) FROM places WHERE kind IS NOT 'LEARNED'", &st),
+    ck_assert_int_eq(dn_store_stmt(ctx, "SELECT country, X(geom), Y(geom) FROM places WHERE kind IS NOT 'LEARNED'"
+                                          /* the neighbouring countries themselves are places too */
+                                          " AND coalesce(kind, '') NOT IN ('ADM0', 'PCLI')", &st),
                      DN_OK);
     long long total = 0, same = 0, outside = 0;
     int rc;
