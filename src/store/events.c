@@ -361,10 +361,32 @@ dn_status dn_store_events_bulk_end(dn_ctx *ctx)
     return create_missing_indexes(ctx, &created);
 }
 
+/* A store made before the lean triggers (schema v1 while unreleased):
+ * give it them, in one transaction. */
+static dn_status upgrade_triggers(dn_ctx *ctx)
+{
+    sqlite3_stmt *st;
+    dn_status s = dn_store_stmt(ctx, "SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE name = 'events_rtree_deferred')",
+                                &st);
+    if (s != DN_OK) return s;
+    int rc = sqlite3_step(st);
+    bool have = rc == SQLITE_ROW && sqlite3_column_int(st, 0);
+    sqlite3_reset(st);
+    if (rc != SQLITE_ROW) return dni_fail_sqlite(ctx, "reading the schema");
+    if (have) return DN_OK;
+    if ((s = dn_store_begin(ctx)) != DN_OK) return s;
+    for (const char *const *q = dni_schema_events_triggers; s == DN_OK && *q; q++) s = dn_store_exec(ctx, *q);
+    if (s == DN_OK) s = dn_store_commit(ctx);
+    if (s != DN_OK) dn_store_rollback(ctx);
+    return s;
+}
+
 dn_status dni_store_events_repair(dn_ctx *ctx)
 {
     sqlite3_stmt *st;
-    dn_status s = dn_store_stmt(ctx, "SELECT EXISTS (SELECT 1 FROM events_rtree_deferred)", &st);
+    dn_status s = upgrade_triggers(ctx);
+    if (s != DN_OK) return s;
+    s = dn_store_stmt(ctx, "SELECT EXISTS (SELECT 1 FROM events_rtree_deferred)", &st);
     if (s != DN_OK) return s;
     int rc = sqlite3_step(st);
     bool left = rc == SQLITE_ROW && sqlite3_column_int(st, 0);

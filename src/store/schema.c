@@ -137,6 +137,15 @@ static const char *const v1_statements[] = {
     " ingested_at TEXT, updated_at TEXT)",
     "SELECT AddGeometryColumn('events', 'geom', 4326, 'POINT', 'XY')",
     "SELECT CreateSpatialIndex('events', 'geom')",
+    /* the triggers of events.geom: dni_schema_events_triggers below */
+    /* the secondary indexes of events: dni_schema_events_indexes below */
+    NULL};
+
+/* The triggers of events.geom, as the latest schema has them; run after
+ * CreateSpatialIndex('events', 'geom'). Every statement may run again (a
+ * store made before they existed is brought up to them when a writer
+ * opens it: dni_store_events_repair). */
+const char *const dni_schema_events_triggers[] = {
     /* events is the table durand writes a million rows into. SpatiaLite's
      * eight generic triggers cost about 20 us a row (bench_ingest): a
      * constraint check that scans geometry_columns, a timestamp UPDATE of
@@ -145,18 +154,18 @@ static const char *const v1_statements[] = {
      * (idx_events_geom, which SQLite fills with 32-bit floats rounded
      * outward) and the same POINT/4326 constraint; every writer, the
      * sqlite3 shell included, goes through them. */
-    "DROP TRIGGER ggi_events_geom",
-    "DROP TRIGGER ggu_events_geom",
-    "DROP TRIGGER tmi_events_geom",
-    "DROP TRIGGER tmu_events_geom",
-    "DROP TRIGGER tmd_events_geom",
-    "DROP TRIGGER gii_events_geom",
-    "DROP TRIGGER giu_events_geom",
-    "DROP TRIGGER gid_events_geom",
-    "CREATE TRIGGER events_geom_check BEFORE INSERT ON events"
+    "DROP TRIGGER IF EXISTS ggi_events_geom",
+    "DROP TRIGGER IF EXISTS ggu_events_geom",
+    "DROP TRIGGER IF EXISTS tmi_events_geom",
+    "DROP TRIGGER IF EXISTS tmu_events_geom",
+    "DROP TRIGGER IF EXISTS tmd_events_geom",
+    "DROP TRIGGER IF EXISTS gii_events_geom",
+    "DROP TRIGGER IF EXISTS giu_events_geom",
+    "DROP TRIGGER IF EXISTS gid_events_geom",
+    "CREATE TRIGGER IF NOT EXISTS events_geom_check BEFORE INSERT ON events"
     " WHEN NEW.geom IS NOT NULL AND (GeometryType(NEW.geom) IS NOT 'POINT' OR ST_SRID(NEW.geom) IS NOT 4326)"
     " BEGIN SELECT RAISE(ABORT, 'events.geom must be a POINT in EPSG:4326'); END",
-    "CREATE TRIGGER events_geom_check_update BEFORE UPDATE OF geom ON events"
+    "CREATE TRIGGER IF NOT EXISTS events_geom_check_update BEFORE UPDATE OF geom ON events"
     " WHEN NEW.geom IS NOT NULL AND (GeometryType(NEW.geom) IS NOT 'POINT' OR ST_SRID(NEW.geom) IS NOT 4326)"
     " BEGIN SELECT RAISE(ABORT, 'events.geom must be a POINT in EPSG:4326'); END",
     /* A writer storing a batch of events (dn_store_events_batch_begin)
@@ -165,19 +174,18 @@ static const char *const v1_statements[] = {
      * commits and deletes the row (about 3x cheaper than one trigger call a
      * row). The row never outlives the transaction; opening the store
      * repairs the index should one ever be left behind. */
-    "CREATE TABLE events_rtree_deferred (since_id INTEGER NOT NULL)",
-    "CREATE TRIGGER events_geom_insert AFTER INSERT ON events"
+    "CREATE TABLE IF NOT EXISTS events_rtree_deferred (since_id INTEGER NOT NULL)",
+    "CREATE TRIGGER IF NOT EXISTS events_geom_insert AFTER INSERT ON events"
     " WHEN NEW.geom IS NOT NULL AND NOT EXISTS (SELECT 1 FROM events_rtree_deferred) BEGIN"
     " INSERT INTO idx_events_geom(pkid, xmin, xmax, ymin, ymax)"
     " VALUES (NEW.id, MbrMinX(NEW.geom), MbrMaxX(NEW.geom), MbrMinY(NEW.geom), MbrMaxY(NEW.geom)); END",
-    "CREATE TRIGGER events_geom_update AFTER UPDATE OF geom ON events BEGIN"
+    "CREATE TRIGGER IF NOT EXISTS events_geom_update AFTER UPDATE OF geom ON events BEGIN"
     " DELETE FROM idx_events_geom WHERE pkid = OLD.id;"
     " INSERT INTO idx_events_geom(pkid, xmin, xmax, ymin, ymax)"
     " SELECT NEW.id, MbrMinX(NEW.geom), MbrMaxX(NEW.geom), MbrMinY(NEW.geom), MbrMaxY(NEW.geom)"
     " WHERE NEW.geom IS NOT NULL; END",
-    "CREATE TRIGGER events_geom_delete AFTER DELETE ON events BEGIN"
+    "CREATE TRIGGER IF NOT EXISTS events_geom_delete AFTER DELETE ON events BEGIN"
     " DELETE FROM idx_events_geom WHERE pkid = OLD.id; END",
-    /* the secondary indexes of events: dni_schema_events_indexes below */
     NULL};
 
 /* The secondary indexes of events, as the latest schema has them. A bulk
@@ -216,6 +224,10 @@ static dn_status run_statement(dn_ctx *ctx, const char *sql)
 static dn_status migrate_to_1(dn_ctx *ctx)
 {
     for (const char *const *s = v1_statements; *s; s++) {
+        dn_status st = run_statement(ctx, *s);
+        if (st != DN_OK) return st;
+    }
+    for (const char *const *s = dni_schema_events_triggers; *s; s++) {
         dn_status st = run_statement(ctx, *s);
         if (st != DN_OK) return st;
     }

@@ -10,6 +10,10 @@
  * one migration per step, each in its own transaction with the version row. */
 dn_status dni_schema_migrate(dn_ctx *ctx, int from_version);
 
+/** The statements that give `events.geom` its triggers (and the
+ * deferred-R*Tree marker table), each safe to run again; NULL-terminated. */
+extern const char *const dni_schema_events_triggers[];
+
 /** The secondary indexes of `events`: {name, CREATE INDEX statement}
  * pairs, ending with {NULL, NULL}. */
 extern const char *const dni_schema_events_indexes[][2];

@@ -103,4 +103,23 @@ check(r.code == 0 and "left incomplete by an interrupted ingest" in r.err, "init
 idx, events, rtree, missing, ok, deferred = state(db)
 check(INDEXES <= idx and rtree == ROWS and missing == 0 and ok == "ok" and deferred == 0,
       f"repaired: {idx} {rtree} {missing} {ok} {deferred}")
+# a store made before the lean triggers existed is given them by the next writer
+con = sqlite3.connect(db)
+for t in ("events_geom_check", "events_geom_check_update", "events_geom_insert", "events_geom_update",
+          "events_geom_delete"):
+    con.execute(f"DROP TRIGGER {t}")
+con.execute("DROP TABLE events_rtree_deferred")
+con.commit()
+con.close()
+small = os.path.join(args.workdir, "small.csv")
+with open(small, "w", encoding="utf-8") as f:
+    f.write("id,date,place,latitude,longitude\ns1,2023-01-01,Wana,32.3100,69.5900\n")
+r = dn_e2e.run(args, ["--db", db, "ingest", small, "--report", "json"])
+check(r.code == 0 and json.loads(r.out)["stored"] == 1, "ingest into an old store", r)
+con = sqlite3.connect(db)
+trig = {n for (n,) in con.execute("SELECT name FROM sqlite_master WHERE type='trigger' AND tbl_name='events'")}
+(indexed,), = con.execute("SELECT count(*) FROM idx_events_geom r JOIN events e ON r.pkid = e.id"
+                          " WHERE e.uid LIKE '%small.csv:s1'").fetchall()
+con.close()
+check({"events_geom_insert", "events_geom_check"} <= trig and indexed == 1, f"upgraded: {trig} {indexed}")
 print("ok: ingest bulk load")
