@@ -65,7 +65,7 @@ static dn_status ensure_tx(struct run *r)
  * the store: maintaining five secondary indexes row by row costs more than
  * the rest of the store's work, while building them afresh at the end of
  * the file is a sort. Decided at a batch boundary, undone at the file's end
- * (and by the next read-write open of the store after a crash). */
+ * (or, after a crash, by the next writer to open the store). */
 static dn_status maybe_go_bulk(struct run *r)
 {
     if (r->bulk || r->dedupe.enabled || r->rep->stored < BULK_MIN_ROWS ||
