@@ -9,8 +9,9 @@
  *   - full checks (side + geodesic distance + nearest point + band +
  *     nearest crossing) through dn_border_check, on N points drawn
  *     uniformly over the region and on the gazetteer's places (where
- *     events happen); each set twice: a first pass that also builds the
- *     distance cells its points need, and a second pass on built cells;
+ *     events happen); each set in a first pass that also builds the
+ *     distance cells its points need, then in five passes on built cells
+ *     (best and median, as the machine may be shared);
  *   - admin lookups (country, province, district) on the same sets;
  *   - the ingest path per event: dn_border_check_event + dn_admin_locate_event.
  * Also: a straightforward loop of GEOS prepared-geometry point tests plus
@@ -98,19 +99,40 @@ static struct points places(dn_ctx *ctx)
     return p;
 }
 
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* One pass of checks; returns CPU seconds. */
+static double check_pass(dn_ctx *ctx, const struct points *p, double *wall, double *sum)
+{
+    double c0 = cpu_s(), w0 = wall_s();
+    *sum = 0;
+    for (size_t i = 0; i < p->n; i++) {
+        struct dn_border_result r;
+        if (dn_border_check(ctx, p->lon[i], p->lat[i], 0, &r) != DN_OK) die(ctx, "check");
+        *sum += r.border_km + r.crossing_km + r.band_index;
+    }
+    *wall = wall_s() - w0;
+    return cpu_s() - c0;
+}
+
+#define WARM_PASSES 5
+
 static void run_checks(dn_ctx *ctx, const char *label, const struct points *p)
 {
-    for (int pass = 1; pass <= 2; pass++) {
-        double c0 = cpu_s(), w0 = wall_s(), sum = 0;
-        for (size_t i = 0; i < p->n; i++) {
-            struct dn_border_result r;
-            if (dn_border_check(ctx, p->lon[i], p->lat[i], 0, &r) != DN_OK) die(ctx, "check");
-            sum += r.border_km + r.crossing_km + r.band_index;
-        }
-        double c = cpu_s() - c0, w = wall_s() - w0;
-        printf("check  %-18s pass %d (%s): %9.0f checks/s CPU, %9.0f/s wall  (%zu points, checksum %.1f)\n", label,
-               pass, pass == 1 ? "builds cells" : "cells built ", (double)p->n / c, (double)p->n / w, p->n, sum);
-    }
+    double wall, sum;
+    double c = check_pass(ctx, p, &wall, &sum);
+    printf("check  %-18s first pass (builds its cells): %9.0f checks/s CPU, %9.0f/s wall  (%zu points, checksum %.1f)\n",
+           label, (double)p->n / c, (double)p->n / wall, p->n, sum);
+    /* the machine is shared: report the best and the median of several passes */
+    double t[WARM_PASSES];
+    for (int k = 0; k < WARM_PASSES; k++) t[k] = check_pass(ctx, p, &wall, &sum);
+    qsort(t, WARM_PASSES, sizeof *t, cmp_double);
+    printf("check  %-18s later passes (cells built):    %9.0f checks/s CPU best, %9.0f median of %d\n", label,
+           (double)p->n / t[0], (double)p->n / t[WARM_PASSES / 2], WARM_PASSES);
 }
 
 static void run_admin(dn_ctx *ctx, const char *label, const struct points *p)

@@ -150,15 +150,15 @@ struct dni_cseg {
 struct dni_frame {
     /* what a query reads, first */
     bool split;
-    uint8_t nxing;              /**< top-level frames: crossings that can be nearest */
+    uint8_t nxing;              /**< crossings that can be nearest in the cell */
     uint32_t country;           /**< country label of the whole cell (as in dni_label_grid), or DNI_CELL_BOUNDARY */
     uint32_t nseg;
     struct dni_frame *child[4]; /**< split cells: SW, SE, NW, NE; built on first use */
     double clon, clat;          /**< centre, degrees */
     double ihx, ihy;            /**< 1 / half sizes (0 for a one-point frame) */
-    double tx[5], ty[5];        /**< x|y = t0 u + t1 v + t2 u² + t3 uv + t4 v², u,v in [-1,1] */
+    double tx[5], ty[5];        /**< x|y = t0 u + t1 v + t2 u² + t3 uv + t4 v², u,v in [-1,1] (0 in frameless split cells) */
     struct dni_cseg *cs;        /**< in the frame's own allocation */
-    struct dni_cxing *xing;     /**< top-level frames: those crossings (same allocation) */
+    struct dni_cxing *xing;     /**< those crossings (same allocation; no coordinates in frameless split cells) */
     /* what building reads */
     double hx, hy;              /**< half sizes, degrees */
     double r;                   /**< bound on the frame distance of any point of the cell from the centre, m */
@@ -178,9 +178,10 @@ struct dni_hit {
 };
 
 /** Build the frame of a cell (centre, half sizes; half sizes 0 make a frame
- * for that one point). `with_crossings` projects the crossings too. */
-dn_status dni_frame_build(dn_ctx *ctx, struct dni_border *b, double clon, double clat, double hx, double hy, int depth,
-                          bool with_crossings, struct dni_frame **out);
+ * for that one point). `parent` is the cell it splits, NULL for a top cell
+ * or a one-point frame; its crossings are the candidates. */
+dn_status dni_frame_build(dn_ctx *ctx, struct dni_border *b, const struct dni_frame *parent, double clon, double clat,
+                          double hx, double hy, int depth, struct dni_frame **out);
 /** Free a frame and its children; NULL is a no-op. */
 void dni_frame_free(struct dni_frame *f);
 /** The point (lon, lat), inside the frame's cell, in frame coordinates. */

@@ -441,8 +441,8 @@ static uint32_t cell_country(const struct dni_label_grid *g, double clon, double
     return label;
 }
 
-dn_status dni_frame_build(dn_ctx *ctx, struct dni_border *b, double clon, double clat, double hx, double hy, int depth,
-                          bool with_crossings, struct dni_frame **out)
+dn_status dni_frame_build(dn_ctx *ctx, struct dni_border *b, const struct dni_frame *parent, double clon, double clat,
+                          double hx, double hy, int depth, struct dni_frame **out)
 {
     *out = NULL;
     struct dni_frame head = {.clon = clon, .clat = clat, .hx = hx, .hy = hy, .depth = depth};
@@ -461,7 +461,9 @@ dn_status dni_frame_build(dn_ctx *ctx, struct dni_border *b, double clon, double
     /* a cell the line may come close to is split without building its own
      * list: only top cells keep a frame then (for the crossings) */
     bool split_now = depth < DMAX && near < NEAR_FACTOR * b->r_hi * rsig;
-    if (hx > 0 && (!split_now || with_crossings)) fit_taylor(b, &head);
+    /* a split cell below the top keeps no frame: queries only pass through */
+    bool frameless = split_now && parent;
+    if (hx > 0 && !frameless) fit_taylor(b, &head);
     if (split_now) {
         head.split = true;
     } else {
@@ -478,18 +480,24 @@ dn_status dni_frame_build(dn_ctx *ctx, struct dni_border *b, double clon, double
             head.nseg = 0;
         }
     }
-    /* the crossings that can be nearest for some point of the cell */
+    /* the crossings that can be nearest for some point of the cell: among
+     * the parent's (a part of its cell), or all of them */
     struct dni_cxing cx[256];
-    size_t nx = 0;
-    if (with_crossings && b->ncrossing) {
+    size_t ncand = parent ? parent->nxing : (b->ncrossing < 256 ? b->ncrossing : 256), nx = 0;
+    for (size_t i = 0; i < ncand; i++) {
+        cx[i].idx = parent ? parent->xing[i].idx : (uint32_t)i;
+        cx[i].x = cx[i].y = 0;
+    }
+    if (frameless) {
+        nx = ncand; /* passed on to the children as they are */
+    } else if (ncand) {
         struct bound xb = {.d0 = INFINITY, .r = head.r};
-        size_t ncx = b->ncrossing < 256 ? b->ncrossing : 256;
-        for (size_t i = 0; i < ncx; i++) {
-            aeqd(b, clat, clon, b->crossing[i].lat, b->crossing[i].lon, &cx[i].x, &cx[i].y);
-            cx[i].idx = (uint32_t)i;
+        for (size_t i = 0; i < ncand; i++) {
+            const struct dni_crossing *c = &b->crossing[cx[i].idx];
+            aeqd(b, clat, clon, c->lat, c->lon, &cx[i].x, &cx[i].y);
             bound_update(&xb, hypot(cx[i].x, cx[i].y), cx[i].x, cx[i].y);
         }
-        for (size_t i = 0; i < ncx; i++) {
+        for (size_t i = 0; i < ncand; i++) {
             double d = hypot(cx[i].x, cx[i].y);
             if (d > 0 && prunable(&xb, d, cx[i].x / d, cx[i].y / d, 0)) continue;
             cx[nx++] = cx[i];
@@ -523,8 +531,8 @@ static dn_status descend(dn_ctx *ctx, struct dni_border *b, struct dni_frame **f
         int q = (north ? 2 : 0) + (east ? 1 : 0);
         if (!p->child[q]) {
             double hx = p->hx / 2, hy = p->hy / 2;
-            dn_status s = dni_frame_build(ctx, b, p->clon + (east ? hx : -hx), p->clat + (north ? hy : -hy), hx, hy,
-                                          p->depth + 1, false, &p->child[q]);
+            dn_status s = dni_frame_build(ctx, b, p, p->clon + (east ? hx : -hx), p->clat + (north ? hy : -hy), hx, hy,
+                                          p->depth + 1, &p->child[q]);
             if (s != DN_OK) return s;
         }
         *f = p->child[q];
@@ -555,17 +563,17 @@ static void scan(const struct dni_frame *f, double px, double py, struct dni_hit
     hit->t = bt;
 }
 
-static void nearest_crossing(const struct dni_frame *top, double px, double py,
+static void nearest_crossing(const struct dni_frame *f, double px, double py,
                              struct dni_hit *hit)
 {
     hit->crossing = -1;
     hit->crossing_m = NAN;
     double best = INFINITY;
-    for (size_t i = 0; i < top->nxing; i++) {
-        double dx = top->xing[i].x - px, dy = top->xing[i].y - py, d2 = dx * dx + dy * dy;
+    for (size_t i = 0; i < f->nxing; i++) {
+        double dx = f->xing[i].x - px, dy = f->xing[i].y - py, d2 = dx * dx + dy * dy;
         if (d2 < best) {
             best = d2;
-            hit->crossing = (long)top->xing[i].idx;
+            hit->crossing = (long)f->xing[i].idx;
         }
     }
     if (hit->crossing >= 0) hit->crossing_m = sqrt(best);
@@ -581,25 +589,24 @@ dn_status dni_frame_nearest(dn_ctx *ctx, struct dni_border *b, double lon, doubl
         struct dni_frame **slot = &b->frames[(size_t)iy * (size_t)b->fnx + (size_t)ix];
         if (!*slot) {
             double h = b->fcell / 2;
-            s = dni_frame_build(ctx, b, b->fx0 + (ix + 0.5) * b->fcell, b->fy0 + (iy + 0.5) * b->fcell, h, h, 0, true,
+            s = dni_frame_build(ctx, b, NULL, b->fx0 + (ix + 0.5) * b->fcell, b->fy0 + (iy + 0.5) * b->fcell, h, h, 0,
                                 slot);
             if (s != DN_OK) return s;
         }
         top = *slot;
     } else {
         /* outside the region: a frame for this one point */
-        s = dni_frame_build(ctx, b, lon, lat, 0, 0, DMAX, true, &tmp);
+        s = dni_frame_build(ctx, b, NULL, lon, lat, 0, 0, DMAX, &tmp);
         if (s != DN_OK) return s;
         top = tmp;
     }
-    double px, py;
-    dni_frame_project(top, lon, lat, &px, &py);
-    nearest_crossing(top, px, py, hit);
     struct dni_frame *leaf = top;
     s = descend(ctx, b, &leaf, lon, lat);
     if (s == DN_OK) {
-        if (leaf != top) dni_frame_project(leaf, lon, lat, &px, &py);
+        double px, py;
+        dni_frame_project(leaf, lon, lat, &px, &py);
         scan(leaf, px, py, hit);
+        nearest_crossing(leaf, px, py, hit);
         hit->country = leaf->country;
     }
     dni_frame_free(tmp);

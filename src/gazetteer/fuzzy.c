@@ -365,13 +365,14 @@ static int cmp_hit(const void *a, const void *b)
 }
 
 /* Record `key` as a hit when the main table knows it, as is or (two or
- * three words) in another order. */
+ * three words, when `reorder`) in another order. */
 static void try_key(const struct gz_index *ix, const char *key, size_t len, double sim, struct gz_fuzzy_hit *hits,
-                    size_t cap, size_t *n)
+                    size_t cap, size_t *n, bool reorder)
 {
     const struct gz_slot *s = dni_gz_find(ix, key, len, dni_gz_hash(key, len));
     struct gz_expansions ex; /* `key` may point into it below */
     if (!s || !(s->flags & GZ_SLOT_KEY)) {
+        if (!reorder) return;
         size_t words = 1;
         for (size_t i = 0; i < len; i++) words += key[i] == ' ';
         if (words < 2 || words > 3) return;
@@ -443,34 +444,58 @@ dn_status dni_gz_fuzzy(dn_ctx *ctx, struct gz_index *ix, const char *key, size_t
             ncorr[big]--;
         }
     }
+    /* every combination of corrections, fewest edits first */
+    struct combo {
+        uint8_t idx[MAX_QWORDS];
+        int dist;
+    } combos_v[MAX_COMBOS];
+    size_t ncombos = 0;
     size_t idx[MAX_QWORDS] = {0};
     for (;;) {
-        char buf[GZ_KEY_MAX + 1];
-        size_t l = 0;
-        int dist = 0;
-        bool fits = true;
-        for (size_t w = 0; w < nw && fits; w++) {
-            const struct correction *c = &corr[w][idx[w]];
-            const char *s = c->word == UINT32_MAX ? ws[w] : f->words[c->word].s;
-            size_t sl = c->word == UINT32_MAX ? wl[w] : f->words[c->word].len;
-            if (l + sl + 1 > GZ_KEY_MAX) fits = false;
-            else {
-                if (w) buf[l++] = ' ';
-                memcpy(buf + l, s, sl);
-                l += sl;
-                dist += c->dist;
-            }
-        }
-        buf[l] = '\0';
-        if (fits && dist > 0) {
-            /* similarity: share of code points right, a little less for each edit */
-            double sim = 1.0 - (double)dist / (double)(total_cp > 0 ? total_cp : 1);
-            sim -= 0.02 * dist;
-            if (sim > 0) try_key(ix, buf, l, sim, hits, cap, n);
+        struct combo *c = &combos_v[ncombos++];
+        c->dist = 0;
+        for (size_t w = 0; w < nw; w++) {
+            c->idx[w] = (uint8_t)idx[w];
+            c->dist += corr[w][idx[w]].dist;
         }
         size_t w = 0;
         while (w < nw && ++idx[w] >= ncorr[w]) idx[w++] = 0;
-        if (w == nw) break;
+        if (w == nw || ncombos == MAX_COMBOS) break;
+    }
+    /* insertion sort: a few dozen entries */
+    for (size_t i = 1; i < ncombos; i++)
+        for (size_t j = i; j > 0 && combos_v[j - 1].dist > combos_v[j].dist; j--) {
+            struct combo t = combos_v[j];
+            combos_v[j] = combos_v[j - 1];
+            combos_v[j - 1] = t;
+        }
+    int found_dist = -1;
+    for (size_t k = 0; k < ncombos; k++) {
+        const struct combo *c = &combos_v[k];
+        /* two more edits than the closest key found are not worth a look */
+        if (found_dist >= 0 && c->dist > found_dist + 1) break;
+        char buf[GZ_KEY_MAX + 1];
+        size_t l = 0;
+        bool fits = true;
+        for (size_t w = 0; w < nw && fits; w++) {
+            const struct correction *cw = &corr[w][c->idx[w]];
+            const char *sw = cw->word == UINT32_MAX ? ws[w] : f->words[cw->word].s;
+            size_t sl = cw->word == UINT32_MAX ? wl[w] : f->words[cw->word].len;
+            if (l + sl + 1 > GZ_KEY_MAX) fits = false;
+            else {
+                if (w) buf[l++] = ' ';
+                memcpy(buf + l, sw, sl);
+                l += sl;
+            }
+        }
+        buf[l] = '\0';
+        if (!fits || c->dist == 0) continue;
+        /* similarity: share of code points right, a little less for each edit */
+        double sim = 1.0 - (double)c->dist / (double)(total_cp > 0 ? total_cp : 1);
+        sim -= 0.02 * c->dist;
+        size_t before = *n;
+        if (sim > 0) try_key(ix, buf, l, sim, hits, cap, n, k < 8);
+        if (*n > before && found_dist < 0) found_dist = c->dist;
     }
     return DN_OK;
 }
