@@ -24,3 +24,6 @@ set_target_properties(bench_geocode PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${PROJEC
 add_executable(bench_border bench/bench_border.c)
 target_include_directories(bench_border PRIVATE ${PROJECT_SOURCE_DIR}/src)
 target_link_libraries(bench_border PRIVATE durand)
+# end to end: `durand ingest` on N synthetic ACLED rows, timed from outside (README "Performance / Ingest")
+add_executable(bench_ingest ${PROJECT_SOURCE_DIR}/bench/bench_ingest.c)
+set_target_properties(bench_ingest PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${PROJECT_BINARY_DIR}/bench)

@@ -12,8 +12,7 @@
 #include "border/admin.h"
 #include "border/border.h"
 #include "cli/cli.h"
-#include "gazetteer/normalize.h"
-#include "store/store.h"
+#include "gazetteer/gazetteer.h"
 
 static const char help[] =
     "Usage: durand check LAT LON [options]\n"
@@ -28,7 +27,7 @@ static const char help[] =
     "Coordinates are decimal degrees, latitude first.\n"
     "\n"
     "Options:\n"
-    "  --place NAME     check a place of the gazetteer (its radius is the place's precision)\n"
+    "  --place NAME     check a place, found by the geocoder (its radius is the place's precision)\n"
     "  --radius KM      uncertainty radius of LAT LON or --place (default 0, or the place's)\n"
     "  --bands LIST     band edges in km (default 10,25,50,100: bands 0-10 ... >100)\n"
     "  --admin          add country, province, province_code, district, district_method\n"
@@ -119,46 +118,45 @@ static bool parse_number(const char *text, size_t len, double *out)
 
 /* ---- place lookup --------------------------------------------------------- */
 
-/* Until the geocoder lands: an exact key lookup in the gazetteer, preferring
- * the capital, then admin seats, then other settlements, then the larger
- * population. The radius follows the kind of place. */
-static const char place_sql[] =
-    "SELECT p.name, X(p.geom), Y(p.geom), p.kind FROM place_names n JOIN places p ON p.id = n.place_id"
-    " WHERE n.key = ? AND p.geom IS NOT NULL"
-    " ORDER BY CASE WHEN p.kind = 'PPLC' THEN 0 WHEN p.kind LIKE 'PPLA%' THEN 1 WHEN p.kind LIKE 'PPL%' THEN 2"
-    " ELSE 3 END, COALESCE(p.population, 0) DESC, n.rank, p.id LIMIT 1";
-
-static double kind_radius(const char *kind)
+/* "Name (District, ISO3)" for messages. */
+static void describe(struct dn_strbuf *b, const struct dn_place *p)
 {
-    if (kind && strcmp(kind, "ADM1") == 0) return 60;
-    if (kind && strcmp(kind, "ADM2") == 0) return 20;
-    return 2; /* a town or village */
+    dn_strbuf_puts(b, p->name ? p->name : "?");
+    if (p->district && p->country) dn_strbuf_printf(b, " (%s, %s)", p->district, p->country);
+    else if (p->district || p->country) dn_strbuf_printf(b, " (%s)", p->district ? p->district : p->country);
 }
 
+/* The geocoder's best place for the name, with its uncertainty radius. An
+ * ambiguous name is checked at the best guess, with a warning naming the
+ * others; an unknown one is an error suggesting the nearest spellings. */
 static dn_status find_place(dn_ctx *ctx, const char *name, char **label, double *lat, double *lon, double *radius)
 {
-    struct dn_strbuf key = {0};
-    dn_status s = dn_name_key(ctx, name, strlen(name), &key);
-    if (s == DN_OK && key.len == 0) s = dni_fail(ctx, DN_ERR_INPUT, "--place: '%s' has no letters or digits", name);
-    sqlite3_stmt *st = NULL;
-    if (s == DN_OK) s = dn_store_stmt(ctx, place_sql, &st);
-    if (s == DN_OK) {
-        sqlite3_bind_text(st, 1, key.data, (int)key.len, SQLITE_TRANSIENT);
-        int rc = sqlite3_step(st);
-        if (rc == SQLITE_ROW) {
-            *label = dn_strdup((const char *)sqlite3_column_text(st, 0));
-            *lon = sqlite3_column_double(st, 1);
-            *lat = sqlite3_column_double(st, 2);
-            *radius = kind_radius((const char *)sqlite3_column_text(st, 3));
-            if (!*label) s = dni_fail(ctx, DN_ERR_NOMEM, "out of memory");
-        } else if (rc == SQLITE_DONE) {
-            s = dni_fail(ctx, DN_ERR_NOT_FOUND, "no place named '%s' in the gazetteer", name);
-        } else {
-            s = dni_fail_sqlite(ctx, "looking up a place");
-        }
-        sqlite3_reset(st);
+    struct dn_geocode_result res;
+    dn_status s = dn_geocode(ctx, name, strlen(name), NULL, &res);
+    if (s != DN_OK) return s;
+    struct dn_strbuf others = {0}, best = {0};
+    for (size_t i = 0; i < res.nalternatives && i < 3; i++) {
+        if (i) dn_strbuf_puts(&others, ", ");
+        describe(&others, &res.alternatives[i].place);
     }
-    dn_strbuf_free(&key);
+    if (res.status == DN_GEOCODE_UNRESOLVED) {
+        s = others.len ? dni_fail(ctx, DN_ERR_NOT_FOUND, "no place named '%s' in the gazetteer (did you mean %s?)", name,
+                                  others.data)
+                       : dni_fail(ctx, DN_ERR_NOT_FOUND, "no place named '%s' in the gazetteer", name);
+    } else {
+        *label = dn_strdup(res.place.name);
+        *lat = res.place.lat;
+        *lon = res.place.lon;
+        *radius = isfinite(res.place.radius_km) && res.place.radius_km > 0 ? res.place.radius_km : 0;
+        if (!*label) s = dni_fail(ctx, DN_ERR_NOMEM, "out of memory");
+        else if (res.status == DN_GEOCODE_AMBIGUOUS && others.len) {
+            describe(&best, &res.place);
+            if (!best.failed) dni_warn(ctx, "'%s' is ambiguous: checking %s; others: %s", name, best.data, others.data);
+        }
+    }
+    dn_strbuf_free(&others);
+    dn_strbuf_free(&best);
+    dn_geocode_result_clear(&res);
     return s;
 }
 

@@ -39,7 +39,7 @@ static const char help[] =
     "  --dedupe-days N      dedupe window in days (default 1)\n"
     "  --dedupe-km KM       dedupe window in km (default 5)\n"
     "  --no-learn           do not remember place names that came with coordinates\n"
-    "  --batch N            events per transaction (default 2000)\n"
+    "  --batch N            events per transaction (default 10000)\n"
     "  --rejects PATH       CSV of rejected rows (default: rejects.csv beside the database)\n"
     "  --report json|table  print the counts to stdout (default: a summary line on stderr)\n";
 

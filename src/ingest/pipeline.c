@@ -21,7 +21,10 @@
 #include "ingest/text_source.h"
 #include "store/store.h"
 
-enum { DEFAULT_BATCH = 2000, PROGRESS_EVERY = 5000 };
+enum { DEFAULT_BATCH = 10000, PROGRESS_EVERY = 5000, BULK_MIN_ROWS = 20000 };
+#define INGEST_CACHE_KIB 65536
+#define DN_STRINGIFY_(x) #x
+#define DN_STRINGIFY(x) DN_STRINGIFY_(x)
 
 struct run {
     dn_ctx *ctx;
@@ -34,6 +37,10 @@ struct run {
     const char *file; /* file being read */
     struct dni_text_finder finder;
     struct dni_placeholders placeholders;
+    struct dn_dedupe_opts dedupe; /* the run's settings, or off for a file that cannot match */
+    bool one_source;              /* a table: every row has the file as its source */
+    long long events_at_start;    /* events in the store when the run began */
+    bool bulk;                    /* this file is a bulk load: secondary indexes dropped */
 };
 
 static const char *base_name(const char *path)
@@ -48,8 +55,41 @@ static dn_status ensure_tx(struct run *r)
 {
     if (r->in_tx) return DN_OK;
     dn_status s = dn_store_begin(r->ctx);
-    if (s == DN_OK) r->in_tx = true;
+    if (s != DN_OK) return s;
+    r->in_tx = true;
+    /* the batch's R*Tree entries go in at once before the commit */
+    return dn_store_events_batch_begin(r->ctx);
+}
+
+/* A big file of one source, no dedupe lookups needed, more than doubling
+ * the store: maintaining five secondary indexes row by row costs more than
+ * the rest of the store's work, while building them afresh at the end of
+ * the file is a sort. Decided at a batch boundary, undone at the file's end
+ * (and by the next read-write open of the store after a crash). */
+static dn_status maybe_go_bulk(struct run *r)
+{
+    if (r->bulk || r->dedupe.enabled || r->rep->stored < BULK_MIN_ROWS ||
+        r->rep->stored < r->events_at_start)
+        return DN_OK;
+    dn_status s = ensure_tx(r);
+    if (s == DN_OK) s = dn_store_events_bulk_begin(r->ctx);
+    if (s == DN_OK) {
+        r->bulk = true;
+        dni_info(r->ctx, "%s: bulk load: the events indexes are rebuilt once the file is read", base_name(r->file));
+    }
     return s;
+}
+
+static dn_status end_bulk(struct run *r)
+{
+    if (!r->bulk) return DN_OK;
+    r->bulk = false;
+    if (r->progress_at > 0) {
+        static const char msg[] = "\r\033[Kdurand: building the events indexes";
+        dni_out(r->ctx, DN_OUT_PROGRESS, msg, sizeof msg - 1);
+    }
+    dn_status s = ensure_tx(r);
+    return s == DN_OK ? dn_store_events_bulk_end(r->ctx) : s;
 }
 
 static dn_status commit(struct run *r)
@@ -57,7 +97,8 @@ static dn_status commit(struct run *r)
     if (!r->in_tx) return DN_OK;
     r->in_tx = false;
     r->in_batch = 0;
-    dn_status s = dn_store_commit(r->ctx);
+    dn_status s = dn_store_events_batch_end(r->ctx);
+    if (s == DN_OK) s = dn_store_commit(r->ctx);
     if (s != DN_OK) dn_store_rollback(r->ctx);
     return s;
 }
@@ -193,13 +234,25 @@ static dn_status process_event(struct run *r, struct dn_event *ev)
     }
     if (s == DN_OK) s = ensure_tx(r);
     if (s == DN_OK && learnable(r, ev, source_coords)) s = learn(r, ev);
+    if (s == DN_OK && r->one_source && r->dedupe.enabled && ev->source) {
+        /* When the store holds no other source, no row of this file can join
+         * a cluster: skip the search (on a bulk load of one big file it was
+         * the costliest query per row). Asked once per file. */
+        bool others = true;
+        s = dn_store_events_other_sources(ctx, ev->source, &others);
+        r->dedupe.enabled = others;
+        r->one_source = false;
+    }
     enum dn_upsert_result what = DN_UPSERT_UNCHANGED;
-    if (s == DN_OK) s = dn_store_event_upsert(ctx, ev, &r->opts->dedupe, &what, NULL);
+    if (s == DN_OK) s = dn_store_event_upsert(ctx, ev, &r->dedupe, &what, NULL);
     if (s != DN_OK) return s;
     if (what == DN_UPSERT_INSERTED) r->rep->stored++;
     else if (what == DN_UPSERT_UPDATED) r->rep->updated++;
     else r->rep->duplicates++;
-    if (++r->in_batch >= (r->opts->batch ? r->opts->batch : DEFAULT_BATCH)) s = commit(r);
+    if (++r->in_batch >= (r->opts->batch ? r->opts->batch : DEFAULT_BATCH)) {
+        s = commit(r);
+        if (s == DN_OK) s = maybe_go_bulk(r);
+    }
     return s;
 }
 
@@ -237,6 +290,8 @@ static dn_status ingest_table(struct run *r, const char *path)
     dn_status s = dn_reader_open(r->ctx, path, &r->opts->reader, &rd);
     if (s != DN_OK) return s;
     struct dn_ingest_report before = *r->rep;
+    r->dedupe = r->opts->dedupe;
+    r->one_source = true;
     struct dn_event ev;
     dn_event_init(&ev);
     for (bool done = false;;) {
@@ -307,6 +362,8 @@ static dn_status ingest_text(struct run *r, const char *path)
 {
     struct dn_text_options to = {.date = r->opts->article_date, .url = r->opts->url, .on_reject = on_text_reject,
                                  .reject_ud = r};
+    r->dedupe = r->opts->dedupe;
+    r->one_source = false; /* articles: each has its own source */
     dni_text_finder_setup(&r->finder, r->ctx, &to);
     long read = r->rep->read, stored = r->rep->stored, updated = r->rep->updated, rejected = r->rep->rejected;
     dn_status s = dn_text_read_file(r->ctx, path, &to, on_article, r);
@@ -390,12 +447,14 @@ static dn_status ingest_path(struct run *r, const char *path, int depth)
     r->file = path;
     r->rep->files++;
     dn_status s = is_text_file(r, path) ? ingest_text(r, path) : ingest_table(r, path);
+    if (s == DN_OK) s = end_bulk(r);
     progress_done(r);
     if (s == DN_OK) return commit(r);
     if (fatal(s)) return s;
     /* this file is unreadable or broken: what it stored in the open batch is
      * whole rows, keep it; report the file and go on with the next one */
-    dn_status c = commit(r);
+    dn_status c = end_bulk(r);
+    if (c == DN_OK) c = commit(r);
     if (c != DN_OK) return c;
     r->rep->failed_files++;
     report_problem(r, path, 0, NULL, dn_ctx_errmsg(r->ctx));
@@ -416,6 +475,11 @@ dn_status dn_ingest_paths(dn_ctx *ctx, const char *const *paths, size_t n, const
             return dni_fail(ctx, DN_ERR_IO, "%s: cannot write the rejects file: %s", opts->rejects_path, strerror(errno));
         fputs("file,line,field,reason\r\n", r.rejects);
     }
+    /* A larger page cache keeps the events indexes' hot pages in memory
+     * instead of reading them back from the OS for every row (bench_ingest:
+     * most of the system time); it is a bound, not a per-row cost. */
+    s = dn_store_exec(ctx, "PRAGMA cache_size = -" DN_STRINGIFY(INGEST_CACHE_KIB));
+    if (s == DN_OK) s = dn_store_count(ctx, "events", &r.events_at_start);
     for (size_t i = 0; s == DN_OK && i < n; i++) s = ingest_path(&r, paths[i], 0);
     if (s != DN_OK) rollback(&r);
     if (r.rejects && fclose(r.rejects) != 0 && s == DN_OK)

@@ -22,7 +22,7 @@ struct dn_ingest_opts {
     const char *url;              /**< --url: the source URL of a single article */
     struct dn_dedupe_opts dedupe; /**< cross-source clustering (DN_DEDUPE_DEFAULTS) */
     bool no_learn;                /**< --no-learn: do not remember names with coordinates */
-    size_t batch;                 /**< events per transaction; 0: 2000 */
+    size_t batch;                 /**< events per transaction; 0: 10000 */
     const char *rejects_path;     /**< CSV of rejected rows (file,line,field,reason); NULL: none */
 };
 

@@ -6,10 +6,12 @@
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 #include "core/core.h"
 #include "core/geo.h"
 #include "store/events.h"
+#include "store/schema.h"
 #include "store/store.h"
 
 /* Words that mark a violent event type across ACLED, UCDP and our own
@@ -65,8 +67,9 @@ static void bind_ll(sqlite3_stmt *st, int idx, long long v)
     else sqlite3_bind_null(st, idx);
 }
 
-/* Column order shared by the INSERT and UPDATE statements below (?1..?44). */
-#define EVENT_VALUES_COUNT 44
+/* Column order shared by the INSERT and UPDATE statements below (?1..?42: 39 the
+ * cluster, 40/41 the point, 42 the time, bound by write_event). */
+#define EVENT_VALUES_COUNT 42
 static void bind_event(sqlite3_stmt *st, const struct dn_event *ev)
 {
     bool point = ev->has_coords && dn_lonlat_valid(ev->lon, ev->lat);
@@ -118,15 +121,19 @@ static void bind_event(sqlite3_stmt *st, const struct dn_event *ev)
     (void)EVENT_VALUES_COUNT;
 }
 
+/* The new row's id is chosen here (the next rowid, as SQLite would) so that
+ * an event that starts its own cluster names it in the same INSERT
+ * instead of a second write of the row. */
 static const char insert_sql[] =
-    "INSERT INTO events(uid, source_kind, source, source_ref, source_id, row_hash, date, date_precision, type,"
+    "INSERT INTO events(id, uid, source_kind, source, source_ref, source_id, row_hash, date, date_precision, type,"
     " sub_type, actor1, actor2, place, place_id, country, province, province_code, district, lon, lat, precision,"
     " radius_km, fatalities, fatalities_low, fatalities_high, injured, side, side_certain, border_km, band, crossing,"
     " crossing_km, confidence, excerpt, notes, span_start, span_end, flags, cluster_id, ingested_at, updated_at, geom)"
-    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22,"
-    " ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31, ?32, ?33, ?34, ?35, ?36, ?37, ?38, ?39,"
-    " strftime('%Y-%m-%dT%H:%M:%SZ','now'), strftime('%Y-%m-%dT%H:%M:%SZ','now'),"
-    " CASE WHEN ?40 IS NULL THEN NULL ELSE MakePoint(?40, ?41, 4326) END)";
+    " SELECT n, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22,"
+    " ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31, ?32, ?33, ?34, ?35, ?36, ?37, ?38, coalesce(?39, n),"
+    " ?42, ?42,"
+    " CASE WHEN ?40 IS NULL THEN NULL ELSE MakePoint(?40, ?41, 4326) END"
+    " FROM (SELECT coalesce((SELECT max(id) FROM events), 0) + 1 AS n) WHERE true ON CONFLICT(uid) DO NOTHING";
 
 static const char update_sql[] =
     "UPDATE events SET source_kind = ?2, source = ?3, source_ref = ?4, source_id = ?5, row_hash = ?6, date = ?7,"
@@ -135,24 +142,28 @@ static const char update_sql[] =
     " radius_km = ?22, fatalities = ?23, fatalities_low = ?24, fatalities_high = ?25, injured = ?26, side = ?27,"
     " side_certain = ?28, border_km = ?29, band = ?30, crossing = ?31, crossing_km = ?32, confidence = ?33,"
     " excerpt = ?34, notes = ?35, span_start = ?36, span_end = ?37, flags = ?38,"
-    " updated_at = strftime('%Y-%m-%dT%H:%M:%SZ','now'),"
+    " updated_at = ?42,"
     " geom = CASE WHEN ?40 IS NULL THEN NULL ELSE MakePoint(?40, ?41, 4326) END"
     " WHERE uid = ?1";
 
-/* Candidates for the same incident: same or adjacent days (events_date
- * index on date, lat), inside the window's box, in a cluster that holds no
- * report from this source (two reports in one source are two incidents). */
+/* Candidates for the same incident: reports from another source (two
+ * reports in one source are two incidents) on each day of the window —
+ * one events_date(date, lat) range per day, so the index narrows by
+ * latitude too — inside the window's box, in a cluster that holds no
+ * report from this source. */
 static const char candidates_sql[] =
+    "WITH RECURSIVE days(d) AS (SELECT date(?1, '-' || ?2 || ' days')"
+    " UNION ALL SELECT date(d, '+1 day') FROM days WHERE d < date(?1, '+' || ?2 || ' days'))"
     "SELECT id, coalesce(cluster_id, id), type, lon, lat FROM events"
-    " WHERE date BETWEEN date(?1, '-' || ?2 || ' days') AND date(?1, '+' || ?2 || ' days')"
-    " AND date_precision = 'day' AND lat BETWEEN ?3 AND ?4 AND lon BETWEEN ?5 AND ?6"
-    " AND id <> ?8 AND NOT EXISTS (SELECT 1 FROM events AS same WHERE same.source = ?7"
+    " WHERE date IN days AND lat BETWEEN ?3 AND ?4 AND lon BETWEEN ?5 AND ?6 AND date_precision = 'day'"
+    " AND source IS NOT ?7 AND id <> ?8 AND NOT EXISTS (SELECT 1 FROM events AS same WHERE same.source = ?7"
     " AND same.id <> ?8 AND same.cluster_id = coalesce(events.cluster_id, events.id))";
 
+/* *cluster: the cluster of the nearest compatible report, 0 if none. */
 static dn_status find_cluster(dn_ctx *ctx, const struct dn_event *ev, long long id, const struct dn_dedupe_opts *d,
                               long long *cluster)
 {
-    *cluster = id;
+    *cluster = 0;
     if (!d || !d->enabled || !ev->date || ev->date_precision != DN_DATE_DAY || !ev->has_coords ||
         !dn_lonlat_valid(ev->lon, ev->lat))
         return DN_OK;
@@ -184,16 +195,45 @@ static dn_status find_cluster(dn_ctx *ctx, const struct dn_event *ev, long long 
     return rc == SQLITE_DONE ? DN_OK : dni_fail_sqlite(ctx, "finding duplicate events");
 }
 
-static dn_status set_cluster(dn_ctx *ctx, long long id, long long cluster)
+/* The row as it stands: *id 0 when the uid is new, *same when its row hash
+ * is the event's. */
+static dn_status lookup(dn_ctx *ctx, const struct dn_event *ev, long long *id, bool *same)
 {
     sqlite3_stmt *st;
-    dn_status s = dn_store_stmt(ctx, "UPDATE events SET cluster_id = ?2 WHERE id = ?1", &st);
+    dn_status s = dn_store_stmt(ctx, "SELECT id, row_hash FROM events WHERE uid = ?", &st);
     if (s != DN_OK) return s;
-    sqlite3_bind_int64(st, 1, id);
-    sqlite3_bind_int64(st, 2, cluster);
+    sqlite3_bind_text(st, 1, ev->uid, -1, SQLITE_STATIC);
+    int rc = sqlite3_step(st);
+    *id = 0;
+    *same = false;
+    if (rc == SQLITE_ROW) {
+        *id = sqlite3_column_int64(st, 0);
+        const char *old = (const char *)sqlite3_column_text(st, 1);
+        *same = (old == NULL && ev->row_hash == NULL) || (old && ev->row_hash && strcmp(old, ev->row_hash) == 0);
+    }
+    sqlite3_reset(st);
+    return rc == SQLITE_ROW || rc == SQLITE_DONE ? DN_OK : dni_fail_sqlite(ctx, "looking up an event");
+}
+
+/* Insert (a uid stored meanwhile is left alone: *inserted false) or update. */
+static dn_status write_event(dn_ctx *ctx, const struct dn_event *ev, long long id, long long cluster, bool *inserted)
+{
+    sqlite3_stmt *st;
+    dn_status s = dn_store_stmt(ctx, id ? update_sql : insert_sql, &st);
+    if (s != DN_OK) return s;
+    bind_event(st, ev);
+    if (cluster > 0) sqlite3_bind_int64(st, 39, cluster);
+    char now[32];
+    time_t t = time(NULL);
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    strftime(now, sizeof now, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    sqlite3_bind_text(st, 42, now, -1, SQLITE_TRANSIENT);
     int rc = sqlite3_step(st);
     sqlite3_reset(st);
-    return rc == SQLITE_DONE ? DN_OK : dni_fail_sqlite(ctx, "linking duplicate events");
+    if (rc != SQLITE_DONE) return dni_fail_sqlite(ctx, id ? "updating an event" : "storing an event");
+    *inserted = !id && sqlite3_changes(dni_db(ctx)) > 0;
+    return DN_OK;
 }
 
 dn_status dn_store_event_upsert(dn_ctx *ctx, const struct dn_event *ev, const struct dn_dedupe_opts *dedupe,
@@ -201,38 +241,149 @@ dn_status dn_store_event_upsert(dn_ctx *ctx, const struct dn_event *ev, const st
 {
     if (!ev->uid || !ev->source_kind || !ev->source)
         return dni_fail(ctx, DN_ERR_INTERNAL, "event without uid, source kind or source");
-    sqlite3_stmt *st;
-    dn_status s = dn_store_stmt(ctx, "SELECT id, row_hash FROM events WHERE uid = ?", &st);
-    if (s != DN_OK) return s;
-    sqlite3_bind_text(st, 1, ev->uid, -1, SQLITE_STATIC);
-    int rc = sqlite3_step(st);
     long long id = 0;
-    bool same = false;
-    if (rc == SQLITE_ROW) {
-        id = sqlite3_column_int64(st, 0);
-        const char *old = (const char *)sqlite3_column_text(st, 1);
-        same = (old == NULL && ev->row_hash == NULL) || (old && ev->row_hash && strcmp(old, ev->row_hash) == 0);
+    bool same = false, inserted = false;
+    dn_status s;
+    if ((s = lookup(ctx, ev, &id, &same)) != DN_OK) return s;
+    if (!id) {
+        long long cluster = 0;
+        if ((s = find_cluster(ctx, ev, 0, dedupe, &cluster)) != DN_OK) return s;
+        if ((s = write_event(ctx, ev, 0, cluster, &inserted)) != DN_OK) return s;
     }
-    sqlite3_reset(st);
-    if (rc != SQLITE_ROW && rc != SQLITE_DONE) return dni_fail_sqlite(ctx, "looking up an event");
+    if (inserted) {
+        *result = DN_UPSERT_INSERTED;
+        if (id_out) *id_out = sqlite3_last_insert_rowid(dni_db(ctx));
+        return DN_OK;
+    }
     if (id_out) *id_out = id;
-    if (id && same) {
+    if (!id) return dni_fail(ctx, DN_ERR_INTERNAL, "event '%s' neither stored nor found", ev->uid);
+    if (same) {
         *result = DN_UPSERT_UNCHANGED;
         return DN_OK;
     }
-    s = dn_store_stmt(ctx, id ? update_sql : insert_sql, &st);
+    if ((s = write_event(ctx, ev, id, 0, &inserted)) != DN_OK) return s;
+    *result = DN_UPSERT_UPDATED;
+    return DN_OK;
+}
+
+dn_status dn_store_events_other_sources(dn_ctx *ctx, const char *source, bool *out)
+{
+    *out = true;
+    sqlite3_stmt *st;
+    /* two seeks on events_source */
+    dn_status s = dn_store_stmt(ctx,
+                                "SELECT EXISTS (SELECT 1 FROM events WHERE source < ?1)"
+                                " OR EXISTS (SELECT 1 FROM events WHERE source > ?1)",
+                                &st);
     if (s != DN_OK) return s;
-    bind_event(st, ev);
+    sqlite3_bind_text(st, 1, source, -1, SQLITE_STATIC);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) *out = sqlite3_column_int(st, 0) != 0;
+    sqlite3_reset(st);
+    return rc == SQLITE_ROW ? DN_OK : dni_fail_sqlite(ctx, "looking for other sources");
+}
+
+dn_status dn_store_events_batch_begin(dn_ctx *ctx)
+{
+    sqlite3_stmt *st;
+    dn_status s = dn_store_stmt(ctx,
+                                "INSERT INTO events_rtree_deferred(since_id)"
+                                " SELECT coalesce(max(id), 0) + 1 FROM events",
+                                &st);
+    if (s != DN_OK) return s;
+    int rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    return rc == SQLITE_DONE ? DN_OK : dni_fail_sqlite(ctx, "starting a batch of events");
+}
+
+dn_status dn_store_events_batch_end(dn_ctx *ctx)
+{
+    sqlite3_stmt *st;
+    /* OR REPLACE: an event both inserted and moved in the batch already has
+     * its entry from the update trigger */
+    dn_status s = dn_store_stmt(ctx,
+                                "INSERT OR REPLACE INTO idx_events_geom(pkid, xmin, xmax, ymin, ymax)"
+                                " SELECT id, MbrMinX(geom), MbrMaxX(geom), MbrMinY(geom), MbrMaxY(geom) FROM events"
+                                " WHERE id >= (SELECT min(since_id) FROM events_rtree_deferred) AND geom IS NOT NULL",
+                                &st);
+    if (s != DN_OK) return s;
+    int rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    if (rc != SQLITE_DONE) return dni_fail_sqlite(ctx, "indexing a batch of events");
+    if ((s = dn_store_stmt(ctx, "DELETE FROM events_rtree_deferred", &st)) != DN_OK) return s;
     rc = sqlite3_step(st);
     sqlite3_reset(st);
-    if (rc != SQLITE_DONE) return dni_fail_sqlite(ctx, id ? "updating an event" : "storing an event");
-    *result = id ? DN_UPSERT_UPDATED : DN_UPSERT_INSERTED;
-    if (!id) id = sqlite3_last_insert_rowid(dni_db(ctx));
-    if (id_out) *id_out = id;
-    if (*result == DN_UPSERT_INSERTED) {
-        long long cluster;
-        if ((s = find_cluster(ctx, ev, id, dedupe, &cluster)) != DN_OK) return s;
-        if ((s = set_cluster(ctx, id, cluster)) != DN_OK) return s;
+    return rc == SQLITE_DONE ? DN_OK : dni_fail_sqlite(ctx, "ending a batch of events");
+}
+
+static dn_status index_exists(dn_ctx *ctx, const char *name, bool *yes)
+{
+    sqlite3_stmt *st;
+    dn_status s = dn_store_stmt(ctx, "SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = ?)", &st);
+    if (s != DN_OK) return s;
+    sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+    int rc = sqlite3_step(st);
+    *yes = rc == SQLITE_ROW && sqlite3_column_int(st, 0);
+    sqlite3_reset(st);
+    return rc == SQLITE_ROW ? DN_OK : dni_fail_sqlite(ctx, "reading the schema");
+}
+
+/* Create the secondary indexes of events that are missing; *created counts them. */
+static dn_status create_missing_indexes(dn_ctx *ctx, int *created)
+{
+    *created = 0;
+    for (size_t i = 0; dni_schema_events_indexes[i][0]; i++) {
+        bool yes;
+        dn_status s = index_exists(ctx, dni_schema_events_indexes[i][0], &yes);
+        if (s == DN_OK && !yes) {
+            s = dn_store_exec(ctx, dni_schema_events_indexes[i][1]);
+            (*created)++;
+        }
+        if (s != DN_OK) return s;
     }
     return DN_OK;
+}
+
+dn_status dn_store_events_bulk_begin(dn_ctx *ctx)
+{
+    for (size_t i = 0; dni_schema_events_indexes[i][0]; i++) {
+        char sql[128];
+        snprintf(sql, sizeof sql, "DROP INDEX IF EXISTS %s", dni_schema_events_indexes[i][0]);
+        dn_status s = dn_store_exec(ctx, sql);
+        if (s != DN_OK) return s;
+    }
+    return DN_OK;
+}
+
+dn_status dn_store_events_bulk_end(dn_ctx *ctx)
+{
+    int created;
+    return create_missing_indexes(ctx, &created);
+}
+
+dn_status dni_store_events_repair(dn_ctx *ctx)
+{
+    sqlite3_stmt *st;
+    dn_status s = dn_store_stmt(ctx, "SELECT EXISTS (SELECT 1 FROM events_rtree_deferred)", &st);
+    if (s != DN_OK) return s;
+    int rc = sqlite3_step(st);
+    bool left = rc == SQLITE_ROW && sqlite3_column_int(st, 0);
+    sqlite3_reset(st);
+    if (rc != SQLITE_ROW) return dni_fail_sqlite(ctx, "checking the events index");
+    bool missing = false;
+    for (size_t i = 0; s == DN_OK && dni_schema_events_indexes[i][0] && !missing; i++) {
+        bool yes;
+        s = index_exists(ctx, dni_schema_events_indexes[i][0], &yes);
+        missing = !yes;
+    }
+    if (s != DN_OK || (!left && !missing)) return s;
+    if ((s = dn_store_begin(ctx)) != DN_OK) return s;
+    int created = 0;
+    if (left) s = dn_store_events_batch_end(ctx);
+    if (s == DN_OK) s = create_missing_indexes(ctx, &created);
+    if (s == DN_OK) s = dn_store_commit(ctx);
+    if (s != DN_OK) dn_store_rollback(ctx);
+    else dni_warn(ctx, "the events indexes were left incomplete by an interrupted ingest: rebuilt%s%s",
+                  left ? " the spatial index" : "", created ? (left ? " and the other indexes" : " the indexes") : "");
+    return s;
 }

@@ -33,6 +33,35 @@ struct dn_dedupe_opts {
 dn_status dn_store_event_upsert(dn_ctx *ctx, const struct dn_event *ev, const struct dn_dedupe_opts *dedupe,
                                 enum dn_upsert_result *result, long long *id);
 
+/** Start a batch of event writes inside the caller's open transaction:
+ * until dn_store_events_batch_end(), inserted events get no R*Tree entry
+ * one by one; batch_end adds them all in one statement. Call batch_end
+ * before committing (a rollback undoes both). */
+dn_status dn_store_events_batch_begin(dn_ctx *ctx);
+/** Index the batch's events in the R*Tree and end the batch (no-op
+ * without an open batch). */
+dn_status dn_store_events_batch_end(dn_ctx *ctx);
+/** Bulk load, inside the caller's transaction: drop the secondary indexes
+ * of events (every insert then updates only the table and its uid
+ * index). Queries stay correct, only slower, until dn_store_events_bulk_end()
+ * builds them again by sorting — far cheaper than a million random index
+ * inserts. Needs no dedupe lookups in between (they use those indexes). */
+dn_status dn_store_events_bulk_begin(dn_ctx *ctx);
+/** Build the secondary indexes of events that are missing. */
+dn_status dn_store_events_bulk_end(dn_ctx *ctx);
+/** Opening a store to write (DN_STORE_CREATE: init, ingest): finish what
+ * an interrupted writer left —
+ * a batch whose R*Tree entries were not added (durand's batches end before
+ * each commit, so only a foreign writer could), or secondary indexes a
+ * crashed bulk load dropped — with a warning. */
+dn_status dni_store_events_repair(dn_ctx *ctx);
+
+/** Whether the store holds events from any source other than `source`
+ * (borrowed). When it does not, no event of `source` can join a cluster
+ * (two reports in one source are two incidents), so a caller storing a
+ * file whose rows share one source may turn dedupe off for it. */
+dn_status dn_store_events_other_sources(dn_ctx *ctx, const char *source, bool *out);
+
 /** Whether two event types may describe the same incident (both violent,
  * the same non-violent kind, or either unknown). Exposed for tests. */
 bool dn_event_types_compatible(const char *a, const char *b);

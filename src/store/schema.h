@@ -10,4 +10,8 @@
  * one migration per step, each in its own transaction with the version row. */
 dn_status dni_schema_migrate(dn_ctx *ctx, int from_version);
 
+/** The secondary indexes of `events`: {name, CREATE INDEX statement}
+ * pairs, ending with {NULL, NULL}. */
+extern const char *const dni_schema_events_indexes[][2];
+
 #endif

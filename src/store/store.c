@@ -10,6 +10,7 @@
 #include <spatialite.h>
 
 #include "core/core.h"
+#include "store/events.h"
 #include "store/schema.h"
 #include "store/store.h"
 
@@ -274,6 +275,9 @@ dn_status dn_store_open(dn_ctx *ctx, const char *path, unsigned flags)
         else
             s = dni_schema_migrate(ctx, version);
     }
+    /* Only the writers (init, ingest) repair: a reader opening the store
+     * during a bulk load must not rebuild the indexes it dropped. */
+    if (s == DN_OK && !readonly && (flags & DN_STORE_CREATE)) s = dni_store_events_repair(ctx);
     if (s != DN_OK) {
         /* keep the message: closing does not touch it */
         dn_store_close(ctx);

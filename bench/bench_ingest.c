@@ -1,0 +1,212 @@
+/** @file bench_ingest.c
+ * End-to-end ingest benchmark: runs the real `durand ingest` on N synthetic
+ * ACLED rows (bench/gen_acled) into a copy of an initialised database, and
+ * measures it from outside the way a user would meet it: wall time, CPU
+ * time (user + system, from wait4's rusage) and peak RSS of the process,
+ * then a second run of the same file (every row already stored).
+ *
+ *   bench_ingest --durand build/durand --template output/durand.sqlite
+ *                [--rows N] [--work DIR] [--gen build/bench/gen_acled] [--batch N]
+ *
+ * The template is a database made by `durand init` (the geodata load is a
+ * one-off and not timed). The CSV is generated once per row count into the
+ * work directory and reused. The load average is printed before and after:
+ * on a shared machine compare the CPU rates.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+static double wall_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+static void loadavg(char *buf, size_t cap)
+{
+    buf[0] = '\0';
+    FILE *f = fopen("/proc/loadavg", "r");
+    if (!f) return;
+    if (fgets(buf, (int)cap, f)) buf[strcspn(buf, " ")] = '\0'; /* the 1-minute figure */
+    fclose(f);
+}
+
+struct run {
+    int status;
+    double wall, user, sys;
+    long maxrss_kb;
+    char out[1024];
+};
+
+/* Run argv with stdout captured into r->out (stderr passes through). */
+static int run(char *const argv[], struct run *r)
+{
+    int pipefd[2];
+    if (pipe(pipefd) != 0) return -1;
+    double t0 = wall_s();
+    pid_t pid = fork();
+    if (pid < 0) return -1;
+    if (pid == 0) {
+        dup2(pipefd[1], 1);
+        close(pipefd[0]);
+        close(pipefd[1]);
+        execv(argv[0], argv);
+        perror(argv[0]);
+        _exit(127);
+    }
+    close(pipefd[1]);
+    size_t n = 0;
+    ssize_t got;
+    while ((got = read(pipefd[0], r->out + n, sizeof r->out - 1 - n)) > 0) n += (size_t)got;
+    r->out[n] = '\0';
+    close(pipefd[0]);
+    struct rusage ru;
+    if (wait4(pid, &r->status, 0, &ru) != pid) return -1;
+    r->wall = wall_s() - t0;
+    r->user = (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec * 1e-6;
+    r->sys = (double)ru.ru_stime.tv_sec + (double)ru.ru_stime.tv_usec * 1e-6;
+    r->maxrss_kb = ru.ru_maxrss;
+    return 0;
+}
+
+static int copy_file(const char *from, const char *to)
+{
+    FILE *in = fopen(from, "rb"), *out = in ? fopen(to, "wb") : NULL;
+    if (!in || !out) {
+        if (in) fclose(in);
+        return -1;
+    }
+    char buf[1 << 16];
+    size_t n;
+    while ((n = fread(buf, 1, sizeof buf, in)) > 0)
+        if (fwrite(buf, 1, n, out) != n) break;
+    int bad = ferror(in) || ferror(out);
+    fclose(in);
+    return fclose(out) != 0 || bad ? -1 : 0;
+}
+
+static long report_field(const char *json, const char *key)
+{
+    char pat[64];
+    snprintf(pat, sizeof pat, "\"%s\":", key);
+    const char *p = strstr(json, pat);
+    return p ? strtol(p + strlen(pat), NULL, 10) : -1;
+}
+
+static void print_run(const char *what, long rows, const struct run *r)
+{
+    double cpu = r->user + r->sys;
+    printf("%-22s %8.2f s wall %8.2f s CPU (user %.2f, sys %.2f)  %9.0f rows/s wall %9.0f rows/CPU-s  peak RSS %ld MB\n",
+           what, r->wall, cpu, r->user, r->sys, (double)rows / r->wall, (double)rows / cpu, r->maxrss_kb / 1024);
+}
+
+int main(int argc, char **argv)
+{
+    const char *durand = NULL, *templ = NULL, *work = "/tmp/durand-bench-ingest", *gen = NULL, *batch = NULL;
+    long rows = 1000000;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        const char *v = i + 1 < argc ? argv[i + 1] : NULL;
+        if (!v) break;
+        if (!strcmp(a, "--durand")) durand = v;
+        else if (!strcmp(a, "--template")) templ = v;
+        else if (!strcmp(a, "--rows")) rows = strtol(v, NULL, 10);
+        else if (!strcmp(a, "--work")) work = v;
+        else if (!strcmp(a, "--gen")) gen = v;
+        else if (!strcmp(a, "--batch")) batch = v;
+        else break;
+        i++;
+    }
+    if (!durand || !templ || rows <= 0) {
+        fprintf(stderr, "usage: bench_ingest --durand PATH --template DB [--rows N] [--work DIR] [--gen PATH]"
+                        " [--batch N]\n");
+        return 2;
+    }
+    char gen_default[4096];
+    if (!gen) {
+        /* gen_acled is built beside this program */
+        snprintf(gen_default, sizeof gen_default, "%s", argv[0]);
+        char *slash = strrchr(gen_default, '/');
+        snprintf(slash ? slash + 1 : gen_default, sizeof gen_default - (size_t)(slash ? slash + 1 - gen_default : 0),
+                 "gen_acled");
+        gen = gen_default;
+    }
+    if (mkdir(work, 0755) != 0 && errno != EEXIST) {
+        perror(work);
+        return 1;
+    }
+    char csv[4096], db[4096], wal[4200], shm[4200], nrows[32];
+    snprintf(csv, sizeof csv, "%s/acled_%ld.csv", work, rows);
+    snprintf(db, sizeof db, "%s/bench.sqlite", work);
+    snprintf(wal, sizeof wal, "%s-wal", db);
+    snprintf(shm, sizeof shm, "%s-shm", db);
+    snprintf(nrows, sizeof nrows, "%ld", rows);
+    struct stat sb;
+    struct run r;
+    if (stat(csv, &sb) != 0) {
+        char *gargv[] = {(char *)gen, nrows, csv, NULL};
+        if (run(gargv, &r) != 0 || !WIFEXITED(r.status) || WEXITSTATUS(r.status) != 0) {
+            fprintf(stderr, "bench_ingest: %s failed\n", gen);
+            return 1;
+        }
+        stat(csv, &sb);
+    }
+    unlink(wal);
+    unlink(shm);
+    if (copy_file(templ, db) != 0) {
+        fprintf(stderr, "bench_ingest: cannot copy %s to %s\n", templ, db);
+        return 1;
+    }
+    char *iargv[16];
+    int k = 0;
+    iargv[k++] = (char *)durand;
+    iargv[k++] = "--db";
+    iargv[k++] = db;
+    iargv[k++] = "--quiet";
+    iargv[k++] = "ingest";
+    iargv[k++] = csv;
+    iargv[k++] = "--report";
+    iargv[k++] = "json";
+    if (batch) {
+        iargv[k++] = "--batch";
+        iargv[k++] = (char *)batch;
+    }
+    iargv[k] = NULL;
+
+    char la0[32], la1[32];
+    loadavg(la0, sizeof la0);
+    printf("bench_ingest: %ld rows (%.0f MB) from %s\n", rows, (double)sb.st_size / 1e6, csv);
+    if (run(iargv, &r) != 0 || !WIFEXITED(r.status) || WEXITSTATUS(r.status) != 0) {
+        fprintf(stderr, "bench_ingest: durand ingest failed (status %d): %s\n", r.status, r.out);
+        return 1;
+    }
+    long stored = report_field(r.out, "stored");
+    print_run("first ingest", rows, &r);
+    if (stored != rows) {
+        fprintf(stderr, "bench_ingest: %ld of %ld rows stored: %s\n", stored, rows, r.out);
+        return 1;
+    }
+    if (run(iargv, &r) != 0 || !WIFEXITED(r.status) || WEXITSTATUS(r.status) != 0) {
+        fprintf(stderr, "bench_ingest: second ingest failed: %s\n", r.out);
+        return 1;
+    }
+    print_run("again (all stored)", rows, &r);
+    if (report_field(r.out, "duplicates") != rows) {
+        fprintf(stderr, "bench_ingest: the second run stored something: %s\n", r.out);
+        return 1;
+    }
+    loadavg(la1, sizeof la1);
+    stat(db, &sb);
+    printf("database %.0f MB; load average %s before, %s after\n", (double)sb.st_size / 1e6, la0, la1);
+    return 0;
+}
