@@ -80,6 +80,7 @@ set(DN_LIB_SOURCES
   src/border/check.c
   src/border/admin.c
   # cli: argument parsing and subcommands
+  src/ingest/coord_checks.c
   src/ingest/pipeline.c
   src/ingest/text_source.c
   src/cli/cli.c

@@ -6,6 +6,7 @@
 #include "cli/cli.h"
 #include "ingest/pipeline.h"
 #include "store/store.h"
+#include "text/text.h"
 
 static const char help[] =
     "Usage: durand ingest FILE|DIR... [options]\n"
@@ -13,7 +14,9 @@ static const char help[] =
     "Read incident reports, geocode every event, place it in its country, province\n"
     "and district, check it against the Durand Line, and store it. Re-reading a file\n"
     "stores nothing new; a changed row updates its event. Directories are read\n"
-    "recursively; '-' reads a CSV table from standard input.\n"
+    "recursively, in name order, taking only data files (.csv .tsv .txt .html .jsonl\n"
+    ".geojson .json .gpkg .shp .fgb ...; README.md or a shapefile's .dbf are passed\n"
+    "over); '-' reads a CSV table from standard input.\n"
     "\n"
     "Formats (--format, default auto):\n"
     "  auto    .txt/.html/.htm/.jsonl are news articles; .geojson/.gpkg/.shp/.fgb are\n"
@@ -106,7 +109,14 @@ int dn_cmd_ingest(struct dn_cli *cli, int argc, char **argv)
                 return dn_cli_usage_error(cli, "--date-order: '%s' is not dmy or mdy", v);
             break;
         case OPT_LAYER: o.reader.layer = v; break;
-        case OPT_DATE: o.article_date = v; break;
+        case OPT_DATE: {
+            /* checked here: a bad value is the command line's fault, not every file's */
+            struct dn_text_date d;
+            if (!dn_text_date_parse_iso(v, &d))
+                return dn_cli_usage_error(cli, "--date: '%s' is not a date (expected YYYY-MM-DD)", v);
+            o.article_date = v;
+            break;
+        }
         case OPT_URL: o.url = v; break;
         case OPT_NO_DEDUPE: o.dedupe.enabled = false; break;
         case OPT_DEDUPE_DAYS:
@@ -152,6 +162,8 @@ int dn_cmd_ingest(struct dn_cli *cli, int argc, char **argv)
     o.rejects_path = rejects;
 
     dn_status s = dn_cli_open_store_geodata(cli);
+    if (s == DN_OK && dn_store_readonly(cli->ctx)) /* before the rejects file is written */
+        s = dni_fail(cli->ctx, DN_ERR_DB, "%s: the database is read-only (no permission to write it)", cli->db_path);
     struct dn_ingest_report rep;
     memset(&rep, 0, sizeof rep);
     if (s == DN_OK) s = dn_ingest_paths(cli->ctx, paths, npaths, &o, &rep);

@@ -16,15 +16,12 @@
 #include "core/core.h"
 #include "core/geo.h"
 #include "gazetteer/gazetteer.h"
+#include "ingest/coord_checks.h"
 #include "ingest/pipeline.h"
 #include "ingest/text_source.h"
 #include "store/store.h"
 
 enum { DEFAULT_BATCH = 2000, PROGRESS_EVERY = 5000 };
-
-/* The region durand covers: a swapped lat/lon pair that lands in it, while
- * the pair as given does not, is a swap candidate. */
-static bool in_region(double lon, double lat) { return lon >= 60.0 && lon <= 78.0 && lat >= 23.0 && lat <= 38.0; }
 
 struct run {
     dn_ctx *ctx;
@@ -36,6 +33,7 @@ struct run {
     long progress_at;
     const char *file; /* file being read */
     struct dni_text_finder finder;
+    struct dni_placeholders placeholders;
 };
 
 static const char *base_name(const char *path)
@@ -116,67 +114,50 @@ static void reject(struct run *r, const char *file, long line, const char *field
 
 /* ---- one event ------------------------------------------------------------- */
 
-/* Coordinates that only make sense swapped: fix them when the named place
- * agrees (within 50 km), flag them either way. */
-static dn_status check_swap(struct run *r, struct dn_event *ev)
+/* A name worth remembering at the row's point: the source gave both, the
+ * gazetteer does not know that name there, and nothing casts doubt on the
+ * point (a polygon's centroid, a placeholder, a swap, a conflict with the
+ * place the name resolves to — unless that is a namesake elsewhere). */
+static bool learnable(const struct run *r, const struct dn_event *ev, bool source_coords)
 {
-    if (!ev->has_coords || in_region(ev->lon, ev->lat) || !in_region(ev->lat, ev->lon)) return DN_OK;
-    bool fixed = false;
-    if (ev->place && *ev->place) {
-        struct dn_geocode_opts o = {.country = ev->country_hint, .province = ev->province_hint,
-                                    .district = ev->district_hint, .alternatives_given = true};
-        struct dn_geocode_result g;
-        dn_status s = dn_geocode(r->ctx, ev->place, strlen(ev->place), &o, &g);
-        if (s == DN_ERR_INPUT) dni_clear_error(r->ctx);
-        else if (s != DN_OK) return s;
-        if (s == DN_OK && g.status != DN_GEOCODE_UNRESOLVED &&
-            dn_geodesic_km(ev->lat, ev->lon, g.place.lon, g.place.lat) <= 50.0) {
-            double lon = ev->lat;
-            ev->lat = ev->lon;
-            ev->lon = lon;
-            fixed = true;
-        }
-        dn_geocode_result_clear(&g);
-    }
-    if (!dn_event_add_flag(ev, fixed ? "swapped_coords_fixed" : "swapped_coords_suspected"))
-        return dni_fail(r->ctx, DN_ERR_NOMEM, "out of memory");
-    return DN_OK;
+    if (r->opts->no_learn || !source_coords || !ev->has_coords || !ev->place || !*ev->place || ev->place_id)
+        return false;
+    if (ev->precision != DN_PREC_POINT && ev->precision != DN_PREC_TOWN) return false;
+    static const char *const untrusted[] = {"swapped_coords", "coord_conflict", "zero_coords", "country_centroid_coords",
+                                            "geometry_centroid", "bad_place_name"};
+    const char *flags = ev->flags ? ev->flags : "";
+    for (size_t i = 0; i < DN_ARRAY_LEN(untrusted); i++)
+        if (strstr(flags, untrusted[i])) return false;
+    return !strstr(flags, "place_far_from_coords") || strstr(flags, "place_namesake_elsewhere");
 }
 
-/* The named place lies far from the given coordinates: flag, never move. */
-static dn_status check_conflict(struct run *r, struct dn_event *ev)
+/* A point standing for a province or a country says nothing about the
+ * district (or province) it happens to fall in. */
+static void coarsen_admin(struct dn_event *ev)
 {
-    if (!ev->flags || !strstr(ev->flags, "place_far_from_coords") || !ev->place) return DN_OK;
-    struct dn_geocode_opts o = {.country = ev->country_hint, .province = ev->province_hint,
-                                .district = ev->district_hint, .alternatives_given = true};
-    struct dn_geocode_result g;
-    dn_status s = dn_geocode(r->ctx, ev->place, strlen(ev->place), &o, &g);
+    if (ev->precision == DN_PREC_COUNTRY) {
+        dn_event_set(&ev->province, NULL);
+        dn_event_set(&ev->province_code, NULL);
+    }
+    if (ev->precision == DN_PREC_COUNTRY || ev->precision == DN_PREC_PROVINCE) dn_event_set(&ev->district, NULL);
+}
+
+static dn_status learn(struct run *r, struct dn_event *ev)
+{
+    dn_status s = dn_gazetteer_learn(r->ctx, ev->place, ev->lon, ev->lat, base_name(r->file));
     if (s == DN_ERR_INPUT) {
         dni_clear_error(r->ctx);
         return DN_OK;
     }
-    if (s != DN_OK) return s;
-    if (g.status != DN_GEOCODE_UNRESOLVED && dn_geodesic_km(ev->lon, ev->lat, g.place.lon, g.place.lat) > 50.0 &&
-        !dn_event_add_flag(ev, "coord_conflict"))
-        s = dni_fail(r->ctx, DN_ERR_NOMEM, "out of memory");
-    dn_geocode_result_clear(&g);
+    if (s == DN_OK) r->rep->learned++;
     return s;
-}
-
-static bool learnable(const struct run *r, const struct dn_event *ev, bool source_coords)
-{
-    if (r->opts->no_learn || !source_coords || !ev->place || !*ev->place || ev->place_id) return false;
-    if (ev->precision != DN_PREC_POINT && ev->precision != DN_PREC_TOWN) return false;
-    static const char *const untrusted[] = {"swapped_coords", "coord_conflict", "zero_coords", "place_far_from_coords"};
-    for (size_t i = 0; ev->flags && i < DN_ARRAY_LEN(untrusted); i++)
-        if (strstr(ev->flags, untrusted[i])) return false;
-    return true;
 }
 
 static dn_status process_event(struct run *r, struct dn_event *ev)
 {
     dn_ctx *ctx = r->ctx;
-    dn_status s = check_swap(r, ev);
+    dn_status s = dni_check_swap(ctx, ev);
+    if (s == DN_OK) s = dni_check_placeholder(ctx, &r->placeholders, ev);
     bool source_coords = ev->has_coords;
     if (s == DN_OK && ev->place_id > 0 && !ev->has_coords) {
         /* a text mention already names the gazetteer place */
@@ -199,27 +180,19 @@ static dn_status process_event(struct run *r, struct dn_event *ev)
             s = DN_OK;
         }
     }
-    if (s == DN_OK && source_coords) s = check_conflict(r, ev);
     if (s == DN_OK && ev->has_coords) {
         s = dn_admin_locate_event(ctx, ev);
         if (s == DN_OK) s = dn_border_check_event(ctx, ev);
+        if (s == DN_OK) coarsen_admin(ev);
     }
+    /* after the admin lookup: the conflict check compares the point's areas with the row's */
+    if (s == DN_OK && source_coords) s = dni_check_conflict(ctx, ev);
     if (s == DN_OK && !ev->has_coords) {
         r->rep->unresolved++;
         if (!dn_event_add_flag(ev, "unresolved_place")) s = dni_fail(ctx, DN_ERR_NOMEM, "out of memory");
     }
     if (s == DN_OK) s = ensure_tx(r);
-    if (s == DN_OK && learnable(r, ev, source_coords)) {
-        char source[300];
-        snprintf(source, sizeof source, "%s", base_name(r->file));
-        s = dn_gazetteer_learn(ctx, ev->place, ev->lon, ev->lat, source);
-        if (s == DN_ERR_INPUT) {
-            dni_clear_error(ctx);
-            s = DN_OK;
-        } else if (s == DN_OK) {
-            r->rep->learned++;
-        }
-    }
+    if (s == DN_OK && learnable(r, ev, source_coords)) s = learn(r, ev);
     enum dn_upsert_result what = DN_UPSERT_UNCHANGED;
     if (s == DN_OK) s = dn_store_event_upsert(ctx, ev, &r->opts->dedupe, &what, NULL);
     if (s != DN_OK) return s;
@@ -322,15 +295,23 @@ static dn_status on_article(void *ud, const struct dn_text_article *a)
     return s;
 }
 
+/* A skipped JSON Lines record is a rejected row like a bad table row. */
+static void on_text_reject(void *ud, const char *path, long line, const char *reason)
+{
+    struct run *r = ud;
+    r->rep->read++;
+    reject(r, path, line, "record", reason);
+}
+
 static dn_status ingest_text(struct run *r, const char *path)
 {
-    struct dn_text_options to = {.date = r->opts->article_date, .url = r->opts->url};
+    struct dn_text_options to = {.date = r->opts->article_date, .url = r->opts->url, .on_reject = on_text_reject,
+                                 .reject_ud = r};
     dni_text_finder_setup(&r->finder, r->ctx, &to);
     long read = r->rep->read, stored = r->rep->stored, updated = r->rep->updated, rejected = r->rep->rejected;
     dn_status s = dn_text_read_file(r->ctx, path, &to, on_article, r);
     if (s == DN_ERR_PARTIAL) {
-        /* malformed JSON Lines records were warned about (with their lines) and skipped */
-        reject(r, path, 0, "record", dn_ctx_errmsg(r->ctx));
+        /* malformed JSON Lines records were rejected one by one (on_text_reject) */
         dni_clear_error(r->ctx);
         s = DN_OK;
     }
@@ -338,6 +319,20 @@ static dn_status ingest_text(struct run *r, const char *path)
         s = record_file(r, path, "text", r->rep->read - read, r->rep->stored - stored, r->rep->updated - updated,
                         r->rep->rejected - rejected);
     return s;
+}
+
+/* Inside a directory only files named like event tables, articles or OGR
+ * layers are read; a file named on the command line is always read. */
+static bool data_extension(const char *path)
+{
+    static const char *const exts[] = {".csv", ".tsv", ".tab", ".psv", ".txt", ".text", ".html", ".htm", ".jsonl",
+                                       ".ndjson", ".geojson", ".json", ".geojsonl", ".geojsons", ".gpkg", ".shp",
+                                       ".fgb"};
+    const char *dot = strrchr(base_name(path), '.');
+    if (!dot) return false;
+    for (size_t i = 0; i < DN_ARRAY_LEN(exts); i++)
+        if (strcasecmp(dot, exts[i]) == 0) return true;
+    return false;
 }
 
 static int compare_names(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
@@ -364,13 +359,22 @@ static dn_status ingest_dir(struct run *r, const char *path, int depth)
             names = p;
         }
         struct dn_strbuf b = {0};
-        dn_strbuf_printf(&b, "%s/%s", path, de->d_name);
+        size_t plen = strlen(path);
+        dn_strbuf_printf(&b, "%s%s%s", path, plen && path[plen - 1] == '/' ? "" : "/", de->d_name);
         if (b.failed) s = dni_fail(r->ctx, DN_ERR_NOMEM, "out of memory");
         else names[n++] = b.data;
     }
     closedir(d);
     if (s == DN_OK) qsort(names, n, sizeof *names, compare_names);
-    for (size_t i = 0; s == DN_OK && i < n; i++) s = ingest_path(r, names[i], depth + 1);
+    for (size_t i = 0; s == DN_OK && i < n; i++) {
+        struct stat sb;
+        if (stat(names[i], &sb) == 0 && !S_ISDIR(sb.st_mode) && !data_extension(names[i])) {
+            /* README.md, a shapefile's .dbf/.shx/.prj, QGIS styles... */
+            dni_info(r->ctx, "%s: not a data file, skipped", names[i]);
+            continue;
+        }
+        s = ingest_path(r, names[i], depth + 1);
+    }
     for (size_t i = 0; i < n; i++) dn_free(names[i]);
     dn_free(names);
     return s;
