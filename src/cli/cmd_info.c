@@ -29,7 +29,7 @@ int dn_cmd_info(struct dn_cli *cli, int argc, char **argv)
         }
         return dn_cli_usage_error(cli, "unexpected argument '%s'", value);
     }
-    dn_status s = dn_cli_open_store(cli, 0);
+    dn_status s = dn_cli_open_store(cli, DN_STORE_READONLY);
     if (s != DN_OK) return dn_cli_fail(cli, s);
 
     int version = 0;

@@ -6,6 +6,7 @@
 #include "cli/cli.h"
 #include "ingest/pipeline.h"
 #include "store/store.h"
+#include "text/text.h"
 
 static const char help[] =
     "Usage: durand ingest FILE|DIR... [options]\n"
@@ -108,7 +109,14 @@ int dn_cmd_ingest(struct dn_cli *cli, int argc, char **argv)
                 return dn_cli_usage_error(cli, "--date-order: '%s' is not dmy or mdy", v);
             break;
         case OPT_LAYER: o.reader.layer = v; break;
-        case OPT_DATE: o.article_date = v; break;
+        case OPT_DATE: {
+            /* checked here: a bad value is the command line's fault, not every file's */
+            struct dn_text_date d;
+            if (!dn_text_date_parse_iso(v, &d))
+                return dn_cli_usage_error(cli, "--date: '%s' is not a date (expected YYYY-MM-DD)", v);
+            o.article_date = v;
+            break;
+        }
         case OPT_URL: o.url = v; break;
         case OPT_NO_DEDUPE: o.dedupe.enabled = false; break;
         case OPT_DEDUPE_DAYS:
@@ -154,6 +162,8 @@ int dn_cmd_ingest(struct dn_cli *cli, int argc, char **argv)
     o.rejects_path = rejects;
 
     dn_status s = dn_cli_open_store_geodata(cli);
+    if (s == DN_OK && dn_store_readonly(cli->ctx)) /* before the rejects file is written */
+        s = dni_fail(cli->ctx, DN_ERR_DB, "%s: the database is read-only (no permission to write it)", cli->db_path);
     struct dn_ingest_report rep;
     memset(&rep, 0, sizeof rep);
     if (s == DN_OK) s = dn_ingest_paths(cli->ctx, paths, npaths, &o, &rep);

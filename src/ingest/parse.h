@@ -46,8 +46,11 @@ dn_status dn_date_order_parse(const char *name, enum dn_date_order *out);
  * @param prec    receives the precision on DN_OK
  * @return DN_OK; DN_ERR_NOT_FOUND (blank / "NA" / "-"); DN_ERR_INPUT (not a
  *         date); DN_ERR_RANGE (looks like a date but impossible: month 13,
- *         30 February, year outside 1800..2199). Outputs untouched on error.
+ *         30 February, year outside DN_DATE_YEAR_MIN..DN_DATE_YEAR_MAX).
+ *         Outputs untouched on error.
  */
+#define DN_DATE_YEAR_MIN 1800
+#define DN_DATE_YEAR_MAX 2199
 dn_status dn_parse_date(const char *s, enum dn_date_order hint, char out_iso[11], enum dn_date_precision *prec);
 
 /** What an all-numeric date says about day/month order: +1 only day-first

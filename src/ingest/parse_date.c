@@ -12,8 +12,8 @@
 #include "ingest/parse.h"
 
 #define MAX_TOKENS 8
-#define YEAR_MIN 1800
-#define YEAR_MAX 2199
+#define YEAR_MIN DN_DATE_YEAR_MIN
+#define YEAR_MAX DN_DATE_YEAR_MAX
 
 enum tok_kind { T_NUM, T_MONTH };
 

@@ -350,17 +350,25 @@ static dn_status on_article(void *ud, const struct dn_text_article *a)
     return s;
 }
 
+/* A skipped JSON Lines record is a rejected row like a bad table row. */
+static void on_text_reject(void *ud, const char *path, long line, const char *reason)
+{
+    struct run *r = ud;
+    r->rep->read++;
+    reject(r, path, line, "record", reason);
+}
+
 static dn_status ingest_text(struct run *r, const char *path)
 {
-    struct dn_text_options to = {.date = r->opts->article_date, .url = r->opts->url};
+    struct dn_text_options to = {.date = r->opts->article_date, .url = r->opts->url, .on_reject = on_text_reject,
+                                 .reject_ud = r};
     r->dedupe = r->opts->dedupe;
     r->one_source = false; /* articles: each has its own source */
     dni_text_finder_setup(&r->finder, r->ctx, &to);
     long read = r->rep->read, stored = r->rep->stored, updated = r->rep->updated, rejected = r->rep->rejected;
     dn_status s = dn_text_read_file(r->ctx, path, &to, on_article, r);
     if (s == DN_ERR_PARTIAL) {
-        /* malformed JSON Lines records were warned about (with their lines) and skipped */
-        reject(r, path, 0, "record", dn_ctx_errmsg(r->ctx));
+        /* malformed JSON Lines records were rejected one by one (on_text_reject) */
         dni_clear_error(r->ctx);
         s = DN_OK;
     }

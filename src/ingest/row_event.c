@@ -161,7 +161,10 @@ static dn_status date(struct dn_reader *r, const struct dni_row *row, struct dn_
     if (s == DN_ERR_NOT_FOUND) return dni_reader_reject(r, row->line, col, "no date");
     if (s != DN_OK) {
         dni_quote_value(q, sizeof q, v);
-        return dni_reader_reject(r, row->line, col, s == DN_ERR_RANGE ? "impossible date %s" : "not a date: %s", q);
+        if (s != DN_ERR_RANGE) return dni_reader_reject(r, row->line, col, "not a date: %s", q);
+        /* a real calendar date far in the past or future reads as a typo, not as nonsense */
+        return dni_reader_reject(r, row->line, col, "impossible date %s (or a year outside %d..%d)", q,
+                                 DN_DATE_YEAR_MIN, DN_DATE_YEAR_MAX);
     }
     if ((s = date_precision_code(r, row, ev, iso, &prec)) != DN_OK) return s;
     OOM(dn_event_set(&ev->date, iso));

@@ -110,7 +110,10 @@ static dn_status prescan_date_order(struct dn_reader *r, long start)
         }
         numeric++;
         if ((evidence = dn_date_order_evidence(v)) != 0) break;
-        if (!sample) {
+        char iso[11];
+        enum dn_date_precision prec;
+        /* the example must be a date that reads both ways, not an impossible one */
+        if (!sample && dn_parse_date(v, DN_DATE_ORDER_DMY, iso, &prec) == DN_OK) {
             dni_quote_value(sample_buf, sizeof sample_buf, v);
             sample = sample_buf;
         }
@@ -165,6 +168,17 @@ dn_status dni_table_open(struct dn_reader *r, const struct dn_reader_opts *opts,
     s = dni_bind_columns(r->ctx, r->path, r->desc, r->header, r->nheader, opts ? opts->map : NULL,
                          opts ? opts->nmap : 0, r->col);
     if (s != DN_OK) return s;
+    /* Without a column for when or where, every row would become an empty
+     * event: most often the header row is missing and the first data row
+     * was taken for it. */
+    static const int where_or_when[] = {DNF_DATE, DNF_PLACE, DNF_LAT, DNF_LON, DNF_COUNTRY, DNF_PROVINCE, DNF_DISTRICT};
+    bool any = false;
+    for (size_t i = 0; i < DN_ARRAY_LEN(where_or_when); i++) any |= r->col[where_or_when[i]] >= 0;
+    if (!any)
+        return dni_fail(r->ctx, DN_ERR_INPUT,
+                        "%s:1: no column names a date, place, coordinates or admin area (is the header row "
+                        "missing?); name the columns with --map FIELD=COLUMN",
+                        r->path);
     if (r->order == DN_DATE_ORDER_AUTO && r->col[DNF_DATE] >= 0 && start >= 0) return prescan_date_order(r, start);
     return DN_OK;
 }

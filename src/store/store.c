@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <sqlite3.h>
 #include <spatialite.h>
@@ -22,6 +23,7 @@ struct cached_stmt {
 
 struct store_state {
     char *path;
+    bool readonly; /* asked for, or the file is not writable by this process */
     struct cached_stmt cache[STMT_CACHE];
     size_t ncached;
 };
@@ -92,7 +94,20 @@ dn_status dn_store_stmt(dn_ctx *ctx, const char *sql, sqlite3_stmt **out)
     return DN_OK;
 }
 
-dn_status dn_store_begin(dn_ctx *ctx) { return dn_store_exec(ctx, "BEGIN IMMEDIATE"); }
+bool dn_store_readonly(dn_ctx *ctx)
+{
+    struct store_state *s = dni_slot_get(ctx, DNI_SLOT_STORE);
+    return s && s->readonly;
+}
+
+dn_status dn_store_begin(dn_ctx *ctx)
+{
+    /* say why before SQLite's "attempt to write a readonly database" */
+    if (dn_store_readonly(ctx))
+        return dni_fail(ctx, DN_ERR_DB, "%s: the database is read-only (no permission to write it)",
+                        dn_store_path(ctx));
+    return dn_store_exec(ctx, "BEGIN IMMEDIATE");
+}
 dn_status dn_store_commit(dn_ctx *ctx) { return dn_store_exec(ctx, "COMMIT"); }
 
 void dn_store_rollback(dn_ctx *ctx)
@@ -151,6 +166,48 @@ static dn_status check_foreign(dn_ctx *ctx, const char *path)
     return DN_OK;
 }
 
+/* "file:PATH?immutable=1" with PATH percent-encoded where URIs need it. */
+static char *immutable_uri(const char *path)
+{
+    struct dn_strbuf b = {0};
+    dn_strbuf_puts(&b, "file:");
+    for (const unsigned char *p = (const unsigned char *)path; *p; p++) {
+        if (*p == '%' || *p == '?' || *p == '#' || *p < 0x20 || *p >= 0x7f) dn_strbuf_printf(&b, "%%%02X", *p);
+        else dn_strbuf_putc(&b, (char)*p);
+    }
+    dn_strbuf_puts(&b, "?immutable=1");
+    if (b.failed) {
+        dn_strbuf_free(&b);
+        return NULL;
+    }
+    return b.data;
+}
+
+/* A read-only process can read a WAL database only when it can create the
+ * -shm/-wal files beside it or they exist already; otherwise (a database
+ * shipped read-only in a read-only folder, with no writer at work) SQLite
+ * must be told the file will not change. */
+static bool needs_immutable(const char *path)
+{
+    struct stat sb;
+    char *dir = dn_strdup(path), *wal = dn_malloc(strlen(path) + 5);
+    bool yes = false;
+    if (dir && wal) {
+        char *slash = strrchr(dir, '/');
+        const char *d = ".";
+        if (slash == dir) d = "/";
+        else if (slash) {
+            *slash = '\0';
+            d = dir;
+        }
+        snprintf(wal, strlen(path) + 5, "%s-wal", path);
+        yes = access(d, W_OK) != 0 && stat(wal, &sb) != 0;
+    }
+    dn_free(dir);
+    dn_free(wal);
+    return yes;
+}
+
 dn_status dn_store_open(dn_ctx *ctx, const char *path, unsigned flags)
 {
     dn_store_close(ctx);
@@ -160,14 +217,23 @@ dn_status dn_store_open(dn_ctx *ctx, const char *path, unsigned flags)
     if (!memory && stat(path, &sb) != 0 && (readonly || !(flags & DN_STORE_CREATE)))
         return dni_fail(ctx, DN_ERR_NOT_FOUND, "%s: no such database (run 'durand init' first)", path);
 
+    if (!memory && stat(path, &sb) == 0 && S_ISDIR(sb.st_mode))
+        return dni_fail(ctx, DN_ERR_IO, "%s: is a directory, not a database file", path);
+    /* a database this process may not write: open it read-only, so that
+     * reading commands work and writing ones fail with a clear message */
+    if (!memory && !readonly && stat(path, &sb) == 0 && access(path, W_OK) != 0) readonly = true;
+
     struct store_state *state = dn_calloc(1, sizeof *state);
     if (!state || !(state->path = dn_strdup(path))) {
         dn_free(state);
         return dni_fail(ctx, DN_ERR_NOMEM, "out of memory");
     }
+    state->readonly = readonly;
     sqlite3 *db = NULL;
     int oflags = readonly ? SQLITE_OPEN_READONLY : (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
-    int rc = sqlite3_open_v2(path, &db, oflags | SQLITE_OPEN_NOMUTEX, NULL);
+    char *uri = !memory && readonly && needs_immutable(path) ? immutable_uri(path) : NULL;
+    int rc = sqlite3_open_v2(uri ? uri : path, &db, oflags | SQLITE_OPEN_NOMUTEX | (uri ? SQLITE_OPEN_URI : 0), NULL);
+    dn_free(uri);
     if (rc != SQLITE_OK) {
         dn_status s = dni_fail(ctx, rc == SQLITE_CANTOPEN ? DN_ERR_IO : DN_ERR_DB, "%s: cannot open database: %s", path,
                                db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
@@ -200,6 +266,8 @@ dn_status dn_store_open(dn_ctx *ctx, const char *path, unsigned flags)
     if (s == DN_OK && version > DN_SCHEMA_VERSION)
         s = dni_fail(ctx, DN_ERR_SCHEMA, "%s: schema version %d is newer than this durand understands (%d); upgrade durand",
                      path, version, DN_SCHEMA_VERSION);
+    if (s == DN_OK && version == 0 && readonly)
+        s = dni_fail(ctx, DN_ERR_NOT_FOUND, "%s: not a durand database yet (run 'durand init' first)", path);
     if (s == DN_OK && version < DN_SCHEMA_VERSION) {
         if (readonly)
             s = dni_fail(ctx, DN_ERR_SCHEMA, "%s: schema version %d needs migrating to %d; open it read-write once", path,

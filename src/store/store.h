@@ -17,7 +17,7 @@
 #define DN_SCHEMA_VERSION 1
 
 enum dn_store_flags {
-    DN_STORE_READONLY = 1, /**< open read-only; fails if missing */
+    DN_STORE_READONLY = 1, /**< open read-only; fails if missing or not yet a durand database */
     DN_STORE_CREATE = 2    /**< create the file and its schema if missing */
 };
 
@@ -25,9 +25,15 @@ enum dn_store_flags {
  * for an in-memory one) and bring its schema up to DN_SCHEMA_VERSION. The
  * connection is owned by the context (replacing any open one) and closed by
  * dn_store_close() or dn_ctx_free().
- * @return DN_OK; DN_ERR_NOT_FOUND (missing, no CREATE); DN_ERR_SCHEMA (not a
+ * A file this process may not write is opened read-only whatever the flags.
+ * @return DN_OK; DN_ERR_NOT_FOUND (missing, no CREATE; empty and READONLY); DN_ERR_SCHEMA (not a
  * durand database, or newer); DN_ERR_DB (corrupt, unwritable). */
 dn_status dn_store_open(dn_ctx *ctx, const char *path, unsigned flags);
+
+/** Whether the open database is read-only: opened with DN_STORE_READONLY, or
+ * a file this process has no permission to write (then dn_store_begin fails
+ * with DN_ERR_DB saying so). */
+bool dn_store_readonly(dn_ctx *ctx);
 
 /** Close the database (finalising cached statements). Safe when none is open. */
 void dn_store_close(dn_ctx *ctx);

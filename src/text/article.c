@@ -230,6 +230,13 @@ static dn_status read_all(dn_ctx *ctx, const char *path, FILE *fp, size_t size, 
     return DN_OK;
 }
 
+static void skip_record(dn_ctx *ctx, const struct dn_text_options *opts, const char *path, long line,
+                        const char *reason)
+{
+    if (opts && opts->on_reject) opts->on_reject(opts->reject_ud, path, line, reason);
+    else dni_warn(ctx, "%s:%ld: skipped: %s", path, line, reason);
+}
+
 /* One JSON Lines record; returns DN_OK, DN_ERR_INPUT (record rejected, warned),
  * or a fatal status. */
 static dn_status jsonl_record(dn_ctx *ctx, const char *path, long line, const char *s, size_t n, long long mtime,
@@ -264,7 +271,7 @@ static dn_status jsonl_record(dn_ctx *ctx, const char *path, long line, const ch
             why = "member \"url\" is not a string";
     }
     if (why) {
-        dni_warn(ctx, "%s:%ld: skipped: %s", path, line, why);
+        skip_record(ctx, opts, path, line, why);
         json_object_put(obj);
         return DN_ERR_INPUT;
     }
@@ -277,7 +284,14 @@ static dn_status jsonl_record(dn_ctx *ctx, const char *path, long line, const ch
                                (size_t)json_object_get_string_len(jtext), opts, &a);
     json_object_put(obj);
     if (st == DN_ERR_INPUT) {
-        dni_warn(ctx, "%s", dn_ctx_errmsg(ctx));
+        /* the message starts "FILE:LINE: ": the reason is the rest */
+        char at[4200];
+        where(at, sizeof at, path, line);
+        const char *msg = dn_ctx_errmsg(ctx);
+        size_t atlen = strlen(at);
+        if (!strncmp(msg, at, atlen) && !strncmp(msg + atlen, ": ", 2)) msg += atlen + 2;
+        skip_record(ctx, opts, path, line, msg);
+        dni_clear_error(ctx);
         return DN_ERR_INPUT;
     }
     if (st != DN_OK) return st;
@@ -325,7 +339,9 @@ static dn_status read_jsonl(dn_ctx *ctx, const char *path, FILE *fp, long long m
         if (!got_any) break;
         lineno++;
         if (too_long) {
-            dni_warn(ctx, "%s:%ld: skipped: record longer than %zu bytes", path, lineno, limit);
+            char why[80];
+            snprintf(why, sizeof why, "record longer than %zu bytes", limit);
+            skip_record(ctx, opts, path, lineno, why);
             rejected++;
             continue;
         }
@@ -336,7 +352,7 @@ static dn_status read_jsonl(dn_ctx *ctx, const char *path, FILE *fp, long long m
         while (b < n && (s[b] == ' ' || s[b] == '\t')) b++;
         if (b == n) continue; /* blank line */
         if (memchr(s, 0, n) || strlen(s) < n) {
-            dni_warn(ctx, "%s:%ld: skipped: NUL byte in the line", path, lineno);
+            skip_record(ctx, opts, path, lineno, "NUL byte in the line");
             rejected++;
             continue;
         }

@@ -190,6 +190,10 @@ enum dn_text_format {
     DN_TEXT_FORMAT_JSONL     /**< one JSON object per line: {"text": ..., "date": ..., "url": ...} */
 };
 
+/** Told about one skipped JSON Lines record: its line and why (the reason
+ * is borrowed for the call; it does not repeat the file name). */
+typedef void (*dn_text_reject_cb)(void *ud, const char *path, long line, const char *reason);
+
 /** Options; zero-initialise, then set what you need. Borrowed for the call. */
 struct dn_text_options {
     enum dn_text_format format;
@@ -197,6 +201,8 @@ struct dn_text_options {
     const char *url;              /**< source URL for a plain article file, or NULL */
     dn_text_place_finder finder;  /**< NULL: no place mentions */
     void *finder_ud;
+    dn_text_reject_cb on_reject;  /**< NULL: skipped records are warned about ("FILE:LINE: skipped: reason") */
+    void *reject_ud;
 };
 
 /** Called once per article read. The article is borrowed: it is freed when
@@ -209,9 +215,9 @@ typedef dn_status (*dn_text_article_cb)(void *ud, const struct dn_text_article *
  * Errors (dni_fail message names the file, and the line for JSON Lines):
  * DN_ERR_NOT_FOUND / DN_ERR_IO (cannot open/read), DN_ERR_INPUT (empty, binary,
  * larger than DN_TEXT_MAX_ARTICLE, UTF-16, bad --date), DN_ERR_GEODATA (lexicons),
- * DN_ERR_NOMEM. For JSON Lines, malformed records are warned about
- * ("FILE:LINE: reason"), skipped, and the call returns DN_ERR_PARTIAL after the
- * good ones were delivered. A Windows-1252 file is converted with a warning. */
+ * DN_ERR_NOMEM. For JSON Lines, malformed records are skipped and reported
+ * (to opts->on_reject, else as warnings "FILE:LINE: skipped: reason"), and the
+ * call returns DN_ERR_PARTIAL after the good ones were delivered. A Windows-1252 file is converted with a warning. */
 dn_status dn_text_read_file(dn_ctx *ctx, const char *path, const struct dn_text_options *opts,
                             dn_text_article_cb cb, void *ud);
 

@@ -17,11 +17,20 @@ target_compile_definitions(durand_fuzz PRIVATE
   DN_VERSION_STRING="${PROJECT_VERSION}"
   DN_DEFAULT_GEODATA_DIR="${DN_GEODATA_DIR}")
 target_link_libraries(durand_fuzz PUBLIC
-  GDAL::GDAL GEOS::geos_c PROJ::proj SQLite::SQLite3 PkgConfig::SPATIALITE PkgConfig::UTF8PROC m)
+  GDAL::GDAL GEOS::geos_c PROJ::proj SQLite::SQLite3 PkgConfig::SPATIALITE PkgConfig::UTF8PROC PkgConfig::JSONC m)
 
-foreach(target fuzz_csv_reader fuzz_parse_date fuzz_parse_count)
+# One target per parser (the table in README "Fuzzing" maps functions to them).
+set(DN_FUZZERS fuzz_csv_reader fuzz_parse_date fuzz_parse_count fuzz_text_extract fuzz_name_key fuzz_geocode
+    fuzz_filter)
+foreach(target ${DN_FUZZERS})
   add_executable(${target} ${PROJECT_SOURCE_DIR}/tests/fuzz/${target}.c)
   target_compile_options(${target} PRIVATE -fsanitize=fuzzer ${DN_FUZZ_SANITIZERS})
   target_link_options(${target} PRIVATE -fsanitize=fuzzer ${DN_FUZZ_SANITIZERS})
   target_link_libraries(${target} PRIVATE durand_fuzz)
+  target_compile_definitions(${target} PRIVATE
+    DN_FUZZ_GEODATA="${PROJECT_SOURCE_DIR}/geodata"
+    DN_FUZZ_MINI_GEODATA="${PROJECT_SOURCE_DIR}/tests/data/mini-geodata")
 endforeach()
+# the text extractor finds places through the fixture place finder
+target_sources(fuzz_text_extract PRIVATE ${PROJECT_SOURCE_DIR}/tests/support/fake_place_finder.c)
+target_include_directories(fuzz_text_extract PRIVATE ${PROJECT_SOURCE_DIR}/tests/support)

@@ -1,0 +1,96 @@
+#!/usr/bin/env python3
+"""Readers during an ingest see a consistent database (WAL).
+
+`durand ingest` stores a generated table of ROWS rows with --batch BATCH
+while readers run `durand query --format json` and
+`durand summary --by country --format json` over and over. Every snapshot
+must parse, hold whole batches only (a multiple of BATCH, or everything),
+never shrink from one read to the next, agree with itself (ids unique, the
+summary's total equals its groups' sum), and no reader may fail — in
+particular not with "database is locked". The readers must catch the ingest
+in the middle at least a few times, or the test proves nothing and fails.
+"""
+# fixture: geodata_db
+import json
+import os
+import random
+import shutil
+import subprocess
+import sys
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import dn_e2e  # noqa: E402
+from acled_table import backup, write_table  # noqa: E402
+
+ROWS = 12000
+BATCH = 300
+SEED = 7
+
+
+def main():
+    args = dn_e2e.parse_args()
+    if args.wrapper.strip():
+        print("skipped: timing-dependent, and valgrind serialises the processes")
+        sys.exit(dn_e2e.SKIP)
+    work = args.workdir
+    table = os.path.join(work, "acled.csv")
+    write_table(table, ROWS, random.Random(SEED), prefix="CON")
+    db = os.path.join(work, "db.sqlite")
+    fixture = os.path.join(work, "..", "geodata.sqlite")
+    if os.path.exists(fixture):
+        backup(fixture, db)
+    else:
+        r = dn_e2e.run(args, ["--quiet", "--db", db, "init"])
+        dn_e2e.check(r.code == 0, "durand init failed", r)
+    env = dict(os.environ, DURAND_DB=db, DURAND_GEODATA=os.path.join(args.source_dir, "geodata"))
+    # one read before the writer starts: the readers' cache of the gazetteer
+    # is not what is tested, the store is
+    r = dn_e2e.run(args, ["query", "--format", "json"], env={"DURAND_DB": db})
+    dn_e2e.check(r.code == 0 and json.loads(r.out) == [], "query on the empty database", r)
+
+    writer = subprocess.Popen([args.durand, "--quiet", "ingest", table, "--batch", str(BATCH), "--report", "json",
+                               "--rejects", os.path.join(work, "rejects.csv")],
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+    last = 0
+    mid = set()  # counts seen strictly between empty and full
+    reads = 0
+    t0 = time.monotonic()
+    while True:
+        running = writer.poll() is None
+        for argv in (["query", "--format", "json"], ["summary", "--by", "country", "--format", "json"]):
+            p = subprocess.run([args.durand] + argv, capture_output=True, env=env, timeout=300)
+            reads += 1
+            err = p.stderr.decode("utf-8", "replace")
+            dn_e2e.check(p.returncode == 0, f"{argv[0]} during the ingest failed: {err}")
+            dn_e2e.check("locked" not in err and "busy" not in err, f"{argv[0]} saw a lock: {err}")
+            try:
+                doc = json.loads(p.stdout)
+            except ValueError as e:
+                dn_e2e.check(False, f"{argv[0]} printed JSON that does not parse ({e}): {p.stdout[:300]!r}")
+            if argv[0] == "query":
+                n = len(doc)
+                ids = {e["id"] for e in doc}
+                dn_e2e.check(len(ids) == n, f"query returned {n} events but {len(ids)} ids")
+                dn_e2e.check(all(e["uid"].startswith("acled:CON") for e in doc), "an event not from the table")
+            else:
+                n = sum(g["events"] for g in doc)
+            dn_e2e.check(n % BATCH == 0 or n == ROWS, f"{argv[0]} saw {n} events: not whole batches of {BATCH}")
+            dn_e2e.check(n >= last, f"{argv[0]} saw {n} events after {last} had been seen")
+            last = n
+            if 0 < n < ROWS:
+                mid.add(n)
+        if not running:
+            break
+    out, err = writer.communicate()
+    dn_e2e.check(writer.returncode == 0, f"the ingest failed: {err.decode('utf-8', 'replace')}")
+    rep = json.loads(out)
+    dn_e2e.check(rep["stored"] == ROWS, f"the ingest stored {rep['stored']} of {ROWS}")
+    dn_e2e.check(last == ROWS, f"the last read after the ingest saw {last} of {ROWS} events")
+    print(f"{reads} reads in {time.monotonic() - t0:.1f} s; {len(mid)} distinct partial counts: {sorted(mid)}")
+    dn_e2e.check(len(mid) >= 3, "the readers caught the ingest in the middle fewer than 3 times")
+    shutil.rmtree(work, ignore_errors=True)  # 100 MB of database
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,165 @@
+#!/usr/bin/env python3
+"""Crash consistency of `durand ingest`: SIGKILL at random moments.
+
+A generated ACLED-shaped table (acled_table.py) of ROWS rows is ingested
+with a small --batch into a copy of the initialised database. One
+uninterrupted run first gives the expected result and the run time T. Then,
+in sessions that each start from a fresh copy, the ingest is started,
+killed with SIGKILL after a random fraction of T (seeded RNG), checked, and
+started again on the same database — until a run finishes (once KILLS kills
+have landed, the last re-run is left to finish). After every kill the
+database must
+  - pass PRAGMA quick_check and the integrity_check of each table an ingest
+    writes (the full integrity_check at the end of every session), and
+    rtreecheck on the events' spatial index, whose row count must equal the
+    number of events with a geometry;
+  - hold whole batches only: the number of events is a multiple of --batch
+    or the total, and they are exactly the first rows of the file (rows are
+    stored in file order, each batch one transaction);
+  - have no duplicate uid.
+After the run that finishes: exactly the expected rows, equal to those of
+the uninterrupted run (uid and row hash), none twice. KILLS kills must land
+while durand runs (a kill after it finished does not count).
+"""
+# fixture: geodata_db
+import json
+import os
+import random
+import shutil
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import dn_e2e  # noqa: E402
+from acled_table import backup, write_table  # noqa: E402
+
+ROWS = 20000
+BATCH = 200
+KILLS = 20
+SEED = 20241127
+# what an ingest of a table writes (places and place_names when it learns names)
+WRITTEN_TABLES = ("events", "ingest_files", "places", "place_names", "meta")
+
+def ingest_cmd(args, db, table):
+    return [args.durand, "--quiet", "--db", db, "ingest", table, "--batch", str(BATCH), "--report", "json",
+            "--rejects", db + ".rejects.csv"]
+
+
+def env_for(args):
+    return dict(os.environ, DURAND_GEODATA=os.path.join(args.source_dir, "geodata"))
+
+
+def rows_of(db):
+    con = sqlite3.connect(db)
+    try:
+        return con.execute("SELECT uid, row_hash FROM events ORDER BY uid").fetchall()
+    finally:
+        con.close()
+
+
+def check_after_kill(db, trial, full=False):
+    """The invariants of a database whose ingest was killed; returns the event count.
+    full: PRAGMA integrity_check of the whole file; otherwise quick_check of the
+    whole file (every page and b-tree) plus integrity_check of each table the
+    ingest writes (with its indexes) — the same checks, a third of the time on
+    a file that is mostly geodata."""
+    con = sqlite3.connect(db)
+    try:
+        pragmas = ["PRAGMA integrity_check"] if full else \
+            ["PRAGMA quick_check"] + [f"PRAGMA integrity_check({t})" for t in WRITTEN_TABLES]
+        for pragma in pragmas:
+            ok = con.execute(pragma).fetchall()
+            dn_e2e.check(ok == [("ok",)], f"trial {trial}: {pragma} says {ok[:5]}")
+        tree = con.execute("SELECT rtreecheck('idx_events_geom')").fetchone()[0]
+        dn_e2e.check(tree == "ok", f"trial {trial}: rtreecheck says {tree}")
+        n, distinct = con.execute("SELECT count(*), count(DISTINCT uid) FROM events").fetchone()
+        dn_e2e.check(n == distinct, f"trial {trial}: {n} events but {distinct} distinct uids")
+        dn_e2e.check(n % BATCH == 0 or n == ROWS,
+                     f"trial {trial}: {n} events is not a whole number of batches of {BATCH}")
+        indexed = con.execute("SELECT count(*) FROM idx_events_geom").fetchone()[0]
+        with_geom = con.execute("SELECT count(*) FROM events WHERE geom IS NOT NULL").fetchone()[0]
+        dn_e2e.check(indexed == with_geom, f"trial {trial}: spatial index has {indexed} rows for {with_geom} points")
+        # the first n rows of the file, nothing else: "line k" for k = 2 .. n + 1
+        beyond = con.execute("SELECT count(*) FROM events WHERE CAST(substr(source_ref, 6) AS INTEGER) > ?",
+                             (n + 1,)).fetchone()[0]
+        dn_e2e.check(beyond == 0, f"trial {trial}: {beyond} of {n} events come from beyond the first {n} rows")
+        return n
+    finally:
+        con.close()
+
+
+def main():
+    args = dn_e2e.parse_args()
+    if args.wrapper.strip():
+        print("skipped: killing a process under a wrapper (valgrind) tests the wrapper")
+        sys.exit(dn_e2e.SKIP)
+    rng = random.Random(SEED)
+    work = args.workdir
+    table = os.path.join(work, "acled.csv")
+    write_table(table, ROWS, rng, prefix="CRK")
+    template = os.path.join(work, "template.sqlite")
+    fixture = os.path.join(work, "..", "geodata.sqlite")
+    if os.path.exists(fixture):
+        backup(fixture, template)
+    else:
+        r = dn_e2e.run(args, ["--quiet", "--db", template, "init"])
+        dn_e2e.check(r.code == 0, "durand init failed", r)
+
+    # the uninterrupted run: expected rows and the time T
+    ref = os.path.join(work, "reference.sqlite")
+    shutil.copyfile(template, ref)
+    t0 = time.monotonic()
+    proc = subprocess.run(ingest_cmd(args, ref, table), capture_output=True, env=env_for(args), timeout=900)
+    full_time = time.monotonic() - t0
+    dn_e2e.check(proc.returncode == 0, f"reference ingest failed: {proc.stderr.decode(errors='replace')}")
+    expected = rows_of(ref)
+    dn_e2e.check(len(expected) == ROWS, f"reference run stored {len(expected)} of {ROWS} rows")
+    os.remove(ref)
+    print(f"reference: {ROWS} rows in {full_time:.1f} s (batch {BATCH})")
+
+    db = os.path.join(work, "crash.sqlite")
+    kills = sessions = runs = 0
+    t_start = time.monotonic()
+    counts = []
+    while kills < KILLS:
+        sessions += 1
+        for f in (db, db + "-wal", db + "-shm"):
+            if os.path.exists(f):
+                os.remove(f)
+        shutil.copyfile(template, db)
+        before = 0
+        while True:  # one session: kill and re-run until a run finishes
+            runs += 1
+            p = subprocess.Popen(ingest_cmd(args, db, table), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                 env=env_for(args))
+            try:  # once enough kills landed, the last re-run goes to the end
+                out, err = p.communicate(timeout=rng.uniform(0.05, 0.9) * full_time if kills < KILLS else 900)
+            except subprocess.TimeoutExpired:
+                p.send_signal(signal.SIGKILL)
+                out, err = p.communicate()
+            if p.returncode == -signal.SIGKILL:
+                kills += 1
+                n = check_after_kill(db, kills)
+                dn_e2e.check(n >= before, f"trial {kills}: {n} events after {before} had been stored")
+                counts.append(n)
+                before = n
+                continue
+            # the re-run that finished: everything stored once, the earlier batches found again
+            dn_e2e.check(p.returncode == 0, f"ingest failed ({p.returncode}): {err.decode(errors='replace')}")
+            rep = json.loads(out)
+            dn_e2e.check(rep["stored"] == ROWS - before and rep["duplicates"] == before and rep["updated"] == 0
+                         and rep["rejected"] == 0, f"re-running with {before} events stored reported {rep}")
+            break
+        check_after_kill(db, f"session {sessions} end", full=True)
+        got = rows_of(db)
+        dn_e2e.check(got == expected, f"session {sessions}: {len(got)} rows differ from the uninterrupted run")
+    print(f"{kills} kills mid-run in {sessions} sessions ({runs} runs), {time.monotonic() - t_start:.0f} s; "
+          f"events seen after kills: {counts}")
+    shutil.rmtree(work, ignore_errors=True)  # a few hundred MB of databases
+
+
+if __name__ == "__main__":
+    main()
