@@ -32,9 +32,11 @@ print (exit code, stderr/stdout substrings) and what must be stored after it
   files         {PATH: true/false/"text"}: exists / absent / exact content
 
 Cases run two at a time; the template is made once from the e2e geodata
-fixture (or by `durand init` when run alone).
+fixture (or by `durand init` when run alone). Under valgrind (a --wrapper
+naming it) only the cases marked "valgrind": true run.
 """
 # fixture: geodata_db
+# valgrind: yes
 import concurrent.futures
 import hashlib
 import json
@@ -93,18 +95,25 @@ class Corpus:
         self.seeded = os.path.join(args.workdir, "seeded.sqlite")
 
     # ---- shared databases ---------------------------------------------------------------
+    def setup_run(self, argv):
+        """durand for preparing the shared databases: never under the wrapper
+        (valgrind), which is for the cases."""
+        env = dict(os.environ, DURAND_GEODATA=os.path.join(self.args.source_dir, "geodata"))
+        proc = subprocess.run([self.args.durand] + argv, capture_output=True, env=env, cwd=self.args.workdir,
+                              timeout=900)
+        r = dn_e2e.Result(proc)
+        dn_e2e.check(r.code == 0, f"preparing: durand {' '.join(argv)} failed", r)
+
     def prepare(self):
         fixture = os.path.join(self.args.workdir, "..", "geodata.sqlite")
         if os.path.exists(fixture):
             backup(fixture, self.template)
         else:
-            r = dn_e2e.run(self.args, ["--quiet", "--db", self.template, "init"])
-            dn_e2e.check(r.code == 0, "durand init for the template failed", r)
+            self.setup_run(["--quiet", "--db", self.template, "init"])
         shutil.copyfile(self.template, self.seeded)
         sample = os.path.join(self.args.source_dir, "tests", "data", "sample", "events.csv")
-        r = dn_e2e.run(self.args, ["--quiet", "--db", self.seeded, "ingest", sample,
-                                   "--rejects", os.path.join(self.args.workdir, "seed-rejects.csv")])
-        dn_e2e.check(r.code == 0, "ingesting the sample for the seeded database failed", r)
+        self.setup_run(["--quiet", "--db", self.seeded, "ingest", sample,
+                        "--rejects", os.path.join(self.args.workdir, "seed-rejects.csv")])
         self.seeded_hash = sha256(self.seeded)
 
     def make_db(self, case, work):

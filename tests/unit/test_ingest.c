@@ -917,6 +917,48 @@ START_TEST(test_ingest__stream_reader_reads_memory)
 }
 END_TEST
 
+START_TEST(test_ingest__headerless_table_is_refused)
+{
+    /* the first data row taken for a header names no field: the file is
+     * refused rather than read as events of nothing */
+    static const char text[] = "PAK1,2023-07-30,Khar,34.73,71.52,3\nPAK2,2023-07-31,Khar,34.73,71.52,4\n";
+    FILE *fp = fmemopen((void *)text, sizeof text - 1, "rb");
+    struct dn_reader *r = NULL;
+    ck_assert_int_eq(dn_reader_open_stream(ctx, fp, "mem.csv", NULL, &r), DN_ERR_INPUT);
+    ck_assert_ptr_null(r);
+    ck_assert_ptr_nonnull(strstr(dn_ctx_errmsg(ctx), "mem.csv:1: no column names a date, place, coordinates or admin "
+                                                     "area (is the header row missing?)"));
+    fclose(fp);
+    /* one recognised column is enough (the rest may come with --map) */
+    static const char one[] = "where,b\nKhar,1\n";
+    fp = fmemopen((void *)one, sizeof one - 1, "rb");
+    ck_assert_int_eq(dn_reader_open_stream(ctx, fp, "one.csv", NULL, &r), DN_OK);
+    dn_reader_close(r);
+    fclose(fp);
+}
+END_TEST
+
+START_TEST(test_ingest__far_dates_are_named_as_such)
+{
+    char iso[11];
+    enum dn_date_precision prec;
+    ck_assert_int_eq(dn_parse_date("9999-12-31", DN_DATE_ORDER_AUTO, iso, &prec), DN_ERR_RANGE);
+    ck_assert_int_eq(dn_parse_date("2199-12-31", DN_DATE_ORDER_AUTO, iso, &prec), DN_OK);
+    static const char text[] = "event_date,location\n9999-12-31,Khar\n";
+    FILE *fp = fmemopen((void *)text, sizeof text - 1, "rb");
+    struct dn_reader *r;
+    ck_assert_int_eq(dn_reader_open_stream(ctx, fp, "far.csv", NULL, &r), DN_OK);
+    struct dn_event ev;
+    dn_event_init(&ev);
+    bool done;
+    ck_assert_int_eq(dn_reader_next(r, &ev, &done), DN_ERR_INPUT);
+    ck_assert_str_eq(dn_reader_reject(r)->reason, "impossible date '9999-12-31' (or a year outside 1800..2199)");
+    dn_event_clear(&ev);
+    dn_reader_close(r);
+    fclose(fp);
+}
+END_TEST
+
 START_TEST(test_ingest__allocation_failures_are_reported_not_crashed)
 {
     /* fail each allocation in turn while reading a whole ACLED file */
@@ -1033,6 +1075,8 @@ Suite *make_ingest_suite(void)
     tcase_add_test(tc, test_ingest__uid_is_stable_across_line_ends_and_reingest);
     tcase_add_test(tc, test_ingest__missing_and_empty_files);
     tcase_add_test(tc, test_ingest__stream_reader_reads_memory);
+    tcase_add_test(tc, test_ingest__headerless_table_is_refused);
+    tcase_add_test(tc, test_ingest__far_dates_are_named_as_such);
     tcase_add_test(tc, test_ingest__infinite_coordinates_and_cp1252_header);
     tcase_add_test(tc, test_ingest__allocation_failures_are_reported_not_crashed);
     tcase_add_test(tc, test_ingest__geojson_layer_uses_geometry);

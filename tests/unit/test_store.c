@@ -236,6 +236,42 @@ START_TEST(test_store__reports_of_one_incident_share_a_cluster)
 }
 END_TEST
 
+START_TEST(test_store__readonly_open_reads_and_refuses_writes)
+{
+    char db[600];
+    snprintf(db, sizeof db, "%s", path_in_tmp("ro.sqlite"));
+    ck_assert_int_eq(dn_store_open(ctx, db, DN_STORE_CREATE), DN_OK);
+    ck_assert(!dn_store_readonly(ctx));
+    dn_store_close(ctx);
+    ck_assert_int_eq(dn_store_open(ctx, db, DN_STORE_READONLY), DN_OK);
+    ck_assert(dn_store_readonly(ctx));
+    long long n = -1;
+    ck_assert_int_eq(dn_store_count(ctx, "events", &n), DN_OK);
+    ck_assert_int_eq(n, 0);
+    /* a write says why it cannot happen, before SQLite's own message */
+    ck_assert_int_eq(dn_store_begin(ctx), DN_ERR_DB);
+    ck_assert_ptr_nonnull(strstr(dn_ctx_errmsg(ctx), "ro.sqlite: the database is read-only"));
+}
+END_TEST
+
+START_TEST(test_store__empty_file_or_directory_as_database)
+{
+    /* an empty file opened read-only is not turned into a database */
+    char db[600];
+    snprintf(db, sizeof db, "%s", path_in_tmp("empty.sqlite"));
+    FILE *f = fopen(db, "wb");
+    ck_assert_ptr_nonnull(f);
+    fclose(f);
+    ck_assert_int_eq(dn_store_open(ctx, db, DN_STORE_READONLY), DN_ERR_NOT_FOUND);
+    ck_assert_ptr_nonnull(strstr(dn_ctx_errmsg(ctx), "not a durand database yet (run 'durand init' first)"));
+    f = fopen(db, "rb");
+    ck_assert_int_eq(fgetc(f), EOF);
+    fclose(f);
+    ck_assert_int_eq(dn_store_open(ctx, tmp, DN_STORE_CREATE), DN_ERR_IO);
+    ck_assert_ptr_nonnull(strstr(dn_ctx_errmsg(ctx), "is a directory, not a database file"));
+}
+END_TEST
+
 Suite *make_store_suite(void)
 {
     Suite *s = suite_create("store");
@@ -252,6 +288,8 @@ Suite *make_store_suite(void)
     tcase_add_test(tc, test_store__rollback_discards_writes);
     tcase_add_test(tc, test_store__upsert_is_idempotent_and_detects_changes);
     tcase_add_test(tc, test_store__reports_of_one_incident_share_a_cluster);
+    tcase_add_test(tc, test_store__readonly_open_reads_and_refuses_writes);
+    tcase_add_test(tc, test_store__empty_file_or_directory_as_database);
     suite_add_tcase(s, tc);
     return s;
 }
