@@ -155,7 +155,7 @@ static bool hyphen_range(const struct dni_toks *t, size_t i, long *a, long *b)
 
 static bool quantity_at(const struct dni_toks *t, const bool *skip, size_t i, struct quantity *q)
 {
-    if (skip && skip[i]) return false;
+    if (i >= t->n || (skip && skip[i])) return false;
     enum mod m;
     size_t ml = modifier_at(t, i, &m);
     size_t j = i + ml;

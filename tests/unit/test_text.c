@@ -657,6 +657,27 @@ START_TEST(test_text__casualty_counts)
 }
 END_TEST
 
+/* Regression (fuzz_text_extract): a sentence ending in "and" or "," after
+ * the victims made the conjoined-subject scan read the skip mask one past
+ * its end. The mask is sized exactly, on the heap, so ASan sees any overrun. */
+START_TEST(test_text__casualty_scan_stays_inside_the_skip_mask)
+{
+    const char *const sentences[] = {"gunmen killed six soldiers and", "gunmen killed six soldiers ,",
+                                     "six soldiers and", "killed 3"};
+    struct dni_toks t = {0};
+    for (size_t i = 0; i < DN_ARRAY_LEN(sentences); i++) {
+        ck_assert(dni_tokenize(&t, sentences[i], strlen(sentences[i])));
+        bool *skip = calloc(t.n, sizeof *skip);
+        ck_assert_ptr_nonnull(skip);
+        struct dni_casualties r;
+        dni_find_casualties(&t, skip, &r);
+        if (i < 2) ck_assert_int_eq(r.killed.best, 6);
+        free(skip);
+    }
+    dni_toks_free(&t);
+}
+END_TEST
+
 START_TEST(test_text__number_words)
 {
     struct {
@@ -1006,6 +1027,7 @@ Suite *make_text_suite(void)
     tcase_add_test(tc, test_text__datelines);
     tcase_add_test(tc, test_text__article_date_sources);
     tcase_add_test(tc, test_text__casualty_counts);
+    tcase_add_test(tc, test_text__casualty_scan_stays_inside_the_skip_mask);
     tcase_add_test(tc, test_text__number_words);
     tcase_add_test(tc, test_text__place_is_the_locus_of_the_action);
     tcase_add_test(tc, test_text__no_finder_means_no_place);
