@@ -194,12 +194,11 @@ static dn_status learn(struct run *r, struct dn_event *ev)
     return s;
 }
 
-static dn_status process_event(struct run *r, struct dn_event *ev)
+dn_status dni_ingest_locate_event(dn_ctx *ctx, struct dni_placeholders *ph, struct dn_event *ev, bool *source_coords)
 {
-    dn_ctx *ctx = r->ctx;
     dn_status s = dni_check_swap(ctx, ev);
-    if (s == DN_OK) s = dni_check_placeholder(ctx, &r->placeholders, ev);
-    bool source_coords = ev->has_coords;
+    if (s == DN_OK) s = dni_check_placeholder(ctx, ph, ev);
+    *source_coords = ev->has_coords;
     if (s == DN_OK && ev->place_id > 0 && !ev->has_coords) {
         /* a text mention already names the gazetteer place */
         struct dn_place p;
@@ -227,7 +226,15 @@ static dn_status process_event(struct run *r, struct dn_event *ev)
         if (s == DN_OK) coarsen_admin(ev);
     }
     /* after the admin lookup: the conflict check compares the point's areas with the row's */
-    if (s == DN_OK && source_coords) s = dni_check_conflict(ctx, ev);
+    if (s == DN_OK && *source_coords) s = dni_check_conflict(ctx, ev);
+    return s;
+}
+
+static dn_status process_event(struct run *r, struct dn_event *ev)
+{
+    dn_ctx *ctx = r->ctx;
+    bool source_coords = false;
+    dn_status s = dni_ingest_locate_event(ctx, &r->placeholders, ev, &source_coords);
     if (s == DN_OK && !ev->has_coords) {
         r->rep->unresolved++;
         if (!dn_event_add_flag(ev, "unresolved_place")) s = dni_fail(ctx, DN_ERR_NOMEM, "out of memory");
