@@ -456,7 +456,10 @@ static dn_status ingest_path(struct run *r, const char *path, int depth)
     dn_status s = is_text_file(r, path) ? ingest_text(r, path) : ingest_table(r, path);
     if (s == DN_OK) s = end_bulk(r);
     progress_done(r);
-    if (s == DN_OK) return commit(r);
+    /* the open batch goes on into the next file (committed at --batch
+     * events or at the end of the run): with one article per file, a
+     * commit per file cost more than reading and storing the article */
+    if (s == DN_OK) return DN_OK;
     if (fatal(s)) return s;
     /* this file is unreadable or broken: what it stored in the open batch is
      * whole rows, keep it; report the file and go on with the next one */
@@ -488,6 +491,7 @@ dn_status dn_ingest_paths(dn_ctx *ctx, const char *const *paths, size_t n, const
     s = dn_store_exec(ctx, "PRAGMA cache_size = -" DN_STRINGIFY(INGEST_CACHE_KIB));
     if (s == DN_OK) s = dn_store_count(ctx, "events", &r.events_at_start);
     for (size_t i = 0; s == DN_OK && i < n; i++) s = ingest_path(&r, paths[i], 0);
+    if (s == DN_OK) s = commit(&r);
     if (s != DN_OK) rollback(&r);
     if (r.rejects && fclose(r.rejects) != 0 && s == DN_OK)
         s = dni_fail(ctx, DN_ERR_IO, "%s: cannot write the rejects file", opts->rejects_path);
