@@ -12,10 +12,14 @@ void dni_toks_free(struct dni_toks *t)
 {
     dn_free(t->v);
     dn_free(t->lower);
+    dn_free(t->nums);
     memset(t, 0, sizeof *t);
 }
 
 static bool wordc(unsigned char c) { return isalnum(c) || c >= 0x80; }
+
+/* dni_number_at has not looked at this token yet */
+#define NUM_UNKNOWN SIZE_MAX
 
 static bool push(struct dni_toks *t, size_t a, size_t b, unsigned flags, long value)
 {
@@ -24,8 +28,12 @@ static bool push(struct dni_toks *t, size_t a, size_t b, unsigned flags, long va
         struct dni_tok *v = dn_realloc(t->v, cap * sizeof *v);
         if (!v) return false;
         t->v = v;
+        struct dni_number *nums = dn_realloc(t->nums, cap * sizeof *nums);
+        if (!nums) return false;
+        t->nums = nums;
         t->cap = cap;
     }
+    t->nums[t->n].ntok = NUM_UNKNOWN;
     t->v[t->n++] = (struct dni_tok){(uint32_t)a, (uint32_t)b, flags, value};
     return true;
 }
@@ -122,10 +130,20 @@ static long word_value(const char *w, size_t n)
 static const char *const vague_words[] = {"dozens", "scores", "hundreds", "thousands", "tens", "several",
                                           "many", "numerous", "multiple", NULL};
 
+static struct dni_number number_at(const struct dni_toks *t, size_t i);
+
 struct dni_number dni_number_at(const struct dni_toks *t, size_t i)
 {
+    if (i >= t->n) return (struct dni_number){-1, false, 0};
+    /* the casualty, date and event rules ask about the same tokens again
+     * and again: the answer depends on the tokens only */
+    if (t->nums[i].ntok == NUM_UNKNOWN) t->nums[i] = number_at(t, i);
+    return t->nums[i];
+}
+
+static struct dni_number number_at(const struct dni_toks *t, size_t i)
+{
     struct dni_number r = {-1, false, 0};
-    if (i >= t->n) return r;
     const struct dni_tok *tk = &t->v[i];
     if (tk->flags & (DNI_TOK_DEC | DNI_TOK_PCT)) return r;
     if (tk->flags & DNI_TOK_NUM) {
