@@ -111,16 +111,21 @@ static const char *const tens[] = {"twenty", "thirty", "forty", "fifty", "sixty"
 /* Value of a single number word (or a hyphenated "twenty-one"), -1 if none. */
 static long word_value(const char *w, size_t n)
 {
+    /* lengths of units[] and tens[]: asked for nearly every word of every sentence */
+    static const unsigned char unit_len[] = {4, 3, 3, 5, 4, 4, 3, 5, 5, 4, 3, 6, 6, 8, 8, 7, 7, 9, 8, 8};
+    static const unsigned char tens_len[] = {6, 6, 5, 5, 5, 7, 6, 6};
+    _Static_assert(DN_ARRAY_LEN(unit_len) == DN_ARRAY_LEN(units) && DN_ARRAY_LEN(tens_len) == DN_ARRAY_LEN(tens),
+                   "one length per number word");
     if (n < 3 || !strchr("zotfsen", w[0])) return -1; /* no number word starts otherwise */
     for (size_t k = 0; k < DN_ARRAY_LEN(units); k++)
-        if (strlen(units[k]) == n && memcmp(units[k], w, n) == 0) return (long)k;
+        if (unit_len[k] == n && units[k][0] == w[0] && memcmp(units[k], w, n) == 0) return (long)k;
     for (size_t k = 0; k < DN_ARRAY_LEN(tens); k++) {
-        size_t tl = strlen(tens[k]);
-        if (n < tl || memcmp(tens[k], w, tl) != 0) continue;
+        size_t tl = tens_len[k];
+        if (n < tl || tens[k][0] != w[0] || memcmp(tens[k], w, tl) != 0) continue;
         if (n == tl) return 20 + 10 * (long)k;
         if (w[tl] == '-' && n > tl + 1) {
             for (size_t u = 1; u < 10; u++)
-                if (strlen(units[u]) == n - tl - 1 && memcmp(units[u], w + tl + 1, n - tl - 1) == 0)
+                if (unit_len[u] == n - tl - 1 && memcmp(units[u], w + tl + 1, n - tl - 1) == 0)
                     return 20 + 10 * (long)k + (long)u;
         }
     }
