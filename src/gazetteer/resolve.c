@@ -159,13 +159,42 @@ static bool is_town(int cls)
     return cls == GZ_C_CAPITAL || cls == GZ_C_SEAT1 || cls == GZ_C_SEAT2 || cls == GZ_C_SEAT3 || cls == GZ_C_TOWN;
 }
 
-static double context_bonus(const struct gz_index *ix, const struct gz_place *p, const struct gz_hints *h)
+/* The places of the report's context, looked up once per candidate list
+ * rather than once per candidate: a common village name has hundreds of
+ * candidates and an article's context up to 64 places. */
+enum { GZ_CONTEXT_MAX = 64 };
+struct gz_context {
+    const struct gz_place *v[GZ_CONTEXT_MAX];
+    size_t n;
+};
+
+/* false when the context is larger than GZ_CONTEXT_MAX (callers of the
+ * API may pass any number): then each candidate looks the places up. */
+static bool context_places(const struct gz_index *ix, const struct gz_hints *h, struct gz_context *out)
 {
-    double best = 0;
+    out->n = 0;
+    if (h->ncontext > GZ_CONTEXT_MAX) return false;
     for (size_t i = 0; i < h->ncontext; i++) {
         long ci = dni_gz_place_index(ix, h->context[i]);
-        if (ci < 0) continue;
-        const struct gz_place *c = &ix->places[ci];
+        if (ci >= 0) out->v[out->n++] = &ix->places[ci];
+    }
+    return true;
+}
+
+/* cx: the context places looked up, or NULL to look up h's ids here. */
+static double context_bonus(const struct gz_index *ix, const struct gz_place *p, const struct gz_context *cx,
+                            const struct gz_hints *h)
+{
+    double best = 0;
+    for (size_t i = 0; i < (cx ? cx->n : h->ncontext); i++) {
+        const struct gz_place *c;
+        if (cx) {
+            c = cx->v[i];
+        } else {
+            long ci = dni_gz_place_index(ix, h->context[i]);
+            if (ci < 0) continue;
+            c = &ix->places[ci];
+        }
         if (c == p) continue;
         double b = 0, dlat = fabs(c->lat - p->lat), dlon = fabs(c->lon - p->lon);
         if (p->district_area >= 0 && (c->district_area == p->district_area || c->area == p->district_area)) b += 0.25;
@@ -183,6 +212,8 @@ static double context_bonus(const struct gz_index *ix, const struct gz_place *p,
 
 void dni_gz_score(struct gz_index *ix, struct gz_cands *c, const struct gz_hints *h, unsigned kind_hint)
 {
+    struct gz_context cx = {.n = 0};
+    bool looked_up = h && h->ncontext && context_places(ix, h, &cx);
     for (size_t i = 0; i < c->n; i++) {
         struct gz_cand *e = &c->v[i];
         const struct gz_place *p = &ix->places[e->place];
@@ -197,7 +228,7 @@ void dni_gz_score(struct gz_index *ix, struct gz_cands *c, const struct gz_hints
             s += m > 0 ? 0.2 : m < 0 ? -0.4 : 0;
             m = dni_gz_filter_match(ix, &h->district, p);
             s += m > 0 ? 0.35 : m < 0 ? -0.4 : 0;
-            if (h->ncontext) s += context_bonus(ix, p, h);
+            if (h->ncontext) s += context_bonus(ix, p, looked_up ? &cx : NULL, h);
             if (h->has_near) {
                 double d = dni_gz_km(ix, p->lon, p->lat, h->near_lon, h->near_lat);
                 s += d < 5 ? 0.3 : d < 50 ? 0.3 * (1 - (d - 5) / 45) : d > 150 ? -0.2 : 0;

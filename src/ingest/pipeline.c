@@ -194,12 +194,11 @@ static dn_status learn(struct run *r, struct dn_event *ev)
     return s;
 }
 
-static dn_status process_event(struct run *r, struct dn_event *ev)
+dn_status dni_ingest_locate_event(dn_ctx *ctx, struct dni_placeholders *ph, struct dn_event *ev, bool *source_coords)
 {
-    dn_ctx *ctx = r->ctx;
     dn_status s = dni_check_swap(ctx, ev);
-    if (s == DN_OK) s = dni_check_placeholder(ctx, &r->placeholders, ev);
-    bool source_coords = ev->has_coords;
+    if (s == DN_OK) s = dni_check_placeholder(ctx, ph, ev);
+    *source_coords = ev->has_coords;
     if (s == DN_OK && ev->place_id > 0 && !ev->has_coords) {
         /* a text mention already names the gazetteer place */
         struct dn_place p;
@@ -227,7 +226,15 @@ static dn_status process_event(struct run *r, struct dn_event *ev)
         if (s == DN_OK) coarsen_admin(ev);
     }
     /* after the admin lookup: the conflict check compares the point's areas with the row's */
-    if (s == DN_OK && source_coords) s = dni_check_conflict(ctx, ev);
+    if (s == DN_OK && *source_coords) s = dni_check_conflict(ctx, ev);
+    return s;
+}
+
+static dn_status process_event(struct run *r, struct dn_event *ev)
+{
+    dn_ctx *ctx = r->ctx;
+    bool source_coords = false;
+    dn_status s = dni_ingest_locate_event(ctx, &r->placeholders, ev, &source_coords);
     if (s == DN_OK && !ev->has_coords) {
         r->rep->unresolved++;
         if (!dn_event_add_flag(ev, "unresolved_place")) s = dni_fail(ctx, DN_ERR_NOMEM, "out of memory");
@@ -449,7 +456,10 @@ static dn_status ingest_path(struct run *r, const char *path, int depth)
     dn_status s = is_text_file(r, path) ? ingest_text(r, path) : ingest_table(r, path);
     if (s == DN_OK) s = end_bulk(r);
     progress_done(r);
-    if (s == DN_OK) return commit(r);
+    /* the open batch goes on into the next file (committed at --batch
+     * events or at the end of the run): with one article per file, a
+     * commit per file cost more than reading and storing the article */
+    if (s == DN_OK) return DN_OK;
     if (fatal(s)) return s;
     /* this file is unreadable or broken: what it stored in the open batch is
      * whole rows, keep it; report the file and go on with the next one */
@@ -481,6 +491,7 @@ dn_status dn_ingest_paths(dn_ctx *ctx, const char *const *paths, size_t n, const
     s = dn_store_exec(ctx, "PRAGMA cache_size = -" DN_STRINGIFY(INGEST_CACHE_KIB));
     if (s == DN_OK) s = dn_store_count(ctx, "events", &r.events_at_start);
     for (size_t i = 0; s == DN_OK && i < n; i++) s = ingest_path(&r, paths[i], 0);
+    if (s == DN_OK) s = commit(&r);
     if (s != DN_OK) rollback(&r);
     if (r.rejects && fclose(r.rejects) != 0 && s == DN_OK)
         s = dni_fail(ctx, DN_ERR_IO, "%s: cannot write the rejects file", opts->rejects_path);

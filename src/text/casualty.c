@@ -63,7 +63,8 @@ static const struct noun_class *person_noun(const struct dni_toks *t, size_t i)
     if (i >= t->n) return NULL;
     const char *w = dni_tok_lower(t, i, &n);
     for (size_t k = 0; k < DN_ARRAY_LEN(persons); k++)
-        if (strlen(persons[k].word) == n && memcmp(persons[k].word, w, n) == 0) return &persons[k];
+        if (persons[k].word[0] == w[0] && strlen(persons[k].word) == n && memcmp(persons[k].word, w, n) == 0)
+            return &persons[k];
     return NULL;
 }
 

@@ -74,7 +74,7 @@ static int index_find(const struct dni_lex_index *ix, const struct dni_lex_phras
         int head = ix->slots[s];
         if (head == 0) return -1;
         const char *hw = ph[head - 1].words[0];
-        if (strlen(hw) == n && memcmp(hw, w, n) == 0) return head - 1;
+        if ((n == 0 || hw[0] == w[0]) && strlen(hw) == n && memcmp(hw, w, n) == 0) return head - 1;
         s = (s + 1) & (ix->cap - 1);
     }
 }

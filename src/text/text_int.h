@@ -69,12 +69,16 @@ struct dni_tok {
 
 /** Tokens of one sentence plus its ASCII-lowercased copy. Zero-initialise;
  * reuse across sentences; free with dni_toks_free. */
+struct dni_number;
+
 struct dni_toks {
     struct dni_tok *v;
     size_t n, cap;
     char *lower;      /**< lowercased text, same offsets as the original */
     size_t lower_cap;
     const char *text; /**< the tokenised text (borrowed) */
+    struct dni_number *nums; /**< dni_number_at's answer per token, filled on first ask
+                                  (every rule asks at most tokens); cap entries, owned */
 };
 
 bool dni_tokenize(struct dni_toks *t, const char *text, size_t len);

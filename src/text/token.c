@@ -12,10 +12,14 @@ void dni_toks_free(struct dni_toks *t)
 {
     dn_free(t->v);
     dn_free(t->lower);
+    dn_free(t->nums);
     memset(t, 0, sizeof *t);
 }
 
 static bool wordc(unsigned char c) { return isalnum(c) || c >= 0x80; }
+
+/* dni_number_at has not looked at this token yet */
+#define NUM_UNKNOWN SIZE_MAX
 
 static bool push(struct dni_toks *t, size_t a, size_t b, unsigned flags, long value)
 {
@@ -24,8 +28,12 @@ static bool push(struct dni_toks *t, size_t a, size_t b, unsigned flags, long va
         struct dni_tok *v = dn_realloc(t->v, cap * sizeof *v);
         if (!v) return false;
         t->v = v;
+        struct dni_number *nums = dn_realloc(t->nums, cap * sizeof *nums);
+        if (!nums) return false;
+        t->nums = nums;
         t->cap = cap;
     }
+    t->nums[t->n].ntok = NUM_UNKNOWN;
     t->v[t->n++] = (struct dni_tok){(uint32_t)a, (uint32_t)b, flags, value};
     return true;
 }
@@ -103,16 +111,21 @@ static const char *const tens[] = {"twenty", "thirty", "forty", "fifty", "sixty"
 /* Value of a single number word (or a hyphenated "twenty-one"), -1 if none. */
 static long word_value(const char *w, size_t n)
 {
+    /* lengths of units[] and tens[]: asked for nearly every word of every sentence */
+    static const unsigned char unit_len[] = {4, 3, 3, 5, 4, 4, 3, 5, 5, 4, 3, 6, 6, 8, 8, 7, 7, 9, 8, 8};
+    static const unsigned char tens_len[] = {6, 6, 5, 5, 5, 7, 6, 6};
+    _Static_assert(DN_ARRAY_LEN(unit_len) == DN_ARRAY_LEN(units) && DN_ARRAY_LEN(tens_len) == DN_ARRAY_LEN(tens),
+                   "one length per number word");
     if (n < 3 || !strchr("zotfsen", w[0])) return -1; /* no number word starts otherwise */
     for (size_t k = 0; k < DN_ARRAY_LEN(units); k++)
-        if (strlen(units[k]) == n && memcmp(units[k], w, n) == 0) return (long)k;
+        if (unit_len[k] == n && units[k][0] == w[0] && memcmp(units[k], w, n) == 0) return (long)k;
     for (size_t k = 0; k < DN_ARRAY_LEN(tens); k++) {
-        size_t tl = strlen(tens[k]);
-        if (n < tl || memcmp(tens[k], w, tl) != 0) continue;
+        size_t tl = tens_len[k];
+        if (n < tl || tens[k][0] != w[0] || memcmp(tens[k], w, tl) != 0) continue;
         if (n == tl) return 20 + 10 * (long)k;
         if (w[tl] == '-' && n > tl + 1) {
             for (size_t u = 1; u < 10; u++)
-                if (strlen(units[u]) == n - tl - 1 && memcmp(units[u], w + tl + 1, n - tl - 1) == 0)
+                if (unit_len[u] == n - tl - 1 && memcmp(units[u], w + tl + 1, n - tl - 1) == 0)
                     return 20 + 10 * (long)k + (long)u;
         }
     }
@@ -122,10 +135,20 @@ static long word_value(const char *w, size_t n)
 static const char *const vague_words[] = {"dozens", "scores", "hundreds", "thousands", "tens", "several",
                                           "many", "numerous", "multiple", NULL};
 
+static struct dni_number number_at(const struct dni_toks *t, size_t i);
+
 struct dni_number dni_number_at(const struct dni_toks *t, size_t i)
 {
+    if (i >= t->n) return (struct dni_number){-1, false, 0};
+    /* the casualty, date and event rules ask about the same tokens again
+     * and again: the answer depends on the tokens only */
+    if (t->nums[i].ntok == NUM_UNKNOWN) t->nums[i] = number_at(t, i);
+    return t->nums[i];
+}
+
+static struct dni_number number_at(const struct dni_toks *t, size_t i)
+{
     struct dni_number r = {-1, false, 0};
-    if (i >= t->n) return r;
     const struct dni_tok *tk = &t->v[i];
     if (tk->flags & (DNI_TOK_DEC | DNI_TOK_PCT)) return r;
     if (tk->flags & DNI_TOK_NUM) {
