@@ -26,6 +26,7 @@ set(DN_LIB_SOURCES
   src/gazetteer/fuzzy.c
   src/gazetteer/hints.c
   src/gazetteer/resolve.c
+  src/gazetteer/memo.c
   src/gazetteer/mentions.c
   src/gazetteer/learn.c
   src/gazetteer/geocode_event.c
