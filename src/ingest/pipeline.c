@@ -11,13 +11,12 @@
 #include <strings.h>
 #include <sys/stat.h>
 
-#include "border/admin.h"
-#include "border/border.h"
 #include "core/core.h"
 #include "core/geo.h"
 #include "gazetteer/gazetteer.h"
 #include "ingest/coord_checks.h"
 #include "ingest/pipeline.h"
+#include "ingest/point_memo.h"
 #include "ingest/text_source.h"
 #include "store/store.h"
 
@@ -41,6 +40,7 @@ struct run {
     bool one_source;              /* a table: every row has the file as its source */
     long long events_at_start;    /* events in the store when the run began */
     bool bulk;                    /* this file is a bulk load: secondary indexes dropped */
+    struct dni_point_memo *points; /* located points; NULL: none kept */
 };
 
 static const char *base_name(const char *path)
@@ -222,8 +222,7 @@ static dn_status process_event(struct run *r, struct dn_event *ev)
         }
     }
     if (s == DN_OK && ev->has_coords) {
-        s = dn_admin_locate_event(ctx, ev);
-        if (s == DN_OK) s = dn_border_check_event(ctx, ev);
+        s = dni_point_memo_locate(ctx, r->points, ev); /* admin areas, then the Durand Line */
         if (s == DN_OK) coarsen_admin(ev);
     }
     /* after the admin lookup: the conflict check compares the point's areas with the row's */
@@ -487,7 +486,9 @@ dn_status dn_ingest_paths(dn_ctx *ctx, const char *const *paths, size_t n, const
      * crash-safety are not affected. */
     if (s == DN_OK) s = dn_store_exec(ctx, "PRAGMA temp_store = MEMORY");
     if (s == DN_OK) s = dn_store_count(ctx, "events", &r.events_at_start);
+    r.points = dni_point_memo_new();
     for (size_t i = 0; s == DN_OK && i < n; i++) s = ingest_path(&r, paths[i], 0);
+    dni_point_memo_free(r.points);
     if (s != DN_OK) rollback(&r);
     if (r.rejects && fclose(r.rejects) != 0 && s == DN_OK)
         s = dni_fail(ctx, DN_ERR_IO, "%s: cannot write the rejects file", opts->rejects_path);

@@ -1,10 +1,12 @@
 #!/usr/bin/env python3
-"""The lookup memo of the geocoder (a name with the same admin names gives the
-same candidates) changes nothing: the same files ingested with
+"""The lookup memos of an ingest — the geocoder's (a name with the same admin
+names gives the same candidates) and the run's memo of located points (admin
+areas and Durand Line check of a point seen before) — change nothing: the same files ingested with
 DURAND_NO_LOOKUP_CACHE=1 and without leave the same events, the same learned
 places and names, and the same report. The file mixes what the memo must get
 right: many gazetteer names with right, wrong and missing admin columns,
-points near and far from the named place, rows without coordinates,
+points near and far from the named place, the same point again and again,
+rows without coordinates,
 misspellings (fuzzy matches), unknown names that are learned from one row and
 then resolve later rows, and names that turn up again after a name was
 learned."""
@@ -58,6 +60,8 @@ for i in range(6000):
     name, prov, dist, country, lat, lon = places[rng.randrange(len(places))]
     kind = rng.randrange(10)
     lat2, lon2 = lat + rng.uniform(-0.03, 0.03), lon + rng.uniform(-0.03, 0.03)
+    if kind in (5, 6, 7):  # the place's own point, as real exports give it: points repeat
+        lat2, lon2 = lat, lon
     if kind == 0:  # far from the named place
         lat2, lon2 = lat + rng.choice([-1.5, 0.8, 2.5]), lon + rng.choice([-1.2, 0.6, 1.9])
     if rng.random() < 0.1:  # misspelt
@@ -117,6 +121,8 @@ flags = " ".join(e[37] or "" for e in events)
 for flag in ("place_far_from_coords", "admin_fallback", "place_fuzzy", "place_ambiguous", "coord_conflict"):
     check(flag in flags, f"the file exercises {flag}")
 check(any(e[13] for e in events), "rows linked to gazetteer places")
+points = [(e[18], e[19]) for e in events if e[18] is not None]
+check(len(points) - len(set(points)) > 1000, "points repeat")
 
 check(plain[0] == cached[0], f"same report: {plain[0]} vs {cached[0]}")
 check(plain[2] == cached[2], "same learned places")
