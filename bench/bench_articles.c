@@ -93,7 +93,7 @@ static void one_article(dn_ctx *ctx, const struct ag_article *art, const char *n
             bool source_coords;
             if (dn_text_event_to_event(ctx, a, i, &ev) != DN_OK) die(ctx, "converting an event");
             t->placed += ev.place_id > 0;
-            if (dni_ingest_locate_event(ctx, ph, &ev, &source_coords) != DN_OK) die(ctx, "locating an event");
+            if (dni_ingest_locate_event(ctx, ph, NULL, &ev, &source_coords) != DN_OK) die(ctx, "locating an event");
             t->located += ev.has_coords;
             t->border_band += ev.has_coords && ev.border_km >= 0 && ev.border_km <= 50;
         }

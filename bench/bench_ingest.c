@@ -6,7 +6,11 @@
  * then a second run of the same file (every row already stored).
  *
  *   bench_ingest --durand build/durand --template output/durand.sqlite
- *                [--rows N] [--work DIR] [--gen build/bench/gen_acled] [--batch N]
+ *                [--rows N] [--work DIR] [--gen build/bench/gen_acled] [--batch N] [--spots N]
+ *
+ * --spots N: every place has only N distinct points (gen_acled SPOTS), as
+ * in real exports where a town's events share its coordinates; by default
+ * no two rows share a point.
  *
  * The template is a database made by `durand init` (the geodata load is a
  * one-off and not timed). The CSV is generated once per row count into the
@@ -113,7 +117,7 @@ static void print_run(const char *what, long rows, const struct run *r)
 int main(int argc, char **argv)
 {
     const char *durand = NULL, *templ = NULL, *work = "/tmp/durand-bench-ingest", *gen = NULL, *batch = NULL;
-    long rows = 1000000;
+    long rows = 1000000, spots = 0;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         const char *v = i + 1 < argc ? argv[i + 1] : NULL;
@@ -124,12 +128,13 @@ int main(int argc, char **argv)
         else if (!strcmp(a, "--work")) work = v;
         else if (!strcmp(a, "--gen")) gen = v;
         else if (!strcmp(a, "--batch")) batch = v;
+        else if (!strcmp(a, "--spots")) spots = strtol(v, NULL, 10);
         else break;
         i++;
     }
-    if (!durand || !templ || rows <= 0) {
+    if (!durand || !templ || rows <= 0 || spots < 0) {
         fprintf(stderr, "usage: bench_ingest --durand PATH --template DB [--rows N] [--work DIR] [--gen PATH]"
-                        " [--batch N]\n");
+                        " [--batch N] [--spots N]\n");
         return 2;
     }
     char gen_default[4096];
@@ -145,8 +150,10 @@ int main(int argc, char **argv)
         perror(work);
         return 1;
     }
-    char csv[4096], db[4096], wal[4200], shm[4200], nrows[32];
-    snprintf(csv, sizeof csv, "%s/acled_%ld.csv", work, rows);
+    char csv[4096], db[4096], wal[4200], shm[4200], nrows[32], nspots[32];
+    if (spots) snprintf(csv, sizeof csv, "%s/acled_%ld_spots%ld.csv", work, rows, spots);
+    else snprintf(csv, sizeof csv, "%s/acled_%ld.csv", work, rows);
+    snprintf(nspots, sizeof nspots, "%ld", spots);
     snprintf(db, sizeof db, "%s/bench.sqlite", work);
     snprintf(wal, sizeof wal, "%s-wal", db);
     snprintf(shm, sizeof shm, "%s-shm", db);
@@ -154,7 +161,7 @@ int main(int argc, char **argv)
     struct stat sb;
     struct run r;
     if (stat(csv, &sb) != 0) {
-        char *gargv[] = {(char *)gen, nrows, csv, NULL};
+        char *gargv[] = {(char *)gen, nrows, csv, spots ? nspots : NULL, NULL};
         if (run(gargv, &r) != 0 || !WIFEXITED(r.status) || WEXITSTATUS(r.status) != 0) {
             fprintf(stderr, "bench_ingest: %s failed\n", gen);
             return 1;

@@ -3,7 +3,10 @@
  * benchmark: deterministic (fixed-seed xorshift), border-area places, notes
  * of realistic length with commas and quotes so about a third of the rows
  * need RFC 4180 quoting.
- *   gen_acled ROWS OUT.csv
+ *   gen_acled ROWS OUT.csv [SPOTS]
+ * Points are spread over a 0.2° square at each of seven places; with SPOTS
+ * each place has only that many distinct points, as in real exports, where
+ * every event of a town carries the town's coordinates.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -23,11 +26,12 @@ static unsigned pick(unsigned n) { return (unsigned)(next() % n); }
 
 int main(int argc, char **argv)
 {
-    if (argc != 3) {
-        fprintf(stderr, "usage: gen_acled ROWS OUT.csv\n");
+    if (argc != 3 && argc != 4) {
+        fprintf(stderr, "usage: gen_acled ROWS OUT.csv [SPOTS]\n");
         return 2;
     }
     long rows = strtol(argv[1], NULL, 10);
+    unsigned spots = argc == 4 ? (unsigned)strtoul(argv[3], NULL, 10) : 0;
     FILE *out = fopen(argv[2], "wb");
     if (!out || rows < 0) {
         perror(argv[2]);
@@ -57,7 +61,15 @@ int main(int argc, char **argv)
     for (long i = 0; i < rows; i++) {
         unsigned p = pick(sizeof places / sizeof places[0]), t = pick(4);
         int year = 2018 + (int)pick(6), month = 1 + (int)pick(12), day = 1 + (int)pick(28);
-        double lat = places[p].lat + (double)pick(2000) / 10000.0, lon = places[p].lon - (double)pick(2000) / 10000.0;
+        double lat, lon;
+        if (spots) {
+            unsigned k = pick(spots); /* the k-th spot of the place, the same point every time */
+            lat = places[p].lat + (double)((k * 7919u + p * 31u) % 2000u) / 10000.0;
+            lon = places[p].lon - (double)((k * 104729u + p * 17u) % 2000u) / 10000.0;
+        } else {
+            lat = places[p].lat + (double)pick(2000) / 10000.0;
+            lon = places[p].lon - (double)pick(2000) / 10000.0;
+        }
         unsigned killed = pick(5) ? pick(6) : pick(40);
         fprintf(out, "%s%ld,%04d-%02d-%02d,%d,%u,Political violence,%s,%s,%s,,%u,%s,,%u,%u,%s,%s,%s,%s,%s,%s,,%s,%.4f,%.4f,%u,"
                 "%s,National,",

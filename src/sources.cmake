@@ -26,6 +26,7 @@ set(DN_LIB_SOURCES
   src/gazetteer/fuzzy.c
   src/gazetteer/hints.c
   src/gazetteer/resolve.c
+  src/gazetteer/memo.c
   src/gazetteer/mentions.c
   src/gazetteer/learn.c
   src/gazetteer/geocode_event.c
@@ -81,6 +82,7 @@ set(DN_LIB_SOURCES
   src/border/admin.c
   # cli: argument parsing and subcommands
   src/ingest/coord_checks.c
+  src/ingest/point_memo.c
   src/ingest/pipeline.c
   src/ingest/text_source.c
   src/cli/cli.c

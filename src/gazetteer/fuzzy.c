@@ -209,6 +209,7 @@ static dn_status key_words_add(struct gz_fuzzy *f, const char *key, size_t len)
 
 dn_status dni_gz_fuzzy_add_key(struct gz_index *ix, const char *key, size_t len)
 {
+    ix->version++;
     if (!ix->fuzzy) return DN_OK;
     const struct gz_slot *s = dni_gz_find(ix, key, len, dni_gz_hash(key, len));
     if (!s) return DN_OK;

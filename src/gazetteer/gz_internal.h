@@ -153,6 +153,12 @@ struct gz_index {
     uint32_t *mark, *stamp;
     size_t nmark;
     uint32_t gen;
+    /* bumped by everything that adds a name or a place after the build
+     * (learned names): the memo of lookups keys its entries by it */
+    uint64_t version;
+    struct gz_memo *memo;        /* memo.c; NULL until the first lookup stored */
+    struct dn_strbuf memo_key;   /* key buffer of the memo */
+    bool memo_off;               /* DURAND_NO_LOOKUP_CACHE */
 };
 
 /** The gazetteer index of the context's open store, built on first use
@@ -342,6 +348,22 @@ struct gz_pick {
 };
 dn_status dni_gz_resolve_key(dn_ctx *ctx, struct gz_index *ix, const char *key, size_t len, const struct gz_hints *h,
                              struct gz_pick *out);
+/* ---- memo of name lookups (memo.c) -------------------------------------------- */
+
+struct gz_memo;
+/** A stored lookup of `name` with the admin hints of `opts`: fills ix->cands
+ * (in the order the collection gave), *hints (without the near point and
+ * context: the caller sets those) and *kind_hint. False when not stored. */
+bool dni_gz_memo_get(struct gz_index *ix, const char *name, size_t len, const struct dn_geocode_opts *opts,
+                     struct gz_hints *hints, unsigned *kind_hint);
+/** Remember ix->cands (before scoring) and the hints for this lookup. Best
+ * effort: out of memory, nothing is stored. */
+void dni_gz_memo_put(struct gz_index *ix, const char *name, size_t len, const struct dn_geocode_opts *opts,
+                     const struct gz_hints *hints, unsigned kind_hint);
+void dni_gz_memo_free(struct gz_memo *m);
+/** DURAND_NO_LOOKUP_CACHE is set (to anything but "" or "0"). */
+bool dni_gz_memo_disabled(void);
+
 /** Fill a public place from an index place. */
 void dni_gz_fill_place(const struct gz_index *ix, uint32_t idx, struct dn_place *out);
 /** Precision and uncertainty radius of a place. */

@@ -160,6 +160,7 @@ static dn_status add_prefixes(struct gz_index *ix, const char *full, size_t len)
 dn_status dni_gz_prefixes(dn_ctx *ctx, struct gz_index *ix)
 {
     if (ix->prefixes) return DN_OK;
+    ix->version++;
     /* the table grows while we add: walk a snapshot of the keys */
     size_t n = 0;
     for (size_t i = 0; ix->slots && i <= ix->slotmask; i++) n += (ix->slots[i].flags & GZ_SLOT_KEY) && ix->slots[i].ntokens > 1;
@@ -180,6 +181,7 @@ dn_status dni_gz_add(struct gz_index *ix, const char *key, size_t len, uint32_t 
                      int family)
 {
     if (len == 0 || len > 65535) return DN_OK;
+    ix->version++;
     const char *stored = NULL;
     bool created;
     struct gz_slot *s = slot_for(ix, key, len, dni_gz_hash(key, len), &stored, &created);
@@ -284,6 +286,7 @@ long dni_gz_append_place(struct gz_index *ix, const struct gz_place *p_in)
     }
     size_t idx = ix->nplaces;
     if (id_insert(ix, p->id, (uint32_t)idx) != DN_OK) return -1;
+    ix->version++;
     ix->places[ix->nplaces++] = *p;
     return (long)idx;
 }
@@ -860,6 +863,8 @@ static void index_free(dn_ctx *ctx, void *state)
     dn_free(ix->ids);
     arena_free(&ix->arena);
     dn_strbuf_free(&ix->scratch);
+    dni_gz_memo_free(ix->memo);
+    dn_strbuf_free(&ix->memo_key);
     dn_free(ix);
 }
 
@@ -894,6 +899,7 @@ dn_status dni_gz_index(dn_ctx *ctx, struct gz_index **out)
     ix->db = dni_db(ctx);
     snprintf(ix->db_path, sizeof ix->db_path, "%s", dn_store_path(ctx));
     geod_init(&ix->geod, 6378137.0, 1 / 298.257223563);
+    ix->memo_off = dni_gz_memo_disabled();
     /* the builder holds a 200 KB memo: on the heap, not the stack */
     struct builder *bd = dn_calloc(1, sizeof *bd);
     if (!bd) {

@@ -210,6 +210,35 @@ static double context_bonus(const struct gz_index *ix, const struct gz_place *p,
     return best > 0.35 ? 0.35 : best;
 }
 
+/* How the distance from the point the source gave speaks for a place:
+ * +0.3 within 5 km, falling to 0 at 50 km, 0 up to 150 km, -0.2 beyond.
+ * Most candidates of a common name are namesakes far away, where only the
+ * band matters; bounds settle the band without the geodesic:
+ * - upper: along the meridian, then the parallel (a degree of latitude is
+ *   at most 111.70 km on WGS 84, one of longitude at most 111.33 km);
+ * - lower: a degree of latitude is at least 110.57 km; and a path no
+ *   longer than L km never goes more than L / 110.57 degrees poleward of
+ *   the points, where a degree of longitude is at least
+ *   a·cos(latitude)·π/180 (the prime vertical radius is at least a).
+ * The answer is the same as with the geodesic; only closer places need it. */
+static bool farther_than(double dlat, double dlon, double maxlat, double km)
+{
+    if (dlat * 110.57 > km) return true;
+    double top = maxlat + km / 110.57;
+    return top < 89 && dlon * (M_PI / 180 * 6378.137) * cos(top * (M_PI / 180)) > km;
+}
+
+static double near_bonus(const struct gz_index *ix, const struct gz_place *p, const struct gz_hints *h)
+{
+    double dlat = fabs(p->lat - h->near_lat), dlon = fabs(p->lon - h->near_lon);
+    if (dlon > 180) dlon = 360 - dlon;
+    double maxlat = fmax(fabs(p->lat), fabs(h->near_lat));
+    if (farther_than(dlat, dlon, maxlat, 151)) return -0.2;
+    if (dlat * 111.70 + dlon * 111.33 < 149 && farther_than(dlat, dlon, maxlat, 51)) return 0;
+    double d = dni_gz_km(ix, p->lon, p->lat, h->near_lon, h->near_lat);
+    return d < 5 ? 0.3 : d < 50 ? 0.3 * (1 - (d - 5) / 45) : d > 150 ? -0.2 : 0;
+}
+
 void dni_gz_score(struct gz_index *ix, struct gz_cands *c, const struct gz_hints *h, unsigned kind_hint)
 {
     struct gz_context cx = {.n = 0};
@@ -229,10 +258,7 @@ void dni_gz_score(struct gz_index *ix, struct gz_cands *c, const struct gz_hints
             m = dni_gz_filter_match(ix, &h->district, p);
             s += m > 0 ? 0.35 : m < 0 ? -0.4 : 0;
             if (h->ncontext) s += context_bonus(ix, p, looked_up ? &cx : NULL, h);
-            if (h->has_near) {
-                double d = dni_gz_km(ix, p->lon, p->lat, h->near_lon, h->near_lat);
-                s += d < 5 ? 0.3 : d < 50 ? 0.3 * (1 - (d - 5) / 45) : d > 150 ? -0.2 : 0;
-            }
+            if (h->has_near) s += near_bonus(ix, p, h);
         }
         e->score = (float)s;
     }
@@ -467,13 +493,26 @@ dn_status dn_geocode(dn_ctx *ctx, const char *name, size_t len, const struct dn_
     struct gz_index *ix;
     dn_status s = dni_gz_index(ctx, &ix);
     if (s != DN_OK) return s;
-    /* hints first: they use the scratch key buffer the query key then fills */
     struct gz_hints hints;
+    unsigned kind_hint;
+    size_t max_alt = opts && (opts->max_alternatives || opts->alternatives_given) ? opts->max_alternatives : 5;
+    if (dni_gz_memo_get(ix, name, len, opts, &hints, &kind_hint)) {
+        /* the same name and admin names as an earlier lookup, the index unchanged */
+        if (opts) {
+            hints.context = opts->context_ids;
+            hints.ncontext = opts->ncontext;
+            hints.has_near = opts->has_near;
+            hints.near_lon = opts->near_lon;
+            hints.near_lat = opts->near_lat;
+        }
+        dni_gz_score(ix, ix->cands, &hints, kind_hint);
+        return build_result(ctx, ix, ix->cands, &hints, max_alt, out);
+    }
+    /* hints first: they use the scratch key buffer the query key then fills */
     if ((s = dni_gz_resolve_hints(ctx, ix, opts, &hints)) != DN_OK) return s;
     if ((s = dn_name_key(ctx, name, len, &ix->scratch)) != DN_OK) return s;
     if (ix->scratch.len == 0) return dni_fail(ctx, DN_ERR_INPUT, "name has no letters or digits");
     struct gz_variants var;
-    size_t max_alt = opts && (opts->max_alternatives || opts->alternatives_given) ? opts->max_alternatives : 5;
     if ((s = collect_query(ix, ix->scratch.data, ix->scratch.len, &var)) != DN_OK)
         return dni_fail(ctx, s, "out of memory");
     if (ix->cands->n == 0) {
@@ -490,6 +529,7 @@ dn_status dn_geocode(dn_ctx *ctx, const char *name, size_t len, const struct dn_
         if (s != DN_OK) return dni_fail(ctx, s, "out of memory");
     }
     if (ix->cands->n == 0) return suggest(ctx, ix, ix->scratch.data, ix->scratch.len, max_alt, out);
+    dni_gz_memo_put(ix, name, len, opts, &hints, var.kind_hint);
     dni_gz_score(ix, ix->cands, &hints, var.kind_hint);
     return build_result(ctx, ix, ix->cands, &hints, max_alt, out);
 }

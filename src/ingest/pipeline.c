@@ -11,13 +11,12 @@
 #include <strings.h>
 #include <sys/stat.h>
 
-#include "border/admin.h"
-#include "border/border.h"
 #include "core/core.h"
 #include "core/geo.h"
 #include "gazetteer/gazetteer.h"
 #include "ingest/coord_checks.h"
 #include "ingest/pipeline.h"
+#include "ingest/point_memo.h"
 #include "ingest/text_source.h"
 #include "store/store.h"
 
@@ -41,6 +40,7 @@ struct run {
     bool one_source;              /* a table: every row has the file as its source */
     long long events_at_start;    /* events in the store when the run began */
     bool bulk;                    /* this file is a bulk load: secondary indexes dropped */
+    struct dni_point_memo *points; /* located points; NULL: none kept */
 };
 
 static const char *base_name(const char *path)
@@ -194,7 +194,8 @@ static dn_status learn(struct run *r, struct dn_event *ev)
     return s;
 }
 
-dn_status dni_ingest_locate_event(dn_ctx *ctx, struct dni_placeholders *ph, struct dn_event *ev, bool *source_coords)
+dn_status dni_ingest_locate_event(dn_ctx *ctx, struct dni_placeholders *ph, struct dni_point_memo *points,
+                                  struct dn_event *ev, bool *source_coords)
 {
     dn_status s = dni_check_swap(ctx, ev);
     if (s == DN_OK) s = dni_check_placeholder(ctx, ph, ev);
@@ -221,8 +222,7 @@ dn_status dni_ingest_locate_event(dn_ctx *ctx, struct dni_placeholders *ph, stru
         }
     }
     if (s == DN_OK && ev->has_coords) {
-        s = dn_admin_locate_event(ctx, ev);
-        if (s == DN_OK) s = dn_border_check_event(ctx, ev);
+        s = dni_point_memo_locate(ctx, points, ev); /* admin areas, then the Durand Line */
         if (s == DN_OK) coarsen_admin(ev);
     }
     /* after the admin lookup: the conflict check compares the point's areas with the row's */
@@ -234,7 +234,7 @@ static dn_status process_event(struct run *r, struct dn_event *ev)
 {
     dn_ctx *ctx = r->ctx;
     bool source_coords = false;
-    dn_status s = dni_ingest_locate_event(ctx, &r->placeholders, ev, &source_coords);
+    dn_status s = dni_ingest_locate_event(ctx, &r->placeholders, r->points, ev, &source_coords);
     if (s == DN_OK && !ev->has_coords) {
         r->rep->unresolved++;
         if (!dn_event_add_flag(ev, "unresolved_place")) s = dni_fail(ctx, DN_ERR_NOMEM, "out of memory");
@@ -489,9 +489,18 @@ dn_status dn_ingest_paths(dn_ctx *ctx, const char *const *paths, size_t n, const
      * instead of reading them back from the OS for every row (bench_ingest:
      * most of the system time); it is a bound, not a per-row cost. */
     s = dn_store_exec(ctx, "PRAGMA cache_size = -" DN_STRINGIFY(INGEST_CACHE_KIB));
+    /* Statement journals in memory: each INSERT saves the pages it touches
+     * for a rollback of that statement alone; by default the journal goes
+     * to a temporary file once one statement needed 64 KiB, and then every
+     * later statement of the transaction writes its pages there (4-5
+     * write() calls a row). Only temporary data: the database, its WAL and
+     * crash-safety are not affected. */
+    if (s == DN_OK) s = dn_store_exec(ctx, "PRAGMA temp_store = MEMORY");
     if (s == DN_OK) s = dn_store_count(ctx, "events", &r.events_at_start);
+    r.points = dni_point_memo_new();
     for (size_t i = 0; s == DN_OK && i < n; i++) s = ingest_path(&r, paths[i], 0);
     if (s == DN_OK) s = commit(&r);
+    dni_point_memo_free(r.points);
     if (s != DN_OK) rollback(&r);
     if (r.rejects && fclose(r.rejects) != 0 && s == DN_OK)
         s = dni_fail(ctx, DN_ERR_IO, "%s: cannot write the rejects file", opts->rejects_path);

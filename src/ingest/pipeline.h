@@ -52,13 +52,17 @@ struct dn_ingest_report {
 dn_status dn_ingest_paths(dn_ctx *ctx, const char *const *paths, size_t n, const struct dn_ingest_opts *opts,
                           struct dn_ingest_report *report);
 
+struct dni_point_memo;
+
 /** Everything the run does to one event before storing it: the checks of
  * the source's coordinates (swap, placeholder, conflict), the text
  * mention's gazetteer place, geocoding, admin areas and the Durand Line
  * check. Library-internal; bench_articles times it as the ingest does.
  * @param ph the run's placeholder list (read on first use).
+ * @param points the run's memo of located points (borrowed; may be NULL).
  * @param source_coords receives whether the source gave coordinates.
  * @return DN_OK (also when the place stays unresolved) or a fatal status. */
-dn_status dni_ingest_locate_event(dn_ctx *ctx, struct dni_placeholders *ph, struct dn_event *ev, bool *source_coords);
+dn_status dni_ingest_locate_event(dn_ctx *ctx, struct dni_placeholders *ph, struct dni_point_memo *points,
+                                  struct dn_event *ev, bool *source_coords);
 
 #endif

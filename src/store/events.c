@@ -68,7 +68,8 @@ static void bind_ll(sqlite3_stmt *st, int idx, long long v)
 }
 
 /* Column order shared by the INSERT and UPDATE statements below (?1..?42: 39 the
- * cluster, 40/41 the point, 42 the time, bound by write_event). */
+ * cluster, 40/41 the point, 42 the time, bound by write_event; the INSERT's
+ * ?43 is the new row's id). */
 #define EVENT_VALUES_COUNT 42
 static void bind_event(sqlite3_stmt *st, const struct dn_event *ev)
 {
@@ -121,19 +122,21 @@ static void bind_event(sqlite3_stmt *st, const struct dn_event *ev)
     (void)EVENT_VALUES_COUNT;
 }
 
-/* The new row's id is chosen here (the next rowid, as SQLite would) so that
- * an event that starts its own cluster names it in the same INSERT
- * instead of a second write of the row. */
+/* The new row's id is chosen here (the next rowid, as SQLite would, bound
+ * as ?43) so that an event that starts its own cluster names it in the
+ * same INSERT instead of a second write of the row. A plain VALUES insert:
+ * an INSERT … SELECT reading events would make SQLite copy each row
+ * through a temporary table first. */
 static const char insert_sql[] =
     "INSERT INTO events(id, uid, source_kind, source, source_ref, source_id, row_hash, date, date_precision, type,"
     " sub_type, actor1, actor2, place, place_id, country, province, province_code, district, lon, lat, precision,"
     " radius_km, fatalities, fatalities_low, fatalities_high, injured, side, side_certain, border_km, band, crossing,"
     " crossing_km, confidence, excerpt, notes, span_start, span_end, flags, cluster_id, ingested_at, updated_at, geom)"
-    " SELECT n, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22,"
-    " ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31, ?32, ?33, ?34, ?35, ?36, ?37, ?38, coalesce(?39, n),"
+    " VALUES (?43, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22,"
+    " ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31, ?32, ?33, ?34, ?35, ?36, ?37, ?38, coalesce(?39, ?43),"
     " ?42, ?42,"
-    " CASE WHEN ?40 IS NULL THEN NULL ELSE MakePoint(?40, ?41, 4326) END"
-    " FROM (SELECT coalesce((SELECT max(id) FROM events), 0) + 1 AS n) WHERE true ON CONFLICT(uid) DO NOTHING";
+    " CASE WHEN ?40 IS NULL THEN NULL ELSE MakePoint(?40, ?41, 4326) END)"
+    " ON CONFLICT(uid) DO NOTHING";
 
 static const char update_sql[] =
     "UPDATE events SET source_kind = ?2, source = ?3, source_ref = ?4, source_id = ?5, row_hash = ?6, date = ?7,"
@@ -159,14 +162,19 @@ static const char candidates_sql[] =
     " AND source IS NOT ?7 AND id <> ?8 AND NOT EXISTS (SELECT 1 FROM events AS same WHERE same.source = ?7"
     " AND same.id <> ?8 AND same.cluster_id = coalesce(events.cluster_id, events.id))";
 
+/* Whether find_cluster could find anything for this event. */
+static bool may_cluster(const struct dn_event *ev, const struct dn_dedupe_opts *d)
+{
+    return d && d->enabled && ev->date && ev->date_precision == DN_DATE_DAY && ev->has_coords &&
+           dn_lonlat_valid(ev->lon, ev->lat);
+}
+
 /* *cluster: the cluster of the nearest compatible report, 0 if none. */
 static dn_status find_cluster(dn_ctx *ctx, const struct dn_event *ev, long long id, const struct dn_dedupe_opts *d,
                               long long *cluster)
 {
     *cluster = 0;
-    if (!d || !d->enabled || !ev->date || ev->date_precision != DN_DATE_DAY || !ev->has_coords ||
-        !dn_lonlat_valid(ev->lon, ev->lat))
-        return DN_OK;
+    if (!may_cluster(ev, d)) return DN_OK;
     double w, s, e, n;
     dn_geodesic_bbox(ev->lon, ev->lat, d->window_km, &w, &s, &e, &n);
     sqlite3_stmt *st;
@@ -215,14 +223,30 @@ static dn_status lookup(dn_ctx *ctx, const struct dn_event *ev, long long *id, b
     return rc == SQLITE_ROW || rc == SQLITE_DONE ? DN_OK : dni_fail_sqlite(ctx, "looking up an event");
 }
 
+/* The id the next inserted event gets: SQLite's own choice for a rowid
+ * table that never deleted its largest id (one seek to the table's end). */
+static dn_status next_id(dn_ctx *ctx, long long *out)
+{
+    sqlite3_stmt *st;
+    dn_status s = dn_store_stmt(ctx, "SELECT coalesce(max(id), 0) + 1 FROM events", &st);
+    if (s != DN_OK) return s;
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) *out = sqlite3_column_int64(st, 0);
+    sqlite3_reset(st);
+    return rc == SQLITE_ROW ? DN_OK : dni_fail_sqlite(ctx, "choosing an event id");
+}
+
 /* Insert (a uid stored meanwhile is left alone: *inserted false) or update. */
 static dn_status write_event(dn_ctx *ctx, const struct dn_event *ev, long long id, long long cluster, bool *inserted)
 {
     sqlite3_stmt *st;
-    dn_status s = dn_store_stmt(ctx, id ? update_sql : insert_sql, &st);
+    long long new_id = 0;
+    dn_status s = id ? DN_OK : next_id(ctx, &new_id);
+    if (s == DN_OK) s = dn_store_stmt(ctx, id ? update_sql : insert_sql, &st);
     if (s != DN_OK) return s;
     bind_event(st, ev);
     if (cluster > 0) sqlite3_bind_int64(st, 39, cluster);
+    if (!id) sqlite3_bind_int64(st, 43, new_id);
     char now[32];
     time_t t = time(NULL);
     struct tm tm;
@@ -244,12 +268,23 @@ dn_status dn_store_event_upsert(dn_ctx *ctx, const struct dn_event *ev, const st
     long long id = 0;
     bool same = false, inserted = false;
     dn_status s;
-    if ((s = lookup(ctx, ev, &id, &same)) != DN_OK) return s;
-    if (!id) {
-        long long cluster = 0;
-        if ((s = find_cluster(ctx, ev, 0, dedupe, &cluster)) != DN_OK) return s;
-        if ((s = write_event(ctx, ev, 0, cluster, &inserted)) != DN_OK) return s;
+    bool *seen = dni_store_events_seen(ctx);
+    if (!may_cluster(ev, dedupe) && !*seen) {
+        /* No cluster to look for: try the insert first (it does nothing
+         * when the uid is stored), which saves the uid lookup for a new
+         * event — the common case of a first ingest. After a stored uid
+         * (a re-ingest) the lookup comes first again. */
+        if ((s = write_event(ctx, ev, 0, 0, &inserted)) != DN_OK) return s;
+        if (!inserted && (s = lookup(ctx, ev, &id, &same)) != DN_OK) return s;
+    } else {
+        if ((s = lookup(ctx, ev, &id, &same)) != DN_OK) return s;
+        if (!id) {
+            long long cluster = 0;
+            if ((s = find_cluster(ctx, ev, 0, dedupe, &cluster)) != DN_OK) return s;
+            if ((s = write_event(ctx, ev, 0, cluster, &inserted)) != DN_OK) return s;
+        }
     }
+    *seen = !inserted;
     if (inserted) {
         *result = DN_UPSERT_INSERTED;
         if (id_out) *id_out = sqlite3_last_insert_rowid(dni_db(ctx));

@@ -110,6 +110,8 @@ static const char *const v1_statements[] = {
     " rows_read INTEGER, rows_stored INTEGER, rows_updated INTEGER, rows_rejected INTEGER,"
     " started_at TEXT, finished_at TEXT)",
 
+    /* The CHECKs are OR chains: an IN list of more than two constants makes
+     * SQLite build a temporary index for it at every INSERT (bench_ingest). */
     "CREATE TABLE events ("
     " id INTEGER PRIMARY KEY,"
     " uid TEXT NOT NULL UNIQUE,"
@@ -119,13 +121,14 @@ static const char *const v1_statements[] = {
     " source_id TEXT,"
     " row_hash TEXT,"
     " date TEXT,"
-    " date_precision TEXT CHECK (date_precision IN ('day','month','year')),"
+    " date_precision TEXT CHECK (date_precision = 'day' OR date_precision = 'month' OR date_precision = 'year'),"
     " type TEXT, sub_type TEXT, actor1 TEXT, actor2 TEXT,"
     " place TEXT,"
     " place_id INTEGER,"
     " country TEXT, province TEXT, province_code TEXT, district TEXT,"
     " lon REAL, lat REAL,"
-    " precision TEXT CHECK (precision IN ('point','town','district','province','country')),"
+    " precision TEXT CHECK (precision = 'point' OR precision = 'town' OR precision = 'district' OR precision = 'province'"
+    " OR precision = 'country'),"
     " radius_km REAL,"
     " fatalities INTEGER, fatalities_low INTEGER, fatalities_high INTEGER, injured INTEGER,"
     " side TEXT, side_certain INTEGER, border_km REAL, band TEXT, crossing TEXT, crossing_km REAL,"

@@ -49,6 +49,12 @@ dn_status dn_store_schema_version(dn_ctx *ctx, int *out);
  * and its bindings cleared; the store keeps ownership — do not finalize. */
 dn_status dn_store_stmt(dn_ctx *ctx, const char *sql, sqlite3_stmt **out);
 
+/** Library-internal (store/events.c): whether the last event upserted
+ * through this connection was stored already — an upsert then looks its
+ * uid up before trying to insert. Owned by the store; a harmless dummy
+ * when no store is open. */
+bool *dni_store_events_seen(dn_ctx *ctx);
+
 /** Run SQL that takes no parameters (DDL, PRAGMA, BEGIN...). */
 dn_status dn_store_exec(dn_ctx *ctx, const char *sql);
 

@@ -1,0 +1,115 @@
+/** @file point_memo.c
+ * Memo of located points for the ingest run (see point_memo.h):
+ * direct-mapped on the exact bits of lon, lat and radius.
+ */
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "border/admin.h"
+#include "border/border.h"
+#include "core/core.h"
+#include "core/hash.h"
+#include "ingest/point_memo.h"
+
+enum { POINT_SLOTS = 4096 };
+
+struct point_entry {
+    bool used;
+    double lon, lat, radius; /* the key: compared bit for bit */
+    /* admin areas */
+    char *country, *province, *province_code, *district;
+    /* Durand Line */
+    char side[4];
+    bool side_certain;
+    double border_km, crossing_km;
+    char *band, *crossing;
+};
+
+struct dni_point_memo {
+    struct point_entry e[POINT_SLOTS];
+};
+
+static void entry_clear(struct point_entry *e)
+{
+    dn_free(e->country);
+    dn_free(e->province);
+    dn_free(e->province_code);
+    dn_free(e->district);
+    dn_free(e->band);
+    dn_free(e->crossing);
+    memset(e, 0, sizeof *e);
+}
+
+struct dni_point_memo *dni_point_memo_new(void)
+{
+    const char *off = getenv("DURAND_NO_LOOKUP_CACHE");
+    if (off && *off && strcmp(off, "0") != 0) return NULL;
+    return dn_calloc(1, sizeof(struct dni_point_memo));
+}
+
+void dni_point_memo_free(struct dni_point_memo *m)
+{
+    if (!m) return;
+    for (size_t i = 0; i < POINT_SLOTS; i++) entry_clear(&m->e[i]);
+    dn_free(m);
+}
+
+static bool same_bits(double a, double b) { return memcmp(&a, &b, sizeof a) == 0; }
+
+static struct point_entry *slot_of(struct dni_point_memo *m, double lon, double lat, double radius)
+{
+    uint64_t h = dn_hash_bytes(DN_HASH_INIT, &lon, sizeof lon);
+    h = dn_hash_bytes(h, &lat, sizeof lat);
+    h = dn_hash_bytes(h, &radius, sizeof radius);
+    return &m->e[h % POINT_SLOTS];
+}
+
+/* Copy `s` (NULL stays NULL); false when out of memory. */
+static bool copy(char **dst, const char *s)
+{
+    *dst = s ? dn_strdup(s) : NULL;
+    return !s || *dst;
+}
+
+static void remember(struct point_entry *e, const struct dn_event *ev, double radius)
+{
+    entry_clear(e);
+    e->lon = ev->lon;
+    e->lat = ev->lat;
+    e->radius = radius;
+    memcpy(e->side, ev->side, sizeof e->side);
+    e->side_certain = ev->side_certain;
+    e->border_km = ev->border_km;
+    e->crossing_km = ev->crossing_km;
+    if (copy(&e->country, ev->country) && copy(&e->province, ev->province) &&
+        copy(&e->province_code, ev->province_code) && copy(&e->district, ev->district) && copy(&e->band, ev->band) &&
+        copy(&e->crossing, ev->crossing))
+        e->used = true;
+    else
+        entry_clear(e); /* out of memory: a memo is optional */
+}
+
+dn_status dni_point_memo_locate(dn_ctx *ctx, struct dni_point_memo *m, struct dn_event *ev)
+{
+    if (!ev->has_coords) return DN_OK;
+    /* the border check takes an unknown radius as 0: so does the key */
+    double radius = isnan(ev->radius_km) ? 0 : ev->radius_km;
+    struct point_entry *e = m ? slot_of(m, ev->lon, ev->lat, radius) : NULL;
+    if (e && e->used && same_bits(e->lon, ev->lon) && same_bits(e->lat, ev->lat) && same_bits(e->radius, radius)) {
+        if (!dn_event_set(&ev->country, e->country) || !dn_event_set(&ev->province, e->province) ||
+            !dn_event_set(&ev->province_code, e->province_code) || !dn_event_set(&ev->district, e->district) ||
+            !dn_event_set(&ev->band, e->band) || !dn_event_set(&ev->crossing, e->crossing))
+            return dni_fail(ctx, DN_ERR_NOMEM, "out of memory");
+        memcpy(ev->side, e->side, sizeof ev->side);
+        ev->side_certain = e->side_certain;
+        ev->border_km = e->border_km;
+        ev->crossing_km = e->crossing_km;
+        return DN_OK;
+    }
+    dn_status s = dn_admin_locate_event(ctx, ev);
+    if (s == DN_OK) s = dn_border_check_event(ctx, ev);
+    if (s == DN_OK && e) remember(e, ev, radius);
+    return s;
+}
