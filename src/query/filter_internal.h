@@ -60,6 +60,8 @@ struct dn_filter {
     bool side_certain;
 
     bool resolved;
+    bool geocoder_only;       /**< resolve names through the geocoder even when the exact
+                                   lookup in the store would do (tests compare the two) */
 };
 
 /** Compute f->near_box from the centre and radius (geod_direct around the
@@ -67,13 +69,17 @@ struct dn_filter {
  * inside the circle (has_inner false when none is proven). */
 void dni_filter_near_box(struct dn_filter *f);
 
-/** Resolve a place name to a centre (lat/lon) for --near.
- * @return DN_OK; DN_ERR_USAGE (unknown/ambiguous, message lists candidates). */
-dn_status dni_filter_resolve_place(dn_ctx *ctx, const char *name, double *lat, double *lon);
+/** Resolve a place name ("NAME" or "NAME, QUALIFIER") to a centre
+ * (lat/lon) for --near, through the geocoder; with `quick`, a name that
+ * exactly names one place is answered from the store without it.
+ * @return DN_OK; DN_ERR_USAGE (unknown/ambiguous, message lists candidates);
+ * DN_ERR_DB; DN_ERR_NOMEM; the geocoder's DN_ERR_GEODATA. */
+dn_status dni_filter_resolve_place(dn_ctx *ctx, const char *name, bool quick, double *lat, double *lon);
 
 /** Resolve --in REGION into regions (array owned by the caller, each name
- * freed with dn_free, then the array).
+ * freed with dn_free, then the array), through the geocoder among admin
+ * areas; `quick` as for dni_filter_resolve_place.
  * @return DN_OK; DN_ERR_USAGE (unknown/ambiguous); DN_ERR_DB; DN_ERR_NOMEM. */
-dn_status dni_filter_resolve_region(dn_ctx *ctx, const char *text, struct dni_region **out, size_t *n);
+dn_status dni_filter_resolve_region(dn_ctx *ctx, const char *text, bool quick, struct dni_region **out, size_t *n);
 
 #endif
