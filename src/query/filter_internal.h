@@ -19,6 +19,8 @@ struct dni_region {
     char *name;      /**< province or district name as stored; owned */
 };
 
+enum { DNI_INNER_BOXES = 3 };
+
 struct dn_filter {
     /* --near: a place name until resolved, then a centre */
     char *near_place;         /**< owned; NULL when given as LAT,LON or resolved */
@@ -29,10 +31,11 @@ struct dn_filter {
     double radius_km;
     /* prefilter box of the near circle, lon/lat degrees (filled by resolve) */
     double near_box[4];       /**< W, S, E, N */
-    /* a box inside the circle (filled by resolve when one is proven): points
-     * in it match without the geodesic test */
-    bool has_inner;
-    double inner_box[4];      /**< W, S, E, N */
+    /* boxes inside the circle (filled by resolve, those proven): points in
+     * any of them match without the geodesic test. A square, a wide and a
+     * tall box: together about 84 % of the circle, the square alone 64 %. */
+    int ninner;
+    double inner_box[DNI_INNER_BOXES][4]; /**< W, S, E, N each */
 
     bool has_border_max, has_border_min;
     double border_max, border_min;
@@ -65,8 +68,8 @@ struct dn_filter {
 };
 
 /** Compute f->near_box from the centre and radius (geod_direct around the
- * circle, padded so the box always contains it), and f->inner_box, a box
- * inside the circle (has_inner false when none is proven). */
+ * circle, padded so the box always contains it), and f->inner_box, boxes
+ * inside the circle (f->ninner of them; 0 when none is proven). */
 void dni_filter_near_box(struct dn_filter *f);
 
 /** Resolve a place name ("NAME" or "NAME, QUALIFIER") to a centre
