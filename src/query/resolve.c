@@ -497,6 +497,13 @@ static dn_status geocode_region(dn_ctx *ctx, const char *text, const char *name,
             describe_region(&m, &c);
         }
         if (shown) dn_strbuf_putc(&m, '?');
+        /* a town's name: say so, and what to type instead */
+        struct dn_geocode_result any;
+        if (!res.outside_hints && dn_geocode(ctx, name, strlen(name), NULL, &any) == DN_OK &&
+            any.status != DN_GEOCODE_UNRESOLVED && any.match != DN_MATCH_FUZZY)
+            dn_strbuf_printf(&m, "; %s is a place (%s, %s): use --near '%s'", any.place.name,
+                             str_or(any.place.kind, "place"), str_or(any.place.country, "?"), any.place.name);
+        dn_geocode_result_clear(&any);
         s = m.failed ? dni_fail(ctx, DN_ERR_NOMEM, "out of memory") : dni_fail(ctx, DN_ERR_USAGE, "%s", m.data);
         goto done;
     }

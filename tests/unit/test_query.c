@@ -413,6 +413,7 @@ START_TEST(test_query__misspelt_and_alias_names_through_the_geocoder)
     set(DN_FILTER_IN, "Torkham");
     ck_assert_int_eq(dn_filter_resolve(ctx, f), DN_ERR_USAGE);
     ck_assert_ptr_nonnull(strstr(dn_ctx_errmsg(ctx), "unknown region 'Torkham'"));
+    ck_assert_ptr_nonnull(strstr(dn_ctx_errmsg(ctx), "Torkham is a place (PPL, AFG): use --near 'Torkham'"));
 }
 END_TEST
 
