@@ -164,6 +164,7 @@ static dn_status geocode(dn_ctx *ctx, const char *opt, const char *text, const c
 {
     struct dn_geocode_opts o = {.max_alternatives = 12, .alternatives_given = true, .admin_only = admin_only};
     bool district_too;
+    memset(res, 0, sizeof *res); /* cleared by the caller on every path */
     dn_status s = qualifier_hint(ctx, opt, text, qual, &o, &district_too);
     if (s == DN_OK) s = dn_geocode(ctx, name, strlen(name), &o, res);
     if (s == DN_OK && district_too && (res->status == DN_GEOCODE_AMBIGUOUS || res->outside_hints)) {
@@ -498,7 +499,7 @@ static dn_status geocode_region(dn_ctx *ctx, const char *text, const char *name,
         }
         if (shown) dn_strbuf_putc(&m, '?');
         /* a town's name: say so, and what to type instead */
-        struct dn_geocode_result any;
+        struct dn_geocode_result any = {0};
         if (!res.outside_hints && dn_geocode(ctx, name, strlen(name), NULL, &any) == DN_OK &&
             any.status != DN_GEOCODE_UNRESOLVED && any.match != DN_MATCH_FUZZY)
             dn_strbuf_printf(&m, "; %s is a place (%s, %s): use --near '%s'", any.place.name,
