@@ -82,6 +82,12 @@ int dn_cli_help(struct dn_cli *cli, const char *text)
     return DN_EXIT_OK;
 }
 
+int dn_cli_help_parts(struct dn_cli *cli, const char *text, const char *more)
+{
+    dn_cli_print(cli, text);
+    return dn_cli_help(cli, more);
+}
+
 static void error_line(struct dn_cli *cli, const char *msg)
 {
     struct dn_strbuf b = {0};

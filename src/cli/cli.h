@@ -69,6 +69,10 @@ int dn_cli_fail(struct dn_cli *cli, dn_status status);
 /** Print a command's help text (stdout) and return DN_EXIT_OK. */
 int dn_cli_help(struct dn_cli *cli, const char *text);
 
+/** The same for a help text in two parts, e.g. a command's own options then
+ * the filter options it shares with others (`text` then `more`). */
+int dn_cli_help_parts(struct dn_cli *cli, const char *text, const char *more);
+
 /** Data output to stdout. */
 void dn_cli_print(struct dn_cli *cli, const char *text);
 

@@ -23,12 +23,7 @@ static const char help_head[] =
 
 static int help(struct dn_cli *cli)
 {
-    struct dn_strbuf b = {0};
-    dn_strbuf_puts(&b, help_head);
-    dn_strbuf_puts(&b, dn_filter_help);
-    int rc = b.failed ? dn_cli_fail(cli, dni_fail(cli->ctx, DN_ERR_NOMEM, "out of memory")) : dn_cli_help(cli, b.data);
-    dn_strbuf_free(&b);
-    return rc;
+    return dn_cli_help_parts(cli, help_head, dn_filter_help);
 }
 
 enum { OPT_FORMAT = 1, OPT_BY };
