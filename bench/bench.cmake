@@ -32,3 +32,8 @@ add_executable(bench_articles ${PROJECT_SOURCE_DIR}/bench/bench_articles.c ${PRO
 target_include_directories(bench_articles PRIVATE ${PROJECT_SOURCE_DIR}/src)
 target_link_libraries(bench_articles PRIVATE durand)
 set_target_properties(bench_articles PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${PROJECT_BINARY_DIR}/bench)
+# query filters: --near/--in name resolution latency and exact lookup vs geocoder agreement (README "Performance")
+add_executable(bench_resolve ${PROJECT_SOURCE_DIR}/bench/bench_resolve.c)
+target_include_directories(bench_resolve PRIVATE ${PROJECT_SOURCE_DIR}/src)
+target_link_libraries(bench_resolve PRIVATE durand)
+set_target_properties(bench_resolve PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${PROJECT_BINARY_DIR}/bench)

@@ -62,6 +62,17 @@ struct dn_geocode_opts {
     double near_lon, near_lat;
     size_t max_alternatives; /**< alternatives wanted: 5 when 0, unless alternatives_given */
     bool alternatives_given; /**< take max_alternatives as given, even 0 */
+    unsigned admin_only;  /**< 0: any place; else only the places standing for admin areas of the
+                               DN_GEOCODE_ADMIN_* levels set (name filters such as `query --in`):
+                               other places neither answer nor keep misspellings from the fuzzy step */
+};
+
+/** Bits of dn_geocode_opts.admin_only. */
+enum {
+    DN_GEOCODE_ADMIN_COUNTRY = 1,
+    DN_GEOCODE_ADMIN_PROVINCE = 2, /**< current level-1 areas */
+    DN_GEOCODE_ADMIN_REGION = 4,   /**< historical regions (FATA) */
+    DN_GEOCODE_ADMIN_DISTRICT = 8
 };
 
 enum dn_geocode_status {
@@ -83,6 +94,7 @@ struct dn_geocode_result {
     enum dn_match match;
     double confidence;       /**< 0..1 */
     unsigned ncandidates;    /**< places the name could refer to */
+    bool outside_hints;      /**< the best place lies outside the country, province or district hinted */
     struct dn_geocode_alt *alternatives; /**< owned; other candidates, best first */
     size_t nalternatives;
 };

@@ -342,7 +342,7 @@ static void break_ties(struct gz_index *ix, struct gz_cands *c)
 }
 
 static void decide(struct gz_index *ix, struct gz_cands *c, const struct gz_hints *h, enum dn_geocode_status *status,
-                   double *confidence)
+                   double *confidence, bool *outside)
 {
     qsort(c->v, c->n, sizeof *c->v, cmp_cand);
     break_ties(ix, c);
@@ -357,9 +357,9 @@ static void decide(struct gz_index *ix, struct gz_cands *c, const struct gz_hint
     double q = best->quality / 100.0;
     double margin = isfinite(s2) ? best->score - s2 : 1;
     double conf = isfinite(s2) ? q * (0.5 + 0.5 * fmin(1.0, margin / 0.2)) : q * 0.97;
-    if (h && (dni_gz_filter_match(ix, &h->district, bp) < 0 || dni_gz_filter_match(ix, &h->province, bp) < 0 ||
-              (h->country[0] && bp->country[0] && strcmp(h->country, bp->country) != 0)))
-        conf *= 0.5; /* the best place contradicts the hints */
+    *outside = h && (dni_gz_filter_match(ix, &h->district, bp) < 0 || dni_gz_filter_match(ix, &h->province, bp) < 0 ||
+                     (h->country[0] && bp->country[0] && strcmp(h->country, bp->country) != 0));
+    if (*outside) conf *= 0.5; /* the best place contradicts the hints */
     *status = isfinite(s2) && margin < 0.06 ? DN_GEOCODE_AMBIGUOUS : DN_GEOCODE_RESOLVED;
     if (*status == DN_GEOCODE_AMBIGUOUS && conf > 0.5) conf = 0.5;
     *confidence = conf < 0 ? 0 : conf > 1 ? 1 : conf;
@@ -398,6 +398,26 @@ static dn_status collect_query(struct gz_index *ix, const char *key, size_t len,
     return s;
 }
 
+/* With opts->admin_only: drop the candidates that stand for no admin area
+ * of the levels asked for. The marks of the dropped ones go stale, so a
+ * caller that collects more afterwards starts a fresh set (cands_begin). */
+static void keep_admin(struct gz_index *ix, struct gz_cands *c, unsigned levels)
+{
+    if (!levels) return;
+    size_t kept = 0;
+    for (size_t i = 0; i < c->n; i++) {
+        const struct gz_place *p = &ix->places[c->v[i].place];
+        if (p->area < 0) continue;
+        const struct gz_area *a = &ix->areas[p->area];
+        unsigned bit = a->historical ? DN_GEOCODE_ADMIN_REGION
+                       : a->level == 0 ? DN_GEOCODE_ADMIN_COUNTRY
+                       : a->level == 1 ? DN_GEOCODE_ADMIN_PROVINCE
+                                       : DN_GEOCODE_ADMIN_DISTRICT;
+        if (levels & bit) c->v[kept++] = c->v[i];
+    }
+    c->n = kept;
+}
+
 dn_status dni_gz_resolve_key(dn_ctx *ctx, struct gz_index *ix, const char *key, size_t len, const struct gz_hints *h,
                              struct gz_pick *out)
 {
@@ -408,7 +428,8 @@ dn_status dni_gz_resolve_key(dn_ctx *ctx, struct gz_index *ix, const char *key, 
     if (s != DN_OK) return dni_fail(ctx, s, "out of memory");
     if (ix->cands->n == 0) return DN_OK;
     dni_gz_score(ix, ix->cands, h, var.kind_hint);
-    decide(ix, ix->cands, h, &out->status, &out->confidence);
+    bool outside;
+    decide(ix, ix->cands, h, &out->status, &out->confidence, &outside);
     out->place = (long)ix->cands->v[0].place;
     out->ncandidates = (unsigned)ix->cands->n;
     out->match = (enum dn_match)ix->cands->v[0].match;
@@ -418,7 +439,7 @@ dn_status dni_gz_resolve_key(dn_ctx *ctx, struct gz_index *ix, const char *key, 
 static dn_status build_result(dn_ctx *ctx, struct gz_index *ix, struct gz_cands *c, const struct gz_hints *h,
                               size_t max_alt, struct dn_geocode_result *out)
 {
-    decide(ix, c, h, &out->status, &out->confidence);
+    decide(ix, c, h, &out->status, &out->confidence, &out->outside_hints);
     const struct gz_cand *best = &c->v[0];
     const struct gz_place *bp = &ix->places[best->place];
     out->ncandidates = (unsigned)c->n;
@@ -446,7 +467,7 @@ static dn_status build_result(dn_ctx *ctx, struct gz_index *ix, struct gz_cands 
 
 /* Spelling suggestions for a name that matched nothing. */
 static dn_status suggest(dn_ctx *ctx, struct gz_index *ix, const char *key, size_t len, size_t max_alt,
-                         struct dn_geocode_result *out)
+                         unsigned admin_only, struct dn_geocode_result *out)
 {
     enum { NHITS = 8 };
     struct gz_fuzzy_hit *hits = dn_malloc(NHITS * sizeof *hits);
@@ -460,6 +481,7 @@ static dn_status suggest(dn_ctx *ctx, struct gz_index *ix, const char *key, size
     dn_free(hits);
     if (s != DN_OK) return s == DN_ERR_NOMEM ? dni_fail(ctx, s, "out of memory") : s;
     struct gz_cands *c = ix->cands;
+    keep_admin(ix, c, admin_only);
     if (max_alt == 0 || c->n == 0) return DN_OK;
     dni_gz_score(ix, c, NULL, 0);
     qsort(c->v, c->n, sizeof *c->v, cmp_cand);
@@ -513,8 +535,11 @@ dn_status dn_geocode(dn_ctx *ctx, const char *name, size_t len, const struct dn_
     if ((s = dn_name_key(ctx, name, len, &ix->scratch)) != DN_OK) return s;
     if (ix->scratch.len == 0) return dni_fail(ctx, DN_ERR_INPUT, "name has no letters or digits");
     struct gz_variants var;
+    unsigned admin_only = opts ? opts->admin_only : 0;
     if ((s = collect_query(ix, ix->scratch.data, ix->scratch.len, &var)) != DN_OK)
         return dni_fail(ctx, s, "out of memory");
+    keep_admin(ix, ix->cands, admin_only);
+    if (ix->cands->n == 0 && admin_only && (s = cands_begin(ix)) != DN_OK) return dni_fail(ctx, s, "out of memory");
     if (ix->cands->n == 0) {
         enum { NHITS = 6 };
         struct gz_fuzzy_hit hits[NHITS];
@@ -527,8 +552,9 @@ dn_status dn_geocode(dn_ctx *ctx, const char *name, size_t len, const struct dn_
                 s = dni_gz_collect(ix, hits[i].key, strlen(hits[i].key), (int)(hits[i].similarity * 90),
                                    DN_MATCH_FUZZY, ix->cands);
         if (s != DN_OK) return dni_fail(ctx, s, "out of memory");
+        keep_admin(ix, ix->cands, admin_only);
     }
-    if (ix->cands->n == 0) return suggest(ctx, ix, ix->scratch.data, ix->scratch.len, max_alt, out);
+    if (ix->cands->n == 0) return suggest(ctx, ix, ix->scratch.data, ix->scratch.len, max_alt, admin_only, out);
     dni_gz_memo_put(ix, name, len, opts, &hints, var.kind_hint);
     dni_gz_score(ix, ix->cands, &hints, var.kind_hint);
     return build_result(ctx, ix, ix->cands, &hints, max_alt, out);

@@ -40,6 +40,9 @@ const char dn_filter_help[] =
     "  --side S[,S...]        AFG|PAK (or AF, PK, country names), other, none\n"
     "  --in REGION            in a country (ISO3, alpha-2 or name), province or district;\n"
     "                         prefix country:, province: or district: to choose the level\n"
+    "                         (PLACE and REGION names go through the geocoder: aliases, old\n"
+    "                         names and misspellings work; 'NAME, QUALIFIER' names the\n"
+    "                         province, district or country it lies in)\n"
     "  --bbox W,S,E,N         inside a lon/lat box (degrees, W < E, S < N)\n"
     "  --from DATE, --to DATE on or after / on or before (YYYY, YYYY-MM or YYYY-MM-DD;\n"
     "                         a month or year means its whole period)\n"
@@ -382,7 +385,7 @@ dn_status dn_filter_resolve(dn_ctx *ctx, struct dn_filter *f)
     dn_status s = dn_filter_check(ctx, f);
     if (s != DN_OK) return s;
     if (f->near_place) {
-        if ((s = dni_filter_resolve_place(ctx, f->near_place, &f->near_lat, &f->near_lon)) != DN_OK) return s;
+        if ((s = dni_filter_resolve_place(ctx, f->near_place, !f->geocoder_only, &f->near_lat, &f->near_lon)) != DN_OK) return s;
         f->has_near = true;
     }
     if (f->has_near) {
@@ -390,7 +393,7 @@ dn_status dn_filter_resolve(dn_ctx *ctx, struct dn_filter *f)
         dni_filter_near_box(f);
     }
     if (f->in_text && !f->regions) {
-        if ((s = dni_filter_resolve_region(ctx, f->in_text, &f->regions, &f->nregions)) != DN_OK) return s;
+        if ((s = dni_filter_resolve_region(ctx, f->in_text, !f->geocoder_only, &f->regions, &f->nregions)) != DN_OK) return s;
     }
     f->resolved = true;
     return DN_OK;

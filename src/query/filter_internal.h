@@ -19,6 +19,8 @@ struct dni_region {
     char *name;      /**< province or district name as stored; owned */
 };
 
+enum { DNI_INNER_BOXES = 3 };
+
 struct dn_filter {
     /* --near: a place name until resolved, then a centre */
     char *near_place;         /**< owned; NULL when given as LAT,LON or resolved */
@@ -29,10 +31,11 @@ struct dn_filter {
     double radius_km;
     /* prefilter box of the near circle, lon/lat degrees (filled by resolve) */
     double near_box[4];       /**< W, S, E, N */
-    /* a box inside the circle (filled by resolve when one is proven): points
-     * in it match without the geodesic test */
-    bool has_inner;
-    double inner_box[4];      /**< W, S, E, N */
+    /* boxes inside the circle (filled by resolve, those proven): points in
+     * any of them match without the geodesic test. A square, a wide and a
+     * tall box: together about 84 % of the circle, the square alone 64 %. */
+    int ninner;
+    double inner_box[DNI_INNER_BOXES][4]; /**< W, S, E, N each */
 
     bool has_border_max, has_border_min;
     double border_max, border_min;
@@ -60,20 +63,26 @@ struct dn_filter {
     bool side_certain;
 
     bool resolved;
+    bool geocoder_only;       /**< resolve names through the geocoder even when the exact
+                                   lookup in the store would do (tests compare the two) */
 };
 
 /** Compute f->near_box from the centre and radius (geod_direct around the
- * circle, padded so the box always contains it), and f->inner_box, a box
- * inside the circle (has_inner false when none is proven). */
+ * circle, padded so the box always contains it), and f->inner_box, boxes
+ * inside the circle (f->ninner of them; 0 when none is proven). */
 void dni_filter_near_box(struct dn_filter *f);
 
-/** Resolve a place name to a centre (lat/lon) for --near.
- * @return DN_OK; DN_ERR_USAGE (unknown/ambiguous, message lists candidates). */
-dn_status dni_filter_resolve_place(dn_ctx *ctx, const char *name, double *lat, double *lon);
+/** Resolve a place name ("NAME" or "NAME, QUALIFIER") to a centre
+ * (lat/lon) for --near, through the geocoder; with `quick`, a name that
+ * exactly names one place is answered from the store without it.
+ * @return DN_OK; DN_ERR_USAGE (unknown/ambiguous, message lists candidates);
+ * DN_ERR_DB; DN_ERR_NOMEM; the geocoder's DN_ERR_GEODATA. */
+dn_status dni_filter_resolve_place(dn_ctx *ctx, const char *name, bool quick, double *lat, double *lon);
 
 /** Resolve --in REGION into regions (array owned by the caller, each name
- * freed with dn_free, then the array).
+ * freed with dn_free, then the array), through the geocoder among admin
+ * areas; `quick` as for dni_filter_resolve_place.
  * @return DN_OK; DN_ERR_USAGE (unknown/ambiguous); DN_ERR_DB; DN_ERR_NOMEM. */
-dn_status dni_filter_resolve_region(dn_ctx *ctx, const char *text, struct dni_region **out, size_t *n);
+dn_status dni_filter_resolve_region(dn_ctx *ctx, const char *text, bool quick, struct dni_region **out, size_t *n);
 
 #endif

@@ -18,6 +18,7 @@
 #include "gazetteer/gz_internal.h"
 #include "gazetteer/normalize.h"
 #include "geodata/geodata.h"
+#include "query/filter_internal.h"
 #include "store/store.h"
 #include "tests.h"
 
@@ -348,6 +349,61 @@ START_TEST(test_gazetteer__mentions_in_the_sample_article)
 }
 END_TEST
 
+/* `query --near/--in` names go through the geocoder: misspellings, spelling
+ * variants and old names of the shipped gazetteer work, a historical region
+ * stands for its current districts, and a town is no region. */
+START_TEST(test_gazetteer__query_filter_names)
+{
+    static const struct {
+        const char *near, *same_as; /* a name and the exact name of the place it must resolve to */
+    } near[] = {{"Miramshah", "Miram Shah"}, {"Peshawer", "Peshawar"}, {"Jalalabaad", "Jalalabad"},
+                {"Landikotal", "Landi Kotal"}, {"D.I. Khan", "Dera Ismail Khan"}};
+    for (size_t i = 0; i < sizeof near / sizeof near[0]; i++) {
+        double lat[2], lon[2];
+        const char *names[2] = {near[i].near, near[i].same_as};
+        for (int k = 0; k < 2; k++) {
+            struct dn_filter *f;
+            ck_assert_int_eq(dn_filter_new(ctx, &f), DN_OK);
+            ck_assert_int_eq(dn_filter_set(ctx, f, DN_FILTER_NEAR, names[k]), DN_OK);
+            ck_assert_msg(dn_filter_resolve(ctx, f) == DN_OK, "--near %s: %s", names[k], dn_ctx_errmsg(ctx));
+            lat[k] = f->near_lat;
+            lon[k] = f->near_lon;
+            dn_filter_free(f);
+        }
+        ck_assert_msg(lat[0] == lat[1] && lon[0] == lon[1], "--near '%s' is not '%s'", near[i].near, near[i].same_as);
+    }
+    static const struct {
+        const char *in;
+        int level;
+        const char *country, *name; /* the first region */
+        size_t min_regions;
+    } in[] = {{"Peshawer", 2, "PAK", "Peshawar", 1},      {"Jalalabaad", 2, "AFG", "Jalalabad", 1},
+              {"NWFP", 1, "PAK", "Khyber Pakhtunkhwa", 1}, {"Kurram Agency", 2, "PAK", "Kurram", 1},
+              {"Nangahar", 1, "AFG", "Nangarhar", 1},      {"Kandahar", 1, "AFG", "Kandahar", 1},
+              {"FATA", 2, "PAK", NULL, 7}};
+    for (size_t i = 0; i < sizeof in / sizeof in[0]; i++) {
+        struct dn_filter *f;
+        ck_assert_int_eq(dn_filter_new(ctx, &f), DN_OK);
+        ck_assert_int_eq(dn_filter_set(ctx, f, DN_FILTER_IN, in[i].in), DN_OK);
+        ck_assert_msg(dn_filter_resolve(ctx, f) == DN_OK, "--in %s: %s", in[i].in, dn_ctx_errmsg(ctx));
+        ck_assert_uint_ge(f->nregions, in[i].min_regions);
+        for (size_t r = 0; r < f->nregions; r++) {
+            ck_assert_int_eq(f->regions[r].level, in[i].level);
+            ck_assert_str_eq(f->regions[r].country, in[i].country);
+        }
+        if (in[i].name) ck_assert_str_eq(f->regions[0].name, in[i].name);
+        dn_filter_free(f);
+    }
+    /* Wana is a town: no region of that name (North Waziristan lists it as an alias) */
+    struct dn_filter *f;
+    ck_assert_int_eq(dn_filter_new(ctx, &f), DN_OK);
+    ck_assert_int_eq(dn_filter_set(ctx, f, DN_FILTER_IN, "Wana"), DN_OK);
+    ck_assert_int_eq(dn_filter_resolve(ctx, f), DN_ERR_USAGE);
+    ck_assert_ptr_nonnull(strstr(dn_ctx_errmsg(ctx), "unknown region 'Wana'"));
+    dn_filter_free(f);
+}
+END_TEST
+
 TCase *make_gazetteer_real_tcase(void)
 {
     TCase *tc = tcase_create("shipped");
@@ -360,5 +416,6 @@ TCase *make_gazetteer_real_tcase(void)
     tcase_add_test(tc, test_gazetteer__district_radius_comes_from_its_area);
     tcase_add_test(tc, test_gazetteer__stoplist_entries_all_name_places);
     tcase_add_test(tc, test_gazetteer__mentions_in_the_sample_article);
+    tcase_add_test(tc, test_gazetteer__query_filter_names);
     return tc;
 }

@@ -23,6 +23,7 @@
 
 static dn_ctx *ctx;
 static struct dn_filter *f;
+static bool geocoder_only; /* loop tests: 1 = names through the geocoder even when the store's exact lookup would do */
 static struct dn_strbuf out; /* data output of the library calls */
 
 static void capture_data(void *ud, dn_out_level level, const char *text, size_t len)
@@ -60,6 +61,7 @@ static void setup(void)
     dni_set_quiet(ctx, true);
     make_fixture(ctx, ":memory:");
     ck_assert_int_eq(dn_filter_new(ctx, &f), DN_OK);
+    geocoder_only = false;
     memset(&out, 0, sizeof out);
     dn_strbuf_puts(&out, "");
 }
@@ -74,6 +76,7 @@ static void teardown(void)
 
 static void set(int id, const char *value)
 {
+    f->geocoder_only = geocoder_only;
     dn_status s = dn_filter_set(ctx, f, id, value);
     ck_assert_msg(s == DN_OK, "set %d '%s': %s", id, value ? value : "", dn_ctx_errmsg(ctx));
 }
@@ -131,6 +134,7 @@ END_TEST
 
 START_TEST(test_query__near_place_uses_gazetteer_point)
 {
+    geocoder_only = _i == 1;
     /* Landi Kotal (alias "Landikotal") is at 34.098N 71.141E; within 30 km:
      * 14 (4.89), 1 (13.01), 4 (15.46), 2 (17.24), 5 (18.27), 3 (21.29);
      * 6 is 38.47 km away */
@@ -152,6 +156,7 @@ END_TEST
 
 START_TEST(test_query__ambiguous_and_unknown_places_are_usage_errors)
 {
+    geocoder_only = _i == 1;
     set(DN_FILTER_NEAR, "Mirpur");
     ck_assert_int_eq(dn_filter_resolve(ctx, f), DN_ERR_USAGE);
     const char *m = dn_ctx_errmsg(ctx);
@@ -248,7 +253,7 @@ END_TEST
 
 START_TEST(test_query__inner_box_lies_inside_the_circle)
 {
-    /* events in the inner box skip the geodesic test: every point of it
+    /* events in an inner box skip the geodesic test: every point of it
      * must be within the radius (random points, edges and corners) */
     static const double centres[][2] = {{0, 0}, {34, 71}, {66, 20}, {-45, 170}, {80, -30}};
     static const double radii[] = {0.05, 1, 25, 300, 1000};
@@ -260,27 +265,28 @@ START_TEST(test_query__inner_box_lies_inside_the_circle)
         for (size_t r = 0; r < sizeof radii / sizeof radii[0]; r++) {
             struct dn_filter box = {.near_lat = centres[c][0], .near_lon = centres[c][1], .radius_km = radii[r]};
             dni_filter_near_box(&box);
-            if (!box.has_inner) continue;
-            proven++;
-            const double *b = box.inner_box;
-            ck_assert(b[0] >= box.near_box[0] && b[2] <= box.near_box[2] && b[1] >= box.near_box[1] &&
-                      b[3] <= box.near_box[3]);
-            for (int i = 0; i < 4000; i++) {
-                double u[2];
-                for (int k = 0; k < 2; k++) {
-                    rng ^= rng << 13, rng ^= rng >> 7, rng ^= rng << 17;
-                    u[k] = (double)(rng >> 11) / 9007199254740992.0;
+            if (box.ninner == DNI_INNER_BOXES) proven++;
+            for (int j = 0; j < box.ninner; j++) {
+                const double *b = box.inner_box[j];
+                ck_assert(b[0] >= box.near_box[0] && b[2] <= box.near_box[2] && b[1] >= box.near_box[1] &&
+                          b[3] <= box.near_box[3]);
+                for (int i = 0; i < 4000; i++) {
+                    double u[2];
+                    for (int k = 0; k < 2; k++) {
+                        rng ^= rng << 13, rng ^= rng >> 7, rng ^= rng << 17;
+                        u[k] = (double)(rng >> 11) / 9007199254740992.0;
+                    }
+                    if (i < 4) u[0] = i & 1, u[1] = i >> 1;          /* corners */
+                    else if (i < 400) u[i % 2] = (i / 2) % 2;        /* edges */
+                    double lon = b[0] + u[0] * (b[2] - b[0]), lat = b[1] + u[1] * (b[3] - b[1]), d;
+                    geod_inverse(&g, box.near_lat, box.near_lon, lat, lon, &d, NULL, NULL);
+                    ck_assert_msg(d <= radii[r] * 1000, "centre %g,%g r %g box %d: %g,%g is %g m away",
+                                  box.near_lat, box.near_lon, radii[r], j, lat, lon, d);
                 }
-                if (i < 4) u[0] = i & 1, u[1] = i >> 1;          /* corners */
-                else if (i < 400) u[i % 2] = (i / 2) % 2;        /* edges */
-                double lon = b[0] + u[0] * (b[2] - b[0]), lat = b[1] + u[1] * (b[3] - b[1]), d;
-                geod_inverse(&g, box.near_lat, box.near_lon, lat, lon, &d, NULL, NULL);
-                ck_assert_msg(d <= radii[r] * 1000, "centre %g,%g r %g: %g,%g is %g m away", box.near_lat,
-                              box.near_lon, radii[r], lat, lon, d);
             }
         }
     }
-    ck_assert_int_ge(proven, 20); /* the box exists for ordinary circles */
+    ck_assert_int_ge(proven, 20); /* the boxes exist for ordinary circles */
 }
 END_TEST
 
@@ -345,6 +351,7 @@ END_TEST
 
 START_TEST(test_query__in_region_by_level)
 {
+    geocoder_only = _i == 1;
     set(DN_FILTER_IN, "Kandahar"); /* province and district of that name: the province */
     ck_assert_str_eq(ids(NULL), "9,13");
     set(DN_FILTER_IN, "district:Kandahar");
@@ -364,10 +371,110 @@ START_TEST(test_query__in_region_by_level)
     set(DN_FILTER_IN, "Chaman");
     ck_assert_int_eq(dn_filter_resolve(ctx, f), DN_ERR_USAGE);
     ck_assert_str_eq(dn_ctx_errmsg(ctx),
-                     "--in: 'Chaman' is ambiguous: 'district:Chaman, Kandahar', 'district:Chaman, Balochistan'");
+                     "--in: 'Chaman' is ambiguous: 'district:Chaman, Balochistan', 'district:Chaman, Kandahar'");
     set(DN_FILTER_IN, "Atlantis");
     ck_assert_int_eq(dn_filter_resolve(ctx, f), DN_ERR_USAGE);
     ck_assert_ptr_nonnull(strstr(dn_ctx_errmsg(ctx), "unknown region 'Atlantis'"));
+}
+END_TEST
+
+START_TEST(test_query__misspelt_and_alias_names_through_the_geocoder)
+{
+    /* misspellings: Peshawar (PPLA, 34.008N 71.578E), Jalalabad (34.4265N 70.4515E) */
+    set(DN_FILTER_NEAR, "Peshawer");
+    ck_assert_int_eq(dn_filter_resolve(ctx, f), DN_OK);
+    ck_assert_double_eq_tol(f->near_lat, 34.008, 1e-9);
+    ck_assert_double_eq_tol(f->near_lon, 71.578, 1e-9);
+    reset();
+    set(DN_FILTER_NEAR, "Jalalabaad");
+    set(DN_FILTER_RADIUS, "10");
+    ck_assert_str_eq(ids(NULL), "7"); /* event 7 is 1.1 km from Jalalabad */
+    /* misspelt, and words in another order */
+    reset();
+    set(DN_FILTER_NEAR, "Landi Kotel");
+    set(DN_FILTER_RADIUS, "30");
+    ck_assert_str_eq(ids(DN_FILTER_ORDER_DISTANCE), "14,1,4,2,5,3");
+    set(DN_FILTER_NEAR, "Kotal Landi");
+    set(DN_FILTER_RADIUS, "30");
+    ck_assert_str_eq(ids(DN_FILTER_ORDER_DISTANCE), "14,1,4,2,5,3");
+    /* --in: a misspelt district and province, a curated old name, a generic word */
+    reset();
+    set(DN_FILTER_IN, "Jalalabaad");
+    ck_assert_str_eq(ids(NULL), "7");
+    set(DN_FILTER_IN, "Nangarhaar");
+    ck_assert_str_eq(ids(NULL), "3,6,7,14");
+    set(DN_FILTER_IN, "NWFP");
+    ck_assert_str_eq(ids(NULL), "1,2,4,5");
+    set(DN_FILTER_IN, "Khyber Agency");
+    ck_assert_str_eq(ids(NULL), "1,2,4");
+    set(DN_FILTER_IN, "district:Quetaa");
+    ck_assert_str_eq(ids(NULL), "11");
+    /* a town is no region, even when the geocoder knows it */
+    set(DN_FILTER_IN, "Torkham");
+    ck_assert_int_eq(dn_filter_resolve(ctx, f), DN_ERR_USAGE);
+    ck_assert_ptr_nonnull(strstr(dn_ctx_errmsg(ctx), "unknown region 'Torkham'"));
+    ck_assert_ptr_nonnull(strstr(dn_ctx_errmsg(ctx), "Torkham is a place (PPL, AFG): use --near 'Torkham'"));
+}
+END_TEST
+
+START_TEST(test_query__qualifiers_are_geocoder_hints)
+{
+    /* a qualifier names the province, district or country; a place outside it is refused */
+    set(DN_FILTER_NEAR, "Mirpur, AFG");
+    set(DN_FILTER_RADIUS, "10");
+    ck_assert_str_eq(ids(NULL), "7");
+    set(DN_FILTER_NEAR, "Mirpurr, Kurram"); /* misspelt and qualified */
+    set(DN_FILTER_RADIUS, "65");
+    ck_assert_str_eq(ids(NULL), "8");
+    set(DN_FILTER_NEAR, "Mirpur, Quetta");
+    ck_assert_int_eq(dn_filter_resolve(ctx, f), DN_ERR_USAGE);
+    ck_assert_ptr_nonnull(strstr(dn_ctx_errmsg(ctx), "--near: no place 'Mirpur' in Quetta"));
+    set(DN_FILTER_NEAR, "Mirpur, Atlantis");
+    ck_assert_int_eq(dn_filter_resolve(ctx, f), DN_ERR_USAGE);
+    ck_assert_ptr_nonnull(strstr(dn_ctx_errmsg(ctx), "'Atlantis' (in 'Mirpur, Atlantis') is not a country, province"));
+    reset();
+    set(DN_FILTER_IN, "district:Chaman, Kandahar"); /* what the ambiguity message offers */
+    ck_assert_str_eq(ids(NULL), "");
+    set(DN_FILTER_IN, "district:Chaman, Balochistan");
+    ck_assert_str_eq(ids(NULL), "10");
+    set(DN_FILTER_IN, "Chaman, Quetta");
+    ck_assert_int_eq(dn_filter_resolve(ctx, f), DN_ERR_USAGE);
+    ck_assert_ptr_nonnull(strstr(dn_ctx_errmsg(ctx), "--in: no country, province or district 'Chaman' in Quetta"));
+}
+END_TEST
+
+START_TEST(test_query__exact_lookup_agrees_with_the_geocoder)
+{
+    /* the store's exact lookup answers only what the geocoder would answer */
+    static const char *const near[] = {"Landi Kotal", "Landikotal", "Torkham", "Mirpur, Kurram", "Mirpur, Nangarhar",
+                                       "Quetta", "Spin Boldak", "Khost", "Bagram", "Chaman, Balochistan", "Peshawar, PAK"};
+    for (size_t i = 0; i < sizeof near / sizeof near[0]; i++) {
+        double lat[2], lon[2];
+        for (int only = 0; only < 2; only++) {
+            reset();
+            geocoder_only = only;
+            set(DN_FILTER_NEAR, near[i]);
+            ck_assert_msg(dn_filter_resolve(ctx, f) == DN_OK, "%s: %s", near[i], dn_ctx_errmsg(ctx));
+            lat[only] = f->near_lat;
+            lon[only] = f->near_lon;
+        }
+        ck_assert_msg(lat[0] == lat[1] && lon[0] == lon[1], "--near '%s': %g,%g by exact lookup, %g,%g by the geocoder",
+                      near[i], lat[0], lon[0], lat[1], lon[1]);
+    }
+    static const char *const in[] = {"Kandahar", "district:Kandahar", "Khost", "Mohmand Dara", "Pakistan", "af",
+                                     "Chaman, PAK", "Quetta", "Balochistan", "Khyber", "Khyber Pakhtunkhwa"};
+    for (size_t i = 0; i < sizeof in / sizeof in[0]; i++) {
+        char got[2][256];
+        for (int only = 0; only < 2; only++) {
+            reset();
+            geocoder_only = only;
+            set(DN_FILTER_IN, in[i]);
+            snprintf(got[only], sizeof got[only], "%s", ids(NULL));
+        }
+        ck_assert_msg(strcmp(got[0], got[1]) == 0, "--in '%s': %s by exact lookup, %s by the geocoder", in[i], got[0],
+                      got[1]);
+    }
+    geocoder_only = false;
 }
 END_TEST
 
@@ -653,15 +760,18 @@ Suite *make_query_suite(void)
     TCase *tc = tcase_create("filters");
     tcase_add_checked_fixture(tc, setup, teardown);
     tcase_add_test(tc, test_query__near_radius_is_geodesic);
-    tcase_add_test(tc, test_query__near_place_uses_gazetteer_point);
-    tcase_add_test(tc, test_query__ambiguous_and_unknown_places_are_usage_errors);
+    tcase_add_loop_test(tc, test_query__near_place_uses_gazetteer_point, 0, 2);
+    tcase_add_loop_test(tc, test_query__ambiguous_and_unknown_places_are_usage_errors, 0, 2);
     tcase_add_test(tc, test_query__bbox_is_exact_on_coordinates);
     tcase_add_test(tc, test_query__plan_uses_the_spatial_index);
     tcase_add_test(tc, test_query__near_box_holds_the_whole_circle);
     tcase_add_test(tc, test_query__inner_box_lies_inside_the_circle);
     tcase_add_test(tc, test_query__attribute_filters_combine);
     tcase_add_test(tc, test_query__dates_are_whole_periods);
-    tcase_add_test(tc, test_query__in_region_by_level);
+    tcase_add_loop_test(tc, test_query__in_region_by_level, 0, 2);
+    tcase_add_test(tc, test_query__misspelt_and_alias_names_through_the_geocoder);
+    tcase_add_test(tc, test_query__qualifiers_are_geocoder_hints);
+    tcase_add_test(tc, test_query__exact_lookup_agrees_with_the_geocoder);
     tcase_add_test(tc, test_query__bad_values_are_usage_errors);
     tcase_add_test(tc, test_query__all_events_with_null_filter_and_limit);
     tcase_add_test(tc, test_query__allocation_failures_are_reported);
