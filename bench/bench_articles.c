@@ -35,6 +35,7 @@
 #include <unistd.h>
 
 #include "article_gen.h"
+#include "bench_proc.h"
 #include "border/admin.h"
 #include "border/border.h"
 #include "core/core.h"
@@ -57,15 +58,6 @@ static void die(dn_ctx *ctx, const char *what)
 {
     fprintf(stderr, "bench_articles: %s: %s\n", what, ctx ? dn_ctx_errmsg(ctx) : strerror(errno));
     exit(1);
-}
-
-static void loadavg(char *buf, size_t cap)
-{
-    buf[0] = '\0';
-    FILE *f = fopen("/proc/loadavg", "r");
-    if (!f) return;
-    if (fgets(buf, (int)cap, f)) buf[strcspn(buf, " ")] = '\0'; /* the 1-minute figure */
-    fclose(f);
 }
 
 /* ---- (a) in process ---------------------------------------------------------- */
@@ -172,60 +164,6 @@ static void bench_extract(dn_ctx *ctx, struct ag_article *arts, size_t n, double
 
 /* ---- (b) end to end ------------------------------------------------------------ */
 
-struct run {
-    int status;
-    double wall, user, sys;
-    long maxrss_kb;
-    char out[2048];
-};
-
-/* Run argv with stdout captured into r->out (stderr passes through). */
-static int run(char *const argv[], struct run *r)
-{
-    int pipefd[2];
-    if (pipe(pipefd) != 0) return -1;
-    double t0 = wall();
-    pid_t pid = fork();
-    if (pid < 0) return -1;
-    if (pid == 0) {
-        dup2(pipefd[1], 1);
-        close(pipefd[0]);
-        close(pipefd[1]);
-        execv(argv[0], argv);
-        perror(argv[0]);
-        _exit(127);
-    }
-    close(pipefd[1]);
-    size_t n = 0;
-    ssize_t got;
-    while ((got = read(pipefd[0], r->out + n, sizeof r->out - 1 - n)) > 0) n += (size_t)got;
-    r->out[n] = '\0';
-    close(pipefd[0]);
-    struct rusage ru;
-    if (wait4(pid, &r->status, 0, &ru) != pid) return -1;
-    r->wall = wall() - t0;
-    r->user = (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec * 1e-6;
-    r->sys = (double)ru.ru_stime.tv_sec + (double)ru.ru_stime.tv_usec * 1e-6;
-    r->maxrss_kb = ru.ru_maxrss;
-    return 0;
-}
-
-static int copy_file(const char *from, const char *to)
-{
-    FILE *in = fopen(from, "rb"), *out = in ? fopen(to, "wb") : NULL;
-    if (!in || !out) {
-        if (in) fclose(in);
-        return -1;
-    }
-    char buf[1 << 16];
-    size_t n;
-    while ((n = fread(buf, 1, sizeof buf, in)) > 0)
-        if (fwrite(buf, 1, n, out) != n) break;
-    int bad = ferror(in) || ferror(out);
-    fclose(in);
-    return fclose(out) != 0 || bad ? -1 : 0;
-}
-
 static void write_file(const char *path, const char *data, size_t len)
 {
     FILE *f = fopen(path, "wb");
@@ -241,7 +179,7 @@ static long report_field(const char *json, const char *key)
 }
 
 /* `durand ingest INPUT` into a fresh copy of the template. */
-static struct run ingest(const char *durand, const char *templ, const char *work, const char *input)
+static struct bench_run ingest(const char *durand, const char *templ, const char *work, const char *input)
 {
     char db[4096], side[4200];
     snprintf(db, sizeof db, "%s/bench.sqlite", work);
@@ -249,17 +187,17 @@ static struct run ingest(const char *durand, const char *templ, const char *work
     unlink(side);
     snprintf(side, sizeof side, "%s-shm", db);
     unlink(side);
-    if (copy_file(templ, db) != 0) die(NULL, db);
+    if (bench_copy_file(templ, db) != 0) die(NULL, db);
     char *argv[] = {(char *)durand, "--db", db, "--quiet", "ingest", (char *)input, "--report", "json", NULL};
-    struct run r;
-    if (run(argv, &r) != 0 || !WIFEXITED(r.status) || WEXITSTATUS(r.status) > 1) {
+    struct bench_run r;
+    if (bench_run_child(argv, &r) != 0 || !WIFEXITED(r.status) || WEXITSTATUS(r.status) > 1) {
         fprintf(stderr, "bench_articles: durand ingest %s failed (status %d): %s\n", input, r.status, r.out);
         exit(1);
     }
     return r;
 }
 
-static void print_run(const char *what, size_t n, size_t bytes, const struct run *r, const struct run *startup)
+static void print_run(const char *what, size_t n, size_t bytes, const struct bench_run *r, const struct bench_run *startup)
 {
     double c = r->user + r->sys;
     printf("  %-30s %7.2f CPU-s (user %.2f, sys %.2f) %7.2f s wall  %5.0f articles/CPU-s %5.1f MB/CPU-s  peak RSS "
@@ -301,15 +239,15 @@ static void bench_ingest(const char *durand, const char *templ, const char *work
     dn_strbuf_free(&lines);
 
     char la0[32], la1[32];
-    loadavg(la0, sizeof la0);
+    bench_loadavg(la0, sizeof la0);
     printf("(b) durand ingest, %zu articles (%.1f MB) into a copy of %s:\n", n, (double)bytes / 1e6, templ);
-    struct run startup = ingest(durand, templ, work, one);
+    struct bench_run startup = ingest(durand, templ, work, one);
     print_run("one article (start-up cost)", 1, arts[0].body.len, &startup, NULL);
-    struct run r = ingest(durand, templ, work, dir);
+    struct bench_run r = ingest(durand, templ, work, dir);
     print_run("a directory of files", n, bytes, &r, &startup);
     r = ingest(durand, templ, work, jsonl);
     print_run("one JSON Lines file", n, bytes, &r, &startup);
-    loadavg(la1, sizeof la1);
+    bench_loadavg(la1, sizeof la1);
     printf("load average %s before, %s after\n", la0, la1);
 }
 
@@ -352,7 +290,7 @@ int main(int argc, char **argv)
         bytes += arts[i].body.len;
     }
     char la[32];
-    loadavg(la, sizeof la);
+    bench_loadavg(la, sizeof la);
     printf("bench_articles: %zu articles (%zu HTML, %zu plain), %.0f bytes on average, generated in %.2f CPU-s from "
            "%zu towns, %zu districts, %zu crossings; load average %s\n",
            n, html, n - html, (double)bytes / (double)n, cpu() - c0, pool.ntowns, pool.ndistricts, pool.ncrossings, la);

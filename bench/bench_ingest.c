@@ -29,75 +29,7 @@
 #include <time.h>
 #include <unistd.h>
 
-static double wall_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
-static void loadavg(char *buf, size_t cap)
-{
-    buf[0] = '\0';
-    FILE *f = fopen("/proc/loadavg", "r");
-    if (!f) return;
-    if (fgets(buf, (int)cap, f)) buf[strcspn(buf, " ")] = '\0'; /* the 1-minute figure */
-    fclose(f);
-}
-
-struct run {
-    int status;
-    double wall, user, sys;
-    long maxrss_kb;
-    char out[1024];
-};
-
-/* Run argv with stdout captured into r->out (stderr passes through). */
-static int run(char *const argv[], struct run *r)
-{
-    int pipefd[2];
-    if (pipe(pipefd) != 0) return -1;
-    double t0 = wall_s();
-    pid_t pid = fork();
-    if (pid < 0) return -1;
-    if (pid == 0) {
-        dup2(pipefd[1], 1);
-        close(pipefd[0]);
-        close(pipefd[1]);
-        execv(argv[0], argv);
-        perror(argv[0]);
-        _exit(127);
-    }
-    close(pipefd[1]);
-    size_t n = 0;
-    ssize_t got;
-    while ((got = read(pipefd[0], r->out + n, sizeof r->out - 1 - n)) > 0) n += (size_t)got;
-    r->out[n] = '\0';
-    close(pipefd[0]);
-    struct rusage ru;
-    if (wait4(pid, &r->status, 0, &ru) != pid) return -1;
-    r->wall = wall_s() - t0;
-    r->user = (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec * 1e-6;
-    r->sys = (double)ru.ru_stime.tv_sec + (double)ru.ru_stime.tv_usec * 1e-6;
-    r->maxrss_kb = ru.ru_maxrss;
-    return 0;
-}
-
-static int copy_file(const char *from, const char *to)
-{
-    FILE *in = fopen(from, "rb"), *out = in ? fopen(to, "wb") : NULL;
-    if (!in || !out) {
-        if (in) fclose(in);
-        return -1;
-    }
-    char buf[1 << 16];
-    size_t n;
-    while ((n = fread(buf, 1, sizeof buf, in)) > 0)
-        if (fwrite(buf, 1, n, out) != n) break;
-    int bad = ferror(in) || ferror(out);
-    fclose(in);
-    return fclose(out) != 0 || bad ? -1 : 0;
-}
+#include "bench_proc.h"
 
 static long report_field(const char *json, const char *key)
 {
@@ -107,7 +39,7 @@ static long report_field(const char *json, const char *key)
     return p ? strtol(p + strlen(pat), NULL, 10) : -1;
 }
 
-static void print_run(const char *what, long rows, const struct run *r)
+static void print_run(const char *what, long rows, const struct bench_run *r)
 {
     double cpu = r->user + r->sys;
     printf("%-22s %8.2f s wall %8.2f s CPU (user %.2f, sys %.2f)  %9.0f rows/s wall %9.0f rows/CPU-s  peak RSS %ld MB\n",
@@ -159,10 +91,10 @@ int main(int argc, char **argv)
     snprintf(shm, sizeof shm, "%s-shm", db);
     snprintf(nrows, sizeof nrows, "%ld", rows);
     struct stat sb;
-    struct run r;
+    struct bench_run r;
     if (stat(csv, &sb) != 0) {
         char *gargv[] = {(char *)gen, nrows, csv, spots ? nspots : NULL, NULL};
-        if (run(gargv, &r) != 0 || !WIFEXITED(r.status) || WEXITSTATUS(r.status) != 0) {
+        if (bench_run_child(gargv, &r) != 0 || !WIFEXITED(r.status) || WEXITSTATUS(r.status) != 0) {
             fprintf(stderr, "bench_ingest: %s failed\n", gen);
             return 1;
         }
@@ -170,7 +102,7 @@ int main(int argc, char **argv)
     }
     unlink(wal);
     unlink(shm);
-    if (copy_file(templ, db) != 0) {
+    if (bench_copy_file(templ, db) != 0) {
         fprintf(stderr, "bench_ingest: cannot copy %s to %s\n", templ, db);
         return 1;
     }
@@ -191,9 +123,9 @@ int main(int argc, char **argv)
     iargv[k] = NULL;
 
     char la0[32], la1[32];
-    loadavg(la0, sizeof la0);
+    bench_loadavg(la0, sizeof la0);
     printf("bench_ingest: %ld rows (%.0f MB) from %s\n", rows, (double)sb.st_size / 1e6, csv);
-    if (run(iargv, &r) != 0 || !WIFEXITED(r.status) || WEXITSTATUS(r.status) != 0) {
+    if (bench_run_child(iargv, &r) != 0 || !WIFEXITED(r.status) || WEXITSTATUS(r.status) != 0) {
         fprintf(stderr, "bench_ingest: durand ingest failed (status %d): %s\n", r.status, r.out);
         return 1;
     }
@@ -203,7 +135,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "bench_ingest: %ld of %ld rows stored: %s\n", stored, rows, r.out);
         return 1;
     }
-    if (run(iargv, &r) != 0 || !WIFEXITED(r.status) || WEXITSTATUS(r.status) != 0) {
+    if (bench_run_child(iargv, &r) != 0 || !WIFEXITED(r.status) || WEXITSTATUS(r.status) != 0) {
         fprintf(stderr, "bench_ingest: second ingest failed: %s\n", r.out);
         return 1;
     }
@@ -212,7 +144,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "bench_ingest: the second run stored something: %s\n", r.out);
         return 1;
     }
-    loadavg(la1, sizeof la1);
+    bench_loadavg(la1, sizeof la1);
     stat(db, &sb);
     printf("database %.0f MB; load average %s before, %s after\n", (double)sb.st_size / 1e6, la0, la1);
     return 0;
