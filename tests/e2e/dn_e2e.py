@@ -78,3 +78,20 @@ def check(cond, msg, result=None):
 def expand(value, args):
     return (value.replace("{workdir}", args.workdir)
                  .replace("{source}", args.source_dir))
+
+
+def fresh_geodata_db(args, name):
+    """A database in the workdir holding the shipped geodata: a copy of the
+    shared geodata_db fixture when it exists (it is built once per ctest
+    run), else made by `durand init`. Stale -wal/-shm files go first."""
+    path = os.path.join(args.workdir, name)
+    for suffix in ("", "-wal", "-shm"):
+        if os.path.exists(path + suffix):
+            os.remove(path + suffix)
+    fixture_db = os.path.join(args.workdir, "..", "geodata.sqlite")
+    if os.path.exists(fixture_db):
+        shutil.copyfile(fixture_db, path)
+    else:
+        r = run(args, ["--db", path, "init"])
+        check(r.code == 0, "init", r)
+    return path

@@ -9,7 +9,6 @@ by the next writer, with a warning."""
 import csv
 import json
 import os
-import shutil
 import sqlite3
 import sys
 
@@ -18,18 +17,12 @@ import dn_e2e  # noqa: E402
 from dn_e2e import check  # noqa: E402
 
 args = dn_e2e.parse_args()
-fixture_db = os.path.join(args.workdir, "..", "geodata.sqlite")
 INDEXES = {"events_date", "events_admin", "events_border", "events_cluster", "events_source"}
 ROWS = 24000  # above the bulk threshold (20,000 stored rows)
 
 
 def fresh_db(name):
-    path = os.path.join(args.workdir, name)
-    if os.path.exists(fixture_db):
-        shutil.copyfile(fixture_db, path)
-    else:
-        check(dn_e2e.run(args, ["--db", path, "init"]).code == 0, "init")
-    return path
+    return dn_e2e.fresh_geodata_db(args, name)
 
 
 def state(db):

@@ -15,7 +15,6 @@ import csv
 import json
 import os
 import random
-import shutil
 import struct
 import sqlite3
 import sys
@@ -25,19 +24,10 @@ import dn_e2e  # noqa: E402
 from dn_e2e import check  # noqa: E402
 
 args = dn_e2e.parse_args()
-fixture_db = os.path.join(args.workdir, "..", "geodata.sqlite")
 
 
 def fresh_db(name):
-    path = os.path.join(args.workdir, name)
-    for suffix in ("", "-wal", "-shm"):
-        if os.path.exists(path + suffix):
-            os.remove(path + suffix)
-    if os.path.exists(fixture_db):
-        shutil.copyfile(fixture_db, path)
-    else:
-        check(dn_e2e.run(args, ["--db", path, "init"]).code == 0, "init")
-    return path
+    return dn_e2e.fresh_geodata_db(args, name)
 
 
 # gazetteer places near the line, with their admin names, to name in rows

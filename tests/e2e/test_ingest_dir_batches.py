@@ -16,20 +16,13 @@ import dn_e2e  # noqa: E402
 from dn_e2e import check  # noqa: E402
 
 args = dn_e2e.parse_args()
-fixture_db = os.path.join(args.workdir, "..", "geodata.sqlite")
 texts = os.path.join(args.source_dir, "tests", "data", "text")
 ARTICLES = ["chaman_cp1252.txt", "dikhan_abbrev.txt", "drone_khost.html", "kurram_wrapped.txt",
             "reuters_bajaur.txt", "torkham_bom.txt"]
 
 
 def fresh_db(name):
-    path = os.path.join(args.workdir, name)
-    if os.path.exists(fixture_db):
-        shutil.copyfile(fixture_db, path)
-    else:
-        r = dn_e2e.run(args, ["init"], env={"DURAND_DB": path})
-        check(r.code == 0, "init", r)
-    return path
+    return dn_e2e.fresh_geodata_db(args, name)
 
 
 def ingest(db, paths, extra=(), codes=(0, 1)):

@@ -11,7 +11,6 @@ import json
 import os
 import pty
 import select
-import shutil
 import sqlite3
 import subprocess
 import sys
@@ -21,7 +20,6 @@ import dn_e2e  # noqa: E402
 from dn_e2e import check  # noqa: E402
 
 args = dn_e2e.parse_args()
-fixture_db = os.path.join(args.workdir, "..", "geodata.sqlite")
 ACLED_HEADER = ("event_id_cnty,event_date,year,time_precision,disorder_type,event_type,sub_event_type,actor1,"
                 "assoc_actor_1,inter1,actor2,assoc_actor_2,inter2,interaction,civilian_targeting,iso,region,country,"
                 "admin1,admin2,admin3,location,latitude,longitude,geo_precision,source,source_scale,notes,fatalities,"
@@ -31,17 +29,7 @@ with open(os.path.join(args.source_dir, "tests", "data", "ingest", "ucdp_ged.csv
 
 
 def fresh_db(name):
-    """A database holding the shipped geodata (a copy of the shared fixture)."""
-    path = os.path.join(args.workdir, name)
-    for suffix in ("", "-wal", "-shm"):
-        if os.path.exists(path + suffix):
-            os.remove(path + suffix)
-    if os.path.exists(fixture_db):
-        shutil.copyfile(fixture_db, path)
-    else:
-        r = dn_e2e.run(args, ["--db", path, "init"])
-        check(r.code == 0, "init", r)
-    return path
+    return dn_e2e.fresh_geodata_db(args, name)
 
 
 def write_csv(name, header, rows):
