@@ -295,6 +295,7 @@ static dn_status write_layer(dn_ctx *ctx, GDALDatasetH ds, const struct plan *p,
     struct dn_export_layer_report *lr = &rep->layers[rep->nlayers++];
     lr->layer = p->layers[i];
     lr->features = w.count;
+    lr->no_location = w.no_geom;
     rep->cut_values += w.cut;
     return s;
 }
@@ -425,6 +426,16 @@ dn_status dn_export_run(dn_ctx *ctx, const struct dn_export_opts *opts, struct d
                  "%lld text values longer than 254 bytes were cut to fit Shapefile's dBASE fields (other formats "
                  "keep them whole)",
                  rep->cut_values);
+    for (size_t i = 0; s == DN_OK && i < rep->nlayers; i++) {
+        const struct dn_export_layer_report *lr = &rep->layers[i];
+        if (!lr->no_location) continue;
+        bool inc = lr->layer == DN_LAYER_INCIDENTS, one = lr->no_location == 1;
+        dni_warn(ctx,
+                 "%s: %lld %s without a location left out: %s cannot store a feature without geometry (the other "
+                 "formats keep them, with an empty geometry)",
+                 dn_export_layer_name(lr->layer), lr->no_location,
+                 inc ? (one ? "incident" : "incidents") : (one ? "feature" : "features"), p.fmt->driver);
+    }
     dni_xstyle_data_clear(&sd);
     return s;
 }

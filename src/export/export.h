@@ -77,7 +77,8 @@ struct dn_export_report {
     size_t nlayers;
     struct dn_export_layer_report {
         enum dn_export_layer layer;
-        long long features;
+        long long features;   /**< features actually written */
+        long long no_location; /**< features without geometry left out: the format cannot store them */
         char path[1024]; /**< file written, or "PG:...(table)" with the password masked */
     } layers[DN_LAYER_COUNT];
     long long cut_values; /**< Shapefile only: text values cut to 254 bytes */

@@ -30,6 +30,7 @@ struct dni_xformat {
     bool shp_names;          /**< 10-character field names (dBASE) */
     bool qml_files;          /**< a <layer>.qml beside each layer file */
     bool style_table;        /**< QGIS's layer_styles table inside the dataset */
+    bool null_geom;          /**< the driver stores features without geometry (FlatGeobuf drops them) */
     const char *const *lco;  /**< layer creation options, NULL-terminated */
     const char *const *dsco; /**< dataset creation options, NULL-terminated */
 };
@@ -72,7 +73,8 @@ struct dni_xwriter {
     OGRFeatureH feat;          /**< reused for every feature */
     int idx[DNI_XMAX_FIELDS];  /**< OGR field index of def->fields[i] */
     OGRFieldType otype[DNI_XMAX_FIELDS]; /**< the type the field got in this format */
-    long long count;
+    long long count;           /**< features written */
+    long long no_geom;         /**< features without geometry left out (formats without null_geom) */
     long long cut;             /**< text values cut to the format's limit */
     size_t max_text;           /**< 0: unlimited; Shapefile: 254 bytes */
 };
@@ -95,7 +97,9 @@ void dni_xset_point(struct dni_xwriter *w, double lon, double lat);
 dn_status dni_xset_wkb(struct dni_xwriter *w, const void *wkb, int size);
 /** Geometry, ownership passes to the writer's feature. */
 void dni_xset_geom(struct dni_xwriter *w, OGRGeometryH g);
-/** Write the current feature; fields keep their values for the next one. */
+/** Write the current feature; fields keep their values for the next one.
+ * A feature without geometry in a format that cannot store one is counted
+ * in no_geom instead of being handed to a driver that would drop it. */
 dn_status dni_xwriter_put(struct dni_xwriter *w);
 /** Free the reusable feature. Safe on a zeroed writer. */
 void dni_xwriter_end(struct dni_xwriter *w);

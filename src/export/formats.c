@@ -18,14 +18,17 @@ static const char *const fgb_lco[] = {"SPATIAL_INDEX=YES", NULL};
 static const char *const pg_lco[] = {"GEOMETRY_NAME=geom", "FID=fid", "SPATIAL_INDEX=GIST", "LAUNDER=NO", NULL};
 static const char *const none[] = {NULL};
 
+/* null_geom: GDAL 3.6's FlatGeobuf writer drops a feature without geometry
+ * (with SPATIAL_INDEX=NO too) while reporting success; every other driver
+ * here keeps it with an empty geometry. */
 static const struct dni_xformat formats[DN_EXPORT_FORMAT_COUNT] = {
-    {DN_EXPORT_GEOJSON, "geojson", "GeoJSON", ".geojson", true, false, true, false, geojson_lco, none},
-    {DN_EXPORT_SHP, "shp", "ESRI Shapefile", ".shp", true, true, true, false, shp_lco, none},
-    {DN_EXPORT_GPKG, "gpkg", "GPKG", ".gpkg", false, false, false, true, gpkg_lco, none},
-    {DN_EXPORT_KML, "kml", "LIBKML", ".kml", false, false, true, false, none, none},
-    {DN_EXPORT_CSV, "csv", "CSV", ".csv", true, false, true, false, csv_lco, none},
-    {DN_EXPORT_FGB, "fgb", "FlatGeobuf", ".fgb", true, false, true, false, fgb_lco, none},
-    {DN_EXPORT_PG, "pg", "PostgreSQL", "", false, false, false, true, pg_lco, none},
+    {DN_EXPORT_GEOJSON, "geojson", "GeoJSON", ".geojson", true, false, true, false, true, geojson_lco, none},
+    {DN_EXPORT_SHP, "shp", "ESRI Shapefile", ".shp", true, true, true, false, true, shp_lco, none},
+    {DN_EXPORT_GPKG, "gpkg", "GPKG", ".gpkg", false, false, false, true, true, gpkg_lco, none},
+    {DN_EXPORT_KML, "kml", "LIBKML", ".kml", false, false, true, false, true, none, none},
+    {DN_EXPORT_CSV, "csv", "CSV", ".csv", true, false, true, false, true, csv_lco, none},
+    {DN_EXPORT_FGB, "fgb", "FlatGeobuf", ".fgb", true, false, true, false, false, fgb_lco, none},
+    {DN_EXPORT_PG, "pg", "PostgreSQL", "", false, false, false, true, true, pg_lco, none},
 };
 
 const struct dni_xformat *dni_xformat(enum dn_export_format f)

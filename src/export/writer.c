@@ -180,6 +180,10 @@ dn_status dni_xset_wkb(struct dni_xwriter *w, const void *wkb, int size)
 
 dn_status dni_xwriter_put(struct dni_xwriter *w)
 {
+    if (!w->fmt->null_geom && !OGR_F_GetGeometryRef(w->feat)) {
+        w->no_geom++;
+        return DN_OK;
+    }
     OGR_F_SetFID(w->feat, OGRNullFID);
     if (OGR_L_CreateFeature(w->layer, w->feat) != OGRERR_NONE)
         return dni_fail(w->ctx, DN_ERR_GDAL, "layer '%s': cannot write feature %lld: %s", w->def->name, w->count + 1,

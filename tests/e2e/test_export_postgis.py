@@ -49,6 +49,9 @@ def main():
             dn_e2e.check(srs is not None and srs.GetAuthorityCode(None) == "4326", f"{name}: SRID is not 4326")
             for f in lyr:
                 g = f.GetGeometryRef()
+                if name == "incidents" and g is None:
+                    dn_e2e.check(f.GetField("uid") == "e:4", f"incident {f.GetField('uid')} lost its geometry")
+                    continue
                 dn_e2e.check(g is not None and g.IsValid(), f"{name}: invalid geometry in feature {f.GetFID()}")
         inc = ds.GetLayerByName(f"{SCHEMA}.incidents") or ds.GetLayerByName("incidents")
         inc.SetAttributeFilter("uid = 'e:1'")

@@ -29,8 +29,9 @@
 static char *tmp;
 static char db[600];
 
-/* Three events: one with every field, one with unknowns, one with a long
- * excerpt (Shapefile cuts it at 254 bytes). */
+/* Four events: one with every field, one with unknowns, one with a long
+ * excerpt (Shapefile cuts it at 254 bytes, further down) and one without a
+ * location (no lon/lat, no geometry: FlatGeobuf cannot store it). */
 static const char *const events_sql[] = {
     "INSERT INTO events(uid, source_kind, source, date, date_precision, type, sub_type, actor1, actor2, place,"
     " country, province, district, lon, lat, precision, radius_km, fatalities, injured, side, side_certain,"
@@ -42,6 +43,9 @@ static const char *const events_sql[] = {
     " lon, lat, precision, side, side_certain, border_km, geom) VALUES"
     " ('t:2', 'csv', 'fixture.csv', '2021-04-01', 'month', 'Explosions/Remote violence', 'Zhob', 'PAK',"
     " 'Balochistan', 'Zhob', 70.0, 31.3, 'point', 'PAK', 0, 30.1, MakePoint(70.0, 31.3, 4326))",
+    "INSERT INTO events(uid, source_kind, source, date, date_precision, type, place, fatalities, excerpt) VALUES"
+    " ('t:4', 'text', 'b.txt', '2023-05-01', 'day', 'Protests', 'somewhere in the tribal areas', 1,"
+    " 'a protest, place not found')",
     NULL};
 
 static void insert_events(dn_ctx *c)
@@ -132,12 +136,19 @@ static void assert_wgs84(OGRLayerH l)
     OSRDestroySpatialReference(wgs);
 }
 
+/* Every geometry valid; only the incidents layer may have features without
+ * one (events without a location, checked in check_incidents). */
 static void assert_valid_geometries(OGRLayerH l)
 {
+    bool incidents = strcmp(OGR_L_GetName(l), "incidents") == 0;
     OGR_L_ResetReading(l);
     OGRFeatureH f;
     while ((f = OGR_L_GetNextFeature(l))) {
         OGRGeometryH g = OGR_F_GetGeometryRef(f);
+        if (incidents && (!g || OGR_G_IsEmpty(g))) {
+            OGR_F_Destroy(f);
+            continue;
+        }
         ck_assert_msg(g && OGR_G_IsValid(g), "layer %s: feature %lld has no valid geometry", OGR_L_GetName(l),
                       (long long)OGR_F_GetFID(f));
         OGR_F_Destroy(f);
@@ -148,10 +159,26 @@ static void assert_valid_geometries(OGRLayerH l)
 static const char *fname(bool shp, const char *full, const char *shp_name) { return shp ? shp_name : full; }
 
 /* The incidents layer carries the first event exactly (lon/lat order pinned
- * on a point that is not symmetric). */
-static void check_incidents(OGRLayerH l, bool shp, bool dates_typed)
+ * on a point that is not symmetric); the event without a location is there
+ * with no geometry, or (no_loc_kept false: FlatGeobuf) left out. */
+static void check_incidents(OGRLayerH l, bool shp, bool dates_typed, bool no_loc_kept)
 {
-    ck_assert_int_eq(OGR_L_GetFeatureCount(l, TRUE), 3);
+    ck_assert_int_eq(OGR_L_GetFeatureCount(l, TRUE), no_loc_kept ? 4 : 3);
+    OGR_L_ResetReading(l);
+    int ui = OGR_FD_GetFieldIndex(OGR_L_GetLayerDefn(l), "uid");
+    int seen = 0;
+    OGRFeatureH nf;
+    while ((nf = OGR_L_GetNextFeature(l))) {
+        if (strcmp(OGR_F_GetFieldAsString(nf, ui), "t:4") == 0) {
+            seen++;
+            OGRGeometryH ng = OGR_F_GetGeometryRef(nf);
+            ck_assert_msg(!ng || OGR_G_IsEmpty(ng), "the event without a location got a geometry");
+            ck_assert_str_eq(OGR_F_GetFieldAsString(nf, OGR_FD_GetFieldIndex(OGR_L_GetLayerDefn(l), "type")),
+                             "Protests");
+        }
+        OGR_F_Destroy(nf);
+    }
+    ck_assert_int_eq(seen, no_loc_kept ? 1 : 0);
     OGRFeatureH f = find_feature(l, "uid", "t:1");
     OGRFeatureDefnH d = OGR_L_GetLayerDefn(l);
 #define FIELD(full, short_) OGR_FD_GetFieldIndex(d, fname(shp, full, short_))
@@ -204,14 +231,15 @@ static void check_summary(OGRLayerH l)
     OGR_F_Destroy(f);
 }
 
-static void check_dataset_layer(GDALDatasetH ds, const char *name, long long count, bool shp, bool typed_dates)
+static void check_dataset_layer(GDALDatasetH ds, const char *name, long long count, bool shp, bool typed_dates,
+                                bool no_loc_kept)
 {
     OGRLayerH l = GDALDatasetGetLayerByName(ds, name);
     if (!l && GDALDatasetGetLayerCount(ds) == 1) l = GDALDatasetGetLayer(ds, 0);
     ck_assert_msg(l != NULL, "no layer %s", name);
     assert_wgs84(l);
     assert_valid_geometries(l);
-    if (strcmp(name, "incidents") == 0) check_incidents(l, shp, typed_dates);
+    if (strcmp(name, "incidents") == 0) check_incidents(l, shp, typed_dates, no_loc_kept);
     else if (strcmp(name, "admin_summary") == 0) check_summary(l);
     else ck_assert_int_eq(OGR_L_GetFeatureCount(l, TRUE), count);
 }
@@ -219,15 +247,16 @@ static void check_dataset_layer(GDALDatasetH ds, const char *name, long long cou
 static const struct {
     const char *name;
     long long count;
-} expected[] = {{"incidents", 3}, {"durand_line", 1}, {"border_bands", 8} /* 4 default bands x 2 sides */, {"admin_summary", 12}, {"crossings", 2}};
+} expected[] = {{"incidents", 4}, {"durand_line", 1}, {"border_bands", 8} /* 4 default bands x 2 sides */, {"admin_summary", 12}, {"crossings", 2}};
 
-static void check_per_layer_files(const char *dir, const char *ext, bool shp, bool typed_dates, bool qml)
+static void check_per_layer_files(const char *dir, const char *ext, bool shp, bool typed_dates, bool qml,
+                                  bool no_loc_kept)
 {
     for (size_t i = 0; i < DN_ARRAY_LEN(expected); i++) {
         char path[800];
         snprintf(path, sizeof path, "%s/%s%s", dir, expected[i].name, ext);
         GDALDatasetH ds = open_vector(path);
-        check_dataset_layer(ds, expected[i].name, expected[i].count, shp, typed_dates);
+        check_dataset_layer(ds, expected[i].name, expected[i].count, shp, typed_dates, no_loc_kept);
         GDALClose(ds);
         if (qml) {
             snprintf(path, sizeof path, "%s/%s.qml", dir, expected[i].name);
@@ -244,7 +273,7 @@ START_TEST(test_export__geojson_is_rfc7946_and_rereads)
     char *out = in_tmp("gj");
     ck_assert_int_eq(export_cli(&c, "geojson", out, NULL), 0);
     captured_free(&c);
-    check_per_layer_files(out, ".geojson", false, true, true);
+    check_per_layer_files(out, ".geojson", false, true, true, true);
     /* RFC 7946: no "crs" member, lon/lat coordinates */
     char path[800];
     snprintf(path, sizeof path, "%s/incidents.geojson", out);
@@ -269,7 +298,7 @@ START_TEST(test_export__shapefile_has_prj_cpg_short_names_and_map)
     /* the 300-byte excerpt is cut at a character boundary, with a warning */
     ck_assert_ptr_nonnull(strstr(c.err.data, "cut to fit Shapefile"));
     captured_free(&c);
-    check_per_layer_files(out, ".shp", true, true, true);
+    check_per_layer_files(out, ".shp", true, true, true, true);
     static const char *const sidecars[] = {"incidents.prj", "incidents.cpg", "incidents.dbf", "incidents.shx",
                                            "fields.csv"};
     for (size_t i = 0; i < DN_ARRAY_LEN(sidecars); i++) {
@@ -309,7 +338,7 @@ START_TEST(test_export__geopackage_rereads_with_default_styles)
     captured_free(&c);
     GDALDatasetH ds = open_vector(out);
     for (size_t i = 0; i < DN_ARRAY_LEN(expected); i++)
-        check_dataset_layer(ds, expected[i].name, expected[i].count, false, true);
+        check_dataset_layer(ds, expected[i].name, expected[i].count, false, true, true);
     OGRLayerH st = GDALDatasetGetLayerByName(ds, "layer_styles");
     ck_assert_ptr_nonnull(st);
     ck_assert_int_eq(OGR_L_GetFeatureCount(st, TRUE), (GIntBig)DN_ARRAY_LEN(expected));
@@ -343,10 +372,19 @@ START_TEST(test_export__kml_csv_flatgeobuf_reread)
     captured_free(&c);
     ck_assert_int_eq(export_cli(&c, "csv", csv, NULL), 0);
     captured_free(&c);
-    ck_assert_int_eq(export_cli(&c, "fgb", fgb, NULL), 0);
+    /* FlatGeobuf cannot hold the event without a location: left out, said
+     * once, and the report counts what the file holds */
+    ck_assert_int_eq(run_cli(&c, "--db", db, "--geodata", MINI_GEODATA, "export", "--format", "fgb", "--out", fgb,
+                             "--report", "csv", NULL),
+                     0);
+    ck_assert_msg(strstr(c.err.data, "warning: incidents: 1 incident without a location left out: FlatGeobuf cannot "
+                                     "store a feature without geometry") != NULL,
+                  "stderr: %s", c.err.data);
+    ck_assert_ptr_null(strstr(strstr(c.err.data, "left out") + 1, "left out")); /* one warning */
+    ck_assert_msg(strstr(c.out.data, "incidents,fgb,3,") != NULL, "report: %s", c.out.data);
     captured_free(&c);
-    check_per_layer_files(csv, ".csv", false, true, true);
-    check_per_layer_files(fgb, ".fgb", false, true, true);
+    check_per_layer_files(csv, ".csv", false, true, true, true);
+    check_per_layer_files(fgb, ".fgb", false, true, true, false);
     char path[800];
     snprintf(path, sizeof path, "%s/durand.kml", kml);
     GDALDatasetH ds = open_vector(path);
@@ -356,6 +394,7 @@ START_TEST(test_export__kml_csv_flatgeobuf_reread)
         ck_assert_int_eq(OGR_L_GetFeatureCount(l, TRUE), expected[i].count);
         assert_valid_geometries(l);
     }
+    check_incidents(GDALDatasetGetLayerByName(ds, "incidents"), false, false, true);
     /* the date became the placemark's <TimeStamp> (read back as "timestamp") */
     OGRLayerH l = GDALDatasetGetLayerByName(ds, "incidents");
     OGRFeatureH f = find_feature(l, "uid", "t:1");
