@@ -53,16 +53,24 @@ static const struct {
 };
 enum { F_CATALOG, F_SCHEMA, F_TABLE, F_GEOM, F_NAME, F_QML, F_SLD, F_DEFAULT, F_DESC, F_OWNER, F_UI, F_TIME, F_TYPE };
 
+/* PostgreSQL: QGIS reads styles with an unqualified `layer_styles` through
+ * its connection's default search_path ("$user", public), whatever schema
+ * the layer is in, so the table is public.layer_styles and f_table_schema
+ * tells the layers apart; one in the export's own schema would go unread. */
 static dn_status style_layer(dn_ctx *ctx, GDALDatasetH ds, bool pg, OGRLayerH *out)
 {
-    *out = GDALDatasetGetLayerByName(ds, "layer_styles");
+    const char *shown = pg ? "public.layer_styles" : "layer_styles";
+    *out = GDALDatasetGetLayerByName(ds, shown);
     if (*out) return DN_OK;
     char **lco = NULL;
     lco = CSLSetNameValue(lco, "FID", "id");
-    if (pg) lco = CSLSetNameValue(lco, "LAUNDER", "YES");
+    if (pg) {
+        lco = CSLSetNameValue(lco, "LAUNDER", "YES");
+        lco = CSLSetNameValue(lco, "SCHEMA", "public");
+    }
     *out = GDALDatasetCreateLayer(ds, "layer_styles", NULL, wkbNone, lco);
     CSLDestroy(lco);
-    if (!*out) return dni_fail(ctx, DN_ERR_GDAL, "cannot create the layer_styles table: %s", dni_gdal_last(ctx));
+    if (!*out) return dni_fail(ctx, DN_ERR_GDAL, "cannot create the %s table: %s", shown, dni_gdal_last(ctx));
     /* `type` exists only in PostgreSQL's version of the table */
     size_t n = pg ? DN_ARRAY_LEN(style_fields) : DN_ARRAY_LEN(style_fields) - 1;
     for (size_t i = 0; i < n; i++) {
@@ -79,11 +87,24 @@ static dn_status style_layer(dn_ctx *ctx, GDALDatasetH ds, bool pg, OGRLayerH *o
 }
 
 /* Earlier default styles of the same tables (a PostGIS database keeps its
- * layer_styles across exports) are removed first. */
-static dn_status drop_old_styles(dn_ctx *ctx, OGRLayerH lyr, const char *table)
+ * layer_styles across exports) are removed first; PostgreSQL: only those of
+ * the schema written to, the table serves every schema. */
+static dn_status drop_old_styles(dn_ctx *ctx, OGRLayerH lyr, const char *schema, const char *table)
 {
-    char filter[256];
-    snprintf(filter, sizeof filter, "f_table_name = '%s'", table); /* our own layer names: no quoting needed */
+    char filter[1024];
+    if (schema) {
+        /* the schema name comes from the server: double its quotes */
+        char quoted[600];
+        size_t k = 0;
+        for (const char *c = schema; *c && k + 2 < sizeof quoted; c++) {
+            if (*c == '\'') quoted[k++] = '\'';
+            quoted[k++] = *c;
+        }
+        quoted[k] = '\0';
+        snprintf(filter, sizeof filter, "f_table_schema = '%s' AND f_table_name = '%s'", quoted, table);
+    } else {
+        snprintf(filter, sizeof filter, "f_table_name = '%s'", table); /* our own layer names: no quoting needed */
+    }
     if (OGR_L_SetAttributeFilter(lyr, filter) != OGRERR_NONE)
         return dni_fail(ctx, DN_ERR_GDAL, "layer_styles: %s", dni_gdal_last(ctx));
     GIntBig fids[64];
@@ -131,7 +152,7 @@ dn_status dni_write_style_table(dn_ctx *ctx, GDALDatasetH ds, const char *catalo
     struct dn_strbuf qml = {0};
     for (size_t i = 0; s == DN_OK && i < nlayers; i++) {
         const struct dni_xlayer *def = dni_xlayer(layers[i]);
-        s = drop_old_styles(ctx, lyr, def->name);
+        s = drop_old_styles(ctx, lyr, pg ? schema : NULL, def->name);
         dn_strbuf_reset(&qml);
         if (s == DN_OK) s = dni_style_qml(ctx, layers[i], sd, &qml);
         if (s != DN_OK) break;

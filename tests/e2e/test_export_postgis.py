@@ -29,6 +29,8 @@ def main():
     # a schema of our own, so the test never touches the user's tables
     admin.ExecuteSQL(f"DROP SCHEMA IF EXISTS {SCHEMA} CASCADE")
     admin.ExecuteSQL(f"CREATE SCHEMA {SCHEMA}")
+    if admin.GetLayerByName("public.layer_styles") is not None:
+        admin.ExecuteSQL(f"DELETE FROM public.layer_styles WHERE f_table_schema = '{SCHEMA}'")
     admin = None
     pg = f"{base} active_schema={SCHEMA}"
 
@@ -67,12 +69,24 @@ def main():
         summary.SetAttributeFilter("name = 'Balochistan'")
         f = summary.GetNextFeature()
         dn_e2e.check(f.GetField("events") == 1, "Balochistan should count 1 event")
-        styles = ds.ExecuteSQL(f"SELECT f_table_name, useasdefault, length(styleqml) AS n FROM {SCHEMA}.layer_styles"
+        # QGIS reads public.layer_styles whatever the layer's schema: the rows
+        # are there, told apart by f_table_schema, and none in our schema
+        styles = ds.ExecuteSQL("SELECT f_table_name, useasdefault, length(styleqml) AS n, f_table_catalog,"
+                               " f_geometry_column FROM public.layer_styles"
                                f" WHERE f_table_schema = '{SCHEMA}'")
-        rows = [(s.GetField(0), s.GetField(1), s.GetField(2)) for s in styles]
+        rows = [(s.GetField(0), s.GetField(1), s.GetField(2), s.GetField(3), s.GetField(4)) for s in styles]
         ds.ReleaseResultSet(styles)
-        dn_e2e.check(sorted(n for n, _, _ in rows) == sorted(fx.EXPECTED), f"layer_styles rows {rows}")
-        dn_e2e.check(all(d == 1 and n > 500 for _, d, n in rows), f"layer_styles rows {rows}")
+        cur = ds.ExecuteSQL("SELECT current_database()")
+        dbname = cur.GetNextFeature().GetField(0)
+        ds.ReleaseResultSet(cur)
+        dn_e2e.check(sorted(r[0] for r in rows) == sorted(fx.EXPECTED), f"public.layer_styles rows {rows}")
+        dn_e2e.check(all(r[1] == 1 and r[2] > 500 and r[3] == dbname and r[4] == "geom" for r in rows),
+                     f"public.layer_styles rows {rows}")
+        own = ds.ExecuteSQL("SELECT count(*) FROM information_schema.tables"
+                            f" WHERE table_schema = '{SCHEMA}' AND table_name = 'layer_styles'")
+        n_own = own.GetNextFeature().GetField(0)
+        ds.ReleaseResultSet(own)
+        dn_e2e.check(n_own == 0, f"a {SCHEMA}.layer_styles table QGIS would not read")
 
     reread()
     # existing tables: refused without --overwrite (exit 4, table named, password masked)
