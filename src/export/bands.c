@@ -5,11 +5,20 @@
  *
  * Geodesic, not planar: the line is cut into pieces of at most PIECE_KM and
  * each piece is buffered in an azimuthal equidistant projection centred on
- * it (PROJ's ellipsoidal aeqd keeps distances from the centre exact). Every
- * buffered point then lies within PIECE_KM/2 + the band edge of the centre,
- * where the projection's scale error across the radial direction is below
- * 1e-4 (about 9 m at 100 km). The pieces' buffers are densified, taken back
- * to lon/lat and united.
+ * it (PROJ's ellipsoidal aeqd keeps distances from the centre exact). The
+ * pieces' buffers are densified, taken back to lon/lat and united.
+ *
+ * Accuracy, measured (geodesic distance from the band edge to the line with
+ * PROJ's geod, at ring vertices and at midpoints between them): the edges
+ * fall short of their distance mostly where GEOS approximates the arcs of
+ * joins and caps by chords, a sagitta of r(1 - cos(pi/(4 QUAD_SEGS))). With
+ * QUAD_SEGS 64, at the 100 km edge of the shipped line: median 0.5 m inside
+ * at vertices and 5.7 m between them, p99 8.5 m, at most 9.2 m inside and
+ * 2.7 m outside (16 segments gave median 74 m, at most 180 m). The unit test
+ * test_export__border_bands_are_geodesic holds every edge point of the mini
+ * geodata's bands to 10 m. 64 segments cost no measurable time over 16
+ * (about 2.7 s CPU for the layer); 256 would bring the error to about 1.5 m
+ * but take 30% longer and double the size of the layer.
  */
 #include <math.h>
 #include <stdio.h>
@@ -20,7 +29,7 @@
 #include "export/export_internal.h"
 #include "store/store.h"
 
-enum { QUAD_SEGS = 16 };
+enum { QUAD_SEGS = 64 }; /* segments per quarter circle: the accuracy above */
 static const double PIECE_KM = 100.0;     /* length of a line piece buffered in one projection */
 static const double LINE_STEP_KM = 2.0;   /* geodesic densification of the line */
 static const double RING_STEP_M = 2000.0; /* densification of buffer edges before unprojecting */
