@@ -16,6 +16,7 @@
 struct tally {
     char *key; /* "country\x1fprovince\x1fdistrict", NULL = empty slot */
     long long events, fatalities, injured;
+    bool has_fatalities, has_injured; /* some event of the area has the count known */
     char first[11], last[11];
 };
 
@@ -80,8 +81,17 @@ static dn_status add(struct tallies *t, const char *key, sqlite3_stmt *st)
     struct tally *ty = find(t, key, true);
     if (!ty) return dni_fail(t->ctx, DN_ERR_NOMEM, "out of memory");
     ty->events++;
-    if (t->col_fat >= 0) ty->fatalities += sqlite3_column_int64(st, t->col_fat);
-    if (t->col_inj >= 0) ty->injured += sqlite3_column_int64(st, t->col_inj);
+    /* as `durand summary` (src/query/groups.c): NULL or below zero is unknown */
+    if (t->col_fat >= 0 && sqlite3_column_type(st, t->col_fat) != SQLITE_NULL &&
+        sqlite3_column_int64(st, t->col_fat) >= 0) {
+        ty->fatalities += sqlite3_column_int64(st, t->col_fat);
+        ty->has_fatalities = true;
+    }
+    if (t->col_inj >= 0 && sqlite3_column_type(st, t->col_inj) != SQLITE_NULL &&
+        sqlite3_column_int64(st, t->col_inj) >= 0) {
+        ty->injured += sqlite3_column_int64(st, t->col_inj);
+        ty->has_injured = true;
+    }
     const char *date = text(st, t->col_date);
     if (date && strlen(date) >= 10) {
         /* ISO dates order as text */
@@ -150,8 +160,11 @@ dn_status dni_export_admin_summary(dn_ctx *ctx, struct dni_xwriter *w, const str
         }
         const struct tally *ty = find(&t, t.key.data, false);
         dni_xset_int(w, f_events, ty ? ty->events : 0);
-        dni_xset_int(w, f_fat, ty ? ty->fatalities : 0);
-        dni_xset_int(w, f_inj, ty ? ty->injured : 0);
+        /* no event: 0; events whose counts are all unknown: null, as `summary` */
+        if (ty && !ty->has_fatalities) dni_xset_null(w, f_fat);
+        else dni_xset_int(w, f_fat, ty ? ty->fatalities : 0);
+        if (ty && !ty->has_injured) dni_xset_null(w, f_inj);
+        else dni_xset_int(w, f_inj, ty ? ty->injured : 0);
         dni_xset_date(w, f_first, ty && ty->first[0] ? ty->first : NULL);
         dni_xset_date(w, f_last, ty && ty->last[0] ? ty->last : NULL);
         s = dni_xset_wkb(w, sqlite3_column_blob(st, 6), sqlite3_column_bytes(st, 6));

@@ -48,9 +48,9 @@ enum dn_export_layer {
     (DN_LAYER_BIT(DN_LAYER_INCIDENTS) | DN_LAYER_BIT(DN_LAYER_DURAND_LINE) | DN_LAYER_BIT(DN_LAYER_BORDER_BANDS) | \
      DN_LAYER_BIT(DN_LAYER_ADMIN_SUMMARY) | DN_LAYER_BIT(DN_LAYER_CROSSINGS))
 
-/** Band edges used when the options give none: 0–5, 5–10, 10–25, 25–50 and
- * 50–100 km from the line. */
-#define DN_EXPORT_DEFAULT_BANDS {10.0, 25.0, 50.0, 100.0} /* the border check's default bands */
+/** Band edges used when the options give none: 0–10, 10–25, 25–50 and
+ * 50–100 km from the line (the border check's default bands). */
+#define DN_EXPORT_DEFAULT_BANDS {10.0, 25.0, 50.0, 100.0}
 #define DN_EXPORT_MAX_BANDS 16
 
 /** The default output directory. */

@@ -17,6 +17,9 @@ static OGRFieldType format_type(const struct dni_xformat *fmt, const struct dni_
     /* LIBKML keeps only the one date it turns into <TimeStamp> (the
      * incidents' `date`, see export.c); other dates travel as ISO text. */
     if (fmt->id == DN_EXPORT_KML && f->type == OFTDate && strcmp(f->name, "date") != 0) return OFTString;
+    /* GDAL 3.6's CSV writer prints dates as 2024/03/18, with no option for
+     * ISO; ISO text matches `durand query --format csv`. */
+    if (fmt->id == DN_EXPORT_CSV && f->type == OFTDate) return OFTString;
     return f->type;
 }
 

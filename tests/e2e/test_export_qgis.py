@@ -48,7 +48,12 @@ def check_layer(uri, name, count, provider="ogr"):
         colour = ranges[0].symbol().symbolLayer(0).dataDefinedProperties().property(3)  # fillColor
         dn_e2e.check('"type"' in colour.expressionString(), "colour by type")
         dtype = layer.fields().field("date").typeName().lower()
-        dn_e2e.check(dtype.startswith("date"), f"date field type {dtype}")
+        if uri.endswith(".csv"):
+            # GDAL 3.6 writes CSV dates as 2021/03/04: durand writes ISO text instead
+            dates = sorted(str(f["date"]) for f in layer.getFeatures())
+            dn_e2e.check(dtype == "string" and dates[0] == "2021-03-04", f"CSV date {dtype} {dates}")
+        else:
+            dn_e2e.check(dtype.startswith("date"), f"date field type {dtype}")
         # the style carries the Temporal Controller settings
         msg, ok = layer.loadDefaultStyle()
         tp = layer.temporalProperties()

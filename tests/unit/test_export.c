@@ -226,8 +226,18 @@ static void check_summary(OGRLayerH l)
     ck_assert_int_eq(OGR_F_GetFieldAsInteger(f, OGR_FD_GetFieldIndex(d, "fatalities")), 5);
     ck_assert_int_eq(OGR_F_GetFieldAsInteger(f, OGR_FD_GetFieldIndex(d, "injured")), 3);
     OGR_F_Destroy(f);
+    /* counts unknown for every event of the area: null, as `durand summary`;
+     * an area without events: 0 */
+    f = find_feature(l, "name", "Zhob");
+    ck_assert_int_eq(OGR_F_GetFieldAsInteger(f, OGR_FD_GetFieldIndex(d, "events")), 2);
+    ck_assert_int_eq(OGR_F_GetFieldAsInteger(f, OGR_FD_GetFieldIndex(d, "fatalities")), 2);
+    ck_assert(!OGR_F_IsFieldSetAndNotNull(f, OGR_FD_GetFieldIndex(d, "injured")));
+    OGR_F_Destroy(f);
     f = find_feature(l, "name", "Kunar");
     ck_assert_int_eq(OGR_F_GetFieldAsInteger(f, OGR_FD_GetFieldIndex(d, "events")), 0);
+    ck_assert(OGR_F_IsFieldSetAndNotNull(f, OGR_FD_GetFieldIndex(d, "fatalities")));
+    ck_assert_int_eq(OGR_F_GetFieldAsInteger(f, OGR_FD_GetFieldIndex(d, "fatalities")), 0);
+    ck_assert_int_eq(OGR_F_GetFieldAsInteger(f, OGR_FD_GetFieldIndex(d, "injured")), 0);
     OGR_F_Destroy(f);
 }
 
@@ -383,7 +393,24 @@ START_TEST(test_export__kml_csv_flatgeobuf_reread)
     ck_assert_ptr_null(strstr(strstr(c.err.data, "left out") + 1, "left out")); /* one warning */
     ck_assert_msg(strstr(c.out.data, "incidents,fgb,3,") != NULL, "report: %s", c.out.data);
     captured_free(&c);
-    check_per_layer_files(csv, ".csv", false, true, true, true);
+    check_per_layer_files(csv, ".csv", false, false, true, true);
+    /* CSV dates are ISO text (GDAL's CSV writer would print 2021/03/04), as `query --format csv` */
+    {
+        char cpath[800], text[16384];
+        snprintf(cpath, sizeof cpath, "%s/incidents.csv", csv);
+        FILE *cf = fopen(cpath, "rb");
+        ck_assert_ptr_nonnull(cf);
+        size_t cn = fread(text, 1, sizeof text - 1, cf);
+        text[cn] = '\0';
+        fclose(cf);
+        ck_assert_ptr_nonnull(strstr(text, ",2021-03-04,"));
+        ck_assert_ptr_null(strstr(text, "2021/03/04"));
+        GDALDatasetH cds = open_vector(cpath);
+        OGRFeatureH cfe = find_feature(GDALDatasetGetLayer(cds, 0), "uid", "t:1");
+        ck_assert_str_eq(OGR_F_GetFieldAsString(cfe, OGR_F_GetFieldIndex(cfe, "date")), "2021-03-04");
+        OGR_F_Destroy(cfe);
+        GDALClose(cds);
+    }
     check_per_layer_files(fgb, ".fgb", false, true, true, false);
     char path[800];
     snprintf(path, sizeof path, "%s/durand.kml", kml);
