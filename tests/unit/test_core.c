@@ -8,10 +8,12 @@
 #include <check.h>
 #include <cpl_error.h>
 #include <gdal.h>
+#include <geodesic.h>
 
 #include "core/core.h"
 #include "core/emit.h"
 #include "core/event.h"
+#include "core/geo.h"
 #include "tests.h"
 #include "testutil.h"
 
@@ -116,6 +118,37 @@ START_TEST(test_core__proj_uses_lon_lat_order)
 }
 END_TEST
 
+/* durand's own geodesic helper takes lon first, PROJ's geod_inverse lat
+ * first. Peshawar (71.5785 E, 34.0151 N) to Kabul (69.1723 E, 34.5281 N):
+ * 228.8 km by `geod -I +ellps=WGS84`. Read with the axes swapped, the same
+ * four numbers are two points in the far north of Russia, 269 km apart, so a swap
+ * inside dn_geodesic_km cannot go unseen. */
+START_TEST(test_core__geodesic_km_takes_lon_lat)
+{
+    const double pes_lon = 71.5785, pes_lat = 34.0151, kbl_lon = 69.1723, kbl_lat = 34.5281;
+    struct geod_geodesic g;
+    geod_init(&g, 6378137.0, 1 / 298.257223563);
+    double s12 = 0;
+    geod_inverse(&g, pes_lat, pes_lon, kbl_lat, kbl_lon, &s12, NULL, NULL);
+    ck_assert_double_eq_tol(s12 / 1000, 228.77, 0.01);
+    double km = dn_geodesic_km(pes_lon, pes_lat, kbl_lon, kbl_lat);
+    ck_assert_double_eq_tol(km, s12 / 1000, 1e-9);
+    /* symmetric in its two points */
+    ck_assert_double_eq_tol(dn_geodesic_km(kbl_lon, kbl_lat, pes_lon, pes_lat), km, 1e-9);
+    /* the swapped call measures another pair of points */
+    double swapped = dn_geodesic_km(pes_lat, pes_lon, kbl_lat, kbl_lon);
+    ck_assert_double_eq_tol(swapped, 269.14, 0.01);
+    ck_assert_double_gt(fabs(swapped - km), 40);
+    /* the bounding box of a 10 km circle is wider in longitude than in
+     * latitude at 34 N, and centred on (lon, lat) */
+    double w, s, e, n;
+    dn_geodesic_bbox(pes_lon, pes_lat, 10, &w, &s, &e, &n);
+    ck_assert_double_eq_tol((w + e) / 2, pes_lon, 1e-9);
+    ck_assert_double_eq_tol((s + n) / 2, pes_lat, 1e-9);
+    ck_assert_double_gt(e - w, n - s);
+}
+END_TEST
+
 START_TEST(test_core__ctx_new_survives_allocation_failure)
 {
     dn_ctx *c = NULL;
@@ -203,6 +236,7 @@ Suite *make_core_suite(void)
     tcase_add_test(tc, test_core__proj_errors_land_in_context);
     tcase_add_test(tc, test_core__gdal_errors_are_captured_not_printed);
     tcase_add_test(tc, test_core__proj_uses_lon_lat_order);
+    tcase_add_test(tc, test_core__geodesic_km_takes_lon_lat);
     tcase_add_test(tc, test_core__ctx_new_survives_allocation_failure);
     tcase_add_test(tc, test_core__emit_csv_quotes_and_json_escapes);
     tcase_add_test(tc, test_core__emit_rejects_short_rows);

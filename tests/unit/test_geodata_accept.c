@@ -2,9 +2,9 @@
  * Acceptance of the shipped geodata, read back through the store after
  * dn_geodata_load: the Durand Line's geodesic length against the figure
  * geodata/SOURCES.md records, every gazetteer place in its own country's
- * polygon (bar a small, stated number of known source errors), the admin
- * assignment of named places, the layer counts, and ST_IsValid of every
- * shipped geometry.
+ * polygon, the admin assignment of named places, the layer counts recorded
+ * in geodata/SOURCES.md, the South Waziristan aliases, the crossings'
+ * settlement-proxy label, and ST_IsValid of every shipped geometry.
  */
 #include <math.h>
 #include <stdio.h>
@@ -16,6 +16,7 @@
 
 #include "border/admin.h"
 #include "border/border.h"
+#include "gazetteer/gazetteer.h"
 #include "geodata/geodata.h"
 #include "geodata_fixture.h"
 #include "store/store.h"
@@ -56,6 +57,25 @@ static double documented_length_km(void)
     ck_assert_msg(!isnan(km), "%s has no 'durand_line_length_km:' line", path);
     dn_free(path);
     return km;
+}
+
+/* The number on the line "feature_count.LAYER: N" of geodata/SOURCES.md
+ * (the facts scripts/check-geodata.sh checks against the GeoPackage). */
+static long long documented_count(const char *layer)
+{
+    char *path = dn_geodata_path(ctx, "SOURCES.md");
+    ck_assert_ptr_nonnull(path);
+    FILE *f = fopen(path, "r");
+    ck_assert_msg(f != NULL, "cannot open %s", path);
+    char key[64], line[512];
+    snprintf(key, sizeof key, "feature_count.%s:", layer);
+    long long n = -1;
+    while (fgets(line, sizeof line, f))
+        if (strncmp(line, key, strlen(key)) == 0) n = strtoll(line + strlen(key), NULL, 10);
+    fclose(f);
+    ck_assert_msg(n >= 0, "%s has no '%s' line", path, key);
+    dn_free(path);
+    return n;
 }
 
 START_TEST(test_geodata_accept__durand_line_length_matches_sources)
@@ -115,11 +135,10 @@ static long long documented_outside(void)
     return n;
 }
 
-/* A place's `country` is the OSM country polygon holding it; points on an
- * edge or in the metre-wide gaps along the line may be settled differently
- * by the build's SQL and the border module's tie rule. */
-#define EDGE_CASES_BOUND 10
-
+/* A place's `country` is the OSM country polygon holding it, found by the
+ * build's SQL; the border module's own point-in-polygon test (with its tie
+ * rule for edges and the metre-wide gaps along the line) must agree on
+ * every one of them. */
 START_TEST(test_geodata_accept__places_lie_in_their_own_country)
 {
     sqlite3_stmt *st;
@@ -141,8 +160,10 @@ START_TEST(test_geodata_accept__places_lie_in_their_own_country)
     sqlite3_reset(st);
     fprintf(stderr, "geodata_accept: %lld places, %lld in the polygon of their own country, %lld outside AFG and PAK\n",
             total, same, outside);
-    ck_assert_int_gt(total, 160000);
-    ck_assert_int_le(total - same, EDGE_CASES_BOUND);
+    /* every place of the GeoPackage: the countries the loader adds as
+     * places are the kinds left out above */
+    ck_assert_int_eq(total, documented_count("places"));
+    ck_assert_int_eq(total - same, 0);
     /* the documented exceptions: GeoNames points that fall in a neighbour */
     ck_assert_int_eq(outside, documented_outside());
 }
@@ -224,11 +245,26 @@ START_TEST(test_geodata_accept__layer_counts)
     ck_assert_int_eq(count_of("SELECT count(*) FROM admin_areas WHERE historical = 0 AND code = 'PK-TA'", NULL), 0);
     /* one line, AFG on its left */
     ck_assert_int_eq(count_of("SELECT count(*) FROM border WHERE left_iso = 'AFG' AND right_iso = 'PAK'", NULL), 1);
-    /* the crossings' settlement proxies: at least Torkham, Chaman-Spin Boldak,
-     * Ghulam Khan, Angoor Adda, Kharlachi, Badini, Arandu */
+    /* the crossings' settlement proxies, one row per crossing and side:
+     * among them Torkham, Chaman-Spin Boldak, Ghulam Khan, Angoor Adda,
+     * Kharlachi, Badini, Arandu */
+    ck_assert_int_eq(count_of("SELECT count(*) FROM crossings", NULL), documented_count("crossings"));
     ck_assert_int_ge(count_of("SELECT count(DISTINCT name) FROM crossings", NULL), 7);
-    ck_assert_int_ge(count_of("SELECT count(*) FROM crossings WHERE name LIKE '%Torkham%'", NULL), 1);
-    ck_assert_int_gt(count_of("SELECT count(*) FROM places", NULL), 160000);
+    ck_assert_int_eq(count_of("SELECT count(*) FROM crossings WHERE name = 'Torkham'", NULL), 2);
+    /* the layers as SOURCES.md counts them */
+    ck_assert_int_eq(count_of("SELECT count(*) FROM border", NULL), documented_count("durand_line"));
+    ck_assert_int_eq(count_of("SELECT count(*) FROM admin_areas WHERE level = 0", NULL), documented_count("countries"));
+    ck_assert_int_eq(count_of("SELECT count(*) FROM admin_areas WHERE level = 1 AND historical = 0", NULL),
+                     documented_count("admin1"));
+    ck_assert_int_eq(count_of("SELECT count(*) FROM admin_areas WHERE level = 2", NULL), documented_count("admin2"));
+    ck_assert_int_eq(count_of("SELECT count(*) FROM admin_areas WHERE historical = 1", NULL),
+                     documented_count("historical_regions"));
+    /* places: the GeoPackage's rows (each province, district and FATA has
+     * its point there already), plus one point the loader adds per country */
+    ck_assert_int_eq(count_of("SELECT count(*) FROM places WHERE source IS NOT 'admin_areas'", NULL),
+                     documented_count("places"));
+    ck_assert_int_eq(count_of("SELECT count(*) FROM places WHERE source = 'admin_areas'", NULL),
+                     documented_count("countries"));
     ck_assert_int_gt(count_of("SELECT count(*) FROM place_names", NULL), 300000);
     /* every district names a province of its own country */
     ck_assert_int_eq(count_of("SELECT count(*) FROM admin_areas d WHERE d.level = 2 AND NOT EXISTS"
@@ -236,6 +272,53 @@ START_TEST(test_geodata_accept__layer_counts)
                               " AND p.code = d.parent_code AND p.country = d.country)",
                               NULL),
                      0);
+}
+END_TEST
+
+/* Crossings are settlement proxies, and every row says so (SOURCES.md
+ * "crossings", known defect 6). */
+START_TEST(test_geodata_accept__crossings_are_labelled_settlement_proxies)
+{
+    ck_assert_int_gt(count_of("SELECT count(*) FROM crossings", NULL), 0);
+    ck_assert_int_eq(count_of("SELECT count(*) FROM crossings"
+                              " WHERE point_kind IS NOT 'settlement proxy, not the gate position'",
+                              NULL),
+                     0);
+}
+END_TEST
+
+/* The place `name` resolves to: South Waziristan district, KP, PAK. */
+static long long south_waziristan_id(const char *name)
+{
+    struct dn_geocode_result r;
+    ck_assert_int_eq(dn_geocode(ctx, name, strlen(name), NULL, &r), DN_OK);
+    ck_assert_msg(r.status == DN_GEOCODE_RESOLVED, "%s: %s", name, dn_geocode_status_name(r.status));
+    ck_assert_msg(r.place.precision == DN_PREC_DISTRICT, "%s: precision %s", name,
+                  dn_precision_name(r.place.precision));
+    ck_assert_str_eq(r.place.country, "PAK");
+    ck_assert_str_eq(r.place.province, "Khyber Pakhtunkhwa");
+    ck_assert_ptr_nonnull(r.place.district);
+    ck_assert_str_eq(r.place.district, "South Waziristan");
+    long long id = r.place.id;
+    dn_geocode_result_clear(&r);
+    return id;
+}
+
+/* The 2022 Upper/Lower split of South Waziristan has no polygons in the
+ * sources: both names are aliases of the one district (known defect 3). */
+START_TEST(test_geodata_accept__south_waziristan_halves_resolve_to_the_one_district)
+{
+    ck_assert_int_eq(count_of("SELECT count(*) FROM admin_areas WHERE level = 2 AND name LIKE '%South Waziristan%'",
+                              NULL),
+                     1);
+    long long whole = south_waziristan_id("South Waziristan");
+    ck_assert_int_eq(south_waziristan_id("Upper South Waziristan"), whole);
+    ck_assert_int_eq(south_waziristan_id("Lower South Waziristan"), whole);
+    /* the names are the district's place names, from aliases.csv */
+    ck_assert_int_eq(count_of("SELECT count(DISTINCT place_id) FROM place_names WHERE source = 'aliases.csv'"
+                              " AND name IN ('Upper South Waziristan', 'Lower South Waziristan')",
+                              NULL),
+                     1);
 }
 END_TEST
 
@@ -266,6 +349,8 @@ Suite *make_geodata_accept_suite(void)
     tcase_add_test(tc, test_geodata_accept__places_lie_in_their_own_country);
     tcase_add_test(tc, test_geodata_accept__named_places_get_their_country_province_district);
     tcase_add_test(tc, test_geodata_accept__layer_counts);
+    tcase_add_test(tc, test_geodata_accept__crossings_are_labelled_settlement_proxies);
+    tcase_add_test(tc, test_geodata_accept__south_waziristan_halves_resolve_to_the_one_district);
     tcase_add_test(tc, test_geodata_accept__every_geometry_is_valid);
     suite_add_tcase(s, tc);
     return s;

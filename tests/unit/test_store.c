@@ -7,6 +7,9 @@
 #include <string.h>
 
 #include <check.h>
+#include <gdal.h>
+#include <geodesic.h>
+#include <ogr_api.h>
 
 #include "core/core.h"
 #include "store/events.h"
@@ -272,6 +275,92 @@ START_TEST(test_store__empty_file_or_directory_as_database)
 }
 END_TEST
 
+/* The features of a GeoJSON text or of `path` (layer `layer`, NULL = the
+ * first) as "x y;" pairs of their points, read back through OGR. */
+static char *ogr_points(const char *geojson, const char *path, const char *layer)
+{
+    static char buf[512];
+    const char *mem = "/vsimem/test_store_points.geojson";
+    if (geojson) VSIFCloseL(VSIFileFromMemBuffer(mem, (GByte *)geojson, (vsi_l_offset)strlen(geojson), FALSE));
+    GDALDatasetH ds = GDALOpenEx(geojson ? mem : path, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL, NULL, NULL);
+    ck_assert_ptr_nonnull(ds);
+    OGRLayerH l = layer ? GDALDatasetGetLayerByName(ds, layer) : GDALDatasetGetLayer(ds, 0);
+    ck_assert_ptr_nonnull(l);
+    buf[0] = '\0';
+    OGRFeatureH f;
+    OGR_L_ResetReading(l);
+    while ((f = OGR_L_GetNextFeature(l))) {
+        OGRGeometryH g = OGR_F_GetGeometryRef(f);
+        ck_assert_ptr_nonnull(g);
+        size_t n = strlen(buf);
+        snprintf(buf + n, sizeof buf - n, "%.4f %.4f;", OGR_G_GetX(g, 0), OGR_G_GetY(g, 0));
+        OGR_F_Destroy(f);
+    }
+    GDALClose(ds);
+    if (geojson) VSIUnlink(mem);
+    return buf;
+}
+
+/* An event stored through the store's upsert at Peshawar (71.5785 E,
+ * 34.0151 N: swapping the axes moves it to the Arctic) comes back through
+ * durand's own read paths with X = longitude: the spatial filters (R*Tree
+ * on the stored point, then the exact test), `query --format geojson` and
+ * the exported incidents layer, both re-read with OGR. */
+START_TEST(test_store__event_point_reads_back_lon_lat)
+{
+    char db[600], out[600];
+    snprintf(db, sizeof db, "%s", path_in_tmp("axis.sqlite"));
+    snprintf(out, sizeof out, "%s", path_in_tmp("incidents.geojson"));
+    ck_assert_int_eq(dn_store_open(ctx, db, DN_STORE_CREATE), DN_OK);
+    struct dn_event ev;
+    make_event(&ev, "csv:axis.csv:1", "axis.csv", "2024-03-16", 71.5785, 34.0151, "Battles", "h1");
+    ck_assert_int_eq(dn_store_begin(ctx), DN_OK);
+    enum dn_upsert_result r;
+    ck_assert_int_eq(dn_store_event_upsert(ctx, &ev, NULL, &r, NULL), DN_OK);
+    ck_assert_int_eq(dn_store_commit(ctx), DN_OK);
+    dn_event_clear(&ev);
+    dn_store_close(ctx);
+
+    struct captured c;
+    /* --bbox is W,S,E,N: the box around Peshawar finds it, the box with
+     * the axes swapped does not */
+    ck_assert_int_eq(run_cli(&c, "--db", db, "query", "--bbox", "71.5,33.9,71.7,34.1", "--format", "geojson", NULL), 0);
+    ck_assert_str_eq(ogr_points(c.out.data, NULL, NULL), "71.5785 34.0151;");
+    captured_free(&c);
+    ck_assert_int_eq(run_cli(&c, "--db", db, "query", "--bbox", "33.9,71.5,34.1,71.7", "--format", "json", NULL), 0);
+    ck_assert_str_eq(c.out.data, "[]\n");
+    captured_free(&c);
+
+    /* --near takes LAT,LON as people write them: Kabul is 228.77 km away
+     * (geod_inverse here, lat first), so a radius just over it finds the
+     * event and one just under does not */
+    struct geod_geodesic g;
+    geod_init(&g, 6378137.0, 1 / 298.257223563);
+    double s12;
+    geod_inverse(&g, 34.5281, 69.1723, 34.0151, 71.5785, &s12, NULL, NULL);
+    char over[32], under[32];
+    snprintf(over, sizeof over, "%.3f", s12 / 1000 + 0.05);
+    snprintf(under, sizeof under, "%.3f", s12 / 1000 - 0.05);
+    ck_assert_int_eq(run_cli(&c, "--db", db, "query", "--near", "34.5281,69.1723", "--radius", over, "--format",
+                             "geojson", NULL),
+                     0);
+    ck_assert_str_eq(ogr_points(c.out.data, NULL, NULL), "71.5785 34.0151;");
+    captured_free(&c);
+    ck_assert_int_eq(run_cli(&c, "--db", db, "query", "--near", "34.5281,69.1723", "--radius", under, "--format",
+                             "json", NULL),
+                     0);
+    ck_assert_str_eq(c.out.data, "[]\n");
+    captured_free(&c);
+
+    /* the exported incidents layer, re-read by OGR */
+    ck_assert_int_eq(run_cli(&c, "--quiet", "--db", db, "export", "--format", "geojson", "--out", out, "--layers",
+                             "incidents", NULL),
+                     0);
+    captured_free(&c);
+    ck_assert_str_eq(ogr_points(NULL, out, "incidents"), "71.5785 34.0151;");
+}
+END_TEST
+
 Suite *make_store_suite(void)
 {
     Suite *s = suite_create("store");
@@ -291,5 +380,11 @@ Suite *make_store_suite(void)
     tcase_add_test(tc, test_store__readonly_open_reads_and_refuses_writes);
     tcase_add_test(tc, test_store__empty_file_or_directory_as_database);
     suite_add_tcase(s, tc);
+    /* five CLI runs in-process: slow under the sanitizers on a busy machine */
+    TCase *rp = tcase_create("read_paths");
+    tcase_add_checked_fixture(rp, setup, teardown);
+    tcase_set_timeout(rp, 120);
+    tcase_add_test(rp, test_store__event_point_reads_back_lon_lat);
+    suite_add_tcase(s, rp);
     return s;
 }
