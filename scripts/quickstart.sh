@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The main job on the bundled sample: install what is missing, build, create
 # the database under output/, ingest the sample (an ACLED-style events table
-# and a news article), write the map layers and print a summary by province
-# and year. Re-runnable: ingesting the same files again stores nothing new,
+# and a news article), print a summary by province and year, and end by
+# writing the map layers. Re-runnable: ingesting the same files again stores nothing new,
 # and --overwrite replaces only this script's own outputs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -16,8 +16,8 @@ DB=output/durand.sqlite
 # tests/data/sample/: events.csv (ACLED layout) and article.txt (a news report)
 "$DURAND" --db "$DB" ingest tests/data/sample/
 "$DURAND" --db "$DB" info
-# Map layers for QGIS: GeoPackage with its styles (output/durand.gpkg), and
-# GeoJSON with .qml styles beside (output/geojson/).
-"$DURAND" --db "$DB" export --format gpkg --out output --overwrite
-"$DURAND" --db "$DB" export --format geojson --out output/geojson --overwrite
 "$DURAND" --db "$DB" summary --by province,year
+# Last, the map layers for QGIS: GeoPackage with its styles
+# (output/durand.gpkg), and GeoJSON with .qml styles beside (output/geojson/).
+"$DURAND" --db "$DB" export --format gpkg --out output --overwrite --report table
+"$DURAND" --db "$DB" export --format geojson --out output/geojson --overwrite --report table

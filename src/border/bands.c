@@ -29,7 +29,8 @@ void dni_bands_default(struct dni_bands *bands)
     make_labels(bands);
 }
 
-dn_status dn_border_set_bands(dn_ctx *ctx, const double *edges_km, size_t n)
+/* The checks dn_border_set_bands and dn_border_bands_parse share. */
+static dn_status check_edges(dn_ctx *ctx, const double *edges_km, size_t n)
 {
     if (n == 0 || n > DNI_MAX_BANDS)
         return dni_fail(ctx, DN_ERR_USAGE, "--bands: give 1 to %d distances in km, e.g. 10,25,50,100", DNI_MAX_BANDS);
@@ -40,19 +41,24 @@ dn_status dn_border_set_bands(dn_ctx *ctx, const double *edges_km, size_t n)
             return dni_fail(ctx, DN_ERR_USAGE, "--bands: distances must increase (%g after %g)", edges_km[i],
                             edges_km[i - 1]);
     }
-    struct dni_border *b = NULL;
-    dn_status s = dni_border_state(ctx, &b);
+    return DN_OK;
+}
+
+dn_status dn_border_set_bands(dn_ctx *ctx, const double *edges_km, size_t n)
+{
+    dn_status s = check_edges(ctx, edges_km, n);
     if (s != DN_OK) return s;
+    struct dni_border *b = NULL;
+    if ((s = dni_border_state(ctx, &b)) != DN_OK) return s;
     b->bands.n = n;
     memcpy(b->bands.edge_km, edges_km, n * sizeof *edges_km);
     make_labels(&b->bands);
     return DN_OK;
 }
 
-dn_status dn_border_parse_bands(dn_ctx *ctx, const char *spec)
+dn_status dn_border_bands_parse(dn_ctx *ctx, const char *spec, double *edges_km, size_t *n)
 {
-    double edges[DNI_MAX_BANDS];
-    size_t n = 0;
+    *n = 0;
     const char *p = spec;
     for (;;) {
         while (*p == ' ') p++;
@@ -66,13 +72,21 @@ dn_status dn_border_parse_bands(dn_ctx *ctx, const char *spec)
             return dni_fail(ctx, DN_ERR_USAGE, "--bands: '%.*s' is not a number (expected e.g. 10,25,50,100)", (int)len,
                             p);
         }
-        if (n == DNI_MAX_BANDS)
+        if (*n == DNI_MAX_BANDS)
             return dni_fail(ctx, DN_ERR_USAGE, "--bands: at most %d distances", DNI_MAX_BANDS);
-        edges[n++] = v;
+        edges_km[(*n)++] = v;
         if (*stop == '\0') break;
         p = stop + 1;
     }
-    return dn_border_set_bands(ctx, edges, n);
+    return check_edges(ctx, edges_km, *n);
+}
+
+dn_status dn_border_parse_bands(dn_ctx *ctx, const char *spec)
+{
+    double edges[DNI_MAX_BANDS];
+    size_t n = 0;
+    dn_status s = dn_border_bands_parse(ctx, spec, edges, &n);
+    return s == DN_OK ? dn_border_set_bands(ctx, edges, n) : s;
 }
 
 size_t dn_border_band_count(dn_ctx *ctx)

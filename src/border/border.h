@@ -77,6 +77,15 @@ dn_status dn_border_check_event(dn_ctx *ctx, struct dn_event *ev);
  * to the band above it. DN_ERR_USAGE for bad edges (message in ctx). */
 dn_status dn_border_set_bands(dn_ctx *ctx, const double *edges_km, size_t n);
 
+/** Most band edges dn_border_set_bands takes. */
+#define DN_BORDER_MAX_BANDS 16
+
+/** Parse a band list such as "10,25,50,100" into edges_km (room for
+ * DN_BORDER_MAX_BANDS) and *n, checked as dn_border_set_bands checks them,
+ * without setting them: for callers that draw bands (export) rather than
+ * label checks. DN_ERR_USAGE names the bad value (message in ctx). */
+dn_status dn_border_bands_parse(dn_ctx *ctx, const char *spec, double *edges_km, size_t *n);
+
 /** Parse a band list such as "10,25,50,100" and set it (dn_border_set_bands).
  * DN_ERR_USAGE naming the bad item. */
 dn_status dn_border_parse_bands(dn_ctx *ctx, const char *spec);

@@ -195,7 +195,7 @@ int dni_line_orient(const struct dni_line *line, uint32_t seg, double t, double 
 
 /* ---- the index ------------------------------------------------------------- */
 
-#define DNI_MAX_BANDS 16
+#define DNI_MAX_BANDS DN_BORDER_MAX_BANDS
 
 struct dni_bands {
     size_t n;                     /**< number of edges; there are n + 1 bands */

@@ -36,11 +36,11 @@ static const char help[] =
     "Output fields: lat, lon, side, side_certain, border_km, nearest_lat,\n"
     "nearest_lon, band, crossing, crossing_km (--place adds 'place' first).\n"
     "\n"
-    "With '-', a bad line (not two or three numbers, NaN, latitude beyond ±90,\n"
-    "longitude beyond ±180, or coordinates that look swapped) is reported on\n"
-    "stderr with its line number and skipped; the stream goes on, and the exit\n"
-    "code is 3 when any line failed. Blank lines and lines starting with '#'\n"
-    "are ignored.\n";
+    "With '-', a bad line (not two or three numbers, NaN or infinity, latitude\n"
+    "beyond ±90, longitude beyond ±180, a negative radius, or coordinates that\n"
+    "look swapped) is reported on stderr with its line number and skipped; the\n"
+    "stream goes on, and the exit code is 3 when any line failed. Blank lines\n"
+    "and lines starting with '#' are ignored.\n";
 
 enum { OPT_PLACE = 1, OPT_RADIUS, OPT_BANDS, OPT_ADMIN, OPT_FORMAT };
 
@@ -237,6 +237,14 @@ static dn_status check_line(struct check_run *run, long lineno, char *text, size
         char shown[64];
         snprintf(shown, sizeof shown, "%.*s", (int)(flen[i] < 40 ? flen[i] : 40), field[i]);
         line_error(run, lineno, "'%s' is not a number (expected 'lat,lon' or 'lat,lon,radius_km')", shown);
+        return DN_ERR_INPUT;
+    }
+    /* the library reads a NaN radius as 0 (exact): an unknown radius
+     * written on a line must not come out as a certain side */
+    if (n == 3 && !isfinite(v[2])) {
+        char shown[48];
+        snprintf(shown, sizeof shown, "%.*s", (int)(flen[2] < 40 ? flen[2] : 40), field[2]);
+        line_error(run, lineno, "radius_km '%s' is not a finite number", shown);
         return DN_ERR_INPUT;
     }
     dn_status s = check_point(run, v[0], v[1], v[2], NULL);

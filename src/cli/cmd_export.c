@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "border/border.h"
 #include "cli/cli.h"
 #include "export/export.h"
 #include "query/filter.h"
@@ -52,27 +53,6 @@ static int help(struct dn_cli *cli)
 
 enum { OPT_FORMAT = 1, OPT_OUT, OPT_LAYERS, OPT_BANDS, OPT_OVERWRITE, OPT_REPORT };
 
-static bool parse_bands(struct dn_cli *cli, const char *text, double *edges, size_t *n)
-{
-    *n = 0;
-    const char *p = text;
-    while (*p) {
-        if (*n == DN_EXPORT_MAX_BANDS) {
-            dn_cli_usage_error(cli, "--bands: at most %d edges", DN_EXPORT_MAX_BANDS);
-            return false;
-        }
-        char *end;
-        edges[*n] = strtod(p, &end);
-        if (end == p || (*end && *end != ',')) {
-            dn_cli_usage_error(cli, "--bands: '%s' is not a list of km values like 5,10,25", text);
-            return false;
-        }
-        (*n)++;
-        p = *end ? end + 1 : end;
-    }
-    return true;
-}
-
 static int print_report(struct dn_cli *cli, enum dn_format fmt, const struct dn_export_report *rep,
                         enum dn_export_format xf)
 {
@@ -113,7 +93,7 @@ int dn_cmd_export(struct dn_cli *cli, int argc, char **argv)
                                              {NULL, false, 0}};
     struct dn_cli_optparse p = {.argc = argc, .argv = argv};
     struct dn_export_opts o = {0};
-    double bands[DN_EXPORT_MAX_BANDS];
+    double bands[DN_BORDER_MAX_BANDS];
     bool have_format = false, report = false, filtered = false;
     enum dn_format report_fmt = DN_FORMAT_TABLE;
     struct dn_filter *f = NULL;
@@ -142,7 +122,7 @@ int dn_cmd_export(struct dn_cli *cli, int argc, char **argv)
             if (dn_export_layers_parse(cli->ctx, value, &o.layers) != DN_OK) rc = dn_cli_fail(cli, DN_ERR_USAGE);
             break;
         case OPT_BANDS:
-            if (!parse_bands(cli, value, bands, &o.nbands)) rc = DN_EXIT_USAGE;
+            if (dn_border_bands_parse(cli->ctx, value, bands, &o.nbands) != DN_OK) rc = dn_cli_fail(cli, DN_ERR_USAGE);
             o.bands = bands;
             break;
         case OPT_OVERWRITE: o.overwrite = true; break;

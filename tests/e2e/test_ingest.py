@@ -35,6 +35,14 @@ check(rows["acled:DNS0010"][0] == "AFG" and rows["acled:DNS0010"][2] == "Barmal"
 check(0 <= rows["acled:DNS0008"][4] < 1.0, f"Torkham is on the line: {rows['acled:DNS0008']}")
 # Daraban had no coordinates: the geocoder placed it in its district
 check(rows["acled:DNS0003"][2] == "Dera Ismail Khan", f"Daraban {rows['acled:DNS0003']}")
+# every stored event carries its uncertainty radius, and its side is certain
+# exactly when the circle of that radius stays clear of the line (10 m tolerance)
+certain = {u: (r, km, c) for u, r, km, c in con.execute("SELECT uid, radius_km, border_km, side_certain FROM events")}
+for uid, (radius, km, sure) in certain.items():
+    check(radius is not None and radius >= 0 and km is not None, f"{uid}: radius {radius}, border_km {km}")
+    check(bool(sure) == (km > max(radius, 0.01)), f"{uid}: side_certain {sure} with radius {radius} km at {km} km")
+check(certain["acled:DNS0008"][2] == 0, f"Torkham's circle reaches the line: {certain['acled:DNS0008']}")
+check(any(c == 1 for _, _, c in certain.values()), "some events are certain of their side")
 con.close()
 
 # 2. the same file again stores nothing new

@@ -6,6 +6,7 @@
  */
 #include <math.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -151,6 +152,30 @@ static double reference_km(const struct dense *d, double lat, double lon)
     return best / 1000;
 }
 
+/* The crossings as stored, for a brute-force nearest crossing. */
+struct crossings {
+    size_t n;
+    char name[32][128];
+    double lon[32], lat[32];
+};
+
+static struct crossings read_crossings(void)
+{
+    struct crossings c = {0};
+    sqlite3_stmt *st;
+    ck_assert_int_eq(dn_store_stmt(ctx, "SELECT name, X(geom), Y(geom) FROM crossings", &st), DN_OK);
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        ck_assert_uint_lt(c.n, DN_ARRAY_LEN(c.lon));
+        snprintf(c.name[c.n], sizeof c.name[c.n], "%s", (const char *)sqlite3_column_text(st, 0));
+        c.lon[c.n] = sqlite3_column_double(st, 1);
+        c.lat[c.n] = sqlite3_column_double(st, 2);
+        c.n++;
+    }
+    sqlite3_reset(st);
+    ck_assert_uint_ge(c.n, 5);
+    return c;
+}
+
 static uint64_t rng_state;
 static double rnd(double lo, double hi)
 {
@@ -168,6 +193,7 @@ START_TEST(test_border__distance_matches_brute_force_reference)
 {
     struct line l = read_line();
     struct dense d = densify(&l);
+    struct crossings cx = read_crossings();
     rng_state = 0x9e3779b97f4a7c15ULL;
     int ends = 0, far = 0;
     const int n = 1200;
@@ -197,6 +223,21 @@ START_TEST(test_border__distance_matches_brute_force_reference)
                       r.border_km, ref);
         /* the nearest point is on the line and at the reported distance */
         ck_assert_double_eq_tol(geodesic_km(lat, lon, r.nearest_lat, r.nearest_lon), r.border_km, 0.002);
+        /* the nearest crossing is the one a scan of them all finds, at its
+         * geodesic distance (two crossings equally near, within 1 m, may
+         * swap) */
+        size_t best = 0;
+        double best_km = INFINITY, named_km = INFINITY;
+        for (size_t k = 0; k < cx.n; k++) {
+            double km = geodesic_km(lat, lon, cx.lat[k], cx.lon[k]);
+            if (km < best_km) best_km = km, best = k;
+            if (r.crossing && strcmp(r.crossing, cx.name[k]) == 0) named_km = fmin(named_km, km);
+        }
+        ck_assert_ptr_nonnull(r.crossing);
+        ck_assert_msg(strcmp(r.crossing, cx.name[best]) == 0 || named_km - best_km < 0.001,
+                      "point %.5f,%.5f: crossing %s, a scan finds %s (%.4f km)", lat, lon, r.crossing, cx.name[best],
+                      best_km);
+        ck_assert_double_eq_tol(r.crossing_km, best_km, 0.001);
         ends += r.nearest_is_end;
         far += ref > 300;
     }
