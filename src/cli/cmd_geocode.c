@@ -34,7 +34,10 @@ static const char help[] =
     "country, province, district, precision (point|town|district|province|country),\n"
     "radius_km (uncertainty: the town's extent, or sqrt(area/pi) of the admin area),\n"
     "confidence (0-1), alternatives (other candidates; for an unresolved name,\n"
-    "spelling suggestions), place_id, match (exact|variant|fuzzy).\n"
+    "spelling suggestions), place_id, match (exact|variant|fuzzy), outside_hints\n"
+    "(true when the best place lies outside the --country, --province or\n"
+    "--district given: no place of that name is known there; its confidence is\n"
+    "then halved).\n"
     "An unknown name is 'unresolved' — never a silent country centroid.\n"
     "\n"
     "A bad name (empty, blank, over 512 bytes, invalid UTF-8, NUL bytes) is\n"
@@ -43,7 +46,8 @@ static const char help[] =
 
 static const char *const columns[] = {"query",    "status",     "name",       "kind",         "lat",
                                       "lon",      "country",    "province",   "district",     "precision",
-                                      "radius_km", "confidence", "alternatives", "place_id",  "match"};
+                                      "radius_km", "confidence", "alternatives", "place_id",  "match",
+                                      "outside_hints"};
 
 struct run {
     struct dn_cli *cli;
@@ -114,6 +118,7 @@ static dn_status emit_result(struct run *r, const char *query, const struct dn_g
     if (found) dn_emit_int(e, p->id);
     else dn_emit_null(e);
     dn_emit_str(e, found ? dn_match_name(res->match) : NULL);
+    dn_emit_bool(e, found && res->outside_hints);
     return dn_emit_row_end(e);
 }
 

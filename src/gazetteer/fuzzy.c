@@ -26,6 +26,7 @@ struct fz_word {
     uint16_t ncp;  /* code points */
     uint32_t freq; /* keys containing it */
     uint32_t hash;
+    float prom;    /* prominence of the most prominent place a key containing it names */
 };
 
 /* Deletion index: one slot per distinct deletion hash, heading a list of
@@ -163,12 +164,13 @@ static long word_find(const struct gz_fuzzy *f, const char *s, size_t len, uint3
 }
 
 /* Add one word (a stable pointer into an index key) with its deletions. */
-static dn_status word_add(struct gz_fuzzy *f, const char *s, size_t len)
+static dn_status word_add(struct gz_fuzzy *f, const char *s, size_t len, float prom)
 {
     uint32_t hash = dni_gz_hash(s, len);
     long found = word_find(f, s, len, hash);
     if (found >= 0) {
         f->words[found].freq++;
+        if (prom > f->words[found].prom) f->words[found].prom = prom;
         return DN_OK;
     }
     int32_t cp[WORD_CP_MAX];
@@ -183,7 +185,7 @@ static dn_status word_add(struct gz_fuzzy *f, const char *s, size_t len)
         f->capwords = cap;
     }
     uint32_t idx = (uint32_t)f->nwords++;
-    f->words[idx] = (struct fz_word){.s = s, .len = (uint16_t)len, .ncp = (uint16_t)n, .freq = 1, .hash = hash};
+    f->words[idx] = (struct fz_word){.s = s, .len = (uint16_t)len, .ncp = (uint16_t)n, .freq = 1, .hash = hash, .prom = prom};
     size_t j = hash & f->wmask;
     while (f->wslots[j]) j = (j + 1) & f->wmask;
     f->wslots[j] = idx + 1;
@@ -195,12 +197,23 @@ static dn_status word_add(struct gz_fuzzy *f, const char *s, size_t len)
     return DN_OK;
 }
 
-static dn_status key_words_add(struct gz_fuzzy *f, const char *key, size_t len)
+/* The prominence of the most prominent place a slot's key names. */
+static float slot_prominence(const struct gz_index *ix, const struct gz_slot *sl)
+{
+    float best = 0;
+    for (uint32_t p = sl->head; p; p = ix->posts[p - 1].next) {
+        float pr = ix->places[ix->posts[p - 1].place].prominence;
+        if (pr > best) best = pr;
+    }
+    return best;
+}
+
+static dn_status key_words_add(struct gz_fuzzy *f, const char *key, size_t len, float prom)
 {
     for (size_t i = 0; i < len;) {
         size_t j = i;
         while (j < len && key[j] != ' ') j++;
-        dn_status s = word_add(f, key + i, j - i);
+        dn_status s = word_add(f, key + i, j - i, prom);
         if (s != DN_OK) return s;
         i = j + 1;
     }
@@ -213,7 +226,7 @@ dn_status dni_gz_fuzzy_add_key(struct gz_index *ix, const char *key, size_t len)
     if (!ix->fuzzy) return DN_OK;
     const struct gz_slot *s = dni_gz_find(ix, key, len, dni_gz_hash(key, len));
     if (!s) return DN_OK;
-    return key_words_add(ix->fuzzy, s->key, s->len); /* the slot's copy is stable */
+    return key_words_add(ix->fuzzy, s->key, s->len, slot_prominence(ix, s)); /* the slot's copy is stable */
 }
 
 static double now_ms(void)
@@ -231,7 +244,8 @@ static dn_status build(dn_ctx *ctx, struct gz_index *ix)
     dn_status s = DN_OK;
     for (size_t i = 0; s == DN_OK && ix->slots && i <= ix->slotmask; i++) {
         const struct gz_slot *sl = &ix->slots[i];
-        if (sl->key && (sl->flags & GZ_SLOT_KEY) && (sl->flags & GZ_SLOT_WORDS)) s = key_words_add(f, sl->key, sl->len);
+        if (sl->key && (sl->flags & GZ_SLOT_KEY) && (sl->flags & GZ_SLOT_WORDS))
+            s = key_words_add(f, sl->key, sl->len, slot_prominence(ix, sl));
     }
     if (s != DN_OK) {
         dni_gz_fuzzy_free(f);
@@ -290,12 +304,18 @@ static void keep(struct correction *best, size_t *nbest, const struct gz_fuzzy *
             if (dist < best[i].dist) best[i].dist = dist;
             return;
         }
-    /* keep the PER_WORD closest, frequent words first among equals */
+    /* keep the PER_WORD closest; among equals the words of the most
+     * prominent places first ("bajur" has a dozen one-edit neighbours,
+     * village names all, but one leads to the Bajaur district), then
+     * the most frequent */
     size_t pos = *nbest;
     while (pos > 0) {
         const struct correction *o = &best[pos - 1];
-        bool better = dist < o->dist || (dist == o->dist && o->word != UINT32_MAX && word != UINT32_MAX &&
-                                         f->words[word].freq > f->words[o->word].freq);
+        bool better = dist < o->dist;
+        if (dist == o->dist && o->word != UINT32_MAX && word != UINT32_MAX) {
+            const struct fz_word *w = &f->words[word], *ow = &f->words[o->word];
+            better = w->prom > ow->prom || (w->prom == ow->prom && w->freq > ow->freq);
+        }
         if (!better) break;
         pos--;
     }

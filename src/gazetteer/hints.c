@@ -101,8 +101,36 @@ static bool in_region(const struct gz_index *ix, int32_t region, int32_t distric
     return false;
 }
 
+/* Add the areas of `level` that `key` names (within the country and
+ * provinces already known) to `out`. */
+static void filter_add_key(const struct gz_index *ix, const char *key, size_t len, int level, const char *country,
+                           const struct gz_filter *within, struct gz_filter *out)
+{
+    const struct gz_slot *sl = dni_gz_find(ix, key, len, dni_gz_hash(key, len));
+    for (uint32_t p = sl ? sl->head : 0; p && out->n < GZ_HINT_AREAS; p = ix->posts[p - 1].next) {
+        int32_t a = ix->places[ix->posts[p - 1].place].area;
+        if (a < 0) continue;
+        const struct gz_area *ar = &ix->areas[a];
+        if (ar->level != level) continue;
+        if (country && country[0] && strcmp(ar->country, country) != 0) continue;
+        if (within && within->resolved) {
+            bool in = false;
+            for (size_t i = 0; i < within->n && !in; i++) {
+                int32_t w = within->areas[i];
+                in = ar->parent == w || (ix->areas[w].historical && in_region(ix, w, a));
+            }
+            if (!in) continue;
+        }
+        bool dup = false;
+        for (size_t i = 0; i < out->n; i++) dup |= out->areas[i] == a;
+        if (!dup) out->areas[out->n++] = a;
+    }
+}
+
 /* The areas that `text` names at `level` (1: provinces and historical
- * regions, 2: districts), within the country and provinces already known. */
+ * regions, 2: districts), within the country and provinces already known:
+ * by its key and variants, else (as a name would) its other word orders
+ * ("Waziristan North"). */
 static dn_status resolve_filter(dn_ctx *ctx, struct gz_index *ix, const char *text, int level, const char *country,
                                 const struct gz_filter *within, struct gz_filter *out)
 {
@@ -112,31 +140,23 @@ static dn_status resolve_filter(dn_ctx *ctx, struct gz_index *ix, const char *te
     dn_status s = dn_name_key(ctx, text, strlen(text), &ix->scratch);
     if (s != DN_OK) return s;
     struct gz_variants *var = dn_malloc(sizeof *var);
-    if (!var) return dni_fail(ctx, DN_ERR_NOMEM, "out of memory");
+    struct gz_expansions *ex = dn_malloc(sizeof *ex);
+    if (!var || !ex) {
+        dn_free(var);
+        dn_free(ex);
+        return dni_fail(ctx, DN_ERR_NOMEM, "out of memory");
+    }
     dni_gz_variants(ix->scratch.data, ix->scratch.len, GZ_VAR_QUERY, var);
-    for (size_t v = 0; v < var->n && out->n == 0; v++) {
-        const struct gz_slot *sl =
-            dni_gz_find(ix, var->v[v].s, var->v[v].len, dni_gz_hash(var->v[v].s, var->v[v].len));
-        for (uint32_t p = sl ? sl->head : 0; p && out->n < GZ_HINT_AREAS; p = ix->posts[p - 1].next) {
-            int32_t a = ix->places[ix->posts[p - 1].place].area;
-            if (a < 0) continue;
-            const struct gz_area *ar = &ix->areas[a];
-            if (ar->level != level) continue;
-            if (country && country[0] && strcmp(ar->country, country) != 0) continue;
-            if (within && within->resolved) {
-                bool in = false;
-                for (size_t i = 0; i < within->n && !in; i++) {
-                    int32_t w = within->areas[i];
-                    in = ar->parent == w || (ix->areas[w].historical && in_region(ix, w, a));
-                }
-                if (!in) continue;
-            }
-            bool dup = false;
-            for (size_t i = 0; i < out->n; i++) dup |= out->areas[i] == a;
-            if (!dup) out->areas[out->n++] = a;
-        }
+    for (size_t v = 0; v < var->n && out->n == 0; v++)
+        filter_add_key(ix, var->v[v].s, var->v[v].len, level, country, within, out);
+    if (out->n == 0 && var->n > 0) {
+        size_t core = var->n > 1 && var->v[1].family == GZ_V_CORE ? 1 : 0;
+        dni_gz_expansions(var->v[core].s, var->v[core].len, ex);
+        for (size_t e = 0; e < ex->n && out->n == 0; e++)
+            filter_add_key(ix, ex->v[e].s, ex->v[e].len, level, country, within, out);
     }
     dn_free(var);
+    dn_free(ex);
     for (size_t i = 0; i < out->n; i++)
         if (ix->areas[out->areas[i]].historical && (s = region_load(ctx, ix, out->areas[i])) != DN_OK) return s;
     out->resolved = out->n > 0;

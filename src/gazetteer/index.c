@@ -430,6 +430,7 @@ struct builder {
     struct smap strings;   /* interned display strings */
     struct smap adm1;      /* "PAK|key" and "code" → area */
     struct smap adm2;      /* "PAK|provkey|distkey" → area, "PAK|distkey" → area or -2 (several) */
+    struct smap canon;     /* names of the admin layers' own units: "key" and "<area>|key" → 1 */
     struct dn_strbuf b, tmp;
     /* places share a few hundred (province, district) pairs: their areas,
      * direct-mapped by the interned pointers */
@@ -614,6 +615,12 @@ static dn_status load_places(struct builder *bd)
         /* no feature code (Who's On First's own records): say what it is */
         if (!p.kind) p.kind = intern(bd, (const unsigned char *)placetype);
         place_areas(bd, &p, pcode);
+        if (p.area < 0 && gz_class_is_admin(p.cls))
+            /* a district or province record the admin layers do not know: a
+             * unit since split or renamed (Who's On First's undivided
+             * Chitral, Kohistan) or a stray spelling of one they do: less
+             * than the units the store maps */
+            p.prominence *= 0.5f;
         if (p.area >= 0) {
             /* the place stands for an admin area: class and admin chain from the area */
             struct gz_area *a = &ix->areas[p.area];
@@ -723,6 +730,48 @@ static bool alias_plausible(struct gz_variants *mv, struct gz_variants *av)
     return false;
 }
 
+/* The names of the admin layers' own units (the places the geodata load
+ * made from admin_areas), so that another unit's record cannot keep them. */
+static dn_status load_unit_names(struct builder *bd)
+{
+    struct gz_index *ix = bd->ix;
+    sqlite3_stmt *st;
+    dn_status s = dn_store_stmt(bd->ctx,
+                                "SELECT n.key, p.admin_id FROM places p JOIN place_names n ON n.place_id = p.id"
+                                " WHERE p.admin_id IS NOT NULL"
+                                " AND p.source IN ('admin_areas', 'admin1', 'admin2', 'historical_regions')",
+                                &st);
+    if (s != DN_OK) return s;
+    int rc;
+    while (s == DN_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        const char *key = (const char *)sqlite3_column_text(st, 0);
+        long area = dni_gz_area_index(ix, sqlite3_column_int64(st, 1));
+        if (!key || area < 0) continue;
+        dn_strbuf_reset(&bd->b);
+        dn_strbuf_printf(&bd->b, "%ld|%s", area, key);
+        if (bd->b.failed || !smap_slot(&bd->canon, &ix->arena, key, strlen(key), true) ||
+            !smap_slot(&bd->canon, &ix->arena, bd->b.data, bd->b.len, true))
+            s = dni_fail(bd->ctx, DN_ERR_NOMEM, "out of memory");
+    }
+    sqlite3_reset(st);
+    if (s == DN_OK && rc != SQLITE_DONE) s = dni_fail_sqlite(bd->ctx, "reading the names of admin units");
+    return s;
+}
+
+/* Whether `key` names another admin unit and not the one `p` stands for:
+ * Who's On First cloned new districts from their parents with the
+ * parents' Urdu, Pashto and Dari names (Charsadda's record carries ضلع
+ * پشاور), which the Latin-script test cannot catch. */
+static bool other_units_name(struct builder *bd, const struct gz_place *p, const char *key, size_t len)
+{
+    if (!smap_slot(&bd->canon, &bd->ix->arena, key, len, false)) return false;
+    if (p->area < 0) return true;
+    dn_strbuf_reset(&bd->b);
+    dn_strbuf_printf(&bd->b, "%ld|", (long)p->area);
+    dn_strbuf_append(&bd->b, key, len);
+    return !bd->b.failed && !smap_slot(&bd->canon, &bd->ix->arena, bd->b.data, bd->b.len, false);
+}
+
 static dn_status load_names(struct builder *bd)
 {
     struct gz_index *ix = bd->ix;
@@ -754,7 +803,7 @@ static dn_status load_names(struct builder *bd)
                 mplace = idx;
             }
             dni_gz_variants(key, len, 0, var);
-            if (!alias_plausible(mvar, var)) {
+            if (!alias_plausible(mvar, var) || other_units_name(bd, p, key, len)) {
                 ix->nskipped++;
                 continue;
             }
@@ -911,11 +960,13 @@ dn_status dni_gz_index(dn_ctx *ctx, struct gz_index **out)
     dn_status s = presize(bd);
     if (s == DN_OK) s = load_areas(bd);
     if (s == DN_OK) s = load_places(bd);
+    if (s == DN_OK) s = load_unit_names(bd);
     if (s == DN_OK) s = load_names(bd);
     if (s == DN_OK) s = load_border(ctx, ix);
     smap_free(&bd->strings);
     smap_free(&bd->adm1);
     smap_free(&bd->adm2);
+    smap_free(&bd->canon);
     dn_strbuf_free(&bd->b);
     dn_strbuf_free(&bd->tmp);
     dn_free(bd);

@@ -159,6 +159,29 @@ static bool is_town(int cls)
     return cls == GZ_C_CAPITAL || cls == GZ_C_SEAT1 || cls == GZ_C_SEAT2 || cls == GZ_C_SEAT3 || cls == GZ_C_TOWN;
 }
 
+/* A country, province, historical region, capital, provincial seat or
+ * city of 100,000: a place most reports naming something like it mean. */
+static bool is_major(const struct gz_place *p)
+{
+    return p->cls == GZ_C_ADM0 || p->cls == GZ_C_ADM1 || p->cls == GZ_C_HIST || p->cls == GZ_C_CAPITAL ||
+           p->cls == GZ_C_SEAT1 || p->population >= 100000;
+}
+
+/* Fuzzy matches. Similarity is the share of code points right, less 0.02
+ * an edit: one edit in 4 letters is 0.73, in 5 0.78, in 6 0.81; two in 6
+ * 0.63, in 9 0.74.
+ * - FUZZY_ACCEPT: below it a misspelling is only a suggestion...
+ * - FUZZY_MAJOR: ...unless it leads to a major place ("Quetah"): a
+ *   misspelling of a famous name is likelier than of an obscure one;
+ * - FUZZY_SURE: below it (one edit in a word of up to 5 letters, two in
+ *   fewer than 11) a match says too little to be `resolved` on its own
+ *   unless the place is major: خیبر is one letter from شیبر (Shibar, in
+ *   Bamyan), فاٹا from Bata in Ghazni. It is `ambiguous` with its rivals
+ *   listed, or, alone, `unresolved` with it as the suggestion. */
+#define FUZZY_ACCEPT 0.72
+#define FUZZY_MAJOR 0.60
+#define FUZZY_SURE 0.80
+
 /* The places of the report's context, looked up once per candidate list
  * rather than once per candidate: a common village name has hundreds of
  * candidates and an article's context up to 64 places. */
@@ -181,9 +204,13 @@ static bool context_places(const struct gz_index *ix, const struct gz_hints *h, 
     return true;
 }
 
-/* cx: the context places looked up, or NULL to look up h's ids here. */
+/* cx: the context places looked up, or NULL to look up h's ids here.
+ * `alias`: the candidate matched less well than the best (by another of
+ * its names): in the context's district it gets no nearness bonus, so an
+ * alias hit does not beat a main-name hit there ("Mir Ali" with Razmak is
+ * not Shahwali, 12 km from Razmak, which lists Mīr Ali among its names). */
 static double context_bonus(const struct gz_index *ix, const struct gz_place *p, const struct gz_context *cx,
-                            const struct gz_hints *h)
+                            const struct gz_hints *h, bool alias)
 {
     double best = 0;
     for (size_t i = 0; i < (cx ? cx->n : h->ncontext); i++) {
@@ -197,11 +224,13 @@ static double context_bonus(const struct gz_index *ix, const struct gz_place *p,
         }
         if (c == p) continue;
         double b = 0, dlat = fabs(c->lat - p->lat), dlon = fabs(c->lon - p->lon);
-        if (p->district_area >= 0 && (c->district_area == p->district_area || c->area == p->district_area)) b += 0.25;
+        bool district = p->district_area >= 0 &&
+                        (c->district_area == p->district_area || c->area == p->district_area);
+        if (district) b += 0.25;
         else if (p->province_area >= 0 && (c->province_area == p->province_area || c->area == p->province_area))
             b += 0.08;
         /* places named together lie close together */
-        if ((!gz_class_is_admin(c->cls) || c->cls == GZ_C_ADM2) && dlat < 0.5 && dlon < 0.6) {
+        if (!(district && alias) && (!gz_class_is_admin(c->cls) || c->cls == GZ_C_ADM2) && dlat < 0.5 && dlon < 0.6) {
             double d = dni_gz_km(ix, p->lon, p->lat, c->lon, c->lat);
             if (d < 50) b += 0.15 * (1 - d / 50);
         }
@@ -243,6 +272,9 @@ void dni_gz_score(struct gz_index *ix, struct gz_cands *c, const struct gz_hints
 {
     struct gz_context cx = {.n = 0};
     bool looked_up = h && h->ncontext && context_places(ix, h, &cx);
+    int maxq = 0;
+    for (size_t i = 0; i < c->n; i++)
+        if (c->v[i].quality > maxq) maxq = c->v[i].quality;
     for (size_t i = 0; i < c->n; i++) {
         struct gz_cand *e = &c->v[i];
         const struct gz_place *p = &ix->places[e->place];
@@ -257,7 +289,7 @@ void dni_gz_score(struct gz_index *ix, struct gz_cands *c, const struct gz_hints
             s += m > 0 ? 0.2 : m < 0 ? -0.4 : 0;
             m = dni_gz_filter_match(ix, &h->district, p);
             s += m > 0 ? 0.35 : m < 0 ? -0.4 : 0;
-            if (h->ncontext) s += context_bonus(ix, p, looked_up ? &cx : NULL, h);
+            if (h->ncontext) s += context_bonus(ix, p, looked_up ? &cx : NULL, h, e->quality < maxq);
             if (h->has_near) s += near_bonus(ix, p, h);
         }
         e->score = (float)s;
@@ -273,7 +305,10 @@ void dni_gz_score(struct gz_index *ix, struct gz_cands *c, const struct gz_hints
         for (size_t j = 0; j < c->n; j++) {
             struct gz_cand *t = &c->v[j];
             const struct gz_place *pt = &ix->places[t->place];
-            if (t->quality + 3 < a->quality) continue;
+            /* matched by any spelling of its name ("Lashkargah" is the
+             * district's alias and the town's name run together), not a
+             * misspelling only */
+            if (t->quality + 3 < a->quality && t->quality < 90) continue;
             bool big = pt->cls == GZ_C_CAPITAL || pt->cls == GZ_C_SEAT1 || pt->population >= 100000;
             bool seat = pa->cls == GZ_C_ADM2 ? (is_town(pt->cls) || pt->population >= 5000) &&
                                                    pt->district_area >= 0 && pt->district_area == pa->area
@@ -322,21 +357,39 @@ static bool same_entity(const struct gz_index *ix, const struct gz_place *a, con
     return a->cls == b->cls && strcmp(a->name, b->name) == 0 && dni_gz_within_km(ix, a->lon, a->lat, b->lon, b->lat, 1);
 }
 
-/* Sort the candidates and judge the best: status and confidence. */
 /* Namesakes that nothing else tells apart (scores within TIE) are ordered
- * by how near the Durand Line they are: this tool's reports are about the
- * border. A weak prior, applied only to near-ties (the GEOS distance is
- * worth computing only there), that never changes the status. */
+ * by two weak priors, applied only to near-ties (the distances are worth
+ * computing only there), that together never change the status:
+ * - namesakes clustered within CLUSTER_KM of each other: a place that
+ *   several records put at the same spot is a documented one (North
+ *   Waziristan's Mir Ali has three points and a cantonment; the dozen
+ *   villages of that name elsewhere one each);
+ * - how near the Durand Line they are: this tool's reports are about the
+ *   border. */
 #define TIE 0.02f
+#define CLUSTER_KM 10.0
+enum { CLUSTER_MAX = 64 }; /* more near-ties than this: no clustering (quadratic) */
 
 static void break_ties(struct gz_index *ix, struct gz_cands *c)
 {
-    if (c->n < 2 || c->v[1].score < c->v[0].score - TIE || !ix->border_prep) return;
+    if (c->n < 2 || c->v[1].score < c->v[0].score - TIE) return;
     size_t k = 0;
     float top = c->v[0].score;
-    while (k < c->n && c->v[k].score >= top - TIE) {
-        c->v[k].score += TIE * (float)dni_gz_border_nearness(ix, &ix->places[c->v[k].place]);
-        k++;
+    while (k < c->n && c->v[k].score >= top - TIE) k++;
+    float bonus[CLUSTER_MAX];
+    for (size_t i = 0; i < k && i < CLUSTER_MAX; i++) {
+        const struct gz_place *p = &ix->places[c->v[i].place];
+        unsigned near = 0;
+        for (size_t j = 0; j < k && near < 2 && k <= CLUSTER_MAX; j++) {
+            const struct gz_place *q = &ix->places[c->v[j].place];
+            near += j != i && dni_gz_within_km(ix, p->lon, p->lat, q->lon, q->lat, CLUSTER_KM);
+        }
+        bonus[i] = 0.5f * TIE * (float)near / 2;
+    }
+    for (size_t i = 0; i < k; i++) {
+        float b = i < CLUSTER_MAX ? bonus[i] : 0;
+        if (ix->border_prep) b += 0.5f * TIE * (float)dni_gz_border_nearness(ix, &ix->places[c->v[i].place]);
+        c->v[i].score += b;
     }
     qsort(c->v, k, sizeof *c->v, cmp_cand);
 }
@@ -374,14 +427,26 @@ static dn_status collect_query(struct gz_index *ix, const char *key, size_t len,
     for (size_t i = 0; i < var->n && s == DN_OK; i++)
         s = dni_gz_collect(ix, var->v[i].s, var->v[i].len, var->v[i].quality,
                            var->v[i].family == GZ_V_FULL ? DN_MATCH_EXACT : DN_MATCH_VARIANT, ix->cands);
-    if (s != DN_OK || ix->cands->n) return s;
+    if (s != DN_OK) return s;
     const char *core = var->n > 1 && var->v[1].family == GZ_V_CORE ? var->v[1].s : var->v[0].s;
     size_t corelen = var->n > 1 && var->v[1].family == GZ_V_CORE ? var->v[1].len : var->v[0].len;
+    if (ix->cands->n) {
+        /* one word naming a district or province: its seat may be written
+         * as two ("Lashkargah" the district's alias, "Lashkar Gah" the
+         * town), and the seat is what such a name usually means */
+        bool admin = false;
+        for (size_t i = 0; i < ix->cands->n && !admin; i++) {
+            int cls = ix->places[ix->cands->v[i].place].cls;
+            admin = cls == GZ_C_ADM1 || cls == GZ_C_ADM2;
+        }
+        if (!admin || memchr(core, ' ', corelen)) return DN_OK;
+    }
+    bool found = ix->cands->n > 0;
     struct gz_expansions ex;
     dni_gz_expansions(core, corelen, &ex);
     for (size_t i = 0; i < ex.n && s == DN_OK; i++)
         s = dni_gz_collect(ix, ex.v[i].s, ex.v[i].len, ex.v[i].quality, DN_MATCH_VARIANT, ix->cands);
-    if (s != DN_OK || ix->cands->n) return s;
+    if (s != DN_OK || found || ix->cands->n) return s;
     /* "Khyber Pass", "Kurram Valley": a pass or valley named after a
      * district or province lies in it, so that area answers (at its
      * precision); a village that shares the name does not */
@@ -442,6 +507,7 @@ static dn_status build_result(dn_ctx *ctx, struct gz_index *ix, struct gz_cands 
     decide(ix, c, h, &out->status, &out->confidence, &out->outside_hints);
     const struct gz_cand *best = &c->v[0];
     const struct gz_place *bp = &ix->places[best->place];
+    bool weak = best->match == DN_MATCH_FUZZY && best->quality < (int)(FUZZY_SURE * 90) && !is_major(bp);
     out->ncandidates = (unsigned)c->n;
     out->match = (enum dn_match)best->match;
     dni_gz_fill_place(ix, best->place, &out->place);
@@ -461,6 +527,24 @@ static dn_status build_result(dn_ctx *ctx, struct gz_index *ix, struct gz_cands 
         a->match = (enum dn_match)c->v[i].match;
         double sc = out->confidence * exp(-(best->score - c->v[i].score) / 0.08);
         a->score = sc > 1 ? 1 : sc;
+    }
+    if (weak && out->nalternatives > 0) {
+        out->status = DN_GEOCODE_AMBIGUOUS;
+        if (out->confidence > 0.5) out->confidence = 0.5;
+        for (size_t i = 0; i < out->nalternatives; i++)
+            if (out->alternatives[i].score > out->confidence) out->alternatives[i].score = out->confidence;
+    } else if (weak) {
+        /* alone and weak: a suggestion, as for a name that matched nothing */
+        struct dn_place p = out->place;
+        struct dn_geocode_alt *alts = out->alternatives;
+        memset(out, 0, sizeof *out);
+        out->status = DN_GEOCODE_UNRESOLVED;
+        out->alternatives = alts;
+        if (alts) {
+            out->alternatives[0] = (struct dn_geocode_alt){
+                .place = p, .score = best->quality / 100.0 * 0.5, .match = DN_MATCH_FUZZY};
+            out->nalternatives = 1;
+        }
     }
     return DN_OK;
 }
@@ -502,9 +586,6 @@ static dn_status suggest(dn_ctx *ctx, struct gz_index *ix, const char *key, size
     }
     return DN_OK;
 }
-
-/* Below this similarity a fuzzy match is a suggestion, not an answer. */
-#define FUZZY_ACCEPT 0.72
 
 dn_status dn_geocode(dn_ctx *ctx, const char *name, size_t len, const struct dn_geocode_opts *opts,
                      struct dn_geocode_result *out)
@@ -551,7 +632,19 @@ dn_status dn_geocode(dn_ctx *ctx, const char *name, size_t len, const struct dn_
             if (hits[i].similarity >= FUZZY_ACCEPT)
                 s = dni_gz_collect(ix, hits[i].key, strlen(hits[i].key), (int)(hits[i].similarity * 90),
                                    DN_MATCH_FUZZY, ix->cands);
+        /* farther misspellings: only their major places; collected last,
+         * so that dropping the others leaves no mark that a later
+         * addition could trip on */
+        size_t strong = ix->cands->n;
+        for (size_t i = 0; i < n && s == DN_OK; i++)
+            if (hits[i].similarity >= FUZZY_MAJOR && hits[i].similarity < FUZZY_ACCEPT)
+                s = dni_gz_collect(ix, hits[i].key, strlen(hits[i].key), (int)(hits[i].similarity * 90),
+                                   DN_MATCH_FUZZY, ix->cands);
         if (s != DN_OK) return dni_fail(ctx, s, "out of memory");
+        size_t kept = strong;
+        for (size_t i = strong; i < ix->cands->n; i++)
+            if (is_major(&ix->places[ix->cands->v[i].place])) ix->cands->v[kept++] = ix->cands->v[i];
+        ix->cands->n = kept;
         keep_admin(ix, ix->cands, admin_only);
     }
     if (ix->cands->n == 0) return suggest(ctx, ix, ix->scratch.data, ix->scratch.len, max_alt, admin_only, out);

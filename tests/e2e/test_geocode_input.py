@@ -12,7 +12,8 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import dn_e2e  # noqa: E402
 
 FIELDS = ["query", "status", "name", "kind", "lat", "lon", "country", "province", "district",
-          "precision", "radius_km", "confidence", "alternatives", "place_id", "match"]
+          "precision", "radius_km", "confidence", "alternatives", "place_id", "match",
+          "outside_hints"]
 ALT_FIELDS = ["name", "kind", "lat", "lon", "country", "province", "district", "precision",
               "radius_km", "score", "place_id"]
 
