@@ -358,6 +358,10 @@ bool dni_gz_within_km(const struct gz_index *ix, double lon1, double lat1, doubl
     if (dlon > 180) dlon = 360 - dlon;
     if (dlat * 110.57 > km) return false;
     if (dlat * 111.70 + dlon * 111.33 <= km) return true;
+    /* a path of at most km stays below latitude `top`, where a parallel's
+     * radius is at least a·cos(top): it cannot cover dlon of longitude */
+    double top = fmax(fabs(lat1), fabs(lat2)) + km / 110.57;
+    if (top < 89 && dlon * (M_PI / 180 * 6378.137) * cos(top * (M_PI / 180)) > km) return false;
     return dni_gz_km(ix, lon1, lat1, lon2, lat2) <= km;
 }
 
