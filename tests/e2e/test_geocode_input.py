@@ -4,6 +4,8 @@
 Per-line errors name the stdin line, the batch goes on, and the exit code
 is 3 at the end; the JSON fields are those DESIGN.md lists.
 """
+# fixture: geodata_db
+# valgrind: yes
 import json
 import os
 import sys
@@ -24,8 +26,7 @@ def main():
             and not os.environ.get("DURAND_GEODATA"):
         print("skip: no shipped geodata")
         sys.exit(dn_e2e.SKIP)
-    r = dn_e2e.run(args, ["init", "--quiet"])
-    dn_e2e.check(r.code == 0, "init failed", r)
+    dn_e2e.fresh_geodata_db(args, "durand.sqlite")  # where run() points DURAND_DB
 
     # invalid UTF-8, a 10 KB name, NUL, blank lines: each reported, the rest geocoded
     lines = [b"Peshawar", b"Pesh\xffawar", b"x" * 10240, b"", b"Kurram Agency", b"Kab\x00ul", b"  ", b"Wana"]

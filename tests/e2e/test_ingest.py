@@ -2,6 +2,8 @@
 """durand ingest end to end: the bundled sample, idempotent re-ingest, a
 changed row, rejected rows with file:line:field, an unreadable file, and the
 exit codes that tell full from partial success."""
+# fixture: geodata_db
+# valgrind: yes
 import csv
 import json
 import os
@@ -14,7 +16,7 @@ from dn_e2e import check  # noqa: E402
 
 args = dn_e2e.parse_args()
 sample = os.path.join(args.source_dir, "tests", "data", "sample")
-db = os.path.join(args.workdir, "durand.sqlite")
+db = dn_e2e.fresh_geodata_db(args, "durand.sqlite")  # where run() points DURAND_DB
 
 
 def report(r):

@@ -3,6 +3,8 @@
 ../shared/corpus/ gives its three violent events right, and the ceasefire
 talks in Kabul and the militants' release as non-violent developments.
 Skips (77) when the corpus is not beside the repository."""
+# fixture: geodata_db
+# valgrind: yes
 import json
 import os
 import sqlite3
@@ -18,6 +20,7 @@ if not os.path.exists(seed):
     print(f"skip: seed article not found at {seed}")
     sys.exit(dn_e2e.SKIP)
 
+dn_e2e.fresh_geodata_db(args, "durand.sqlite")  # where run() points DURAND_DB
 r = dn_e2e.run(args, ["ingest", seed, "--report", "json"])
 check(r.code == 0, "seed ingest should succeed", r)
 con = sqlite3.connect(os.path.join(args.workdir, "durand.sqlite"))
