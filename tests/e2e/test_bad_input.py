@@ -32,8 +32,8 @@ print (exit code, stderr/stdout substrings) and what must be stored after it
   files         {PATH: true/false/"text"}: exists / absent / exact content
 
 Cases run two at a time; the template is made once from the e2e geodata
-fixture (or by `durand init` when run alone). Under valgrind (a --wrapper
-naming it) only the cases marked "valgrind": true run.
+fixture (or by `durand init` when run alone). Under valgrind every case runs
+too (about 13 minutes on 2 cores).
 """
 # fixture: geodata_db
 # valgrind: yes
@@ -301,9 +301,6 @@ def main():
     if args.only:
         keep = set(args.only.split(","))
         cases = [c for c in cases if c["name"] in keep]
-    if "valgrind" in args.wrapper:
-        # under valgrind every run costs tens of seconds: the cases marked for it
-        cases = [c for c in cases if c.get("valgrind")]
     every_case = json.dumps(corpus.cases)
     unused = sorted(f for f in os.listdir(corpus.files) if f not in every_case)
     dn_e2e.check(not unused, f"files of the corpus no case uses: {unused}")
