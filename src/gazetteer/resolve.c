@@ -204,6 +204,15 @@ static bool context_places(const struct gz_index *ix, const struct gz_hints *h, 
     return true;
 }
 
+/* True when the points are provably more than km apart (bounds in the
+ * comment of near_bonus below). */
+static bool farther_than(double dlat, double dlon, double maxlat, double km)
+{
+    if (dlat * 110.57 > km) return true;
+    double top = maxlat + km / 110.57;
+    return top < 89 && dlon * (M_PI / 180 * 6378.137) * cos(top * (M_PI / 180)) > km;
+}
+
 /* cx: the context places looked up, or NULL to look up h's ids here.
  * `alias`: the candidate matched less well than the best (by another of
  * its names): in the context's district it gets no nearness bonus, so an
@@ -230,11 +239,14 @@ static double context_bonus(const struct gz_index *ix, const struct gz_place *p,
         else if (p->province_area >= 0 && (c->province_area == p->province_area || c->area == p->province_area))
             b += 0.08;
         /* places named together lie close together */
-        if (!(district && alias) && (!gz_class_is_admin(c->cls) || c->cls == GZ_C_ADM2) && dlat < 0.5 && dlon < 0.6) {
+        /* the geodesic only when its bonus could raise the best */
+        if (!(district && alias) && (!gz_class_is_admin(c->cls) || c->cls == GZ_C_ADM2) && dlat < 0.5 && dlon < 0.6 &&
+            b + 0.15 > best && !farther_than(dlat, dlon, fmax(fabs(p->lat), fabs(c->lat)), 50)) {
             double d = dni_gz_km(ix, p->lon, p->lat, c->lon, c->lat);
             if (d < 50) b += 0.15 * (1 - d / 50);
         }
         if (b > best) best = b;
+        if (best >= 0.35) break; /* the cap: nothing can add more */
     }
     return best > 0.35 ? 0.35 : best;
 }
@@ -250,12 +262,6 @@ static double context_bonus(const struct gz_index *ix, const struct gz_place *p,
  *   the points, where a degree of longitude is at least
  *   a·cos(latitude)·π/180 (the prime vertical radius is at least a).
  * The answer is the same as with the geodesic; only closer places need it. */
-static bool farther_than(double dlat, double dlon, double maxlat, double km)
-{
-    if (dlat * 110.57 > km) return true;
-    double top = maxlat + km / 110.57;
-    return top < 89 && dlon * (M_PI / 180 * 6378.137) * cos(top * (M_PI / 180)) > km;
-}
 
 static double near_bonus(const struct gz_index *ix, const struct gz_place *p, const struct gz_hints *h)
 {
