@@ -19,5 +19,5 @@ DB=output/durand.sqlite
 "$DURAND" --db "$DB" summary --by province,year
 # Last, the map layers for QGIS: GeoPackage with its styles
 # (output/durand.gpkg), and GeoJSON with .qml styles beside (output/geojson/).
-"$DURAND" --db "$DB" export --format gpkg --out output --overwrite --report table
-"$DURAND" --db "$DB" export --format geojson --out output/geojson --overwrite --report table
+"$DURAND" --db "$DB" export --format gpkg --out output --overwrite
+"$DURAND" --db "$DB" export --format geojson --out output/geojson --overwrite
