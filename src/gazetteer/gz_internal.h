@@ -201,6 +201,10 @@ double dni_gz_border_nearness(struct gz_index *ix, struct gz_place *p);
 
 /** Geodesic distance in km (PROJ's geodesic routines). */
 double dni_gz_km(const struct gz_index *ix, double lon1, double lat1, double lon2, double lat2);
+/** True when two points `dlat`, `dlon` degrees apart (the poleward one at
+ * |latitude| `maxlat`) are provably more than `km` apart, from bounds on
+ * the degree lengths of WGS 84; false means "maybe not". */
+bool dni_gz_farther_than(double dlat, double dlon, double maxlat, double km);
 /** Whether two points are within `km` of each other: geodesic, computed
  * only when cheap bounds on the degree lengths cannot decide. */
 bool dni_gz_within_km(const struct gz_index *ix, double lon1, double lat1, double lon2, double lat2, double km);
@@ -361,8 +365,6 @@ bool dni_gz_memo_get(struct gz_index *ix, const char *name, size_t len, const st
 void dni_gz_memo_put(struct gz_index *ix, const char *name, size_t len, const struct dn_geocode_opts *opts,
                      const struct gz_hints *hints, unsigned kind_hint);
 void dni_gz_memo_free(struct gz_memo *m);
-/** DURAND_NO_LOOKUP_CACHE is set (to anything but "" or "0"). */
-bool dni_gz_memo_disabled(void);
 
 /** Fill a public place from an index place. */
 void dni_gz_fill_place(const struct gz_index *ix, uint32_t idx, struct dn_place *out);

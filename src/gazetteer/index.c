@@ -350,18 +350,25 @@ double dni_gz_km(const struct gz_index *ix, double lon1, double lat1, double lon
     return s12 / 1000.0;
 }
 
+bool dni_gz_farther_than(double dlat, double dlon, double maxlat, double km)
+{
+    /* a degree of latitude is at least 110.57 km on WGS 84; a path of at
+     * most km stays below latitude `top`, where a parallel's radius is at
+     * least a·cos(top) (the prime vertical radius is at least a), so it
+     * cannot cover more longitude than that allows */
+    if (dlat * 110.57 > km) return true;
+    double top = maxlat + km / 110.57;
+    return top < 89 && dlon * (M_PI / 180 * 6378.137) * cos(top * (M_PI / 180)) > km;
+}
+
 bool dni_gz_within_km(const struct gz_index *ix, double lon1, double lat1, double lon2, double lat2, double km)
 {
     /* a degree of latitude is 110.57-111.70 km on WGS 84 and a degree of
      * longitude at most 111.33 km: bounds that settle most pairs at once */
     double dlat = fabs(lat1 - lat2), dlon = fabs(lon1 - lon2);
     if (dlon > 180) dlon = 360 - dlon;
-    if (dlat * 110.57 > km) return false;
     if (dlat * 111.70 + dlon * 111.33 <= km) return true;
-    /* a path of at most km stays below latitude `top`, where a parallel's
-     * radius is at least a·cos(top): it cannot cover dlon of longitude */
-    double top = fmax(fabs(lat1), fabs(lat2)) + km / 110.57;
-    if (top < 89 && dlon * (M_PI / 180 * 6378.137) * cos(top * (M_PI / 180)) > km) return false;
+    if (dni_gz_farther_than(dlat, dlon, fmax(fabs(lat1), fabs(lat2)), km)) return false;
     return dni_gz_km(ix, lon1, lat1, lon2, lat2) <= km;
 }
 
@@ -952,7 +959,7 @@ dn_status dni_gz_index(dn_ctx *ctx, struct gz_index **out)
     ix->db = dni_db(ctx);
     snprintf(ix->db_path, sizeof ix->db_path, "%s", dn_store_path(ctx));
     geod_init(&ix->geod, 6378137.0, 1 / 298.257223563);
-    ix->memo_off = dni_gz_memo_disabled();
+    ix->memo_off = dni_lookup_cache_off();
     /* the builder holds a 200 KB memo: on the heap, not the stack */
     struct builder *bd = dn_calloc(1, sizeof *bd);
     if (!bd) {

@@ -204,15 +204,6 @@ static bool context_places(const struct gz_index *ix, const struct gz_hints *h, 
     return true;
 }
 
-/* True when the points are provably more than km apart (bounds in the
- * comment of near_bonus below). */
-static bool farther_than(double dlat, double dlon, double maxlat, double km)
-{
-    if (dlat * 110.57 > km) return true;
-    double top = maxlat + km / 110.57;
-    return top < 89 && dlon * (M_PI / 180 * 6378.137) * cos(top * (M_PI / 180)) > km;
-}
-
 /* cx: the context places looked up, or NULL to look up h's ids here.
  * `alias`: the candidate matched less well than the best (by another of
  * its names): in the context's district it gets no nearness bonus, so an
@@ -241,7 +232,7 @@ static double context_bonus(const struct gz_index *ix, const struct gz_place *p,
         /* places named together lie close together */
         /* the geodesic only when its bonus could raise the best */
         if (!(district && alias) && (!gz_class_is_admin(c->cls) || c->cls == GZ_C_ADM2) && dlat < 0.5 && dlon < 0.6 &&
-            b + 0.15 > best && !farther_than(dlat, dlon, fmax(fabs(p->lat), fabs(c->lat)), 50)) {
+            b + 0.15 > best && !dni_gz_farther_than(dlat, dlon, fmax(fabs(p->lat), fabs(c->lat)), 50)) {
             double d = dni_gz_km(ix, p->lon, p->lat, c->lon, c->lat);
             if (d < 50) b += 0.15 * (1 - d / 50);
         }
@@ -254,22 +245,17 @@ static double context_bonus(const struct gz_index *ix, const struct gz_place *p,
 /* How the distance from the point the source gave speaks for a place:
  * +0.3 within 5 km, falling to 0 at 50 km, 0 up to 150 km, -0.2 beyond.
  * Most candidates of a common name are namesakes far away, where only the
- * band matters; bounds settle the band without the geodesic:
- * - upper: along the meridian, then the parallel (a degree of latitude is
- *   at most 111.70 km on WGS 84, one of longitude at most 111.33 km);
- * - lower: a degree of latitude is at least 110.57 km; and a path no
- *   longer than L km never goes more than L / 110.57 degrees poleward of
- *   the points, where a degree of longitude is at least
- *   a·cos(latitude)·π/180 (the prime vertical radius is at least a).
- * The answer is the same as with the geodesic; only closer places need it. */
+ * band matters; the degree bounds (upper: along the meridian, then the
+ * parallel; lower: dni_gz_farther_than) settle the band without the
+ * geodesic. The answer is the same as with it; only closer places need it. */
 
 static double near_bonus(const struct gz_index *ix, const struct gz_place *p, const struct gz_hints *h)
 {
     double dlat = fabs(p->lat - h->near_lat), dlon = fabs(p->lon - h->near_lon);
     if (dlon > 180) dlon = 360 - dlon;
     double maxlat = fmax(fabs(p->lat), fabs(h->near_lat));
-    if (farther_than(dlat, dlon, maxlat, 151)) return -0.2;
-    if (dlat * 111.70 + dlon * 111.33 < 149 && farther_than(dlat, dlon, maxlat, 51)) return 0;
+    if (dni_gz_farther_than(dlat, dlon, maxlat, 151)) return -0.2;
+    if (dlat * 111.70 + dlon * 111.33 < 149 && dni_gz_farther_than(dlat, dlon, maxlat, 51)) return 0;
     double d = dni_gz_km(ix, p->lon, p->lat, h->near_lon, h->near_lat);
     return d < 5 ? 0.3 : d < 50 ? 0.3 * (1 - (d - 5) / 45) : d > 150 ? -0.2 : 0;
 }
