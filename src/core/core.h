@@ -127,6 +127,11 @@ bool dn_strbuf_csv_field(struct dn_strbuf *b, const char *s);
 /** The geodata directory: set by dni_set_geodata_dir, else $DURAND_GEODATA,
  * else the build-time default. Owned by the context. */
 const char *dni_geodata_dir(dn_ctx *ctx);
+
+/** DURAND_NO_LOOKUP_CACHE is set (to anything but "" or "0"): the
+ * geocoder's name memo and the ingest's point memo are off, for tests that
+ * compare both paths. */
+bool dni_lookup_cache_off(void);
 /** Override the geodata directory (copied). */
 dn_status dni_set_geodata_dir(dn_ctx *ctx, const char *dir);
 

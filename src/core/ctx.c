@@ -257,3 +257,9 @@ dn_status dni_set_geodata_dir(dn_ctx *ctx, const char *dir)
     ctx->geodata_dir = copy;
     return DN_OK;
 }
+
+bool dni_lookup_cache_off(void)
+{
+    const char *v = getenv("DURAND_NO_LOOKUP_CACHE");
+    return v && *v && strcmp(v, "0") != 0;
+}

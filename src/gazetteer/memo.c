@@ -115,9 +115,3 @@ void dni_gz_memo_free(struct gz_memo *m)
     }
     dn_free(m);
 }
-
-bool dni_gz_memo_disabled(void)
-{
-    const char *v = getenv("DURAND_NO_LOOKUP_CACHE");
-    return v && *v && strcmp(v, "0") != 0;
-}

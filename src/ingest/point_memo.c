@@ -44,8 +44,7 @@ static void entry_clear(struct point_entry *e)
 
 struct dni_point_memo *dni_point_memo_new(void)
 {
-    const char *off = getenv("DURAND_NO_LOOKUP_CACHE");
-    if (off && *off && strcmp(off, "0") != 0) return NULL;
+    if (dni_lookup_cache_off()) return NULL;
     return dn_calloc(1, sizeof(struct dni_point_memo));
 }
 
