@@ -125,15 +125,28 @@ static const char fields[] =
     "uid,date,date_precision,type,sub_type,actor1,actor2,place,country,province,district,lat,lon,precision,"
     "radius_km,fatalities,injured,side,side_certain,border_km,band,crossing,crossing_km,source,excerpt,cluster_id";
 
+/* Time ogr2ogr copying the events table to `out`; `cmd` receives the
+ * command line it ran, for the report. */
 static struct timing time_ogr2ogr(const char *format, bool rfc7946, const char *db, const char *out, char *cmd,
                                   size_t cap)
 {
     remove(out);
-    snprintf(cmd, cap, "ogr2ogr -f %s%s %s %s events -preserve_fid -select %s -nln incidents", format,
-             rfc7946 ? " -lco RFC7946=YES" : "", out, db, fields);
-    char *argv[] = {"/usr/bin/ogr2ogr", "-f", (char *)format, "-lco", "RFC7946=YES", (char *)out, (char *)db, "events",
-                    "-preserve_fid", "-select", (char *)fields, "-nln", "incidents", NULL};
-    if (!rfc7946) memmove(&argv[3], &argv[5], 9 * sizeof *argv); /* drop the -lco pair */
+    char *argv[16];
+    size_t n = 0;
+    argv[n++] = "/usr/bin/ogr2ogr"; /* bench_run_child execs a path */
+    argv[n++] = "-f";
+    argv[n++] = (char *)format;
+    if (rfc7946) {
+        argv[n++] = "-lco";
+        argv[n++] = "RFC7946=YES";
+    }
+    char *rest[] = {(char *)out, (char *)db, "events", "-preserve_fid", "-select", (char *)fields, "-nln", "incidents"};
+    for (size_t i = 0; i < sizeof rest / sizeof *rest; i++) argv[n++] = rest[i];
+    argv[n] = NULL;
+    size_t used = 0;
+    cmd[0] = '\0';
+    for (size_t i = 0; i < n && used < cap; i++)
+        used += (size_t)snprintf(cmd + used, cap - used, "%s%s", i ? " " : "", argv[i]);
     struct bench_run r;
     if (bench_run_child(argv, &r) != 0 || r.status != 0) {
         fprintf(stderr, "failed: %s\n", cmd);
