@@ -469,7 +469,7 @@ TCase *make_gazetteer_real_tcase(void)
     TCase *tc = tcase_create("shipped");
     /* the first run loads the geodata into the cached store */
     tcase_set_timeout(tc, 600);
-    tcase_set_tags(tc, "shipped_geodata"); /* left out under valgrind: tests/CMakeLists.txt */
+    tcase_set_tags(tc, "shipped_geodata"); /* the geodata_db fixture: tests/CMakeLists.txt */
     tcase_add_unchecked_fixture(tc, build_store, NULL);
     tcase_add_checked_fixture(tc, setup, teardown);
     tcase_add_test(tc, test_gazetteer__table_of_names);
