@@ -11,7 +11,7 @@ particular not with "database is locked". The readers must catch the ingest
 in the middle at least a few times, or the test proves nothing and fails.
 
 Under a wrapper (valgrind) the writer and every reader run wrapped; a
-wrapped durand takes some 20 s of CPU to start and a few to read, so the
+wrapped ingest takes some 20 s of CPU to start and a read a few, so the
 batches are smaller (WRAPPED_BATCH: more distinct counts to catch) and the
 readers begin once the writer has stored its first batch.
 """

@@ -21,8 +21,8 @@ After the run that finishes: exactly the expected rows, equal to those of
 the uninterrupted run (uid and row hash), none twice. KILLS kills must land
 while durand runs (a kill after it finished does not count).
 
-Under a wrapper (valgrind) durand starts some 20 s of CPU slower and stores
-rows some 50 times slower, and a killed process reports nothing: WRAPPED
+Under a wrapper (valgrind) an ingest takes some 20 s of CPU to start and
+stores rows several times slower, and a killed process reports nothing: WRAPPED
 sets fewer rows and kills, and each kill lands only once the run has stored
 a batch more than the database held (never in start-up), a random part of
 the reference run's storing time later. What valgrind checks is every run
