@@ -15,8 +15,6 @@ Case keys:
   stderr           exact expected stderr
   stderr_contains  list of substrings
   json             true: stdout must parse as JSON (jsonl: every line)
-  valgrind         true: also one of the cases .ci/run runs under valgrind
-                   (CTest label "valgrind"; read by tests/CMakeLists.txt)
 """
 import json
 import os

@@ -36,7 +36,6 @@ fixture (or by `durand init` when run alone). Under valgrind every case runs
 too (about 13 minutes on 2 cores).
 """
 # fixture: geodata_db
-# valgrind: yes
 import concurrent.futures
 import hashlib
 import json

@@ -2,7 +2,6 @@
 """`durand check -` streams: each input line's row comes out before the next
 line is written (jsonl and csv), and the run goes on past bad lines.
 """
-# valgrind: yes
 # fixture: geodata_db
 import json
 import os

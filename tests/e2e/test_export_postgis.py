@@ -2,7 +2,6 @@
 """durand export --format pg against a PostgreSQL+PostGIS server, re-read
 with OGR. The server is $DURAND_TEST_PG (a "PG:..." string), by default the
 one scripts/start-postgis.sh sets up; skips (77) when none answers."""
-# valgrind: yes
 import os
 import sys
 

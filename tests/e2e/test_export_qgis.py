@@ -5,7 +5,6 @@ open (GeoPackage: layer_styles; GeoJSON, Shapefile, FlatGeobuf, CSV: the
 .qml beside; PostGIS, when $DURAND_TEST_PG names a server: the
 public.layer_styles table, for tables in a schema other than public).
 Skips (77) where QGIS's Python bindings are absent."""
-# valgrind: yes
 import os
 import sys
 

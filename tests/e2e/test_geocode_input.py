@@ -5,7 +5,6 @@ Per-line errors name the stdin line, the batch goes on, and the exit code
 is 3 at the end; the JSON fields are those DESIGN.md lists.
 """
 # fixture: geodata_db
-# valgrind: yes
 import json
 import os
 import sys

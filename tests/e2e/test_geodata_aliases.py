@@ -10,7 +10,6 @@
 - learned names survive a reload of the geodata.
 Needs ogr2ogr (GDAL) and the sqlite3 shell with mod_spatialite; skips without.
 """
-# valgrind: yes
 import json
 import os
 import shutil

@@ -15,7 +15,6 @@
 Needs ogr2ogr, ogrinfo and the sqlite3 shell; skips without.
 """
 # fixture: geodata_db
-# valgrind: yes
 import json
 import os
 import shutil

@@ -3,7 +3,6 @@
 changed row, rejected rows with file:line:field, an unreadable file, and the
 exit codes that tell full from partial success."""
 # fixture: geodata_db
-# valgrind: yes
 import csv
 import json
 import os

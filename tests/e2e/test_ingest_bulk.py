@@ -6,7 +6,6 @@ valid, spatial and attribute queries right. And what an interrupted bulk
 load leaves (indexes missing, a batch's R*Tree entries missing) is repaired
 by the next writer, with a warning."""
 # fixture: geodata_db
-# valgrind: yes
 import csv
 import json
 import os

@@ -11,7 +11,6 @@ misspellings (fuzzy matches), unknown names that are learned from one row and
 then resolve later rows, and names that turn up again after a name was
 learned."""
 # fixture: geodata_db
-# valgrind: yes
 import csv
 import json
 import os

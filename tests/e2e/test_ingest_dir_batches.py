@@ -5,7 +5,6 @@ ingesting the files one by one leaves (same events, clusters and file
 records), a broken file among them is reported while the others are stored,
 and running the same command again stores nothing new."""
 # fixture: geodata_db
-# valgrind: yes
 import json
 import os
 import shutil

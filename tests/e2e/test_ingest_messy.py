@@ -5,7 +5,6 @@ row + second header + totals row, day-first dates, a generic CSV that needs
 --map, and a GeoJSON layer read through OGR. Fixtures:
 tests/data/ingest_e2e/ (made by make_fixtures.py there)."""
 # fixture: geodata_db
-# valgrind: yes
 import json
 import os
 import shutil

@@ -4,7 +4,6 @@
 talks in Kabul and the militants' release as non-violent developments.
 Skips (77) when the corpus is not beside the repository."""
 # fixture: geodata_db
-# valgrind: yes
 import json
 import os
 import sqlite3

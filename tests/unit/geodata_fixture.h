@@ -1,7 +1,9 @@
 /** @file geodata_fixture.h
- * A database holding the shipped geodata, built once per test process and
- * shared by the suites that need it (border, geodata_accept). Tests open
- * their own context on it, read-only.
+ * A database holding the shipped geodata, shared by the suites that need it
+ * (border, gazetteer, geodata_accept): the one named by DN_TEST_GEODATA_DB
+ * when set (CTest sets it to the store of its geodata_db fixture, which
+ * `durand init` builds once per run), else one built once per test
+ * process. Tests open their own context on it, read-only.
  */
 #ifndef DN_GEODATA_FIXTURE_H
 #define DN_GEODATA_FIXTURE_H
@@ -10,10 +12,11 @@
 
 #include "core/core.h"
 
-/** Path of the database (built on the first call; removed at exit by the
- * process that built it). With `places` false, the gazetteer layer is
- * emptied before loading, which makes the build much faster. Fails the
- * calling test when the geodata cannot be loaded. Static string. */
+/** Path of the database: $DN_TEST_GEODATA_DB (whatever `places`), else
+ * built on the first call and removed at exit by the process that built it.
+ * With `places` false, a database built here has an empty gazetteer, which
+ * makes the build much faster. Fails the calling test when the geodata
+ * cannot be loaded. Static string. */
 const char *geodata_db(bool places);
 
 /** A fresh context on geodata_db(places), opened read-only. Free with

@@ -1,6 +1,7 @@
 /** @file runner.c
  * Runs one suite by name (as CTest does, one test per suite) or all suites.
- * CK_ENV / CK_FORK / CK_RUN_CASE work as Check documents.
+ * CK_ENV / CK_FORK / CK_RUN_CASE / CK_INCLUDE_TAGS / CK_EXCLUDE_TAGS work
+ * as Check documents; a selection that runs no test fails.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -40,7 +41,14 @@ int main(int argc, char **argv)
         return 2;
     }
     srunner_run_all(runner, CK_ENV);
-    int failed = srunner_ntests_failed(runner);
+    int failed = srunner_ntests_failed(runner), run = srunner_ntests_run(runner);
     srunner_free(runner);
+    if (run == 0) {
+        /* CK_INCLUDE_TAGS / CK_EXCLUDE_TAGS / CK_RUN_CASE left nothing: a
+         * test that tests nothing must not pass (tests/CMakeLists.txt lists
+         * the suites with cases tagged shipped_geodata) */
+        fprintf(stderr, "unit_tests: no test case selected\n");
+        return EXIT_FAILURE;
+    }
     return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
 }

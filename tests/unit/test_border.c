@@ -628,7 +628,7 @@ Suite *make_border_suite(void)
     tcase_add_unchecked_fixture(tc, build_db, NULL);
     tcase_add_checked_fixture(tc, setup, teardown);
     tcase_set_timeout(tc, 300);
-    tcase_set_tags(tc, "shipped_geodata"); /* left out under valgrind: tests/CMakeLists.txt */
+    tcase_set_tags(tc, "shipped_geodata"); /* the geodata_db fixture: tests/CMakeLists.txt */
     tcase_add_test(tc, test_border__distance_matches_brute_force_reference);
     tcase_add_test(tc, test_border__frame_distance_equals_geod_inverse);
     tcase_add_test(tc, test_border__towns_lie_on_their_known_side);
@@ -646,7 +646,7 @@ Suite *make_border_suite(void)
     tcase_add_unchecked_fixture(ta, build_db, NULL);
     tcase_add_checked_fixture(ta, setup, teardown);
     tcase_set_timeout(ta, 300);
-    tcase_set_tags(ta, "shipped_geodata"); /* left out under valgrind: tests/CMakeLists.txt */
+    tcase_set_tags(ta, "shipped_geodata"); /* the geodata_db fixture: tests/CMakeLists.txt */
     tcase_add_test(ta, test_border__admin_assignment_of_known_places);
     tcase_add_test(ta, test_border__admin_falls_back_to_the_nearest_district);
     tcase_add_test(ta, test_border__admin_agrees_with_spatialite_on_random_points);

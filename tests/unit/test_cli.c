@@ -107,11 +107,11 @@ Suite *make_cli_suite(void)
     tcase_add_test(tc, test_cli__usage_errors_exit_2_with_try_line);
     tcase_add_test(tc, test_cli__info_without_db_says_run_init);
     suite_add_tcase(s, tc);
-    /* init loads all the shipped geodata: its own case, so it can be left out */
+    /* init loads all the shipped geodata: its own case, run as a test of its own */
     TCase *ti = tcase_create("init");
     tcase_add_checked_fixture(ti, setup, teardown);
     tcase_set_timeout(ti, 600);
-    tcase_set_tags(ti, "shipped_geodata"); /* left out under valgrind: tests/CMakeLists.txt */
+    tcase_set_tags(ti, "shipped_geodata"); /* unit.cli.shipped: tests/CMakeLists.txt */
     tcase_add_test(ti, test_cli__init_then_info_json);
     suite_add_tcase(s, ti);
     return s;

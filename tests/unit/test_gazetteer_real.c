@@ -2,10 +2,9 @@
  * The geocoder against the shipped gazetteer (geodata/durand.gpkg): a table
  * of names with hints and context and the place each must resolve to,
  * covering every rule of the geocoder, plus mention finding in a news
- * article and the stop list. The store is built once into
- * ./gazetteer-real.sqlite (CTest runs in the build's tests directory) and
- * reused while the geodata is unchanged; DN_TEST_GAZETTEER_DB and
- * DURAND_GEODATA override the paths.
+ * article and the stop list. The store is the shared one of
+ * geodata_fixture.h (CTest's geodata_db fixture); DURAND_GEODATA overrides
+ * the geodata directory.
  */
 #include <math.h>
 #include <stdio.h>
@@ -18,15 +17,10 @@
 #include "gazetteer/gz_internal.h"
 #include "gazetteer/normalize.h"
 #include "geodata/geodata.h"
+#include "geodata_fixture.h"
 #include "query/filter_internal.h"
 #include "store/store.h"
 #include "tests.h"
-
-static const char *db_path(void)
-{
-    const char *p = getenv("DN_TEST_GAZETTEER_DB");
-    return p && *p ? p : "gazetteer-real.sqlite";
-}
 
 static const char *geodata_dir(void)
 {
@@ -34,22 +28,9 @@ static const char *geodata_dir(void)
     return p && *p ? p : DN_SOURCE_DIR "/geodata";
 }
 
-/* Unchecked: once per run, in the parent, and with its own context, so
- * no database connection crosses a fork. */
-static void build_store(void)
-{
-    dn_ctx *c;
-    ck_assert_int_eq(dn_ctx_new(&c), DN_OK);
-    ck_assert_int_eq(dni_set_geodata_dir(c, geodata_dir()), DN_OK);
-    dn_status s = dn_store_open(c, db_path(), DN_STORE_CREATE);
-    if (s == DN_OK) s = dn_geodata_load(c, false, NULL);
-    if (s != DN_OK) {
-        fprintf(stderr, "gazetteer tests: cannot build %s from %s: %s\n", db_path(), geodata_dir(), dn_ctx_errmsg(c));
-        dn_ctx_free(c);
-        ck_abort_msg("no store with the shipped geodata");
-    }
-    dn_ctx_free(c);
-}
+/* Unchecked: once per run, in the parent, so no database connection
+ * crosses a fork. */
+static void build_store(void) { (void)geodata_db(true); }
 
 static dn_ctx *ctx;
 
@@ -57,7 +38,7 @@ static void setup(void)
 {
     ck_assert_int_eq(dn_ctx_new(&ctx), DN_OK);
     ck_assert_int_eq(dni_set_geodata_dir(ctx, geodata_dir()), DN_OK);
-    ck_assert_int_eq(dn_store_open(ctx, db_path(), DN_STORE_READONLY), DN_OK);
+    ck_assert_int_eq(dn_store_open(ctx, geodata_db(true), DN_STORE_READONLY), DN_OK);
 }
 
 static void teardown(void) { ctx = dn_ctx_free(ctx); }
@@ -488,7 +469,7 @@ TCase *make_gazetteer_real_tcase(void)
     TCase *tc = tcase_create("shipped");
     /* the first run loads the geodata into the cached store */
     tcase_set_timeout(tc, 600);
-    tcase_set_tags(tc, "shipped_geodata"); /* left out under valgrind: tests/CMakeLists.txt */
+    tcase_set_tags(tc, "shipped_geodata"); /* the geodata_db fixture: tests/CMakeLists.txt */
     tcase_add_unchecked_fixture(tc, build_store, NULL);
     tcase_add_checked_fixture(tc, setup, teardown);
     tcase_add_test(tc, test_gazetteer__table_of_names);

@@ -344,7 +344,7 @@ Suite *make_geodata_accept_suite(void)
     tcase_add_unchecked_fixture(tc, build_db, NULL);
     tcase_add_checked_fixture(tc, setup, teardown);
     tcase_set_timeout(tc, 600);
-    tcase_set_tags(tc, "shipped_geodata"); /* left out under valgrind: tests/CMakeLists.txt */
+    tcase_set_tags(tc, "shipped_geodata"); /* the geodata_db fixture: tests/CMakeLists.txt */
     tcase_add_test(tc, test_geodata_accept__durand_line_length_matches_sources);
     tcase_add_test(tc, test_geodata_accept__places_lie_in_their_own_country);
     tcase_add_test(tc, test_geodata_accept__named_places_get_their_country_province_district);
