@@ -46,3 +46,14 @@ def backup(src, dst):
     s.backup(d)
     s.close()
     d.close()
+
+
+def stored_events(db):
+    """The number of events a read-only connection sees now (WAL: a reader
+    is never blocked by the writer)."""
+    import sqlite3
+    con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+    try:
+        return con.execute("SELECT count(*) FROM events").fetchone()[0]
+    finally:
+        con.close()

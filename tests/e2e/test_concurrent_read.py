@@ -21,28 +21,18 @@ import os
 import random
 import shlex
 import shutil
-import sqlite3
 import subprocess
 import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import dn_e2e  # noqa: E402
-from acled_table import backup, write_table  # noqa: E402
+from acled_table import backup, write_table, stored_events  # noqa: E402
 
 ROWS = 12000
 BATCH = 300
 WRAPPED_BATCH = 100
 SEED = 7
-
-
-def stored(db):
-    """The number of events the store holds now (a read-only look)."""
-    con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
-    try:
-        return con.execute("SELECT count(*) FROM events").fetchone()[0]
-    finally:
-        con.close()
 
 
 def main():
@@ -73,7 +63,7 @@ def main():
     writer = subprocess.Popen(wrapper + [args.durand, "--quiet", "ingest", table, "--batch", str(BATCH), "--report",
                                          "json", "--rejects", os.path.join(work, "rejects.csv")],
                               stdout=writer_out, stderr=writer_err, env=env)
-    while wrapper and writer.poll() is None and stored(db) == 0:
+    while wrapper and writer.poll() is None and stored_events(db) == 0:
         time.sleep(0.05)
     last = 0
     mid = set()  # counts seen strictly between empty and full

@@ -43,7 +43,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import dn_e2e  # noqa: E402
-from acled_table import backup, write_table  # noqa: E402
+from acled_table import backup, write_table, stored_events  # noqa: E402
 
 ROWS = 20000
 BATCH = 200
@@ -89,20 +89,11 @@ def output(proc):
     return data
 
 
-def stored(db):
-    """The number of events a reader sees now (WAL: never blocked by the writer)."""
-    con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
-    try:
-        return con.execute("SELECT count(*) FROM events").fetchone()[0]
-    finally:
-        con.close()
-
-
 def wait_for_rows(proc, db, more_than):
     """Poll until the store holds more than `more_than` events; False if
     `proc` ended first."""
     while proc.poll() is None:
-        if stored(db) > more_than:
+        if stored_events(db) > more_than:
             return True
         time.sleep(0.05)
     return False
