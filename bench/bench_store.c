@@ -23,11 +23,9 @@
  * border places bench/gen_acled uses (bench_ingest's default rows, so the
  * two benchmarks' R*Trees see the same points); deterministic.
  */
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
