@@ -6,10 +6,11 @@
  *   - upsert: dn_store_event_upsert of each event (the INSERT, its uid
  *     index and triggers);
  *   - R*Tree: dn_store_events_batch_end (the batch's entries of the
- *     SpatiaLite spatial index, one INSERT ... SELECT a batch);
+ *     SpatiaLite spatial index, one INSERT ... SELECT a batch; nothing
+ *     once the bulk load has begun, after the first 20,000 events);
  *   - commit: dn_store_commit (WAL write and sync);
  *   - indexes: dn_store_events_bulk_end (the five secondary indexes built
- *     once at the end, as a bulk load does);
+ *     once at the end, and the whole R*Tree packed, as a bulk load does);
  * then, as the floor under the R*Tree part, SQLite's R*Tree alone: the same
  * N points inserted into a fresh in-memory rtree table in one statement.
  *
@@ -236,9 +237,9 @@ int main(int argc, char **argv)
     double floor = rtree_floor(ctx);
     printf("bench_store: %ld events, batches of %ld, into %s\n", n, batch, path);
     row("upsert (INSERT, uid index, triggers)", ph.upsert, n);
-    row("R*Tree entries (batch end)", ph.rtree, n);
+    row("R*Tree entries (batch end; none in bulk)", ph.rtree, n);
     row("commit", ph.commit, n);
-    row("secondary indexes (bulk end)", ph.indexes, n);
+    row("indexes, packed R*Tree (bulk end)", ph.indexes, n);
     double stored = ph.upsert + ph.rtree + ph.commit + ph.indexes;
     row("store total", stored, n);
     printf("  (whole loop incl. making the events: %.2f CPU-s, %.2f s wall)\n", c, w);

@@ -13,6 +13,7 @@ set(DN_LIB_SOURCES
   src/store/store.c
   src/store/schema.c
   src/store/events.c
+  src/store/rtree_pack.c
   # geodata: loading the shipped GeoPackage into the store
   src/geodata/load.c
   src/geodata/load_areas.c

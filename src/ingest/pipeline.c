@@ -41,7 +41,19 @@ struct run {
     long long events_at_start;    /* events in the store when the run began */
     bool bulk;                    /* this file is a bulk load: secondary indexes dropped */
     struct dni_point_memo *points; /* located points; NULL: none kept */
+    long bulk_min_rows;            /* stored rows before a file may turn into a bulk load */
 };
+
+/* DURAND_BULK_MIN_ROWS lowers the threshold so that tests can kill or read
+ * a bulk load without a file of BULK_MIN_ROWS rows (crash and concurrent
+ * read tests); anything but a positive number leaves the default. */
+static long bulk_min_rows(void)
+{
+    const char *v = getenv("DURAND_BULK_MIN_ROWS");
+    char *end = NULL;
+    long n = v ? strtol(v, &end, 10) : 0;
+    return v && *v && end && !*end && n > 0 ? n : BULK_MIN_ROWS;
+}
 
 static const char *base_name(const char *path)
 {
@@ -68,7 +80,7 @@ static dn_status ensure_tx(struct run *r)
  * (or, after a crash, by the next writer to open the store). */
 static dn_status maybe_go_bulk(struct run *r)
 {
-    if (r->bulk || r->dedupe.enabled || r->rep->stored < BULK_MIN_ROWS ||
+    if (r->bulk || r->dedupe.enabled || r->rep->stored < r->bulk_min_rows ||
         r->rep->stored < r->events_at_start)
         return DN_OK;
     dn_status s = ensure_tx(r);
@@ -476,7 +488,7 @@ dn_status dn_ingest_paths(dn_ctx *ctx, const char *const *paths, size_t n, const
                           struct dn_ingest_report *report)
 {
     struct dn_ingest_report local;
-    struct run r = {.ctx = ctx, .opts = opts, .rep = report ? report : &local};
+    struct run r = {.ctx = ctx, .opts = opts, .rep = report ? report : &local, .bulk_min_rows = bulk_min_rows()};
     memset(r.rep, 0, sizeof *r.rep);
     dn_status s = DN_OK;
     if (opts->rejects_path) {

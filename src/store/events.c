@@ -11,6 +11,7 @@
 #include "core/core.h"
 #include "core/geo.h"
 #include "store/events.h"
+#include "store/rtree_pack.h"
 #include "store/schema.h"
 #include "store/store.h"
 
@@ -318,21 +319,32 @@ dn_status dn_store_events_other_sources(dn_ctx *ctx, const char *source, bool *o
     return rc == SQLITE_ROW ? DN_OK : dni_fail_sqlite(ctx, "looking for other sources");
 }
 
-dn_status dn_store_events_batch_begin(dn_ctx *ctx)
+/* A bulk load leaves the row from batch to batch (dn_store_events_bulk_begin);
+ * it is put back only when another writer's batch, or a repair, indexed
+ * every event meanwhile and removed it. */
+static const char defer_sql[] = "INSERT INTO events_rtree_deferred(since_id) SELECT coalesce(max(id), 0) + 1 FROM events";
+static const char defer_if_none_sql[] =
+    "INSERT INTO events_rtree_deferred(since_id) SELECT next FROM (SELECT coalesce(max(id), 0) + 1 AS next FROM events)"
+    " WHERE NOT EXISTS (SELECT 1 FROM events_rtree_deferred)";
+
+static dn_status defer_rtree(dn_ctx *ctx, const char *sql)
 {
     sqlite3_stmt *st;
-    dn_status s = dn_store_stmt(ctx,
-                                "INSERT INTO events_rtree_deferred(since_id)"
-                                " SELECT coalesce(max(id), 0) + 1 FROM events",
-                                &st);
+    dn_status s = dn_store_stmt(ctx, sql, &st);
     if (s != DN_OK) return s;
     int rc = sqlite3_step(st);
     sqlite3_reset(st);
     return rc == SQLITE_DONE ? DN_OK : dni_fail_sqlite(ctx, "starting a batch of events");
 }
 
+dn_status dn_store_events_batch_begin(dn_ctx *ctx)
+{
+    return defer_rtree(ctx, *dni_store_events_bulk(ctx) ? defer_if_none_sql : defer_sql);
+}
+
 dn_status dn_store_events_batch_end(dn_ctx *ctx)
 {
+    if (*dni_store_events_bulk(ctx)) return DN_OK; /* the whole R*Tree is packed at the bulk load's end */
     sqlite3_stmt *st;
     /* OR REPLACE: an event both inserted and moved in the batch already has
      * its entry from the update trigger */
@@ -349,6 +361,16 @@ dn_status dn_store_events_batch_end(dn_ctx *ctx)
     rc = sqlite3_step(st);
     sqlite3_reset(st);
     return rc == SQLITE_DONE ? DN_OK : dni_fail_sqlite(ctx, "ending a batch of events");
+}
+
+/* Every event's R*Tree entry, packed afresh (store/rtree_pack.c), and no
+ * event left to index. */
+static dn_status rebuild_rtree(dn_ctx *ctx)
+{
+    dn_status s = dni_rtree_pack(ctx, "idx_events_geom",
+                                 "SELECT id, MbrMinX(geom), MbrMaxX(geom), MbrMinY(geom), MbrMaxY(geom) FROM events"
+                                 " WHERE geom IS NOT NULL");
+    return s == DN_OK ? dn_store_exec(ctx, "DELETE FROM events_rtree_deferred") : s;
 }
 
 static dn_status index_exists(dn_ctx *ctx, const char *name, bool *yes)
@@ -387,13 +409,22 @@ dn_status dn_store_events_bulk_begin(dn_ctx *ctx)
         dn_status s = dn_store_exec(ctx, sql);
         if (s != DN_OK) return s;
     }
-    return DN_OK;
+    /* From here the R*Tree lacks the events from since_id on, committed
+     * batch after batch: readers test those by their lon/lat instead
+     * (query/filter_sql.c), and a writer opening the store after a crash
+     * packs the tree (dni_store_events_repair). */
+    dn_status s = defer_rtree(ctx, defer_if_none_sql);
+    if (s == DN_OK) *dni_store_events_bulk(ctx) = true;
+    return s;
 }
 
 dn_status dn_store_events_bulk_end(dn_ctx *ctx)
 {
     int created;
-    return create_missing_indexes(ctx, &created);
+    dn_status s = create_missing_indexes(ctx, &created);
+    if (s == DN_OK && *dni_store_events_bulk(ctx)) s = rebuild_rtree(ctx);
+    if (s == DN_OK) *dni_store_events_bulk(ctx) = false;
+    return s;
 }
 
 /* A store made before the lean triggers (schema v1 while unreleased):
@@ -436,7 +467,7 @@ dn_status dni_store_events_repair(dn_ctx *ctx)
     if (s != DN_OK || (!left && !missing)) return s;
     if ((s = dn_store_begin(ctx)) != DN_OK) return s;
     int created = 0;
-    if (left) s = dn_store_events_batch_end(ctx);
+    if (left) s = rebuild_rtree(ctx);
     if (s == DN_OK) s = create_missing_indexes(ctx, &created);
     if (s == DN_OK) s = dn_store_commit(ctx);
     if (s != DN_OK) dn_store_rollback(ctx);

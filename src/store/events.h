@@ -36,24 +36,27 @@ dn_status dn_store_event_upsert(dn_ctx *ctx, const struct dn_event *ev, const st
 /** Start a batch of event writes inside the caller's open transaction:
  * until dn_store_events_batch_end(), inserted events get no R*Tree entry
  * one by one; batch_end adds them all in one statement. Call batch_end
- * before committing (a rollback undoes both). */
+ * before committing (a rollback undoes both). During a bulk load both
+ * leave the entries to dn_store_events_bulk_end(). */
 dn_status dn_store_events_batch_begin(dn_ctx *ctx);
 /** Index the batch's events in the R*Tree and end the batch (no-op
- * without an open batch). */
+ * without an open batch, and during a bulk load). */
 dn_status dn_store_events_batch_end(dn_ctx *ctx);
 /** Bulk load, inside the caller's transaction: drop the secondary indexes
- * of events (every insert then updates only the table and its uid
- * index). Queries stay correct, only slower, until dn_store_events_bulk_end()
- * builds them again by sorting — far cheaper than a million random index
- * inserts. Needs no dedupe lookups in between (they use those indexes). */
+ * of events and stop adding R*Tree entries (every insert then updates only
+ * the table and its uid index), from batch to batch. Queries stay correct,
+ * only slower, until dn_store_events_bulk_end(): they test the events not
+ * yet in the R*Tree (id from events_rtree_deferred.since_id on) by their
+ * lon/lat. Needs no dedupe lookups in between (they use those indexes). */
 dn_status dn_store_events_bulk_begin(dn_ctx *ctx);
-/** Build the secondary indexes of events that are missing. */
+/** Build the secondary indexes of events that are missing by sorting and,
+ * after a bulk load, pack the whole R*Tree afresh (store/rtree_pack.h) —
+ * far cheaper than a million single inserts into either. */
 dn_status dn_store_events_bulk_end(dn_ctx *ctx);
 /** Opening a store to write (DN_STORE_CREATE: init, ingest): finish what
- * an interrupted writer left —
- * a batch whose R*Tree entries were not added (durand's batches end before
- * each commit, so only a foreign writer could), or secondary indexes a
- * crashed bulk load dropped — with a warning. */
+ * an interrupted writer left — events not yet in the R*Tree (a bulk load
+ * killed midway), or secondary indexes a crashed bulk load dropped — with
+ * a warning. */
 dn_status dni_store_events_repair(dn_ctx *ctx);
 
 /** Whether the store holds events from any source other than `source`

@@ -27,6 +27,7 @@ struct store_state {
     struct cached_stmt cache[STMT_CACHE];
     size_t ncached;
     bool events_seen; /* the last event upserted was stored already (events.c) */
+    bool events_bulk; /* a bulk load is under way on this connection (events.c) */
 };
 
 static const char *const schema_tables[] = {"events",   "places",   "place_names", "admin_areas", "border",
@@ -61,6 +62,13 @@ bool *dni_store_events_seen(dn_ctx *ctx)
     static bool none;
     struct store_state *s = dni_slot_get(ctx, DNI_SLOT_STORE);
     return s ? &s->events_seen : &none;
+}
+
+bool *dni_store_events_bulk(dn_ctx *ctx)
+{
+    static bool none;
+    struct store_state *s = dni_slot_get(ctx, DNI_SLOT_STORE);
+    return s ? &s->events_bulk : &none;
 }
 
 dn_status dn_store_exec(dn_ctx *ctx, const char *sql)

@@ -55,6 +55,11 @@ dn_status dn_store_stmt(dn_ctx *ctx, const char *sql, sqlite3_stmt **out);
  * when no store is open. */
 bool *dni_store_events_seen(dn_ctx *ctx);
 
+/** Library-internal (store/events.c): whether a bulk load is under way on
+ * this connection (between dn_store_events_bulk_begin and _end). Owned by
+ * the store, like dni_store_events_seen. */
+bool *dni_store_events_bulk(dn_ctx *ctx);
+
 /** Run SQL that takes no parameters (DDL, PRAGMA, BEGIN...). */
 dn_status dn_store_exec(dn_ctx *ctx, const char *sql);
 

@@ -2,13 +2,18 @@
 """Readers during an ingest see a consistent database (WAL).
 
 `durand ingest` stores a generated table of ROWS rows with --batch BATCH
-while readers run `durand query --format json` and
-`durand summary --by country --format json` over and over. Every snapshot
+while readers run `durand query --format json`, `durand summary --by
+country --format json` and the same summary with a --bbox around every
+place of the table over and over. Every snapshot
 must parse, hold whole batches only (a multiple of BATCH, or everything),
 never shrink from one read to the next, agree with itself (ids unique, the
 summary's total equals its groups' sum), and no reader may fail — in
 particular not with "database is locked". The readers must catch the ingest
 in the middle at least a few times, or the test proves nothing and fails.
+From a quarter of the rows on the file is a bulk load (DURAND_BULK_MIN_ROWS): the
+events it stores are not in the R*Tree until it ends, and the --bbox
+reader must still see every one of them (store/events.h) — at least once
+during the bulk load.
 
 Under a wrapper (valgrind) the writer and every reader run wrapped; a
 wrapped ingest takes some 20 s of CPU to start and a read a few, so the
@@ -29,18 +34,22 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import dn_e2e  # noqa: E402
 from acled_table import backup, write_table, stored_events  # noqa: E402
 
-ROWS = 12000
+ROWS = 48000  # a few seconds of ingest: enough reads land in the middle
 BATCH = 300
+WRAPPED_ROWS = 12000
 WRAPPED_BATCH = 100
 SEED = 7
+# around every place of acled_table.PLACES and its jitter, W,S,E,N
+EVERY_PLACE = "66.3,30.8,71.7,34.9"
 
 
 def main():
-    global BATCH
+    global ROWS, BATCH
     args = dn_e2e.parse_args()
     wrapper = shlex.split(args.wrapper)
     if wrapper:
-        BATCH = WRAPPED_BATCH
+        ROWS, BATCH = WRAPPED_ROWS, WRAPPED_BATCH
+    bulk_at = ROWS // 4
     work = args.workdir
     table = os.path.join(work, "acled.csv")
     write_table(table, ROWS, random.Random(SEED), prefix="CON")
@@ -51,7 +60,8 @@ def main():
     else:
         r = dn_e2e.run(args, ["--quiet", "--db", db, "init"])
         dn_e2e.check(r.code == 0, "durand init failed", r)
-    env = dict(os.environ, DURAND_DB=db, DURAND_GEODATA=os.path.join(args.source_dir, "geodata"))
+    env = dict(os.environ, DURAND_DB=db, DURAND_GEODATA=os.path.join(args.source_dir, "geodata"),
+               DURAND_BULK_MIN_ROWS=str(bulk_at))
     # one read before the writer starts: the readers' cache of the gazetteer
     # is not what is tested, the store is
     r = dn_e2e.run(args, ["query", "--format", "json"], env={"DURAND_DB": db})
@@ -67,11 +77,14 @@ def main():
         time.sleep(0.05)
     last = 0
     mid = set()  # counts seen strictly between empty and full
+    bbox_in_bulk = set()  # counts the --bbox reader saw during the bulk load
     reads = 0
     t0 = time.monotonic()
     while True:
         running = writer.poll() is None
-        for argv in (["query", "--format", "json"], ["summary", "--by", "country", "--format", "json"]):
+        in_box = ["summary", "--by", "country", "--bbox", EVERY_PLACE, "--format", "json"]
+        # the box read twice a round: a cheap read, and the one that must not lag
+        for argv in (["query", "--format", "json"], in_box, ["summary", "--by", "country", "--format", "json"], in_box):
             p = subprocess.run(wrapper + [args.durand] + argv, capture_output=True, env=env, timeout=300)
             reads += 1
             err = p.stderr.decode("utf-8", "replace")
@@ -93,6 +106,8 @@ def main():
             last = n
             if 0 < n < ROWS:
                 mid.add(n)
+            if "--bbox" in argv and bulk_at < n < ROWS:
+                bbox_in_bulk.add(n)
         if not running:
             break
     writer.wait()
@@ -105,8 +120,12 @@ def main():
     rep = json.loads(out)
     dn_e2e.check(rep["stored"] == ROWS, f"the ingest stored {rep['stored']} of {ROWS}")
     dn_e2e.check(last == ROWS, f"the last read after the ingest saw {last} of {ROWS} events")
-    print(f"{reads} reads in {time.monotonic() - t0:.1f} s; {len(mid)} distinct partial counts: {sorted(mid)}")
+    print(f"{reads} reads in {time.monotonic() - t0:.1f} s; {len(mid)} distinct partial counts: {sorted(mid)};"
+          f" --bbox during the bulk load: {sorted(bbox_in_bulk)}")
     dn_e2e.check(len(mid) >= 3, "the readers caught the ingest in the middle fewer than 3 times")
+    dn_e2e.check(len(bbox_in_bulk) >= 1, "the --bbox reader never caught the bulk load in the middle")
+    r = dn_e2e.run(args, ["query", "--bbox", EVERY_PLACE, "--format", "json"], env={"DURAND_DB": db})
+    dn_e2e.check(r.code == 0 and len(json.loads(r.out)) == ROWS, "the --bbox query after the ingest", r)
     shutil.rmtree(work, ignore_errors=True)  # 100 MB of database
 
 

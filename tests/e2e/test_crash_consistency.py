@@ -11,8 +11,10 @@ have landed, the last re-run is left to finish). After every kill the
 database must
   - pass PRAGMA quick_check and the integrity_check of each table an ingest
     writes (the full integrity_check at the end of every session), and
-    rtreecheck on the events' spatial index, whose row count must equal the
-    number of events with a geometry;
+    rtreecheck on the events' spatial index, which must hold no entry but of
+    an event with a geometry, and every such event below the bulk load's
+    mark (events_rtree_deferred; all of them when there is none, as after
+    every run that finished);
   - hold whole batches only: the number of events is a multiple of --batch
     or the total, and they are exactly the first rows of the file (rows are
     stored in file order, each batch one transaction);
@@ -20,6 +22,11 @@ database must
 After the run that finishes: exactly the expected rows, equal to those of
 the uninterrupted run (uid and row hash), none twice. KILLS kills must land
 while durand runs (a kill after it finished does not count).
+
+A file turns into a bulk load (secondary indexes dropped, the R*Tree left
+to be packed at the end) once it has stored DURAND_BULK_MIN_ROWS rows,
+here a quarter of the table, so kills land both before and during one;
+without the wrapper some must land during one.
 
 Under a wrapper (valgrind) an ingest takes some 20 s of CPU to start and
 stores rows several times slower, and a killed process reports nothing: WRAPPED
@@ -59,7 +66,8 @@ def ingest_cmd(args, db, table):
 
 
 def env_for(args):
-    return dict(os.environ, DURAND_GEODATA=os.path.join(args.source_dir, "geodata"))
+    return dict(os.environ, DURAND_GEODATA=os.path.join(args.source_dir, "geodata"),
+                DURAND_BULK_MIN_ROWS=str(ROWS // 4))
 
 
 def rows_of(db):
@@ -100,7 +108,8 @@ def wait_for_rows(proc, db, more_than):
 
 
 def check_after_kill(db, trial, full=False):
-    """The invariants of a database whose ingest was killed; returns the event count.
+    """The invariants of a database whose ingest was killed; returns the event
+    count and whether a bulk load was under way (its mark is left).
     full: PRAGMA integrity_check of the whole file; otherwise quick_check of the
     whole file (every page and b-tree) plus integrity_check of each table the
     ingest writes (with its indexes) — the same checks, a third of the time on
@@ -118,14 +127,20 @@ def check_after_kill(db, trial, full=False):
         dn_e2e.check(n == distinct, f"trial {trial}: {n} events but {distinct} distinct uids")
         dn_e2e.check(n % BATCH == 0 or n == ROWS,
                      f"trial {trial}: {n} events is not a whole number of batches of {BATCH}")
-        indexed = con.execute("SELECT count(*) FROM idx_events_geom").fetchone()[0]
-        with_geom = con.execute("SELECT count(*) FROM events WHERE geom IS NOT NULL").fetchone()[0]
-        dn_e2e.check(indexed == with_geom, f"trial {trial}: spatial index has {indexed} rows for {with_geom} points")
+        mark = con.execute("SELECT min(since_id) FROM events_rtree_deferred").fetchone()[0]
+        stale = con.execute("SELECT count(*) FROM idx_events_geom r WHERE NOT EXISTS"
+                            " (SELECT 1 FROM events e WHERE e.id = r.pkid AND e.geom IS NOT NULL)").fetchone()[0]
+        dn_e2e.check(stale == 0, f"trial {trial}: {stale} spatial index entries of no event with a point")
+        missing = con.execute("SELECT count(*) FROM events e WHERE e.geom IS NOT NULL AND e.id < ? AND NOT EXISTS"
+                              " (SELECT 1 FROM idx_events_geom r WHERE r.pkid = e.id)",
+                              (mark if mark is not None else 2 ** 62,)).fetchone()[0]
+        dn_e2e.check(missing == 0, f"trial {trial}: {missing} events below the bulk mark {mark} not in the spatial index")
+        dn_e2e.check(not full or mark is None, f"trial {trial}: a finished run left the bulk mark {mark}")
         # the first n rows of the file, nothing else: "line k" for k = 2 .. n + 1
         beyond = con.execute("SELECT count(*) FROM events WHERE CAST(substr(source_ref, 6) AS INTEGER) > ?",
                              (n + 1,)).fetchone()[0]
         dn_e2e.check(beyond == 0, f"trial {trial}: {beyond} of {n} events come from beyond the first {n} rows")
-        return n
+        return n, mark is not None
     finally:
         con.close()
 
@@ -171,7 +186,7 @@ def main():
           + (f", storing {store_time:.1f} s of it" if wrapped else ""))
 
     db = os.path.join(work, "crash.sqlite")
-    kills = sessions = runs = 0
+    kills = sessions = runs = bulk_kills = 0
     t_start = time.monotonic()
     counts = []
     while kills < KILLS:
@@ -202,7 +217,8 @@ def main():
             out, err = output(p)
             if p.returncode == -signal.SIGKILL:
                 kills += 1
-                n = check_after_kill(db, kills)
+                n, in_bulk = check_after_kill(db, kills)
+                bulk_kills += in_bulk
                 dn_e2e.check(n >= before, f"trial {kills}: {n} events after {before} had been stored")
                 counts.append(n)
                 before = n
@@ -216,8 +232,9 @@ def main():
         check_after_kill(db, f"session {sessions} end", full=True)
         got = rows_of(db)
         dn_e2e.check(got == expected, f"session {sessions}: {len(got)} rows differ from the uninterrupted run")
-    print(f"{kills} kills mid-run in {sessions} sessions ({runs} runs), {time.monotonic() - t_start:.0f} s; "
-          f"events seen after kills: {counts}")
+    print(f"{kills} kills mid-run in {sessions} sessions ({runs} runs), {bulk_kills} of them during a bulk load,"
+          f" {time.monotonic() - t_start:.0f} s; events seen after kills: {counts}")
+    dn_e2e.check(wrapped or bulk_kills > 0, "no kill landed during a bulk load")
     shutil.rmtree(work, ignore_errors=True)  # a few hundred MB of databases
 
 

@@ -13,6 +13,7 @@
 
 #include "core/core.h"
 #include "store/events.h"
+#include "store/rtree_pack.h"
 #include "store/store.h"
 #include "tests.h"
 #include "testutil.h"
@@ -361,6 +362,168 @@ START_TEST(test_store__event_point_reads_back_lon_lat)
 }
 END_TEST
 
+
+/* ---- the packed R*Tree (store/rtree_pack.c) ---------------------------------- */
+
+static sqlite3 *pack_db(void)
+{
+    sqlite3 *db = NULL;
+    ck_assert_int_eq(sqlite3_open(":memory:", &db), SQLITE_OK);
+    dni_set_db(ctx, db, NULL); /* the context owns it now */
+    return db;
+}
+
+static void exec_ok(sqlite3 *db, const char *sql)
+{
+    char *err = NULL;
+    int rc = sqlite3_exec(db, sql, NULL, NULL, &err);
+    ck_assert_msg(rc == SQLITE_OK, "%s: %s", sql, err ? err : "?");
+    sqlite3_free(err);
+}
+
+static long long int_of(sqlite3 *db, const char *sql)
+{
+    sqlite3_stmt *st;
+    ck_assert_int_eq(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
+    ck_assert_int_eq(sqlite3_step(st), SQLITE_ROW);
+    long long v = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    return v;
+}
+
+static const char *text_of(sqlite3 *db, const char *sql)
+{
+    static char buf[512];
+    sqlite3_stmt *st;
+    ck_assert_int_eq(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
+    ck_assert_int_eq(sqlite3_step(st), SQLITE_ROW);
+    snprintf(buf, sizeof buf, "%s", (const char *)sqlite3_column_text(st, 0));
+    sqlite3_finalize(st);
+    return buf;
+}
+
+static unsigned long long pack_rng;
+static double pack_rand(void)
+{
+    pack_rng = pack_rng * 6364136223846793005ull + 1442695040888963407ull;
+    return (double)(pack_rng >> 11) / 9007199254740992.0;
+}
+
+/* n entries in table src: mostly points (the events' case), some boxes,
+ * values on both sides of zero and where a float rounds either way. */
+static void fill_entries(sqlite3 *db, int n)
+{
+    exec_ok(db, "DROP TABLE IF EXISTS src; CREATE TABLE src(id INTEGER PRIMARY KEY, x0, x1, y0, y1)");
+    sqlite3_stmt *st;
+    ck_assert_int_eq(sqlite3_prepare_v2(db, "INSERT INTO src VALUES (?, ?, ?, ?, ?)", -1, &st, NULL), SQLITE_OK);
+    exec_ok(db, "BEGIN");
+    for (int i = 0; i < n; i++) {
+        double x = 60 + pack_rand() * 15, y = 29 + pack_rand() * 8;
+        if (i % 7 == 3) x = -x, y = -y;
+        if (i % 11 == 5) x = 0.1 * (i % 3 - 1), y = 1e-30 * (i % 2 ? 1 : -1);
+        double w = i % 5 == 0 ? pack_rand() * 0.3 : 0;
+        sqlite3_bind_int64(st, 1, 1000 + 3LL * i); /* not dense, not starting at 1 */
+        sqlite3_bind_double(st, 2, x);
+        sqlite3_bind_double(st, 3, x + w);
+        sqlite3_bind_double(st, 4, y);
+        sqlite3_bind_double(st, 5, y + w / 2);
+        ck_assert_int_eq(sqlite3_step(st), SQLITE_DONE);
+        sqlite3_reset(st);
+    }
+    sqlite3_finalize(st);
+    exec_ok(db, "COMMIT");
+}
+
+/* The packed tree against SQLite's own inserts of the same entries. */
+static void assert_same_as_inserted(sqlite3 *db, int n)
+{
+    exec_ok(db, "DROP TABLE IF EXISTS ref; CREATE VIRTUAL TABLE ref USING rtree(pkid, xmin, xmax, ymin, ymax);"
+                "INSERT INTO ref SELECT * FROM src");
+    ck_assert_int_eq(int_of(db, "SELECT count(*) FROM packed"), n);
+    ck_assert_int_eq(int_of(db, "SELECT count(*) FROM packed p JOIN ref r USING (pkid) WHERE p.xmin = r.xmin"
+                                " AND p.xmax = r.xmax AND p.ymin = r.ymin AND p.ymax = r.ymax"),
+                     n);
+    ck_assert_str_eq(text_of(db, "SELECT rtreecheck('packed')"), "ok");
+    /* window searches walk the tree: the same answers as the inserted one */
+    for (int q = 0; q < 40; q++) {
+        double w = (q % 4 ? 55 : -80) + pack_rand() * 25, s = (q % 4 ? 25 : -40) + pack_rand() * 15;
+        double size = q % 3 ? 0.5 : 6;
+        char sql[400];
+        const char *const tables[] = {"packed", "ref"};
+        long long found[2];
+        for (int t = 0; t < 2; t++) {
+            snprintf(sql, sizeof sql,
+                     "SELECT count(*), 0 FROM %s WHERE xmin <= %.17g AND xmax >= %.17g AND ymin <= %.17g"
+                     " AND ymax >= %.17g",
+                     tables[t], w + size, w, s + size, s);
+            found[t] = int_of(db, sql);
+        }
+        ck_assert_int_eq(found[0], found[1]);
+    }
+}
+
+START_TEST(test_store__packed_rtree_equals_inserted)
+{
+    sqlite3 *db = pack_db();
+    pack_rng = 42;
+    /* empty; a lone leaf root; one full node; two; three levels (51 a node) */
+    static const int sizes[] = {0, 1, 51, 52, 2700};
+    exec_ok(db, "CREATE VIRTUAL TABLE packed USING rtree(pkid, xmin, xmax, ymin, ymax);"
+                "INSERT INTO packed VALUES (7, 1, 2, 3, 4), (8, -1, 0, 0, 1)"); /* replaced by the pack */
+    for (size_t k = 0; k < sizeof sizes / sizeof sizes[0]; k++) {
+        int n = sizes[k];
+        fill_entries(db, n);
+        exec_ok(db, "BEGIN");
+        ck_assert_int_eq(dni_rtree_pack(ctx, "packed", "SELECT id, x0, x1, y0, y1 FROM src"), DN_OK);
+        exec_ok(db, "COMMIT");
+        assert_same_as_inserted(db, n);
+        /* the root's first two bytes: the tree's depth */
+        ck_assert_str_eq(text_of(db, "SELECT hex(substr(data, 1, 2)) FROM packed_node WHERE nodeno = 1"),
+                         n <= 51 ? "0000" : n <= 51 * 51 ? "0001" : "0002");
+    }
+    /* SQLite goes on inserting into and deleting from a packed tree */
+    exec_ok(db, "INSERT INTO packed SELECT id + 1, x0, x1, y0, y1 FROM src WHERE id % 9 = 1;"
+                "DELETE FROM packed WHERE pkid % 4 = 0;"
+                "INSERT INTO src SELECT id + 1, x0, x1, y0, y1 FROM src WHERE id % 9 = 1;"
+                "DELETE FROM src WHERE id % 4 = 0");
+    assert_same_as_inserted(db, (int)int_of(db, "SELECT count(*) FROM src"));
+}
+END_TEST
+
+/* Where the shadow tables may not be written, SQLite's own inserts build
+ * the same entries. */
+START_TEST(test_store__packed_rtree_falls_back_when_defensive)
+{
+    sqlite3 *db = pack_db();
+    pack_rng = 7;
+    fill_entries(db, 300);
+    exec_ok(db, "CREATE VIRTUAL TABLE packed USING rtree(pkid, xmin, xmax, ymin, ymax)");
+    ck_assert_int_eq(sqlite3_db_config(db, SQLITE_DBCONFIG_DEFENSIVE, 1, NULL), SQLITE_OK);
+    exec_ok(db, "BEGIN");
+    ck_assert_int_eq(dni_rtree_pack(ctx, "packed", "SELECT id, x0, x1, y0, y1 FROM src"), DN_OK);
+    exec_ok(db, "COMMIT");
+    assert_same_as_inserted(db, 300);
+}
+END_TEST
+
+/* Two entries with one id cannot both be in an R*Tree: an error naming the
+ * id, and after the caller's rollback the tree as it was. */
+START_TEST(test_store__packed_rtree_refuses_a_repeated_id)
+{
+    sqlite3 *db = pack_db();
+    exec_ok(db, "CREATE TABLE src(id, x0, x1, y0, y1);"
+                "INSERT INTO src VALUES (1, 70, 70, 33, 33), (2, 71, 71, 34, 34), (1, 69, 69, 32, 32);"
+                "CREATE VIRTUAL TABLE packed USING rtree(pkid, xmin, xmax, ymin, ymax);"
+                "INSERT INTO packed VALUES (5, 1, 2, 3, 4)");
+    exec_ok(db, "BEGIN");
+    ck_assert_int_eq(dni_rtree_pack(ctx, "packed", "SELECT id, x0, x1, y0, y1 FROM src"), DN_ERR_DB);
+    ck_assert_ptr_nonnull(strstr(dn_ctx_errmsg(ctx), "two entries for id 1"));
+    exec_ok(db, "ROLLBACK");
+    ck_assert_int_eq(int_of(db, "SELECT count(*) FROM packed WHERE pkid = 5"), 1);
+    ck_assert_str_eq(text_of(db, "SELECT rtreecheck('packed')"), "ok");
+}
+END_TEST
+
 Suite *make_store_suite(void)
 {
     Suite *s = suite_create("store");
@@ -386,5 +549,12 @@ Suite *make_store_suite(void)
     tcase_set_timeout(rp, 120);
     tcase_add_test(rp, test_store__event_point_reads_back_lon_lat);
     suite_add_tcase(s, rp);
+    TCase *pk = tcase_create("rtree_pack");
+    tcase_add_checked_fixture(pk, setup, teardown);
+    tcase_set_timeout(pk, 120);
+    tcase_add_test(pk, test_store__packed_rtree_equals_inserted);
+    tcase_add_test(pk, test_store__packed_rtree_falls_back_when_defensive);
+    tcase_add_test(pk, test_store__packed_rtree_refuses_a_repeated_id);
+    suite_add_tcase(s, pk);
     return s;
 }
