@@ -80,7 +80,7 @@ static bool tile(struct level *lv, size_t cap)
     size_t slices = (size_t)ceil(sqrt((double)(pages ? pages : 1)));
     lv->start = dn_malloc((pages + slices + 1) * sizeof *lv->start);
     if (!lv->start) return false;
-    qsort(lv->cells, n, sizeof *lv->cells, by_x);
+    if (n > 1) qsort(lv->cells, n, sizeof *lv->cells, by_x); /* an empty tree has no cells at all */
     size_t nodes = 0, at = 0;
     for (size_t s = 0; s < slices; s++) {
         size_t end = n * (s + 1) / slices, size = end - at;
@@ -276,7 +276,7 @@ static dn_status write_nodes(dn_ctx *ctx, const char *rtree, int node_size, stru
 
 static dn_status write_rowids(dn_ctx *ctx, const char *rtree, struct leaf_of *leaf, size_t n)
 {
-    qsort(leaf, n, sizeof *leaf, by_id); /* appends at the end of the b-tree, in order */
+    if (n > 1) qsort(leaf, n, sizeof *leaf, by_id); /* appends at the end of the b-tree, in order */
     for (size_t i = 1; i < n; i++)
         if (leaf[i].id == leaf[i - 1].id)
             return dni_fail(ctx, DN_ERR_DB, "spatial index: two entries for id %lld", leaf[i].id);
