@@ -401,9 +401,9 @@ static dn_status create_missing_indexes(dn_ctx *ctx, int *created)
     return DN_OK;
 }
 
-dn_status dn_store_events_bulk_begin(dn_ctx *ctx)
+dn_status dn_store_events_bulk_begin(dn_ctx *ctx, bool drop_indexes)
 {
-    for (size_t i = 0; dni_schema_events_indexes[i][0]; i++) {
+    for (size_t i = 0; drop_indexes && dni_schema_events_indexes[i][0]; i++) {
         char sql[128];
         snprintf(sql, sizeof sql, "DROP INDEX IF EXISTS %s", dni_schema_events_indexes[i][0]);
         dn_status s = dn_store_exec(ctx, sql);

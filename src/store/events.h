@@ -42,13 +42,15 @@ dn_status dn_store_events_batch_begin(dn_ctx *ctx);
 /** Index the batch's events in the R*Tree and end the batch (no-op
  * without an open batch, and during a bulk load). */
 dn_status dn_store_events_batch_end(dn_ctx *ctx);
-/** Bulk load, inside the caller's transaction: drop the secondary indexes
- * of events and stop adding R*Tree entries (every insert then updates only
- * the table and its uid index), from batch to batch. Queries stay correct,
- * only slower, until dn_store_events_bulk_end(): they test the events not
- * yet in the R*Tree (id from events_rtree_deferred.since_id on) by their
- * lon/lat. Needs no dedupe lookups in between (they use those indexes). */
-dn_status dn_store_events_bulk_begin(dn_ctx *ctx);
+/** Bulk load, inside the caller's transaction: stop adding R*Tree entries
+ * from batch to batch, and with `drop_indexes` drop the secondary indexes
+ * of events too (every insert then updates only the table and its uid
+ * index). Queries stay correct, only slower, until
+ * dn_store_events_bulk_end(): they test the events not yet in the R*Tree
+ * (id from events_rtree_deferred.since_id on) by their lon/lat. Dropped
+ * indexes mean no dedupe lookups in between (they use them); the R*Tree
+ * alone may wait during them. */
+dn_status dn_store_events_bulk_begin(dn_ctx *ctx, bool drop_indexes);
 /** Build the secondary indexes of events that are missing by sorting and,
  * after a bulk load, pack the whole R*Tree afresh (store/rtree_pack.h) —
  * far cheaper than a million single inserts into either. */

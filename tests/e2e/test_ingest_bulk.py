@@ -1,8 +1,10 @@
 #!/usr/bin/env python3
 """durand ingest of a big file (a bulk load: the events' secondary indexes
-dropped and rebuilt, the R*Tree packed afresh at the end) leaves the same
-store a row-by-row ingest does: every index back, the spatial index complete
-and valid, spatial and attribute queries right. What an interrupted bulk
+dropped and rebuilt, the R*Tree packed afresh at the end; with dedupe
+lookups only the R*Tree waits) leaves the same store a row-by-row ingest
+does: every index back, the spatial index complete and valid, spatial and
+attribute queries right, the same clusters. A directory of small files is
+no bulk load. What an interrupted bulk
 load leaves (indexes missing, the R*Tree without the events from its mark
 on) still answers spatial queries in full, and is repaired by the next
 writer, with a warning."""
@@ -128,4 +130,52 @@ trig = {n for (n,) in con.execute("SELECT name FROM sqlite_master WHERE type='tr
                           " WHERE e.uid LIKE '%small.csv:s1'").fetchall()
 con.close()
 check({"events_geom_insert", "events_geom_check"} <= trig and indexed == 1, f"upgraded: {trig} {indexed}")
+
+# A second source with dedupe on: the secondary indexes stay (the dedupe lookups use them), only
+# the R*Tree waits and is packed at the end; the clusters are those of a row-by-row ingest.
+def table(path, prefix, n, shift):
+    with open(path, "w", newline="", encoding="utf-8") as f:
+        w = csv.writer(f)
+        w.writerow(["id", "date", "place", "latitude", "longitude", "killed", "type"])
+        for i in range(n):
+            name, lat, lon = places[i % len(places)]
+            w.writerow([f"{prefix}{i}", f"2020-{1 + i % 12:02d}-{1 + i % 28:02d}", name,
+                        f"{lat + (i % 37) / 3000 + shift:.4f}", f"{lon - (i % 31) / 3000:.4f}", i % 5, "Battles"])
+
+
+SMALL = 2000
+first, second = os.path.join(args.workdir, "first.csv"), os.path.join(args.workdir, "second.csv")
+table(first, "a", SMALL, 0.0)
+table(second, "b", SMALL, 0.01)  # about 1 km north of each first-source event: the same incidents
+clusters = {}
+for mode, bulk_min in (("bulk", "600"), ("row by row", "1000000000")):
+    db2 = fresh_db(f"dedupe-{mode.replace(' ', '-')}.sqlite")
+    env = {"DURAND_BULK_MIN_ROWS": bulk_min}
+    r = dn_e2e.run(args, ["--db", db2, "ingest", first, "--batch", "200", "--report", "json"], env=env)
+    check(r.code == 0, f"{mode}: first source", r)
+    r = dn_e2e.run(args, ["--db", db2, "ingest", second, "--batch", "200", "--report", "json"], env=env)
+    check(r.code == 0 and json.loads(r.out)["stored"] == SMALL, f"{mode}: second source", r)
+    packed_only = "second.csv: bulk load: the spatial index is packed" in r.err
+    check(packed_only == (mode == "bulk") and "indexes are rebuilt" not in r.err,
+          f"{mode}: the second source's bulk load keeps the indexes", r)
+    idx, events, rtree, missing, ok, deferred = state(db2)
+    check(INDEXES <= idx and events == 2 * SMALL and rtree == events and missing == 0 and ok == "ok"
+          and deferred == 0, f"{mode}: {idx} {events} {rtree} {missing} {ok} {deferred}")
+    con = sqlite3.connect(db2)
+    clusters[mode] = con.execute("SELECT e.uid, c.uid FROM events e JOIN events c ON c.id = e.cluster_id"
+                                 " ORDER BY e.uid").fetchall()
+    con.close()
+joined = sum(a != b for a, b in clusters["bulk"])
+check(clusters["bulk"] == clusters["row by row"] and joined >= SMALL // 2,
+      f"the clusters do not depend on the bulk load ({joined} reports joined another's cluster)")
+
+# A directory of small files is no bulk load, however many rows they add up to.
+many = os.path.join(args.workdir, "many")
+os.makedirs(many, exist_ok=True)
+for k in range(6):
+    table(os.path.join(many, f"part{k}.csv"), f"m{k}-", 300, 0.0)
+r = dn_e2e.run(args, ["--db", fresh_db("many.sqlite"), "ingest", many, "--batch", "200", "--no-dedupe", "--report",
+                      "json"], env={"DURAND_BULK_MIN_ROWS": "500"})
+check(r.code == 0 and json.loads(r.out)["stored"] == 1800 and "bulk load" not in r.err,
+      "six files of 300 rows with a threshold of 500: no bulk load", r)
 print("ok: ingest bulk load")
