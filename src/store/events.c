@@ -447,10 +447,44 @@ static dn_status upgrade_triggers(dn_ctx *ctx)
     return s;
 }
 
+/* A store whose events indexes an older durand defined otherwise (schema
+ * v1 while unreleased): each is built again as the schema has it now, in
+ * one transaction. SQLite keeps each index's CREATE text as written. */
+static dn_status upgrade_indexes(dn_ctx *ctx)
+{
+    sqlite3_stmt *st;
+    dn_status s = dn_store_stmt(ctx, "SELECT sql FROM sqlite_master WHERE type = 'index' AND name = ?", &st);
+    bool outdated[16] = {false}, any = false;
+    for (size_t i = 0; s == DN_OK && dni_schema_events_indexes[i][0] && i < DN_ARRAY_LEN(outdated); i++) {
+        sqlite3_bind_text(st, 1, dni_schema_events_indexes[i][0], -1, SQLITE_STATIC);
+        int rc = sqlite3_step(st);
+        if (rc == SQLITE_ROW) {
+            const char *sql = (const char *)sqlite3_column_text(st, 0);
+            any |= outdated[i] = sql && strcmp(sql, dni_schema_events_indexes[i][1]) != 0;
+        } else if (rc != SQLITE_DONE) s = dni_fail_sqlite(ctx, "reading the schema");
+        sqlite3_reset(st);
+    }
+    if (s != DN_OK || !any) return s;
+    if ((s = dn_store_begin(ctx)) != DN_OK) return s;
+    for (size_t i = 0; s == DN_OK && dni_schema_events_indexes[i][0] && i < DN_ARRAY_LEN(outdated); i++) {
+        if (!outdated[i]) continue;
+        char sql[128];
+        snprintf(sql, sizeof sql, "DROP INDEX %s", dni_schema_events_indexes[i][0]);
+        s = dn_store_exec(ctx, sql);
+        if (s == DN_OK) s = dn_store_exec(ctx, dni_schema_events_indexes[i][1]);
+        if (s == DN_OK) dni_info(ctx, "the events index %s was rebuilt as this version defines it",
+                                 dni_schema_events_indexes[i][0]);
+    }
+    if (s == DN_OK) s = dn_store_commit(ctx);
+    if (s != DN_OK) dn_store_rollback(ctx);
+    return s;
+}
+
 dn_status dni_store_events_repair(dn_ctx *ctx)
 {
     sqlite3_stmt *st;
     dn_status s = upgrade_triggers(ctx);
+    if (s == DN_OK) s = upgrade_indexes(ctx);
     if (s != DN_OK) return s;
     s = dn_store_stmt(ctx, "SELECT EXISTS (SELECT 1 FROM events_rtree_deferred)", &st);
     if (s != DN_OK) return s;

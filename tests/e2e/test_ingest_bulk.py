@@ -130,6 +130,21 @@ trig = {n for (n,) in con.execute("SELECT name FROM sqlite_master WHERE type='tr
                           " WHERE e.uid LIKE '%small.csv:s1'").fetchall()
 con.close()
 check({"events_geom_insert", "events_geom_check"} <= trig and indexed == 1, f"upgraded: {trig} {indexed}")
+# an events index defined otherwise by an older durand is built again as this one defines it
+con = sqlite3.connect(db)
+con.execute("DROP INDEX events_date")
+con.execute("CREATE INDEX events_date ON events(date, lat)")
+con.commit()
+con.close()
+r = dn_e2e.run(args, ["--db", db, "init"])
+con = sqlite3.connect(db)
+(sql,), = con.execute("SELECT sql FROM sqlite_master WHERE name = 'events_date'").fetchall()
+plan = " ".join(row[3] for row in con.execute(
+    "EXPLAIN QUERY PLAN SELECT id, cluster_id, type, lon, lat FROM events WHERE date IN ('2016-01-01', '2016-01-02')"
+    " AND lat BETWEEN 32 AND 33 AND lon BETWEEN 69 AND 70 AND date_precision = 'day' AND source IS NOT 'x'"))
+con.close()
+check(r.code == 0 and "events_date was rebuilt" in r.err and "cluster_id" in sql and "COVERING INDEX events_date" in plan,
+      f"the events_date index upgraded: {sql}; {plan}", r)
 
 # A second source with dedupe on: the secondary indexes stay (the dedupe lookups use them), only
 # the R*Tree waits and is packed at the end; the clusters are those of a row-by-row ingest.
