@@ -175,8 +175,11 @@ const char *const dni_schema_events_triggers[] = {
      * puts a row here inside its transaction; inserts then leave the R*Tree
      * to it, and it adds the batch's entries in one statement before it
      * commits and deletes the row (about 3x cheaper than one trigger call a
-     * row). The row never outlives the transaction; opening the store
-     * repairs the index should one ever be left behind. */
+     * row). Outside a bulk load the row never outlives the transaction; a
+     * bulk load keeps it from batch to batch and packs the whole R*Tree at
+     * its end (store/events.h), and readers test the events from since_id
+     * on by their point meanwhile. A writer opening the store finishes what
+     * a killed one left. */
     "CREATE TABLE IF NOT EXISTS events_rtree_deferred (since_id INTEGER NOT NULL)",
     "CREATE TRIGGER IF NOT EXISTS events_geom_insert AFTER INSERT ON events"
     " WHEN NEW.geom IS NOT NULL AND NOT EXISTS (SELECT 1 FROM events_rtree_deferred) BEGIN"
