@@ -35,7 +35,6 @@
 #include "core/core.h"
 #include "core/event.h"
 #include "store/events.h"
-#include "store/rtree_pack.h"
 #include "store/store.h"
 
 static unsigned long long rng = 0x2545F4914F6CDD1Dull;
@@ -240,10 +239,7 @@ int main(int argc, char **argv)
     /* the packing part of the bulk end, alone: the same tree packed again */
     double pack = cpu_s();
     check(ctx, dn_store_begin(ctx), "begin");
-    check(ctx, dni_rtree_pack(ctx, "idx_events_geom",
-                              "SELECT id, MbrMinX(geom), MbrMaxX(geom), MbrMinY(geom), MbrMaxY(geom) FROM events"
-                              " WHERE geom IS NOT NULL"),
-          "pack");
+    check(ctx, dn_store_events_rtree_pack(ctx), "pack");
     check(ctx, dn_store_commit(ctx), "commit");
     pack = cpu_s() - pack;
     double floor = rtree_floor(ctx);

@@ -39,7 +39,7 @@ struct run {
     struct dn_dedupe_opts dedupe; /* the run's settings, or off for a file that cannot match */
     bool one_source;              /* a table: every row has the file as its source */
     long long events_at_start;    /* events in the store when the run began */
-    bool bulk;                    /* this file is a bulk load: secondary indexes dropped */
+    bool bulk;                    /* this file is a bulk load (maybe_go_bulk) */
     struct dni_point_memo *points; /* located points; NULL: none kept */
     long bulk_min_rows;            /* rows a file stores before it may turn into a bulk load */
     long file_stored_at;           /* rep->stored when the current file began */

@@ -269,7 +269,7 @@ dn_status dn_store_event_upsert(dn_ctx *ctx, const struct dn_event *ev, const st
     long long id = 0;
     bool same = false, inserted = false;
     dn_status s;
-    bool *seen = dni_store_events_seen(ctx);
+    bool *seen = &dni_store_events_state(ctx)->seen;
     if (!may_cluster(ev, dedupe) && !*seen) {
         /* No cluster to look for: try the insert first (it does nothing
          * when the uid is stored), which saves the uid lookup for a new
@@ -339,12 +339,12 @@ static dn_status defer_rtree(dn_ctx *ctx, const char *sql)
 
 dn_status dn_store_events_batch_begin(dn_ctx *ctx)
 {
-    return defer_rtree(ctx, *dni_store_events_bulk(ctx) ? defer_if_none_sql : defer_sql);
+    return defer_rtree(ctx, dni_store_events_state(ctx)->bulk ? defer_if_none_sql : defer_sql);
 }
 
 dn_status dn_store_events_batch_end(dn_ctx *ctx)
 {
-    if (*dni_store_events_bulk(ctx)) return DN_OK; /* the whole R*Tree is packed at the bulk load's end */
+    if (dni_store_events_state(ctx)->bulk) return DN_OK; /* the whole R*Tree is packed at the bulk load's end */
     sqlite3_stmt *st;
     /* OR REPLACE: an event both inserted and moved in the batch already has
      * its entry from the update trigger */
@@ -363,14 +363,19 @@ dn_status dn_store_events_batch_end(dn_ctx *ctx)
     return rc == SQLITE_DONE ? DN_OK : dni_fail_sqlite(ctx, "ending a batch of events");
 }
 
-/* Every event's R*Tree entry, packed afresh (store/rtree_pack.c), and no
- * event left to index. */
-static dn_status rebuild_rtree(dn_ctx *ctx)
+dn_status dn_store_events_rtree_pack(dn_ctx *ctx)
 {
     dn_status s = dni_rtree_pack(ctx, "idx_events_geom",
                                  "SELECT id, MbrMinX(geom), MbrMaxX(geom), MbrMinY(geom), MbrMaxY(geom) FROM events"
                                  " WHERE geom IS NOT NULL");
     return s == DN_OK ? dn_store_exec(ctx, "DELETE FROM events_rtree_deferred") : s;
+}
+
+static dn_status drop_index(dn_ctx *ctx, const char *name)
+{
+    char sql[128];
+    snprintf(sql, sizeof sql, "DROP INDEX IF EXISTS %s", name);
+    return dn_store_exec(ctx, sql);
 }
 
 static dn_status index_exists(dn_ctx *ctx, const char *name, bool *yes)
@@ -404,9 +409,7 @@ static dn_status create_missing_indexes(dn_ctx *ctx, int *created)
 dn_status dn_store_events_bulk_begin(dn_ctx *ctx, bool drop_indexes)
 {
     for (size_t i = 0; drop_indexes && dni_schema_events_indexes[i][0]; i++) {
-        char sql[128];
-        snprintf(sql, sizeof sql, "DROP INDEX IF EXISTS %s", dni_schema_events_indexes[i][0]);
-        dn_status s = dn_store_exec(ctx, sql);
+        dn_status s = drop_index(ctx, dni_schema_events_indexes[i][0]);
         if (s != DN_OK) return s;
     }
     /* From here the R*Tree lacks the events from since_id on, committed
@@ -414,7 +417,7 @@ dn_status dn_store_events_bulk_begin(dn_ctx *ctx, bool drop_indexes)
      * (query/filter_sql.c), and a writer opening the store after a crash
      * packs the tree (dni_store_events_repair). */
     dn_status s = defer_rtree(ctx, defer_if_none_sql);
-    if (s == DN_OK) *dni_store_events_bulk(ctx) = true;
+    if (s == DN_OK) dni_store_events_state(ctx)->bulk = true;
     return s;
 }
 
@@ -422,8 +425,8 @@ dn_status dn_store_events_bulk_end(dn_ctx *ctx)
 {
     int created;
     dn_status s = create_missing_indexes(ctx, &created);
-    if (s == DN_OK && *dni_store_events_bulk(ctx)) s = rebuild_rtree(ctx);
-    if (s == DN_OK) *dni_store_events_bulk(ctx) = false;
+    if (s == DN_OK && dni_store_events_state(ctx)->bulk) s = dn_store_events_rtree_pack(ctx);
+    if (s == DN_OK) dni_store_events_state(ctx)->bulk = false;
     return s;
 }
 
@@ -454,29 +457,23 @@ static dn_status upgrade_indexes(dn_ctx *ctx)
 {
     sqlite3_stmt *st;
     dn_status s = dn_store_stmt(ctx, "SELECT sql FROM sqlite_master WHERE type = 'index' AND name = ?", &st);
-    bool outdated[16] = {false}, any = false;
-    for (size_t i = 0; s == DN_OK && dni_schema_events_indexes[i][0] && i < DN_ARRAY_LEN(outdated); i++) {
-        sqlite3_bind_text(st, 1, dni_schema_events_indexes[i][0], -1, SQLITE_STATIC);
+    bool in_tx = false;
+    for (size_t i = 0; s == DN_OK && dni_schema_events_indexes[i][0]; i++) {
+        const char *name = dni_schema_events_indexes[i][0], *want = dni_schema_events_indexes[i][1];
+        sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
         int rc = sqlite3_step(st);
-        if (rc == SQLITE_ROW) {
-            const char *sql = (const char *)sqlite3_column_text(st, 0);
-            any |= outdated[i] = sql && strcmp(sql, dni_schema_events_indexes[i][1]) != 0;
-        } else if (rc != SQLITE_DONE) s = dni_fail_sqlite(ctx, "reading the schema");
+        const char *sql = rc == SQLITE_ROW ? (const char *)sqlite3_column_text(st, 0) : NULL;
+        bool outdated = sql && strcmp(sql, want) != 0;
         sqlite3_reset(st);
+        if (rc != SQLITE_ROW && rc != SQLITE_DONE) s = dni_fail_sqlite(ctx, "reading the schema");
+        if (s != DN_OK || !outdated) continue;
+        if (!in_tx && (s = dn_store_begin(ctx)) == DN_OK) in_tx = true;
+        if (s == DN_OK) s = drop_index(ctx, name);
+        if (s == DN_OK) s = dn_store_exec(ctx, want);
+        if (s == DN_OK) dni_info(ctx, "the events index %s was rebuilt as this version defines it", name);
     }
-    if (s != DN_OK || !any) return s;
-    if ((s = dn_store_begin(ctx)) != DN_OK) return s;
-    for (size_t i = 0; s == DN_OK && dni_schema_events_indexes[i][0] && i < DN_ARRAY_LEN(outdated); i++) {
-        if (!outdated[i]) continue;
-        char sql[128];
-        snprintf(sql, sizeof sql, "DROP INDEX %s", dni_schema_events_indexes[i][0]);
-        s = dn_store_exec(ctx, sql);
-        if (s == DN_OK) s = dn_store_exec(ctx, dni_schema_events_indexes[i][1]);
-        if (s == DN_OK) dni_info(ctx, "the events index %s was rebuilt as this version defines it",
-                                 dni_schema_events_indexes[i][0]);
-    }
-    if (s == DN_OK) s = dn_store_commit(ctx);
-    if (s != DN_OK) dn_store_rollback(ctx);
+    if (in_tx && s == DN_OK) s = dn_store_commit(ctx);
+    if (in_tx && s != DN_OK) dn_store_rollback(ctx);
     return s;
 }
 
@@ -501,7 +498,7 @@ dn_status dni_store_events_repair(dn_ctx *ctx)
     if (s != DN_OK || (!left && !missing)) return s;
     if ((s = dn_store_begin(ctx)) != DN_OK) return s;
     int created = 0;
-    if (left) s = rebuild_rtree(ctx);
+    if (left) s = dn_store_events_rtree_pack(ctx);
     if (s == DN_OK) s = create_missing_indexes(ctx, &created);
     if (s == DN_OK) s = dn_store_commit(ctx);
     if (s != DN_OK) dn_store_rollback(ctx);

@@ -55,6 +55,10 @@ dn_status dn_store_events_bulk_begin(dn_ctx *ctx, bool drop_indexes);
  * after a bulk load, pack the whole R*Tree afresh (store/rtree_pack.h) —
  * far cheaper than a million single inserts into either. */
 dn_status dn_store_events_bulk_end(dn_ctx *ctx);
+/** Every event's R*Tree entry packed afresh (store/rtree_pack.h) and no
+ * event left waiting for one; inside the caller's transaction. Part of
+ * dn_store_events_bulk_end and the repair; exposed for bench_store. */
+dn_status dn_store_events_rtree_pack(dn_ctx *ctx);
 /** Opening a store to write (DN_STORE_CREATE: init, ingest): finish what
  * an interrupted writer left — events not yet in the R*Tree (a bulk load
  * killed midway), or secondary indexes a crashed bulk load dropped — with

@@ -26,8 +26,7 @@ struct store_state {
     bool readonly; /* asked for, or the file is not writable by this process */
     struct cached_stmt cache[STMT_CACHE];
     size_t ncached;
-    bool events_seen; /* the last event upserted was stored already (events.c) */
-    bool events_bulk; /* a bulk load is under way on this connection (events.c) */
+    struct dni_events_state events; /* events.c's per-connection state */
 };
 
 static const char *const schema_tables[] = {"events",   "places",   "place_names", "admin_areas", "border",
@@ -57,18 +56,11 @@ const char *dn_store_path(dn_ctx *ctx)
     return s && s->path ? s->path : "";
 }
 
-bool *dni_store_events_seen(dn_ctx *ctx)
+struct dni_events_state *dni_store_events_state(dn_ctx *ctx)
 {
-    static bool none;
+    static struct dni_events_state none;
     struct store_state *s = dni_slot_get(ctx, DNI_SLOT_STORE);
-    return s ? &s->events_seen : &none;
-}
-
-bool *dni_store_events_bulk(dn_ctx *ctx)
-{
-    static bool none;
-    struct store_state *s = dni_slot_get(ctx, DNI_SLOT_STORE);
-    return s ? &s->events_bulk : &none;
+    return s ? &s->events : &none;
 }
 
 dn_status dn_store_exec(dn_ctx *ctx, const char *sql)

@@ -49,16 +49,13 @@ dn_status dn_store_schema_version(dn_ctx *ctx, int *out);
  * and its bindings cleared; the store keeps ownership — do not finalize. */
 dn_status dn_store_stmt(dn_ctx *ctx, const char *sql, sqlite3_stmt **out);
 
-/** Library-internal (store/events.c): whether the last event upserted
- * through this connection was stored already — an upsert then looks its
- * uid up before trying to insert. Owned by the store; a harmless dummy
- * when no store is open. */
-bool *dni_store_events_seen(dn_ctx *ctx);
-
-/** Library-internal (store/events.c): whether a bulk load is under way on
- * this connection (between dn_store_events_bulk_begin and _end). Owned by
- * the store, like dni_store_events_seen. */
-bool *dni_store_events_bulk(dn_ctx *ctx);
+/** Library-internal (store/events.c): what events.c keeps about this
+ * connection. Owned by the store; a harmless dummy when no store is open. */
+struct dni_events_state {
+    bool seen; /**< the last event upserted was stored already: the next upsert looks its uid up first */
+    bool bulk; /**< a bulk load is under way (dn_store_events_bulk_begin .. _end) */
+};
+struct dni_events_state *dni_store_events_state(dn_ctx *ctx);
 
 /** Run SQL that takes no parameters (DDL, PRAGMA, BEGIN...). */
 dn_status dn_store_exec(dn_ctx *ctx, const char *sql);
