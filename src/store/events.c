@@ -228,6 +228,11 @@ static dn_status lookup(dn_ctx *ctx, const struct dn_event *ev, long long *id, b
  * table that never deleted its largest id (one seek to the table's end). */
 static dn_status next_id(dn_ctx *ctx, long long *out)
 {
+    long long *cached = &dni_store_events_state(ctx)->next_id;
+    if (*cached > 0 && !sqlite3_get_autocommit(dni_db(ctx))) {
+        *out = *cached; /* max(id) + 1 was 2.5 % of a bulk load's time */
+        return DN_OK;
+    }
     sqlite3_stmt *st;
     dn_status s = dn_store_stmt(ctx, "SELECT coalesce(max(id), 0) + 1 FROM events", &st);
     if (s != DN_OK) return s;
@@ -258,6 +263,7 @@ static dn_status write_event(dn_ctx *ctx, const struct dn_event *ev, long long i
     sqlite3_reset(st);
     if (rc != SQLITE_DONE) return dni_fail_sqlite(ctx, id ? "updating an event" : "storing an event");
     *inserted = !id && sqlite3_changes(dni_db(ctx)) > 0;
+    if (*inserted) dni_store_events_state(ctx)->next_id = new_id + 1;
     return DN_OK;
 }
 

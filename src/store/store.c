@@ -29,6 +29,17 @@ struct store_state {
     struct dni_events_state events; /* events.c's per-connection state */
 };
 
+/* Once the write transaction ends, another connection may store events:
+ * the next id is asked again (events.c caches it within one transaction,
+ * where this connection holds the write lock). Hooks see every end,
+ * however the transaction was closed. */
+static int forget_next_id(void *state)
+{
+    ((struct store_state *)state)->events.next_id = 0;
+    return 0; /* 0: let the commit go on */
+}
+static void forget_next_id_on_rollback(void *state) { forget_next_id(state); }
+
 static const char *const schema_tables[] = {"events",   "places",   "place_names", "admin_areas", "border",
                                             "crossings", "articles", "mentions",   "ingest_files", NULL};
 
@@ -36,8 +47,12 @@ const char *const *dn_store_tables(void) { return schema_tables; }
 
 static void store_state_destroy(dn_ctx *ctx, void *p)
 {
-    (void)ctx;
     struct store_state *s = p;
+    if (dni_db(ctx)) {
+        /* closing the connection rolls back an open transaction and calls the hook */
+        sqlite3_commit_hook(dni_db(ctx), NULL, NULL);
+        sqlite3_rollback_hook(dni_db(ctx), NULL, NULL);
+    }
     for (size_t i = 0; i < s->ncached; i++) sqlite3_finalize(s->cache[i].stmt);
     dn_free(s->path);
     dn_free(s);
@@ -259,6 +274,8 @@ dn_status dn_store_open(dn_ctx *ctx, const char *path, unsigned flags)
     spatialite_init_ex(db, cache, 0);
     dni_set_db(ctx, db, cache);
     dni_slot_set(ctx, DNI_SLOT_STORE, state, store_state_destroy);
+    sqlite3_commit_hook(db, forget_next_id, state); /* unset by store_state_destroy */
+    sqlite3_rollback_hook(db, forget_next_id_on_rollback, state);
     sqlite3_extended_result_codes(db, 1);
     sqlite3_busy_timeout(db, 10000);
 

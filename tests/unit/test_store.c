@@ -240,6 +240,50 @@ START_TEST(test_store__reports_of_one_incident_share_a_cluster)
 }
 END_TEST
 
+/* The next event id is remembered within a write transaction: after this
+ * connection's commit or rollback, another writer may have stored events,
+ * and the next id must come from the table again, not collide. */
+START_TEST(test_store__event_ids_do_not_collide_across_writers)
+{
+    const char *db = path_in_tmp("ids.sqlite");
+    dn_ctx *other = NULL;
+    ck_assert_int_eq(dn_ctx_new(&other), DN_OK);
+    ck_assert_int_eq(dn_store_open(ctx, db, DN_STORE_CREATE), DN_OK);
+    ck_assert_int_eq(dn_store_open(other, db, DN_STORE_CREATE), DN_OK);
+    struct dn_event ev;
+    enum dn_upsert_result r;
+    long long id[6] = {0};
+    char uid[32];
+    for (int i = 0; i < 6; i++) {
+        /* a: ctx, b: other; ctx's third transaction is rolled back */
+        dn_ctx *writer = i % 2 ? other : ctx;
+        snprintf(uid, sizeof uid, "u:%d", i);
+        make_event(&ev, uid, i % 2 ? "b.csv" : "a.csv", "2024-03-16", 70.0 + i, 33.0, "Battles", "h");
+        ck_assert_int_eq(dn_store_begin(writer), DN_OK);
+        ck_assert_int_eq(dn_store_event_upsert(writer, &ev, NULL, &r, &id[i]), DN_OK);
+        ck_assert_int_eq(r, DN_UPSERT_INSERTED);
+        if (i == 4) dn_store_rollback(writer);
+        else ck_assert_int_eq(dn_store_commit(writer), DN_OK);
+        dn_event_clear(&ev);
+    }
+    long long n = 0;
+    ck_assert_int_eq(dn_store_count(ctx, "events", &n), DN_OK);
+    ck_assert_int_eq(n, 5);
+    for (int i = 1; i < 6; i++) ck_assert_int_eq(id[i], i == 5 ? id[3] + 1 : id[i - 1] + 1);
+    /* within one transaction the remembered id goes on counting */
+    ck_assert_int_eq(dn_store_begin(ctx), DN_OK);
+    for (int i = 6; i < 9; i++) {
+        snprintf(uid, sizeof uid, "u:%d", i);
+        make_event(&ev, uid, "a.csv", "2024-03-17", 71.0, 33.0 + i / 10.0, "Battles", "h");
+        ck_assert_int_eq(dn_store_event_upsert(ctx, &ev, NULL, &r, &id[0]), DN_OK);
+        ck_assert_int_eq(id[0], id[5] + i - 5);
+        dn_event_clear(&ev);
+    }
+    ck_assert_int_eq(dn_store_commit(ctx), DN_OK);
+    other = dn_ctx_free(other);
+}
+END_TEST
+
 START_TEST(test_store__readonly_open_reads_and_refuses_writes)
 {
     char db[600];
@@ -540,6 +584,7 @@ Suite *make_store_suite(void)
     tcase_add_test(tc, test_store__rollback_discards_writes);
     tcase_add_test(tc, test_store__upsert_is_idempotent_and_detects_changes);
     tcase_add_test(tc, test_store__reports_of_one_incident_share_a_cluster);
+    tcase_add_test(tc, test_store__event_ids_do_not_collide_across_writers);
     tcase_add_test(tc, test_store__readonly_open_reads_and_refuses_writes);
     tcase_add_test(tc, test_store__empty_file_or_directory_as_database);
     suite_add_tcase(s, tc);
