@@ -423,12 +423,16 @@ dn_status dn_store_events_bulk_begin(dn_ctx *ctx, bool drop_indexes)
      * (query/filter_sql.c), and a writer opening the store after a crash
      * packs the tree (dni_store_events_repair). */
     dn_status s = defer_rtree(ctx, defer_if_none_sql);
-    if (s == DN_OK) dni_store_events_state(ctx)->bulk = true;
+    if (s == DN_OK) {
+        dni_store_events_state(ctx)->bulk = true;
+        dni_store_background_checkpoints(ctx, true);
+    }
     return s;
 }
 
 dn_status dn_store_events_bulk_end(dn_ctx *ctx)
 {
+    dni_store_background_checkpoints(ctx, false); /* no commit comes before the file's last one */
     int created;
     dn_status s = create_missing_indexes(ctx, &created);
     if (s == DN_OK && dni_store_events_state(ctx)->bulk) s = dn_store_events_rtree_pack(ctx);

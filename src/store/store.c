@@ -10,6 +10,7 @@
 #include <spatialite.h>
 
 #include "core/core.h"
+#include "store/checkpointer.h"
 #include "store/events.h"
 #include "store/schema.h"
 #include "store/store.h"
@@ -27,6 +28,7 @@ struct store_state {
     struct cached_stmt cache[STMT_CACHE];
     size_t ncached;
     struct dni_events_state events; /* events.c's per-connection state */
+    struct dni_checkpointer *checkpointer; /* NULL unless a bulk load runs */
 };
 
 /* Once the write transaction ends, another connection may store events:
@@ -48,6 +50,7 @@ const char *const *dn_store_tables(void) { return schema_tables; }
 static void store_state_destroy(dn_ctx *ctx, void *p)
 {
     struct store_state *s = p;
+    dni_checkpointer_stop(s->checkpointer); /* before the writer's connection closes */
     if (dni_db(ctx)) {
         /* closing the connection rolls back an open transaction and calls the hook */
         sqlite3_commit_hook(dni_db(ctx), NULL, NULL);
@@ -76,6 +79,22 @@ struct dni_events_state *dni_store_events_state(dn_ctx *ctx)
     static struct dni_events_state none;
     struct store_state *s = dni_slot_get(ctx, DNI_SLOT_STORE);
     return s ? &s->events : &none;
+}
+
+void dni_store_background_checkpoints(dn_ctx *ctx, bool on)
+{
+    struct store_state *s = dni_slot_get(ctx, DNI_SLOT_STORE);
+    if (!s) return;
+    if (!on) {
+        dni_checkpointer_stop(s->checkpointer);
+        s->checkpointer = NULL;
+        return;
+    }
+    if (s->checkpointer || s->readonly || strcmp(s->path, ":memory:") == 0) return;
+    if (dni_checkpointer_start(ctx, dni_db(ctx), s->path, DNI_CHECKPOINT_WAIT_FRAMES, &s->checkpointer) != DN_OK) {
+        dni_info(ctx, "%s; the writer checkpoints itself", dn_ctx_errmsg(ctx));
+        dni_clear_error(ctx);
+    }
 }
 
 dn_status dn_store_exec(dn_ctx *ctx, const char *sql)

@@ -60,6 +60,14 @@ struct dni_events_state {
 };
 struct dni_events_state *dni_store_events_state(dn_ctx *ctx);
 
+/** Library-internal (store/events.c, for a bulk load): copy the WAL into the
+ * database from a second connection in another thread (store/checkpointer.h)
+ * instead of after each commit in this one; `false` waits for it and goes
+ * back to SQLite's automatic checkpoints. A store in memory or read-only,
+ * or a thread that cannot start, keeps the automatic ones: no error. The
+ * store stops it when it closes. */
+void dni_store_background_checkpoints(dn_ctx *ctx, bool on);
+
 /** Run SQL that takes no parameters (DDL, PRAGMA, BEGIN...). */
 dn_status dn_store_exec(dn_ctx *ctx, const char *sql);
 

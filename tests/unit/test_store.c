@@ -5,6 +5,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <check.h>
 #include <gdal.h>
@@ -12,6 +14,7 @@
 #include <ogr_api.h>
 
 #include "core/core.h"
+#include "store/checkpointer.h"
 #include "store/events.h"
 #include "store/rtree_pack.h"
 #include "store/store.h"
@@ -281,6 +284,70 @@ START_TEST(test_store__event_ids_do_not_collide_across_writers)
     }
     ck_assert_int_eq(dn_store_commit(ctx), DN_OK);
     other = dn_ctx_free(other);
+}
+END_TEST
+
+static long long file_size(const char *path)
+{
+    struct stat sb;
+    return stat(path, &sb) == 0 ? (long long)sb.st_size : -1;
+}
+
+/* Commit `rows` rows of a 3 KiB blob each: about one page a row. */
+static void commit_blobs(int rows)
+{
+    ck_assert_int_eq(dn_store_begin(ctx), DN_OK);
+    sqlite3_stmt *st;
+    ck_assert_int_eq(dn_store_stmt(ctx, "INSERT INTO ckpt_test(b) VALUES (randomblob(3000))", &st), DN_OK);
+    for (int i = 0; i < rows; i++) {
+        ck_assert_int_eq(sqlite3_step(st), SQLITE_DONE);
+        sqlite3_reset(st);
+    }
+    ck_assert_int_eq(dn_store_commit(ctx), DN_OK);
+}
+
+/* The background checkpointer copies each commit into the database file
+ * although the WAL is far below SQLite's automatic threshold (1,000
+ * pages), and a writer that reaches wait_frames waits for it, so the WAL
+ * starts again instead of growing with the data. */
+START_TEST(test_store__checkpointer_copies_the_wal_and_bounds_it)
+{
+    char db[600], wal[620];
+    snprintf(db, sizeof db, "%s", path_in_tmp("ckpt.sqlite"));
+    snprintf(wal, sizeof wal, "%s-wal", db);
+    ck_assert_int_eq(dn_store_open(ctx, db, DN_STORE_CREATE), DN_OK);
+    ck_assert_int_eq(dn_store_exec(ctx, "CREATE TABLE ckpt_test(b BLOB)"), DN_OK);
+    ck_assert_int_eq(sqlite3_wal_checkpoint_v2(dni_db(ctx), NULL, SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL), SQLITE_OK);
+    long long before = file_size(db);
+    struct dni_checkpointer *c = NULL;
+    enum { WAIT_FRAMES = 120, BATCH = 40, BATCHES = 30 };
+    ck_assert_int_eq(dni_checkpointer_start(ctx, dni_db(ctx), db, WAIT_FRAMES, &c), DN_OK);
+    commit_blobs(BATCH);
+    /* asynchronous: give the thread up to 20 s (valgrind) */
+    for (int i = 0; i < 2000 && file_size(db) < before + BATCH * 3000; i++) usleep(10000);
+    ck_assert_int_ge(file_size(db), before + BATCH * 3000);
+    long long wal_max = 0;
+    for (int i = 1; i < BATCHES; i++) {
+        commit_blobs(BATCH);
+        if (file_size(wal) > wal_max) wal_max = file_size(wal);
+    }
+    dni_checkpointer_stop(c);
+    /* 30 batches of 40 pages: 1,200 frames unchecked; waiting keeps the WAL
+     * within WAIT_FRAMES plus the batch that crossed it and one begun beside
+     * the checkpoint (each frame is a page and a 24-byte header) */
+    ck_assert_int_gt(wal_max, 0);
+    ck_assert_int_le(wal_max, 32 + (long long)(WAIT_FRAMES + 2 * (BATCH + 5)) * (4096 + 24));
+    long long n = 0;
+    sqlite3_stmt *st;
+    ck_assert_int_eq(dn_store_stmt(ctx, "SELECT count(*) FROM ckpt_test", &st), DN_OK);
+    ck_assert_int_eq(sqlite3_step(st), SQLITE_ROW);
+    n = sqlite3_column_int64(st, 0);
+    sqlite3_reset(st);
+    ck_assert_int_eq(n, BATCH * BATCHES);
+    /* the automatic checkpoints are back: a large commit is copied at once */
+    long long size_before = file_size(db);
+    commit_blobs(1100);
+    ck_assert_int_gt(file_size(db), size_before + 1000 * 3000);
 }
 END_TEST
 
@@ -585,6 +652,7 @@ Suite *make_store_suite(void)
     tcase_add_test(tc, test_store__upsert_is_idempotent_and_detects_changes);
     tcase_add_test(tc, test_store__reports_of_one_incident_share_a_cluster);
     tcase_add_test(tc, test_store__event_ids_do_not_collide_across_writers);
+    tcase_add_test(tc, test_store__checkpointer_copies_the_wal_and_bounds_it);
     tcase_add_test(tc, test_store__readonly_open_reads_and_refuses_writes);
     tcase_add_test(tc, test_store__empty_file_or_directory_as_database);
     suite_add_tcase(s, tc);
