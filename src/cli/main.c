@@ -6,6 +6,8 @@
 #include <stdio.h>
 #include <unistd.h>
 
+#include <sqlite3.h>
+
 #include "durand.h"
 
 static void route_output(void *ud, dn_out_level level, const char *text, size_t len)
@@ -21,6 +23,11 @@ static void route_output(void *ud, dn_out_level level, const char *text, size_t 
 
 int main(int argc, char **argv)
 {
+    /* SQLite's memory statistics take a global mutex around every malloc
+     * and free, and durand never reads them (perf: about 2 % of a bulk
+     * ingest). A process-wide setting, so the program makes it, before
+     * SQLite starts. */
+    sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
     dn_ctx *ctx = NULL;
     dn_status s = dn_ctx_new(&ctx);
     if (s != DN_OK) {
