@@ -383,8 +383,6 @@ static char sniff_delimiter(const char *p, size_t n)
     return cands[best];
 }
 
-void dn_csv_set_ctx(struct dn_csv *c, dn_ctx *ctx) { c->ctx = ctx; }
-
 dn_status dn_csv_open(dn_ctx *ctx, FILE *fp, const char *name, const struct dn_csv_opts *opts, struct dn_csv **out)
 {
     *out = NULL;

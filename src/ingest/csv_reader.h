@@ -74,10 +74,6 @@ struct dn_csv;
  *         DN_ERR_NOMEM. */
 dn_status dn_csv_open(dn_ctx *ctx, FILE *fp, const char *name, const struct dn_csv_opts *opts, struct dn_csv **out);
 
-/** Report errors and warnings to `ctx` from now on (a reader handed to
- * another thread, ingest/prefetch.c). */
-void dn_csv_set_ctx(struct dn_csv *c, dn_ctx *ctx);
-
 /** Read the next record.
  * @param rec  filled on DN_OK (pointers owned by the reader, see above)
  * @param done set to true (and DN_OK returned) at end of input

@@ -17,7 +17,6 @@
 #include "ingest/coord_checks.h"
 #include "ingest/pipeline.h"
 #include "ingest/point_memo.h"
-#include "ingest/prefetch.h"
 #include "ingest/text_source.h"
 #include "store/store.h"
 
@@ -325,39 +324,25 @@ static dn_status ingest_table(struct run *r, const char *path)
     struct dn_ingest_report before = *r->rep;
     r->dedupe = r->opts->dedupe;
     r->one_source = true;
-    /* a table's rows are parsed in a second thread while this one locates
-     * and stores the rows before them (ingest/prefetch.h); OGR layers, and
-     * a thread that cannot start, are read here */
-    struct dni_prefetch *ahead = NULL;
-    if (dn_reader_format(rd) != DN_INGEST_OGR && dni_prefetch_start(r->ctx, rd, &ahead) != DN_OK) {
-        dni_clear_error(r->ctx);
-        ahead = NULL;
-    }
-    struct dn_event own, *ev = &own;
-    dn_event_init(&own);
+    struct dn_event ev;
+    dn_event_init(&ev);
     for (bool done = false;;) {
-        const struct dn_reject *rj = NULL;
-        if (ahead) {
-            s = dni_prefetch_next(ahead, &ev, &done, &rj);
-        } else {
-            s = dn_reader_next(rd, &own, &done);
-            if (s == DN_ERR_INPUT) rj = dn_reader_reject(rd);
-        }
+        s = dn_reader_next(rd, &ev, &done);
         if (s == DN_ERR_INPUT) {
+            const struct dn_reject *rj = dn_reader_reject(rd);
             r->rep->read++;
             reject(r, rj->file, rj->line, rj->field, rj->reason);
             continue;
         }
         if (s != DN_OK || done) break;
         r->rep->read++;
-        s = process_event(r, ev);
+        s = process_event(r, &ev);
         if (s != DN_OK) break;
         progress(r);
     }
-    dni_prefetch_stop(ahead);
     r->rep->skipped += dn_reader_stats(rd).skipped;
     const char *format = dn_ingest_format_name(dn_reader_format(rd));
-    dn_event_clear(&own);
+    dn_event_clear(&ev);
     dn_reader_close(rd);
     if (s == DN_OK)
         s = record_file(r, path, format, r->rep->read - before.read, r->rep->stored - before.stored,

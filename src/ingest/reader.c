@@ -98,12 +98,6 @@ dn_status dn_reader_next(struct dn_reader *r, struct dn_event *ev, bool *done)
 }
 
 const struct dn_reject *dn_reader_reject(const struct dn_reader *r) { return &r->rej; }
-
-void dni_reader_set_ctx(struct dn_reader *r, dn_ctx *ctx)
-{
-    r->ctx = ctx;
-    if (r->csv) dn_csv_set_ctx(r->csv, ctx);
-}
 enum dn_ingest_format dn_reader_format(const struct dn_reader *r) { return r->format; }
 struct dn_reader_stats dn_reader_stats(const struct dn_reader *r) { return r->stats; }
 

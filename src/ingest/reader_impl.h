@@ -129,10 +129,6 @@ dn_status dni_table_open(struct dn_reader *r, const struct dn_reader_opts *opts,
 dn_status dni_table_next(struct dn_reader *r, struct dn_event *ev, bool *done);
 void dni_table_close(struct dn_reader *r);
 
-/** Report the reader's errors and warnings to `ctx` from now on (a table
- * reader handed to another thread and back, ingest/prefetch.c). */
-void dni_reader_set_ctx(struct dn_reader *r, dn_ctx *ctx);
-
 /* ogr_reader.c */
 dn_status dni_ogr_open(struct dn_reader *r, const struct dn_reader_opts *opts);
 dn_status dni_ogr_next(struct dn_reader *r, struct dn_event *ev, bool *done);

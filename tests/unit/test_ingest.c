@@ -18,7 +18,6 @@
 #include "ingest/csv_reader.h"
 #include "ingest/ingest.h"
 #include "ingest/parse.h"
-#include "ingest/prefetch.h"
 #include "tests.h"
 #include "testutil.h"
 
@@ -985,117 +984,6 @@ START_TEST(test_ingest__allocation_failures_are_reported_not_crashed)
 }
 END_TEST
 
-/* ---- reading ahead in a thread ------------------------------------------- */
-
-/* Everything a reader gives, in order, as text: rows, rejects, the end, and
- * each message at the point it reached the output. With `ahead` the rows
- * come through dni_prefetch_next; `stop_after` > 0 stops early. */
-static void transcript(const char *path, bool ahead, int stop_after, struct dn_strbuf *t)
-{
-    struct dn_reader *r = NULL;
-    ck_assert_int_eq(dn_reader_open(ctx, path, NULL, &r), DN_OK);
-    struct dni_prefetch *p = NULL;
-    if (ahead) ck_assert_int_eq(dni_prefetch_start(ctx, r, &p), DN_OK);
-    struct dn_event own, *ev = &own;
-    dn_event_init(&own);
-    size_t said = cap.err.len;
-    for (int n = 0; stop_after <= 0 || n < stop_after; n++) {
-        bool done = false;
-        const struct dn_reject *rj = NULL;
-        dn_status s;
-        if (p) {
-            s = dni_prefetch_next(p, &ev, &done, &rj);
-        } else {
-            s = dn_reader_next(r, &own, &done);
-            if (s == DN_ERR_INPUT) rj = dn_reader_reject(r);
-        }
-        if (cap.err.len > said) {
-            dn_strbuf_puts(t, "said: ");
-            dn_strbuf_append(t, cap.err.data + said, cap.err.len - said);
-            said = cap.err.len;
-        }
-        if (s == DN_ERR_INPUT) {
-            dn_strbuf_printf(t, "reject %s:%ld %s: %s\n", rj->file, rj->line, rj->field, rj->reason);
-            continue;
-        }
-        ck_assert_int_eq(s, DN_OK);
-        if (done) {
-            dn_strbuf_puts(t, "end\n");
-            break;
-        }
-        dn_strbuf_printf(t, "%s %s %s %s %.6f %.6f %d %s\n", ev->source_ref, ev->uid, ev->date ? ev->date : "-",
-                         ev->place ? ev->place : "-", ev->lon, ev->lat, ev->fatalities, ev->flags ? ev->flags : "-");
-        /* the caller may change the row it was given */
-        ck_assert(dn_event_set(&ev->place, "changed by the caller"));
-    }
-    dni_prefetch_stop(p);
-    struct dn_reader_stats st = dn_reader_stats(r);
-    if (stop_after <= 0) dn_strbuf_printf(t, "rows %ld events %ld rejected %ld skipped %ld\n", st.rows, st.events,
-                                          st.rejected, st.skipped);
-    dn_event_clear(&own);
-    dn_reader_close(r);
-    ck_assert(!t->failed);
-}
-
-/* Equal texts; else name the first line that differs (a whole transcript
- * is too long for a Check message). */
-static void assert_same_text(const char *got, const char *want)
-{
-    size_t i = 0, line_start = 0;
-    while (got[i] && got[i] == want[i]) {
-        if (got[i] == '\n') line_start = i + 1;
-        i++;
-    }
-    ck_assert_msg(got[i] == want[i], "read ahead: '%.120s' where read directly: '%.120s'", got + line_start,
-                  want + line_start);
-}
-
-START_TEST(test_ingest__reading_ahead_gives_the_same_rows_rejects_and_messages_in_order)
-{
-    char *dir = make_temp_dir();
-    char path[600];
-    snprintf(path, sizeof path, "%s/many.csv", dir);
-    FILE *fp = fopen(path, "wb");
-    ck_assert_ptr_nonnull(fp);
-    /* far more rows than the ring holds, with rejects, a repeated header and
-     * a switch to Windows-1252 (a warning) in the middle */
-    fputs("Event Date,Place,Latitude,Longitude,Killed\n", fp);
-    for (int i = 1; i <= 700; i++) {
-        if (i == 300) fputs("Event Date,Place,Latitude,Longitude,Killed\n", fp);
-        if (i % 37 == 0) fprintf(fp, "2023-02-30,Bad %d,33.0,70.0,1\n", i);
-        else if (i == 450) fputs("2023-03-01,Caf\xe9,33.1,70.1,2\n", fp);
-        else fprintf(fp, "2023-%02d-%02d,Place %d,%.4f,%.4f,%d\n", 1 + i % 12, 1 + i % 28, i, 32 + i / 700.0,
-                     69 + i / 350.0, i % 5);
-    }
-    fclose(fp);
-    const char *files[] = {path, FIXTURE("generic_messy.csv"), FIXTURE("acled_2023.csv"), FIXTURE("ucdp_ged.csv")};
-    for (size_t f = 0; f < DN_ARRAY_LEN(files); f++) {
-        struct dn_strbuf direct = {0}, ahead = {0};
-        transcript(files[f], false, 0, &direct);
-        transcript(files[f], true, 0, &ahead);
-        assert_same_text(ahead.data, direct.data);
-        if (f == 0) {
-            ck_assert_ptr_nonnull(strstr(direct.data, "reject"));
-            ck_assert_ptr_nonnull(strstr(direct.data, "said: durand: warning:"));
-            ck_assert_ptr_nonnull(strstr(direct.data, "rows 701 events 682 rejected 18 skipped 1"));
-        }
-        dn_strbuf_free(&direct);
-        dn_strbuf_free(&ahead);
-    }
-    /* stopping in the middle, with the thread ahead or waiting, loses nothing and hangs nothing */
-    for (int stop = 1; stop < 200; stop += 67) {
-        struct dn_strbuf direct = {0}, ahead = {0};
-        transcript(path, false, stop, &direct);
-        transcript(path, true, stop, &ahead);
-        assert_same_text(ahead.data, direct.data);
-        dn_strbuf_free(&direct);
-        dn_strbuf_free(&ahead);
-    }
-    remove_tree(dir);
-    free(dir);
-}
-END_TEST
-
 /* ---- OGR -------------------------------------------------------------------- */
 
 START_TEST(test_ingest__geojson_layer_uses_geometry)
@@ -1191,7 +1079,6 @@ Suite *make_ingest_suite(void)
     tcase_add_test(tc, test_ingest__far_dates_are_named_as_such);
     tcase_add_test(tc, test_ingest__infinite_coordinates_and_cp1252_header);
     tcase_add_test(tc, test_ingest__allocation_failures_are_reported_not_crashed);
-    tcase_add_test(tc, test_ingest__reading_ahead_gives_the_same_rows_rejects_and_messages_in_order);
     tcase_add_test(tc, test_ingest__geojson_layer_uses_geometry);
     tcase_add_test(tc, test_ingest__projected_layer_is_transformed_to_lonlat);
     suite_add_tcase(s, tc);
