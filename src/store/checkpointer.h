@@ -14,6 +14,10 @@
  * the data loaded. So once the WAL holds `wait_frames` frames the writer
  * waits at its commit for the checkpoint to finish: the WAL stays near
  * that size, and the writer waits for one batch's checkpoint in several.
+ *
+ * Threads: the thread uses only its own connection, never the context
+ * (which stays with the caller's thread, STYLE.md); start and stop are
+ * called from the writer's thread.
  */
 #ifndef DN_STORE_CHECKPOINTER_H
 #define DN_STORE_CHECKPOINTER_H
