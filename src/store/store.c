@@ -52,7 +52,7 @@ static void store_state_destroy(dn_ctx *ctx, void *p)
     struct store_state *s = p;
     dni_checkpointer_stop(s->checkpointer); /* before the writer's connection closes */
     if (dni_db(ctx)) {
-        /* closing the connection rolls back an open transaction and calls the hook */
+        /* the hooks point at this state; the connection may outlive it a moment */
         sqlite3_commit_hook(dni_db(ctx), NULL, NULL);
         sqlite3_rollback_hook(dni_db(ctx), NULL, NULL);
     }
