@@ -7,7 +7,7 @@
  *
  *   bench_ingest --durand build/durand --template output/durand.sqlite
  *                [--rows N] [--work DIR] [--gen build/bench/gen_acled] [--batch N] [--spots N]
- *                [--second-source]
+ *                [--second-source] [--versus OTHER_DURAND [--rounds N]]
  *
  * --spots N: every place has only N distinct points (gen_acled SPOTS), as
  * in real exports where a town's events share its coordinates; by default
@@ -17,6 +17,13 @@
  * of the file whose event ids start with an X): every row is a new event,
  * dedupe looks each one up, and about a third of them join a cluster of the
  * first source — what ingesting UCDP into a store holding ACLED costs.
+ *
+ * --versus OTHER: compare two binaries on a machine whose speed drifts
+ * (a shared VM: one binary took 22 s and, an hour later, 27 s): N rounds
+ * (default 3) of the first ingest only, ordered A B, B A, A B ... so that
+ * a steady drift falls on both alike; then each binary's median and range,
+ * and the ratio of the medians. Each run starts from a fresh copy of the
+ * template.
  *
  * The template is a database made by `durand init` (the geodata load is a
  * one-off and not timed). The CSV is generated once per row count into the
@@ -75,10 +82,80 @@ static void print_run(const char *what, long rows, const struct bench_run *r)
            what, r->wall, cpu, r->user, r->sys, (double)rows / r->wall, (double)rows / cpu, r->maxrss_kb / 1024);
 }
 
+static int compare_doubles(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return x < y ? -1 : x > y;
+}
+
+static double median(double *v, int n)
+{
+    qsort(v, (size_t)n, sizeof *v, compare_doubles);
+    return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+/* A first ingest from a fresh copy of the template; 0, or -1 after a message. */
+static int first_ingest(const char *templ, const char *db, const char *wal, const char *shm, char **iargv, long rows,
+                        struct bench_run *r)
+{
+    unlink(wal);
+    unlink(shm);
+    if (bench_copy_file(templ, db) != 0) {
+        fprintf(stderr, "bench_ingest: cannot copy %s to %s\n", templ, db);
+        return -1;
+    }
+    if (bench_run_child(iargv, r) != 0 || !WIFEXITED(r->status) || WEXITSTATUS(r->status) != 0) {
+        fprintf(stderr, "bench_ingest: %s ingest failed (status %d): %s\n", iargv[0], r->status, r->out);
+        return -1;
+    }
+    if (report_field(r->out, "stored") != rows) {
+        fprintf(stderr, "bench_ingest: %s did not store all %ld rows: %s\n", iargv[0], rows, r->out);
+        return -1;
+    }
+    return 0;
+}
+
+enum { MAX_ROUNDS = 50 };
+
+/* --versus: rounds of A and B, alternating which goes first. */
+static int versus(const char *a, const char *b, int rounds, const char *templ, const char *db, const char *wal,
+                  const char *shm, char **iargv, long rows)
+{
+    const char *bin[2] = {a, b};
+    double wall[2][MAX_ROUNDS], cpu[2][MAX_ROUNDS];
+    for (int i = 0; i < rounds; i++) {
+        for (int j = 0; j < 2; j++) {
+            int which = (i % 2) ? 1 - j : j;
+            struct bench_run r;
+            iargv[0] = (char *)bin[which];
+            if (first_ingest(templ, db, wal, shm, iargv, rows, &r) != 0) return 1;
+            char what[64];
+            snprintf(what, sizeof what, "round %d, %s", i + 1, which ? "B" : "A");
+            print_run(what, rows, &r);
+            fflush(stdout);
+            wall[which][i] = r.wall;
+            cpu[which][i] = r.user + r.sys;
+        }
+    }
+    double med_wall[2];
+    for (int k = 0; k < 2; k++) {
+        double w[MAX_ROUNDS], c[MAX_ROUNDS];
+        memcpy(w, wall[k], sizeof(double) * (size_t)rounds);
+        memcpy(c, cpu[k], sizeof(double) * (size_t)rounds);
+        med_wall[k] = median(w, rounds);
+        double med_cpu = median(c, rounds);
+        printf("%s %s: median %.2f s wall (%.2f-%.2f), %.0f rows/s; median %.2f CPU-s (%.2f-%.2f)\n", k ? "B" : "A",
+               bin[k], med_wall[k], w[0], w[rounds - 1], rows / med_wall[k], med_cpu, c[0], c[rounds - 1]);
+    }
+    printf("B/A wall time, medians: %.3f\n", med_wall[1] / med_wall[0]);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     const char *durand = NULL, *templ = NULL, *work = "/tmp/durand-bench-ingest", *gen = NULL, *batch = NULL;
-    long rows = 1000000, spots = 0;
+    const char *versus_durand = NULL;
+    long rows = 1000000, spots = 0, rounds = 3;
     bool second_source = false;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
@@ -95,12 +172,14 @@ int main(int argc, char **argv)
         else if (!strcmp(a, "--gen")) gen = v;
         else if (!strcmp(a, "--batch")) batch = v;
         else if (!strcmp(a, "--spots")) spots = strtol(v, NULL, 10);
+        else if (!strcmp(a, "--versus")) versus_durand = v;
+        else if (!strcmp(a, "--rounds")) rounds = strtol(v, NULL, 10);
         else break;
         i++;
     }
-    if (!durand || !templ || rows <= 0 || spots < 0) {
+    if (!durand || !templ || rows <= 0 || spots < 0 || rounds < 1 || rounds > MAX_ROUNDS) {
         fprintf(stderr, "usage: bench_ingest --durand PATH --template DB [--rows N] [--work DIR] [--gen PATH]"
-                        " [--batch N] [--spots N] [--second-source]\n");
+                        " [--batch N] [--spots N] [--second-source] [--versus OTHER_DURAND [--rounds N]]\n");
         return 2;
     }
     char gen_default[4096];
@@ -157,6 +236,15 @@ int main(int argc, char **argv)
     iargv[k] = NULL;
 
     char la0[32], la1[32];
+    if (versus_durand) {
+        bench_loadavg(la0, sizeof la0);
+        printf("bench_ingest: %ld rows (%.0f MB) from %s; A = %s, B = %s\n", rows, (double)sb.st_size / 1e6, csv,
+               durand, versus_durand);
+        int rc = versus(durand, versus_durand, (int)rounds, templ, db, wal, shm, iargv, rows);
+        bench_loadavg(la1, sizeof la1);
+        printf("load average %s before, %s after\n", la0, la1);
+        return rc;
+    }
     bench_loadavg(la0, sizeof la0);
     printf("bench_ingest: %ld rows (%.0f MB) from %s\n", rows, (double)sb.st_size / 1e6, csv);
     if (bench_run_child(iargv, &r) != 0 || !WIFEXITED(r.status) || WEXITSTATUS(r.status) != 0) {
