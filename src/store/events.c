@@ -229,7 +229,7 @@ static dn_status lookup(dn_ctx *ctx, const struct dn_event *ev, long long *id, b
 static dn_status next_id(dn_ctx *ctx, long long *out)
 {
     long long *cached = &dni_store_events_state(ctx)->next_id;
-    if (*cached > 0 && !sqlite3_get_autocommit(dni_db(ctx))) {
+    if (*cached > 0) { /* set by this transaction's last insert; the hooks clear it at its end */
         *out = *cached; /* max(id) + 1 was 2.5 % of a bulk load's time */
         return DN_OK;
     }
