@@ -65,8 +65,13 @@ struct dni_label_grid {
 
 dn_status dni_label_grid_build(dn_ctx *ctx, const struct dni_polyset *set, double cell, struct dni_label_grid *g);
 void dni_label_grid_clear(struct dni_label_grid *g);
+/** Whether (lon, lat) lies in a cell that polygon edges cross. */
+bool dni_label_grid_crossed(const struct dni_label_grid *g, double lon, double lat);
 /** Polygons containing (lon, lat), boundary inclusive: writes up to `cap`
- * indices to `out` and returns how many, or -1 on a GEOS failure. */
+ * indices to `out` and returns how many, or -1 on a GEOS failure. In a
+ * cell that edges cross, only the polygons whose edges cross it are tested
+ * (any polygon when none of them holds the point): where polygons overlap,
+ * one that holds the whole cell can be missed. */
 int dni_label_grid_locate(dn_ctx *ctx, const struct dni_label_grid *g, const struct dni_polyset *set, double lon,
                           double lat, uint32_t *out, int cap);
 

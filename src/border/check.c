@@ -65,6 +65,18 @@ dn_status dni_border_side(dn_ctx *ctx, struct dni_border *b, double lon, double 
     uint32_t hits[4];
     int n = dni_label_grid_locate(ctx, &b->country_grid, &b->countries, lon, lat, hits, 4);
     if (n < 0) return dn_ctx_status(ctx);
+    /* Where the two countries overlap (by metres along the real line), a
+     * cell may be crossed by one country's edge while the other holds it
+     * whole, and the grid then answers with the first alone: ask the other
+     * side's polygon too, in crossed cells only (the rest are settled). */
+    int other = n != 1 ? -1 : (int)hits[0] == b->left_country ? b->right_country
+                          : (int)hits[0] == b->right_country ? b->left_country : -1;
+    if (other >= 0 && dni_label_grid_crossed(&b->country_grid, lon, lat)) {
+        uint32_t only = (uint32_t)other;
+        int m = dni_polyset_hits(ctx, &b->countries, lon, lat, &only, 1, hits + 1, 1);
+        if (m < 0) return dn_ctx_status(ctx);
+        n += m;
+    }
     if (n == 1) {
         memcpy(side, b->countries.code[hits[0]], 4);
         return DN_OK;

@@ -212,6 +212,14 @@ void dni_label_grid_clear(struct dni_label_grid *g)
     memset(g, 0, sizeof *g);
 }
 
+bool dni_label_grid_crossed(const struct dni_label_grid *g, double lon, double lat)
+{
+    double fx = (lon - g->x0) / g->cell, fy = (lat - g->y0) / g->cell;
+    if (!(fx >= 0 && fy >= 0 && fx < g->nx && fy < g->ny)) return false;
+    uint32_t v = g->cells[(size_t)fy * (size_t)g->nx + (size_t)fx];
+    return v != DNI_CELL_AMBIGUOUS && (v & DNI_CELL_BOUNDARY);
+}
+
 int dni_label_grid_locate(dn_ctx *ctx, const struct dni_label_grid *g, const struct dni_polyset *set, double lon,
                           double lat, uint32_t *out, int cap)
 {

@@ -2,7 +2,8 @@
  * Border: the Durand Line check (side, geodesic distance and nearest point
  * against an independent brute-force reference, bands, crossings,
  * uncertainty, bad input, events) and admin assignment, on the shipped
- * geodata.
+ * geodata; and the same code paths on the small synthetic geodata
+ * (tests/data/mini-geodata), cheap enough for every valgrind run.
  */
 #include <math.h>
 #include <stdint.h>
@@ -16,6 +17,7 @@
 #include "border/admin.h"
 #include "border/border.h"
 #include "core/event.h"
+#include "geodata/geodata.h"
 #include "geodata_fixture.h"
 #include "store/store.h"
 #include "tests.h"
@@ -621,6 +623,132 @@ START_TEST(test_border__allocation_failures_are_reported_cleanly)
 }
 END_TEST
 
+/* ---- the same code on the mini geodata (unit.border: no shipped_geodata tag) ---- */
+
+#define MINI_GEODATA DN_SOURCE_DIR "/tests/data/mini-geodata"
+
+/* The mini geodata's line (tests/data/make_mini_geodata.py). */
+static const double mini_line[][2] = {{69.0, 31.0}, {69.6, 32.2}, {70.3, 33.3}, {71.0, 34.2}, {71.2, 35.0}};
+static char *mini_dir;
+
+static void mini_setup(void)
+{
+    mini_dir = make_temp_dir();
+    char db[700];
+    snprintf(db, sizeof db, "%s/mini.sqlite", mini_dir);
+    ck_assert_int_eq(dn_ctx_new(&ctx), DN_OK);
+    ck_assert_int_eq(dni_set_geodata_dir(ctx, MINI_GEODATA), DN_OK);
+    ck_assert_int_eq(dn_store_open(ctx, db, DN_STORE_CREATE), DN_OK);
+    ck_assert_msg(dn_geodata_load(ctx, false, NULL) == DN_OK, "%s", dn_ctx_errmsg(ctx));
+    geod_init(&wgs84, 6378137.0, 1 / 298.257223563);
+}
+
+static void mini_teardown(void)
+{
+    ctx = dn_ctx_free(ctx);
+    remove_tree(mini_dir);
+    free(mini_dir);
+}
+
+START_TEST(test_border__mini_line_info_is_the_stored_line)
+{
+    size_t nv = 0;
+    double km = 0, a[2], b[2], want = 0;
+    ck_assert_msg(dn_border_line_info(ctx, &nv, &km, a, b) == DN_OK, "%s", dn_ctx_errmsg(ctx));
+    ck_assert_uint_eq(nv, DN_ARRAY_LEN(mini_line));
+    for (size_t i = 1; i < DN_ARRAY_LEN(mini_line); i++)
+        want += geodesic_km(mini_line[i - 1][1], mini_line[i - 1][0], mini_line[i][1], mini_line[i][0]);
+    ck_assert_double_eq_tol(km, want, 1e-6);
+    ck_assert_double_eq_tol(a[0], 69.0, 1e-9);
+    ck_assert_double_eq_tol(a[1], 31.0, 1e-9);
+    ck_assert_double_eq_tol(b[0], 71.2, 1e-9);
+    ck_assert_double_eq_tol(b[1], 35.0, 1e-9);
+}
+END_TEST
+
+START_TEST(test_border__mini_sides_beside_a_vertex)
+{
+    /* 30 m from an inner vertex along the bisector of its two segments'
+     * normals: on the outer side of the turn the vertex itself is the
+     * nearest point; within 100 m the side comes from the line, not the
+     * polygons. The two countries are first narrowed (_i = 0) or widened
+     * (_i = 1) by some 200 m, leaving a gap or an overlap along the line
+     * as the real ones do in places (by metres): there only the line can
+     * tell the side. */
+    static const char *const reshape[] = {
+        "UPDATE admin_areas SET geom = CastToMultiPolygon(ST_Buffer(geom, -0.002)) WHERE level = 0",
+        "UPDATE admin_areas SET geom = CastToMultiPolygon(ST_Buffer(geom, 0.002)) WHERE level = 0"};
+    ck_assert_int_eq(dn_store_exec(ctx, reshape[_i]), DN_OK);
+    dn_border_invalidate(ctx);
+    for (size_t v = 1; v + 1 < DN_ARRAY_LEN(mini_line); v++) {
+        double lon = mini_line[v][0], lat = mini_line[v][1], k = cos(lat * DEG), nx = 0, ny = 0;
+        for (size_t s = v - 1; s <= v; s++) {
+            double ex = (mini_line[s + 1][0] - mini_line[s][0]) * k, ey = mini_line[s + 1][1] - mini_line[s][1];
+            nx += -ey / hypot(ex, ey);
+            ny += ex / hypot(ex, ey);
+        }
+        double len = hypot(nx, ny), step = 30.0 / 111320.0; /* degrees of latitude in 30 m */
+        /* the outer side of the turn: left (+1) when the line turns right */
+        double turn = (mini_line[v][0] - mini_line[v - 1][0]) * (mini_line[v + 1][1] - mini_line[v][1]) -
+                      (mini_line[v][1] - mini_line[v - 1][1]) * (mini_line[v + 1][0] - mini_line[v][0]);
+        int outer = turn < 0 ? 1 : -1;
+        for (int sgn = -1; sgn <= 1; sgn += 2) {
+            double plon = lon + sgn * nx / len * step / k, plat = lat + sgn * ny / len * step;
+            for (int exact = 0; exact <= 1; exact++) {
+                dn_border_set_exact(ctx, exact);
+                struct dn_border_result r = check_ok(plat, plon, 0);
+                /* left of a line drawn northwards is west */
+                ck_assert_msg(strcmp(r.side, sgn > 0 ? "AFG" : "PAK") == 0, "%s: vertex %zu side %d exact %d: %s",
+                              _i ? "overlap" : "gap", v, sgn, exact, r.side);
+                ck_assert(r.side_certain); /* 30 m: beyond the line's own 10 m */
+                double to_vertex = geodesic_km(plat, plon, lat, lon);
+                ck_assert_msg(r.border_km > 0.015 && r.border_km <= to_vertex + 1e-6, "vertex %zu side %d: %.6f km",
+                              v, sgn, r.border_km);
+                if (sgn == outer) ck_assert_double_eq_tol(r.border_km, to_vertex, 0.0005);
+            }
+        }
+    }
+    dn_border_set_exact(ctx, false);
+}
+END_TEST
+
+START_TEST(test_border__mini_admin_falls_back_to_the_nearest_district)
+{
+    /* a district missing from the admin layer: its points go to the nearest
+     * district of the same country, and say so */
+    ck_assert_int_eq(dn_store_exec(ctx, "DELETE FROM admin_areas WHERE level = 2 AND name = 'Urgun'"), DN_OK);
+    dn_border_invalidate(ctx);
+    struct dn_admin_result a;
+    ck_assert_msg(dn_admin_locate(ctx, 68.0, 30.5, &a) == DN_OK, "%s", dn_ctx_errmsg(ctx));
+    ck_assert_str_eq(a.country, "AFG");
+    ck_assert_str_eq(a.province, "Paktika");
+    ck_assert_int_eq(a.province_method, DN_ADMIN_WITHIN);
+    ck_assert_str_eq(a.district, "Barmal");
+    ck_assert_int_eq(a.district_method, DN_ADMIN_NEAREST);
+    ck_assert_msg(dn_admin_locate(ctx, 66.0, 30.5, &a) == DN_OK, "%s", dn_ctx_errmsg(ctx));
+    ck_assert_str_eq(a.district, "Barmal");
+    ck_assert_int_eq(a.district_method, DN_ADMIN_WITHIN);
+}
+END_TEST
+
+START_TEST(test_border__mini_allocation_failures_are_reported_cleanly)
+{
+    /* as on the shipped geodata, small enough to run under valgrind too */
+    for (long n = 1; n < 100000; n = n * 3 / 2 + 1) {
+        dn_border_invalidate(ctx);
+        dni_alloc_fail_after(n);
+        struct dn_border_result r;
+        struct dn_admin_result a;
+        dn_status s = dn_border_check(ctx, 70.0, 33.0, 0, &r);
+        if (s == DN_OK) s = dn_admin_locate(ctx, 68.0, 30.5, &a);
+        dni_alloc_fail_after(0);
+        ck_assert_msg(s == DN_OK || s == DN_ERR_NOMEM, "n=%ld: %s (%s)", n, dn_strerror(s), dn_ctx_errmsg(ctx));
+    }
+    struct dn_border_result r = check_ok(33.0, 70.0, 0); /* the line passes lat 33 at lon 70.11 */
+    ck_assert_str_eq(r.side, "AFG");
+}
+END_TEST
+
 Suite *make_border_suite(void)
 {
     Suite *s = suite_create("border");
@@ -652,5 +780,13 @@ Suite *make_border_suite(void)
     tcase_add_test(ta, test_border__admin_agrees_with_spatialite_on_random_points);
     tcase_add_test(ta, test_border__allocation_failures_are_reported_cleanly);
     suite_add_tcase(s, ta);
+    TCase *tm = tcase_create("mini");
+    tcase_add_checked_fixture(tm, mini_setup, mini_teardown);
+    tcase_set_timeout(tm, 120);
+    tcase_add_test(tm, test_border__mini_line_info_is_the_stored_line);
+    tcase_add_loop_test(tm, test_border__mini_sides_beside_a_vertex, 0, 2);
+    tcase_add_test(tm, test_border__mini_admin_falls_back_to_the_nearest_district);
+    tcase_add_test(tm, test_border__mini_allocation_failures_are_reported_cleanly);
+    suite_add_tcase(s, tm);
     return s;
 }
