@@ -34,7 +34,9 @@ storing time later. Under a wrapper (valgrind) an ingest takes some 20 s of
 CPU to start and stores rows several times slower, and a killed process
 reports nothing: WRAPPED sets fewer rows and kills. What valgrind checks is every run
 that ends: the reference run and the re-runs that open a killed store and
-finish it (exit 99 on a memory error or leak fails them).
+finish it (exit 99 on a memory error or leak fails them). CI's valgrind
+build does not run this script (tests/CMakeLists.txt: the lines it runs are
+run there by other tests); the wrapped mode is for a run by hand.
 """
 # fixture: geodata_db
 import json
