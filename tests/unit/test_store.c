@@ -351,6 +351,43 @@ START_TEST(test_store__checkpointer_copies_the_wal_and_bounds_it)
 }
 END_TEST
 
+/* A checkpointer that cannot start leaves the writer as it was: the bulk
+ * load goes on, says so once, and SQLite's automatic checkpoints still copy
+ * every large commit into the database file. */
+START_TEST(test_store__checkpointer_that_cannot_start_leaves_the_writer_checkpointing)
+{
+    char db[600];
+    snprintf(db, sizeof db, "%s", path_in_tmp("ckpt_fail.sqlite"));
+    ck_assert_int_eq(dn_store_open(ctx, db, DN_STORE_CREATE), DN_OK);
+    ck_assert_int_eq(dn_store_exec(ctx, "CREATE TABLE ckpt_test(b BLOB)"), DN_OK);
+    struct dni_checkpointer *c = (struct dni_checkpointer *)&c; /* must be cleared */
+    dni_alloc_fail_after(1);
+    dn_status st = dni_checkpointer_start(ctx, dni_db(ctx), db, 120, &c);
+    dni_alloc_fail_after(0);
+    ck_assert_int_eq(st, DN_ERR_NOMEM);
+    ck_assert_ptr_null(c);
+    long long size_before = file_size(db);
+    commit_blobs(1100);
+    ck_assert_int_gt(file_size(db), size_before + 1000 * 3000);
+
+    /* the same through the store: an info line, no error left behind */
+    struct captured cap = {0};
+    dn_ctx_set_output(ctx, capture_output, &cap);
+    dni_alloc_fail_after(1);
+    dni_store_background_checkpoints(ctx, true);
+    dni_alloc_fail_after(0);
+    ck_assert_msg(strstr(cap.err.data ? cap.err.data : "", "the writer checkpoints itself") != NULL, "%s",
+                  cap.err.data ? cap.err.data : "(nothing)");
+    ck_assert_str_eq(dn_ctx_errmsg(ctx), "");
+    size_before = file_size(db);
+    commit_blobs(1100);
+    ck_assert_int_gt(file_size(db), size_before + 1000 * 3000);
+    dni_store_background_checkpoints(ctx, false); /* nothing to stop */
+    dn_ctx_set_output(ctx, NULL, NULL);
+    captured_free(&cap);
+}
+END_TEST
+
 START_TEST(test_store__readonly_open_reads_and_refuses_writes)
 {
     char db[600];
@@ -653,6 +690,7 @@ Suite *make_store_suite(void)
     tcase_add_test(tc, test_store__reports_of_one_incident_share_a_cluster);
     tcase_add_test(tc, test_store__event_ids_do_not_collide_across_writers);
     tcase_add_test(tc, test_store__checkpointer_copies_the_wal_and_bounds_it);
+    tcase_add_test(tc, test_store__checkpointer_that_cannot_start_leaves_the_writer_checkpointing);
     tcase_add_test(tc, test_store__readonly_open_reads_and_refuses_writes);
     tcase_add_test(tc, test_store__empty_file_or_directory_as_database);
     suite_add_tcase(s, tc);
