@@ -212,20 +212,25 @@ void dni_label_grid_clear(struct dni_label_grid *g)
     memset(g, 0, sizeof *g);
 }
 
-bool dni_label_grid_crossed(const struct dni_label_grid *g, double lon, double lat)
+/* The cell value under (lon, lat); 0 (in no polygon) outside the grid,
+ * which covers every polygon's envelope. */
+static uint32_t cell_at(const struct dni_label_grid *g, double lon, double lat)
 {
     double fx = (lon - g->x0) / g->cell, fy = (lat - g->y0) / g->cell;
-    if (!(fx >= 0 && fy >= 0 && fx < g->nx && fy < g->ny)) return false;
-    uint32_t v = g->cells[(size_t)fy * (size_t)g->nx + (size_t)fx];
+    if (!(fx >= 0 && fy >= 0 && fx < g->nx && fy < g->ny)) return 0;
+    return g->cells[(size_t)fy * (size_t)g->nx + (size_t)fx];
+}
+
+bool dni_label_grid_crossed(const struct dni_label_grid *g, double lon, double lat)
+{
+    uint32_t v = cell_at(g, lon, lat);
     return v != DNI_CELL_AMBIGUOUS && (v & DNI_CELL_BOUNDARY);
 }
 
 int dni_label_grid_locate(dn_ctx *ctx, const struct dni_label_grid *g, const struct dni_polyset *set, double lon,
                           double lat, uint32_t *out, int cap)
 {
-    double fx = (lon - g->x0) / g->cell, fy = (lat - g->y0) / g->cell;
-    if (!(fx >= 0 && fy >= 0 && fx < g->nx && fy < g->ny)) return 0; /* outside every polygon's envelope */
-    uint32_t v = g->cells[(size_t)fy * (size_t)g->nx + (size_t)fx];
+    uint32_t v = cell_at(g, lon, lat);
     if (v == DNI_CELL_AMBIGUOUS) return dni_polyset_hits(ctx, set, lon, lat, NULL, 0, out, cap);
     if (v & DNI_CELL_BOUNDARY) {
         const uint32_t *list = g->touch + (v & ~DNI_CELL_BOUNDARY);

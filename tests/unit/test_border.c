@@ -603,21 +603,29 @@ START_TEST(test_border__store_without_geodata_is_an_error)
 }
 END_TEST
 
-START_TEST(test_border__allocation_failures_are_reported_cleanly)
+/* Fail the n-th allocation of loading the border and admin layers and of
+ * one check and one admin lookup, for n spread over the whole run up to
+ * `max_n`: every attempt ends in DN_OK or DN_ERR_NOMEM (ASan and valgrind
+ * check for leaks). */
+static void fail_allocations_in_turn(long max_n, double check_lon, double check_lat, double admin_lon,
+                                     double admin_lat)
 {
-    /* fail the n-th allocation of loading and checking, for n spread over
-     * the whole run: every attempt ends in DN_OK or DN_ERR_NOMEM, and a
-     * later attempt on the same context succeeds (ASan checks for leaks) */
-    for (long n = 1; n < 400000; n = n * 3 / 2 + 1) {
+    for (long n = 1; n < max_n; n = n * 3 / 2 + 1) {
         dn_border_invalidate(ctx);
         dni_alloc_fail_after(n);
         struct dn_border_result r;
         struct dn_admin_result a;
-        dn_status s = dn_border_check(ctx, 70.07117, 33.00059, 0, &r);
-        if (s == DN_OK) s = dn_admin_locate(ctx, 71.57849, 34.008, &a);
+        dn_status s = dn_border_check(ctx, check_lon, check_lat, 0, &r);
+        if (s == DN_OK) s = dn_admin_locate(ctx, admin_lon, admin_lat, &a);
         dni_alloc_fail_after(0);
         ck_assert_msg(s == DN_OK || s == DN_ERR_NOMEM, "n=%ld: %s (%s)", n, dn_strerror(s), dn_ctx_errmsg(ctx));
     }
+}
+
+START_TEST(test_border__allocation_failures_are_reported_cleanly)
+{
+    /* a later attempt on the same context succeeds */
+    fail_allocations_in_turn(400000, 70.07117, 33.00059, 71.57849, 34.008);
     struct dn_border_result r = check_ok(33.00059, 70.07117, 0);
     ck_assert_str_eq(r.side, "PAK");
 }
@@ -734,16 +742,7 @@ END_TEST
 START_TEST(test_border__mini_allocation_failures_are_reported_cleanly)
 {
     /* as on the shipped geodata, small enough to run under valgrind too */
-    for (long n = 1; n < 100000; n = n * 3 / 2 + 1) {
-        dn_border_invalidate(ctx);
-        dni_alloc_fail_after(n);
-        struct dn_border_result r;
-        struct dn_admin_result a;
-        dn_status s = dn_border_check(ctx, 70.0, 33.0, 0, &r);
-        if (s == DN_OK) s = dn_admin_locate(ctx, 68.0, 30.5, &a);
-        dni_alloc_fail_after(0);
-        ck_assert_msg(s == DN_OK || s == DN_ERR_NOMEM, "n=%ld: %s (%s)", n, dn_strerror(s), dn_ctx_errmsg(ctx));
-    }
+    fail_allocations_in_turn(100000, 70.0, 33.0, 68.0, 30.5);
     struct dn_border_result r = check_ok(33.0, 70.0, 0); /* the line passes lat 33 at lon 70.11 */
     ck_assert_str_eq(r.side, "AFG");
 }
