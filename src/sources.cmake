@@ -85,6 +85,8 @@ set(DN_LIB_SOURCES
   # cli: argument parsing and subcommands
   src/ingest/coord_checks.c
   src/ingest/point_memo.c
+  src/ingest/store_side.c
+  src/ingest/writer_thread.c
   src/ingest/pipeline.c
   src/ingest/text_source.c
   src/cli/cli.c

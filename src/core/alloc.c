@@ -1,20 +1,26 @@
 /** @file alloc.c
  * Allocation wrappers with a fault-injection hook for tests.
  */
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/core.h"
 
-/* Countdown to the injected failure; 0 = injection off. Test-only state. */
-static long fail_countdown;
+/* Countdown to the injected failure; 0 = injection off. Test-only state,
+ * atomic because an ingest allocates in two threads (ingest/writer_thread.h):
+ * the first of them to count down to zero gets the failure. */
+static atomic_long fail_countdown;
 
-void dni_alloc_fail_after(long n) { fail_countdown = n > 0 ? n : 0; }
+void dni_alloc_fail_after(long n) { atomic_store(&fail_countdown, n > 0 ? n : 0); }
 
 static bool should_fail(void)
 {
-    if (fail_countdown == 0) return false;
-    return --fail_countdown == 0;
+    long n = atomic_load_explicit(&fail_countdown, memory_order_relaxed);
+    while (n > 0) {
+        if (atomic_compare_exchange_weak(&fail_countdown, &n, n - 1)) return n == 1;
+    }
+    return false;
 }
 
 void *dn_malloc(size_t n) { return should_fail() ? NULL : malloc(n ? n : 1); }

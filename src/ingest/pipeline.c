@@ -17,7 +17,9 @@
 #include "ingest/coord_checks.h"
 #include "ingest/pipeline.h"
 #include "ingest/point_memo.h"
+#include "ingest/store_side.h"
 #include "ingest/text_source.h"
+#include "ingest/writer_thread.h"
 #include "store/store.h"
 
 enum { DEFAULT_BATCH = 10000, PROGRESS_EVERY = 5000, BULK_MIN_ROWS = 20000 };
@@ -30,19 +32,16 @@ struct run {
     const struct dn_ingest_opts *opts;
     struct dn_ingest_report *rep;
     FILE *rejects;
-    size_t in_batch;
-    bool in_tx;
     long progress_at;
     const char *file; /* file being read */
     struct dni_text_finder finder;
     struct dni_placeholders placeholders;
-    struct dn_dedupe_opts dedupe; /* the run's settings, or off for a file that cannot match */
-    bool one_source;              /* a table: every row has the file as its source */
-    long long events_at_start;    /* events in the store when the run began */
-    bool bulk;                    /* this file is a bulk load (maybe_go_bulk) */
     struct dni_point_memo *points; /* located points; NULL: none kept */
-    long bulk_min_rows;            /* rows a file stores before it may turn into a bulk load */
-    long file_stored_at;           /* rep->stored when the current file began */
+    struct dni_store_side side;    /* the store on this thread's connection: articles, and tables without a writer */
+    struct dni_writer *writer;     /* tables: the store on a thread of its own; NULL: none (yet) */
+    bool writer_tried;             /* started, or found impossible, once per run */
+    bool writer_bulk;              /* the writer's file is a bulk load, as of count_stored */
+    long long events_at_start;     /* events in the store when the run began */
 };
 
 /* DURAND_BULK_MIN_ROWS lowers the threshold so that tests can kill or read
@@ -56,83 +55,44 @@ static long bulk_min_rows(void)
     return v && *v && end && !*end && n > 0 ? n : BULK_MIN_ROWS;
 }
 
+/* DURAND_INGEST_THREADS=1 stores tables on the pipeline's own thread, as
+ * articles are (for comparisons: bench_ingest --versus, the tests of
+ * both paths). */
+static bool writer_wanted(void)
+{
+    const char *v = getenv("DURAND_INGEST_THREADS");
+    return !v || strcmp(v, "1") != 0;
+}
+
 static const char *base_name(const char *path)
 {
     const char *slash = strrchr(path, '/');
     return slash ? slash + 1 : path;
 }
 
-/* ---- transactions ---------------------------------------------------------- */
-
-static dn_status ensure_tx(struct run *r)
+/* The store's counts: this thread's side and the writer's. */
+static void count_stored(struct run *r)
 {
-    if (r->in_tx) return DN_OK;
-    dn_status s = dn_store_begin(r->ctx);
-    if (s != DN_OK) return s;
-    r->in_tx = true;
-    /* the batch's R*Tree entries go in at once before the commit */
-    return dn_store_events_batch_begin(r->ctx);
-}
-
-/* A file that has stored bulk_min_rows rows is a bulk load (decided at a
- * batch boundary, undone at the file's end, or after a crash by the next
- * writer to open the store):
- * - its R*Tree entries wait, and the whole tree is packed once the file
- *   ends — worth it while the store held at most PACK_PAYS times what the
- *   file has stored so far (packing costs ~1.8 us an event of the store,
- *   inserting ~14 us an event of the file: bench_store);
- * - with no dedupe lookups needed (they use the events indexes) and the
- *   file more than doubling the store, the five secondary indexes are also
- *   dropped and built afresh at the end: a sort each, cheaper than a
- *   million random index inserts.
- * Counted per file: a directory of small files is no bulk load, however
- * many rows they add up to. */
-enum { PACK_PAYS = 4 };
-static dn_status maybe_go_bulk(struct run *r)
-{
-    long file_stored = r->rep->stored - r->file_stored_at;
-    long long store_before = r->events_at_start + r->file_stored_at; /* what the store held when the file began */
-    if (r->bulk || file_stored < r->bulk_min_rows || store_before > (long long)PACK_PAYS * file_stored) return DN_OK;
-    bool drop_indexes = !r->dedupe.enabled && file_stored >= store_before;
-    dn_status s = ensure_tx(r);
-    if (s == DN_OK) s = dn_store_events_bulk_begin(r->ctx, drop_indexes);
-    if (s == DN_OK) {
-        r->bulk = true;
+    struct dni_writer_news wn = {0};
+    if (r->writer) dni_writer_news(r->writer, &wn);
+    r->rep->stored = r->side.stored + wn.stored;
+    r->rep->updated = r->side.updated + wn.updated;
+    r->rep->duplicates = r->side.duplicates + wn.duplicates;
+    r->writer_bulk = wn.bulk;
+    enum dni_bulk_news news = r->side.bulk_news != DNI_BULK_NONE ? r->side.bulk_news : wn.bulk_news;
+    r->side.bulk_news = DNI_BULK_NONE;
+    if (news != DNI_BULK_NONE)
         dni_info(r->ctx, "%s: bulk load: %s once the file is read", base_name(r->file),
-                 drop_indexes ? "the events indexes are rebuilt and the spatial index packed"
-                              : "the spatial index is packed");
-    }
-    return s;
+                 news == DNI_BULK_REBUILD_INDEXES ? "the events indexes are rebuilt and the spatial index packed"
+                                                  : "the spatial index is packed");
 }
 
-static dn_status end_bulk(struct run *r)
+static void say_building_indexes(struct run *r)
 {
-    if (!r->bulk) return DN_OK;
-    r->bulk = false;
     if (r->progress_at > 0) {
         static const char msg[] = "\r\033[Kdurand: building the events' indexes";
         dni_out(r->ctx, DN_OUT_PROGRESS, msg, sizeof msg - 1);
     }
-    dn_status s = ensure_tx(r);
-    return s == DN_OK ? dn_store_events_bulk_end(r->ctx) : s;
-}
-
-static dn_status commit(struct run *r)
-{
-    if (!r->in_tx) return DN_OK;
-    r->in_tx = false;
-    r->in_batch = 0;
-    dn_status s = dn_store_events_batch_end(r->ctx);
-    if (s == DN_OK) s = dn_store_commit(r->ctx);
-    if (s != DN_OK) dn_store_rollback(r->ctx);
-    return s;
-}
-
-static void rollback(struct run *r)
-{
-    if (r->in_tx) dn_store_rollback(r->ctx);
-    r->in_tx = false;
-    r->in_batch = 0;
 }
 
 /* ---- reporting ------------------------------------------------------------- */
@@ -160,6 +120,7 @@ static void progress(struct run *r)
     long n = r->rep->read;
     if (n - r->progress_at < PROGRESS_EVERY) return;
     r->progress_at = n;
+    count_stored(r); /* a writer thread's count trails the rows read by up to two of its batches */
     char buf[512];
     int len = snprintf(buf, sizeof buf, "\rdurand: %s: %ld rows read, %ld stored, %ld rejected", base_name(r->file), n,
                        r->rep->stored + r->rep->updated, r->rep->rejected);
@@ -255,7 +216,11 @@ dn_status dni_ingest_locate_event(dn_ctx *ctx, struct dni_placeholders *ph, stru
     return s;
 }
 
-static dn_status process_event(struct run *r, struct dn_event *ev)
+/* Everything before the store: locate the event, count it unresolved,
+ * learn its name. Learning writes on this thread's connection, so a writer
+ * thread first stores and commits what it holds (and then waits): the two
+ * connections never write at once. */
+static dn_status prepare_event(struct run *r, struct dn_event *ev)
 {
     dn_ctx *ctx = r->ctx;
     bool source_coords = false;
@@ -264,66 +229,51 @@ static dn_status process_event(struct run *r, struct dn_event *ev)
         r->rep->unresolved++;
         if (!dn_event_add_flag(ev, "unresolved_place")) s = dni_fail(ctx, DN_ERR_NOMEM, "out of memory");
     }
-    if (s == DN_OK) s = ensure_tx(r);
-    if (s == DN_OK && learnable(r, ev, source_coords)) s = learn(r, ev);
-    if (s == DN_OK && r->one_source && r->dedupe.enabled && ev->source) {
-        /* When the store holds no other source, no row of this file can join
-         * a cluster: skip the search (on a bulk load of one big file it was
-         * the costliest query per row). Asked once per file. */
-        bool others = true;
-        s = dn_store_events_other_sources(ctx, ev->source, &others);
-        r->dedupe.enabled = others;
-        r->one_source = false;
-    }
-    enum dn_upsert_result what = DN_UPSERT_UNCHANGED;
-    if (s == DN_OK) s = dn_store_event_upsert(ctx, ev, &r->dedupe, &what, NULL);
-    if (s != DN_OK) return s;
-    if (what == DN_UPSERT_INSERTED) r->rep->stored++;
-    else if (what == DN_UPSERT_UPDATED) r->rep->updated++;
-    else r->rep->duplicates++;
-    if (++r->in_batch >= (r->opts->batch ? r->opts->batch : DEFAULT_BATCH)) {
-        s = commit(r);
-        if (s == DN_OK) s = maybe_go_bulk(r);
-    }
-    return s;
+    if (s != DN_OK || !learnable(r, ev, source_coords)) return s;
+    if (r->writer) s = dni_writer_finish(ctx, r->writer, DNI_WRITER_COMMIT, NULL, NULL, 0, 0);
+    else s = dni_store_side_tx(&r->side); /* the name goes into the event's batch */
+    return s == DN_OK ? learn(r, ev) : s;
+}
+
+/* On this thread's connection (articles, and tables without a writer). */
+static dn_status process_event(struct run *r, struct dn_event *ev)
+{
+    dn_status s = prepare_event(r, ev);
+    return s == DN_OK ? dni_store_side_put(&r->side, ev) : s;
 }
 
 /* ---- files ----------------------------------------------------------------- */
-
-static dn_status record_file(struct run *r, const char *path, const char *format, long read, long stored,
-                             long updated, long rejected)
-{
-    dn_status s = ensure_tx(r);
-    sqlite3_stmt *st;
-    if (s == DN_OK)
-        s = dn_store_stmt(r->ctx,
-                          "INSERT INTO ingest_files(path, format, rows_read, rows_stored, rows_updated, rows_rejected,"
-                          " finished_at) VALUES (?, ?, ?, ?, ?, ?, strftime('%Y-%m-%dT%H:%M:%SZ','now'))",
-                          &st);
-    if (s != DN_OK) return s;
-    sqlite3_bind_text(st, 1, path, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, format, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 3, read);
-    sqlite3_bind_int64(st, 4, stored);
-    sqlite3_bind_int64(st, 5, updated);
-    sqlite3_bind_int64(st, 6, rejected);
-    int rc = sqlite3_step(st);
-    sqlite3_reset(st);
-    return rc == SQLITE_DONE ? DN_OK : dni_fail_sqlite(r->ctx, "recording the ingested file");
-}
 
 /* Fatal for the run: the database or memory failed. Anything else is a
  * problem of this file only. */
 static bool fatal(dn_status s) { return s == DN_ERR_DB || s == DN_ERR_NOMEM || s == DN_ERR_INTERNAL || s == DN_ERR_GEODATA; }
 
+/* Tables go to the writer thread, started at the first one. This thread's
+ * connection commits what it holds first (an article's batch goes on into
+ * the next file), so that only one of the two writes at a time. */
+static dn_status use_writer(struct run *r)
+{
+    if (!r->writer_tried && writer_wanted()) {
+        r->writer_tried = true;
+        dn_status s = dni_store_side_commit(&r->side);
+        if (s == DN_OK)
+            s = dni_writer_start(r->ctx, r->side.batch, r->side.bulk_min_rows, &r->writer);
+        return s;
+    }
+    return r->writer ? dni_store_side_commit(&r->side) : DN_OK;
+}
+
 static dn_status ingest_table(struct run *r, const char *path)
 {
+    dn_status s = use_writer(r);
     struct dn_reader *rd = NULL;
-    dn_status s = dn_reader_open(r->ctx, path, &r->opts->reader, &rd);
+    if (s == DN_OK) s = dn_reader_open(r->ctx, path, &r->opts->reader, &rd);
     if (s != DN_OK) return s;
-    struct dn_ingest_report before = *r->rep;
-    r->dedupe = r->opts->dedupe;
-    r->one_source = true;
+    struct dni_writer *w = r->writer;
+    long read_before = r->rep->read, rejected_before = r->rep->rejected;
+    long long store_before = r->events_at_start + r->rep->stored; /* counted when the last file ended */
+    if (w) dni_writer_begin_file(w, &r->opts->dedupe, true, store_before);
+    else dni_store_side_begin_file(&r->side, &r->opts->dedupe, true, store_before);
     struct dn_event ev;
     dn_event_init(&ev);
     for (bool done = false;;) {
@@ -336,17 +286,32 @@ static dn_status ingest_table(struct run *r, const char *path)
         }
         if (s != DN_OK || done) break;
         r->rep->read++;
-        s = process_event(r, &ev);
+        if (w) {
+            s = prepare_event(r, &ev);
+            if (s == DN_OK) s = dni_writer_put(r->ctx, w, &ev);
+        } else {
+            s = process_event(r, &ev);
+        }
         if (s != DN_OK) break;
         progress(r);
     }
     r->rep->skipped += dn_reader_stats(rd).skipped;
     const char *format = dn_ingest_format_name(dn_reader_format(rd));
     dn_event_clear(&ev);
+    long read = r->rep->read - read_before, rejected = r->rep->rejected - rejected_before;
+    if (w && !fatal(s)) {
+        /* the file ends here, read whole or not: what was handed over is
+         * whole rows, stored and committed with the file (ingest_path) */
+        count_stored(r);
+        if (r->writer_bulk) say_building_indexes(r);
+        unsigned after = DNI_WRITER_END_BULK | DNI_WRITER_COMMIT | (s == DN_OK ? DNI_WRITER_RECORD_FILE : 0);
+        dn_status f = dni_writer_finish(r->ctx, w, after, path, format, read, rejected);
+        if (f != DN_OK) s = f;
+    } else if (s == DN_OK) {
+        s = dni_store_side_record_file(&r->side, path, format, read, rejected);
+    }
     dn_reader_close(rd);
-    if (s == DN_OK)
-        s = record_file(r, path, format, r->rep->read - before.read, r->rep->stored - before.stored,
-                        r->rep->updated - before.updated, r->rep->rejected - before.rejected);
+    count_stored(r);
     return s;
 }
 
@@ -365,7 +330,7 @@ static bool is_text_file(const struct run *r, const char *path)
 static dn_status on_article(void *ud, const struct dn_text_article *a)
 {
     struct run *r = ud;
-    dn_status s = ensure_tx(r);
+    dn_status s = dni_store_side_tx(&r->side);
     long long article_id = 0;
     if (s == DN_OK) s = dni_text_store_article(r->ctx, a, &article_id);
     struct dn_event ev;
@@ -394,19 +359,18 @@ static dn_status ingest_text(struct run *r, const char *path)
 {
     struct dn_text_options to = {.date = r->opts->article_date, .url = r->opts->url, .on_reject = on_text_reject,
                                  .reject_ud = r};
-    r->dedupe = r->opts->dedupe;
-    r->one_source = false; /* articles: each has its own source */
+    /* articles: each has its own source */
+    dni_store_side_begin_file(&r->side, &r->opts->dedupe, false, r->events_at_start + r->rep->stored);
     dni_text_finder_setup(&r->finder, r->ctx, &to);
-    long read = r->rep->read, stored = r->rep->stored, updated = r->rep->updated, rejected = r->rep->rejected;
+    long read = r->rep->read, rejected = r->rep->rejected;
     dn_status s = dn_text_read_file(r->ctx, path, &to, on_article, r);
     if (s == DN_ERR_PARTIAL) {
         /* malformed JSON Lines records were rejected one by one (on_text_reject) */
         dni_clear_error(r->ctx);
         s = DN_OK;
     }
-    if (s == DN_OK)
-        s = record_file(r, path, "text", r->rep->read - read, r->rep->stored - stored, r->rep->updated - updated,
-                        r->rep->rejected - rejected);
+    if (s == DN_OK) s = dni_store_side_record_file(&r->side, path, "text", r->rep->read - read, r->rep->rejected - rejected);
+    count_stored(r);
     return s;
 }
 
@@ -477,10 +441,10 @@ static dn_status ingest_path(struct run *r, const char *path, int depth)
         return ingest_dir(r, path, depth);
     }
     r->file = path;
-    r->file_stored_at = r->rep->stored;
     r->rep->files++;
     dn_status s = is_text_file(r, path) ? ingest_text(r, path) : ingest_table(r, path);
-    if (s == DN_OK) s = end_bulk(r);
+    if (s == DN_OK && r->side.bulk) say_building_indexes(r);
+    if (s == DN_OK) s = dni_store_side_end_bulk(&r->side);
     progress_done(r);
     /* the open batch goes on into the next file (committed at --batch
      * events or at the end of the run): with one article per file, a
@@ -489,8 +453,8 @@ static dn_status ingest_path(struct run *r, const char *path, int depth)
     if (fatal(s)) return s;
     /* this file is unreadable or broken: what it stored in the open batch is
      * whole rows, keep it; report the file and go on with the next one */
-    dn_status c = end_bulk(r);
-    if (c == DN_OK) c = commit(r);
+    dn_status c = dni_store_side_end_bulk(&r->side);
+    if (c == DN_OK) c = dni_store_side_commit(&r->side);
     if (c != DN_OK) return c;
     r->rep->failed_files++;
     report_problem(r, path, 0, NULL, dn_ctx_errmsg(r->ctx));
@@ -502,7 +466,9 @@ dn_status dn_ingest_paths(dn_ctx *ctx, const char *const *paths, size_t n, const
                           struct dn_ingest_report *report)
 {
     struct dn_ingest_report local;
-    struct run r = {.ctx = ctx, .opts = opts, .rep = report ? report : &local, .bulk_min_rows = bulk_min_rows()};
+    struct run r = {.ctx = ctx, .opts = opts, .rep = report ? report : &local};
+    r.side = (struct dni_store_side){
+        .ctx = ctx, .batch = opts->batch ? opts->batch : DEFAULT_BATCH, .bulk_min_rows = bulk_min_rows()};
     memset(r.rep, 0, sizeof *r.rep);
     dn_status s = DN_OK;
     if (opts->rejects_path) {
@@ -513,7 +479,8 @@ dn_status dn_ingest_paths(dn_ctx *ctx, const char *const *paths, size_t n, const
     }
     /* A larger page cache keeps the events indexes' hot pages in memory
      * instead of reading them back from the OS for every row (bench_ingest:
-     * most of the system time); it is a bound, not a per-row cost. */
+     * most of the system time); it is a bound, not a per-row cost. The
+     * writer thread's connection sets the same (writer_thread.c). */
     s = dn_store_exec(ctx, "PRAGMA cache_size = -" DN_STRINGIFY(INGEST_CACHE_KIB));
     /* Statement journals in memory: each INSERT saves the pages it touches
      * for a rollback of that statement alone; by default the journal goes
@@ -525,9 +492,12 @@ dn_status dn_ingest_paths(dn_ctx *ctx, const char *const *paths, size_t n, const
     if (s == DN_OK) s = dn_store_count(ctx, "events", &r.events_at_start);
     r.points = dni_point_memo_new();
     for (size_t i = 0; s == DN_OK && i < n; i++) s = ingest_path(&r, paths[i], 0);
-    if (s == DN_OK) s = commit(&r);
+    if (s == DN_OK) s = dni_store_side_commit(&r.side);
     dni_point_memo_free(r.points);
-    if (s != DN_OK) rollback(&r);
+    if (s != DN_OK) dni_store_side_rollback(&r.side);
+    count_stored(&r);
+    dni_writer_stop(r.writer); /* every table file committed its own; after a failure, rolls back what it holds */
+    r.writer = NULL;
     if (r.rejects && fclose(r.rejects) != 0 && s == DN_OK)
         s = dni_fail(ctx, DN_ERR_IO, "%s: cannot write the rejects file", opts->rejects_path);
     if (s == DN_OK && (r.rep->rejected > 0 || r.rep->failed_files > 0)) {
