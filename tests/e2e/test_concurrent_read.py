@@ -36,7 +36,7 @@ from acled_table import backup, write_table, stored_events  # noqa: E402
 
 ROWS = 48000  # a few seconds of ingest: enough reads land in the middle
 BATCH = 300
-WRAPPED_ROWS = 12000
+WRAPPED_ROWS = 30000  # under valgrind a read takes ~3.5 s: about 20 s of rows after the start-up
 WRAPPED_BATCH = 100
 SEED = 7
 # around every place of acled_table.PLACES and its jitter, W,S,E,N
