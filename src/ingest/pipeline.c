@@ -23,9 +23,6 @@
 #include "store/store.h"
 
 enum { DEFAULT_BATCH = 10000, PROGRESS_EVERY = 5000, BULK_MIN_ROWS = 20000 };
-#define INGEST_CACHE_KIB 65536
-#define DN_STRINGIFY_(x) #x
-#define DN_STRINGIFY(x) DN_STRINGIFY_(x)
 
 struct run {
     dn_ctx *ctx;
@@ -477,18 +474,7 @@ dn_status dn_ingest_paths(dn_ctx *ctx, const char *const *paths, size_t n, const
             return dni_fail(ctx, DN_ERR_IO, "%s: cannot write the rejects file: %s", opts->rejects_path, strerror(errno));
         fputs("file,line,field,reason\r\n", r.rejects);
     }
-    /* A larger page cache keeps the events indexes' hot pages in memory
-     * instead of reading them back from the OS for every row (bench_ingest:
-     * most of the system time); it is a bound, not a per-row cost. The
-     * writer thread's connection sets the same (writer_thread.c). */
-    s = dn_store_exec(ctx, "PRAGMA cache_size = -" DN_STRINGIFY(INGEST_CACHE_KIB));
-    /* Statement journals in memory: each INSERT saves the pages it touches
-     * for a rollback of that statement alone; by default the journal goes
-     * to a temporary file once one statement needed 64 KiB, and then every
-     * later statement of the transaction writes its pages there (4-5
-     * write() calls a row). Only temporary data: the database, its WAL and
-     * crash-safety are not affected. */
-    if (s == DN_OK) s = dn_store_exec(ctx, "PRAGMA temp_store = MEMORY");
+    s = dni_store_side_connection(ctx);
     if (s == DN_OK) s = dn_store_count(ctx, "events", &r.events_at_start);
     r.points = dni_point_memo_new();
     for (size_t i = 0; s == DN_OK && i < n; i++) s = ingest_path(&r, paths[i], 0);

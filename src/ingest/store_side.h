@@ -37,6 +37,10 @@ struct dni_store_side {
     long long store_before;               /**< events in the store when the current file began */
 };
 
+/** Settings an ingest's writing connection runs with (page cache, where
+ * statement journals go); each connection that stores events sets them. */
+dn_status dni_store_side_connection(dn_ctx *ctx);
+
 /** Open the write transaction (and its batch of R*Tree entries) unless one is. */
 dn_status dni_store_side_tx(struct dni_store_side *side);
 /** Commit the open transaction, if any; a failed commit is rolled back. */

@@ -14,7 +14,6 @@
  * stores one. 256 events keep a batch in the caches of both cores without
  * a handover per row. */
 enum { BATCH_EVENTS = 256, N_BATCHES = 3 };
-#define WRITER_CACHE_PRAGMA "PRAGMA cache_size = -65536" /* as the pipeline's own connection: pipeline.c */
 
 struct handoff {
     struct dn_event ev[BATCH_EVENTS];
@@ -147,8 +146,7 @@ dn_status dni_writer_start(dn_ctx *ctx, size_t batch, long bulk_min_rows, struct
         return dni_fail(ctx, s, "cannot make the writer thread's context");
     }
     s = dn_store_open(w->wctx, path, 0);
-    if (s == DN_OK) s = dn_store_exec(w->wctx, WRITER_CACHE_PRAGMA);
-    if (s == DN_OK) s = dn_store_exec(w->wctx, "PRAGMA temp_store = MEMORY");
+    if (s == DN_OK) s = dni_store_side_connection(w->wctx);
     if (s != DN_OK) {
         s = dni_fail(ctx, s, "the writer thread's connection: %s", dn_ctx_errmsg(w->wctx));
         dn_ctx_free(w->wctx);
