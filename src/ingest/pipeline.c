@@ -1,6 +1,8 @@
 /** @file pipeline.c
  * The ingest run: files → readers → geocoder → admin areas → Durand Line
- * check → store, in batched transactions.
+ * check → store, in batched transactions. The store side (store_side.h)
+ * runs on this thread for articles, and on a writer thread with its own
+ * connection for event tables (writer_thread.h).
  */
 #include <dirent.h>
 #include <errno.h>

@@ -46,6 +46,10 @@ struct dn_ingest_report {
  * file that cannot be read at all is reported and the next file is read.
  * Every batch is one transaction: after a crash the database holds whole
  * batches only, and running the same command again completes the job.
+ * Event tables are stored by a second thread on a second connection to
+ * the database `ctx` has open (ingest/writer_thread.h), unless the store
+ * is in memory or DURAND_INGEST_THREADS=1; the call returns when it has
+ * finished. Thread-safety: `ctx` is used by the calling thread only.
  * @return DN_OK; DN_ERR_PARTIAL when rows were rejected or files failed
  * (the report says how many); a fatal status (database, out of memory)
  * stops the run after rolling back the open batch. */
