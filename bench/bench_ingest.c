@@ -7,7 +7,7 @@
  *
  *   bench_ingest --durand build/durand --template output/durand.sqlite
  *                [--rows N] [--work DIR] [--gen build/bench/gen_acled] [--batch N] [--spots N]
- *                [--second-source] [--versus OTHER_DURAND [--rounds N]]
+ *                [--second-source] [--versus OTHER_DURAND [--rounds N]] [--phases]
  *
  * --spots N: every place has only N distinct points (gen_acled SPOTS), as
  * in real exports where a town's events share its coordinates; by default
@@ -25,6 +25,13 @@
  * and the ratio of the medians. Each run starts from a fresh copy of the
  * template.
  *
+ * --phases: one first ingest with stderr on a pseudo-terminal, so that
+ * durand draws its progress line; the times at which its first progress
+ * line (5,000 rows read) and "building the events' indexes" (the last row
+ * read) arrive split the run into the start-up, the reading of the file
+ * and what follows the last row (a bulk load's index builds and R*Tree
+ * packing, the last commit).
+ *
  * The template is a database made by `durand init` (the geodata load is a
  * one-off and not timed). The CSV is generated once per row count into the
  * work directory and reused. The load average is printed before and after:
@@ -32,6 +39,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <pty.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -115,6 +123,73 @@ static int first_ingest(const char *templ, const char *db, const char *wal, cons
     return 0;
 }
 
+/* --phases (see the head of this file); argv without --quiet. 0, or 1 after a message. */
+static int phases(char **iargv, long rows)
+{
+    int master, slave, outpipe[2];
+    if (openpty(&master, &slave, NULL, NULL, NULL) != 0 || pipe(outpipe) != 0) {
+        perror("bench_ingest: openpty");
+        return 1;
+    }
+    double t0 = bench_wall_s(), first = -1, last_row = -1;
+    pid_t pid = fork();
+    if (pid < 0) {
+        perror("bench_ingest: fork");
+        return 1;
+    }
+    if (pid == 0) {
+        dup2(outpipe[1], 1);
+        dup2(slave, 2);
+        close(outpipe[0]);
+        close(outpipe[1]);
+        close(slave);
+        close(master);
+        execv(iargv[0], iargv);
+        perror(iargv[0]);
+        _exit(127);
+    }
+    close(slave);
+    close(outpipe[1]);
+    /* the terminal's text, kept short: only the two markers matter */
+    char seen[8192];
+    size_t n = 0;
+    ssize_t got;
+    while ((got = read(master, seen + n, sizeof seen - 1 - n)) > 0) { /* EIO once the child is gone */
+        n += (size_t)got;
+        seen[n] = '\0';
+        double now = bench_wall_s() - t0;
+        if (first < 0 && strstr(seen, "rows read")) first = now;
+        if (last_row < 0 && strstr(seen, "building the events' indexes")) last_row = now;
+        if (n > sizeof seen / 2) { /* keep the tail: a marker may straddle two reads */
+            memmove(seen, seen + n - 256, 256);
+            n = 256;
+        }
+    }
+    close(master);
+    char out[2048];
+    size_t m = 0;
+    while ((got = read(outpipe[0], out + m, sizeof out - 1 - m)) > 0) m += (size_t)got;
+    out[m] = '\0';
+    close(outpipe[0]);
+    int status;
+    if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status) || WEXITSTATUS(status) != 0 ||
+        report_field(out, "stored") != rows) {
+        fprintf(stderr, "bench_ingest: the ingest failed (status %d): %s\n", status, out);
+        return 1;
+    }
+    double total = bench_wall_s() - t0;
+    if (first < 0 || last_row < 0) {
+        fprintf(stderr, "bench_ingest: no progress line or no index build seen (a bulk load needs 20,000 rows)\n");
+        return 1;
+    }
+    printf("start-up and the first 5,000 rows  %6.2f s\n", first);
+    printf("the rest of the file               %6.2f s  (%.0f rows/s)\n", last_row - first,
+           (double)(rows - 5000) / (last_row - first));
+    printf("after the last row                 %6.2f s  (index builds, R*Tree packing, commit)\n", total - last_row);
+    printf("in all                             %6.2f s wall (%.0f rows/s)\n", total, (double)rows / total);
+    return 0;
+}
+
 enum { MAX_ROUNDS = 50 };
 
 /* --versus: rounds of A and B, alternating which goes first. */
@@ -156,12 +231,16 @@ int main(int argc, char **argv)
     const char *durand = NULL, *templ = NULL, *work = "/tmp/durand-bench-ingest", *gen = NULL, *batch = NULL;
     const char *versus_durand = NULL;
     long rows = 1000000, spots = 0, rounds = 3;
-    bool second_source = false;
+    bool second_source = false, want_phases = false;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         const char *v = i + 1 < argc ? argv[i + 1] : NULL;
         if (!strcmp(a, "--second-source")) {
             second_source = true;
+            continue;
+        }
+        if (!strcmp(a, "--phases")) {
+            want_phases = true;
             continue;
         }
         if (!v) break;
@@ -179,7 +258,8 @@ int main(int argc, char **argv)
     }
     if (!durand || !templ || rows <= 0 || spots < 0 || rounds < 1 || rounds > MAX_ROUNDS) {
         fprintf(stderr, "usage: bench_ingest --durand PATH --template DB [--rows N] [--work DIR] [--gen PATH]"
-                        " [--batch N] [--spots N] [--second-source] [--versus OTHER_DURAND [--rounds N]]\n");
+                        " [--batch N] [--spots N] [--second-source] [--versus OTHER_DURAND [--rounds N]]"
+                        " [--phases]\n");
         return 2;
     }
     char gen_default[4096];
@@ -236,6 +316,16 @@ int main(int argc, char **argv)
     iargv[k] = NULL;
 
     char la0[32], la1[32];
+    if (want_phases) {
+        /* without --quiet (iargv[3]): the progress line is what is timed */
+        memmove(&iargv[3], &iargv[4], sizeof iargv[0] * (size_t)(k - 3)); /* the NULL at k comes along */
+        bench_loadavg(la0, sizeof la0);
+        printf("bench_ingest: %ld rows (%.0f MB) from %s, phases\n", rows, (double)sb.st_size / 1e6, csv);
+        int rc = phases(iargv, rows);
+        bench_loadavg(la1, sizeof la1);
+        printf("load average %s before, %s after\n", la0, la1);
+        return rc;
+    }
     if (versus_durand) {
         bench_loadavg(la0, sizeof la0);
         printf("bench_ingest: %ld rows (%.0f MB) from %s; A = %s, B = %s\n", rows, (double)sb.st_size / 1e6, csv,
