@@ -119,7 +119,7 @@ static void progress(struct run *r)
     long n = r->rep->read;
     if (n - r->progress_at < PROGRESS_EVERY) return;
     r->progress_at = n;
-    count_stored(r); /* a writer thread's count trails the rows read by up to two of its batches */
+    count_stored(r); /* a writer thread's count trails the rows read by up to three of its batches */
     char buf[512];
     int len = snprintf(buf, sizeof buf, "\rdurand: %s: %ld rows read, %ld stored, %ld rejected", base_name(r->file), n,
                        r->rep->stored + r->rep->updated, r->rep->rejected);
