@@ -120,6 +120,14 @@ static void free_batches(struct dni_writer *w)
     }
 }
 
+/* A writer that never started or has been joined: its context, batches and itself. */
+static void discard(struct dni_writer *w)
+{
+    dn_ctx_free(w->wctx);
+    free_batches(w);
+    dn_free(w);
+}
+
 /* Queue the batch being filled and take an empty one. */
 static dn_status hand_over(dn_ctx *ctx, struct dni_writer *w)
 {
@@ -150,31 +158,27 @@ dn_status dni_writer_start(dn_ctx *ctx, size_t batch, long bulk_min_rows, struct
     if (!*path || strcmp(path, ":memory:") == 0 || dn_store_readonly(ctx)) return DN_OK;
     struct dni_writer *w = dn_calloc(1, sizeof *w);
     if (!w) return dni_fail(ctx, DN_ERR_NOMEM, "out of memory");
+    /* a slot gets its event when it is filled (dni_writer_put): no init */
     size_t cap = batch && batch < MAX_HANDOFF ? batch : MAX_HANDOFF;
     for (size_t b = 0; b < N_BATCHES; b++) {
         struct handoff *h = &w->batches[b];
-        if (!(h->ev = dn_calloc(cap, sizeof *h->ev))) {
-            free_batches(w);
-            dn_free(w);
+        if (!(h->ev = dn_malloc(cap * sizeof *h->ev))) {
+            discard(w);
             return dni_fail(ctx, DN_ERR_NOMEM, "out of memory");
         }
         h->cap = cap;
-        for (size_t i = 0; i < cap; i++) dn_event_init(&h->ev[i]);
     }
     w->filling = &w->batches[0];
     dn_status s = dn_ctx_new(&w->wctx);
     if (s != DN_OK) {
-        free_batches(w);
-        dn_free(w);
+        discard(w);
         return dni_fail(ctx, s, "cannot make the writer thread's context");
     }
     s = dn_store_open(w->wctx, path, 0);
     if (s == DN_OK) s = dni_store_side_connection(w->wctx);
     if (s != DN_OK) {
         s = dni_fail(ctx, s, "the writer thread's connection: %s", dn_ctx_errmsg(w->wctx));
-        dn_ctx_free(w->wctx);
-        free_batches(w);
-        dn_free(w);
+        discard(w);
         return s;
     }
     w->side = (struct dni_store_side){.ctx = w->wctx, .batch = batch, .bulk_min_rows = bulk_min_rows};
@@ -185,9 +189,7 @@ dn_status dni_writer_start(dn_ctx *ctx, size_t batch, long bulk_min_rows, struct
         pthread_cond_destroy(&w->to_pipeline);
         pthread_cond_destroy(&w->to_writer);
         pthread_mutex_destroy(&w->mu);
-        dn_ctx_free(w->wctx);
-        free_batches(w);
-        dn_free(w);
+        discard(w);
         return dni_fail(ctx, DN_ERR_INTERNAL, "cannot start the writer thread");
     }
     *out = w;
@@ -247,11 +249,8 @@ void dni_writer_stop(struct dni_writer *w)
     pthread_cond_signal(&w->to_writer);
     pthread_mutex_unlock(&w->mu);
     pthread_join(w->thread, NULL);
-    /* the thread has ended: its context is this thread's now */
-    dn_ctx_free(w->wctx);
-    free_batches(w);
     pthread_cond_destroy(&w->to_pipeline);
     pthread_cond_destroy(&w->to_writer);
     pthread_mutex_destroy(&w->mu);
-    dn_free(w);
+    discard(w); /* the thread has ended: its context is this thread's now */
 }
