@@ -39,7 +39,6 @@ struct run {
     struct dni_store_side side;    /* the store on this thread's connection: articles, and tables without a writer */
     struct dni_writer *writer;     /* tables: the store on a thread of its own; NULL: none (yet) */
     bool writer_tried;             /* started, or found impossible, once per run */
-    bool writer_bulk;              /* the writer's file is a bulk load, as of count_stored */
     long long events_at_start;     /* events in the store when the run began */
 };
 
@@ -69,21 +68,23 @@ static const char *base_name(const char *path)
     return slash ? slash + 1 : path;
 }
 
-/* The store's counts: this thread's side and the writer's. */
-static void count_stored(struct run *r)
+/* The store's counts: this thread's side and the writer's; tells people
+ * of a file turned into a bulk load. Returns whether the writer's file is
+ * a bulk load. */
+static bool count_stored(struct run *r)
 {
     struct dni_writer_news wn = {0};
     if (r->writer) dni_writer_news(r->writer, &wn);
     r->rep->stored = r->side.stored + wn.stored;
     r->rep->updated = r->side.updated + wn.updated;
     r->rep->duplicates = r->side.duplicates + wn.duplicates;
-    r->writer_bulk = wn.bulk;
     enum dni_bulk_news news = r->side.bulk_news != DNI_BULK_NONE ? r->side.bulk_news : wn.bulk_news;
     r->side.bulk_news = DNI_BULK_NONE;
     if (news != DNI_BULK_NONE)
         dni_info(r->ctx, "%s: bulk load: %s once the file is read", base_name(r->file),
                  news == DNI_BULK_REBUILD_INDEXES ? "the events indexes are rebuilt and the spatial index packed"
                                                   : "the spatial index is packed");
+    return wn.bulk;
 }
 
 static void say_building_indexes(struct run *r)
@@ -301,8 +302,7 @@ static dn_status ingest_table(struct run *r, const char *path)
     if (w && !fatal(s)) {
         /* the file ends here, read whole or not: what was handed over is
          * whole rows, stored and committed with the file (ingest_path) */
-        count_stored(r);
-        if (r->writer_bulk) say_building_indexes(r);
+        if (count_stored(r)) say_building_indexes(r);
         unsigned after = DNI_WRITER_END_BULK | DNI_WRITER_COMMIT | (s == DN_OK ? DNI_WRITER_RECORD_FILE : 0);
         dn_status f = dni_writer_finish(r->ctx, w, after, path, format, read, rejected);
         if (f != DN_OK) s = f;
