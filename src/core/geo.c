@@ -28,6 +28,29 @@ double dn_geodesic_km(double lon1, double lat1, double lon2, double lat2)
     return s12 / 1000.0;
 }
 
+bool dn_geodesic_farther_than(double dlat, double dlon, double maxlat, double km)
+{
+    /* a degree of latitude is at least 110.57 km on WGS 84; a path of at
+     * most km stays below latitude `top`, where a parallel's radius is at
+     * least a·cos(top) (the prime vertical radius is at least a), so it
+     * cannot cover more longitude than that allows */
+    if (dlat * 110.57 > km) return true;
+    double top = maxlat + km / 110.57;
+    return top < 89 && dlon * (M_PI / 180 * 6378.137) * cos(top * (M_PI / 180)) > km;
+}
+
+bool dn_geodesic_within_km(double lon1, double lat1, double lon2, double lat2, double km)
+{
+    /* a degree of latitude is 110.57-111.70 km on WGS 84 and a degree of
+     * longitude at most 111.33 km: the path along the meridian, then the
+     * parallel, bounds the geodesic from above */
+    double dlat = fabs(lat1 - lat2), dlon = fabs(lon1 - lon2);
+    if (dlon > 180) dlon = 360 - dlon;
+    if (dlat * 111.70 + dlon * 111.33 <= km) return true;
+    if (dn_geodesic_farther_than(dlat, dlon, fmax(fabs(lat1), fabs(lat2)), km)) return false;
+    return dn_geodesic_km(lon1, lat1, lon2, lat2) <= km;
+}
+
 void dn_geodesic_bbox(double lon, double lat, double km, double *west, double *south, double *east, double *north)
 {
     /* one degree of latitude is at least 110.57 km; of longitude at least

@@ -11,6 +11,17 @@
 /** Geodesic distance in km between two lon/lat points. */
 double dn_geodesic_km(double lon1, double lat1, double lon2, double lat2);
 
+/** True when two points `dlat`, `dlon` degrees apart (the poleward one at
+ * |latitude| `maxlat`) are provably more than `km` apart, from bounds on
+ * the degree lengths of WGS 84; false means "maybe not". */
+bool dn_geodesic_farther_than(double dlat, double dlon, double maxlat, double km);
+
+/** Whether two lon/lat points are within `km` of each other: the same
+ * answer as dn_geodesic_km(...) <= km, with the geodesic computed only
+ * when cheap bounds on the degree lengths cannot decide (most pairs a
+ * threshold test meets are far inside or far outside it). */
+bool dn_geodesic_within_km(double lon1, double lat1, double lon2, double lat2, double km);
+
 /** A lon/lat box that contains every point within `km` of (lon, lat)
  * (conservative; valid away from the poles, which durand never meets). */
 void dn_geodesic_bbox(double lon, double lat, double km, double *west, double *south, double *east, double *north);

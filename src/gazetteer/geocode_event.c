@@ -8,6 +8,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "core/geo.h"
 #include "gazetteer/gz_internal.h"
 
 static bool set_admin(const struct gz_index *ix, struct dn_event *ev, long long place_id)
@@ -72,8 +73,7 @@ static dn_status with_coords(dn_ctx *ctx, struct dn_event *ev, struct dn_geocode
         } else if (s == DN_OK && r.status != DN_GEOCODE_UNRESOLVED) {
             struct gz_index *ix;
             if ((s = dni_gz_index(ctx, &ix)) == DN_OK) {
-                double d = dni_gz_km(ix, ev->lon, ev->lat, r.place.lon, r.place.lat);
-                if (d <= r.place.radius_km + 10) {
+                if (dn_geodesic_within_km(ev->lon, ev->lat, r.place.lon, r.place.lat, r.place.radius_km + 10)) {
                     ev->place_id = r.place.id;
                     if (!ev->country && !set_admin(ix, ev, r.place.id))
                         s = dni_fail(ctx, DN_ERR_NOMEM, "out of memory");

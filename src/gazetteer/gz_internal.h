@@ -201,13 +201,6 @@ double dni_gz_border_nearness(struct gz_index *ix, struct gz_place *p);
 
 /** Geodesic distance in km (PROJ's geodesic routines). */
 double dni_gz_km(const struct gz_index *ix, double lon1, double lat1, double lon2, double lat2);
-/** True when two points `dlat`, `dlon` degrees apart (the poleward one at
- * |latitude| `maxlat`) are provably more than `km` apart, from bounds on
- * the degree lengths of WGS 84; false means "maybe not". */
-bool dni_gz_farther_than(double dlat, double dlon, double maxlat, double km);
-/** Whether two points are within `km` of each other: geodesic, computed
- * only when cheap bounds on the degree lengths cannot decide. */
-bool dni_gz_within_km(const struct gz_index *ix, double lon1, double lat1, double lon2, double lat2, double km);
 
 /* ---- key variants ------------------------------------------------------------ */
 

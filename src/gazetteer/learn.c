@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/geo.h"
 #include "gazetteer/gz_internal.h"
 #include "gazetteer/normalize.h"
 #include "store/store.h"
@@ -131,7 +132,7 @@ static long nearby_namesake(struct gz_index *ix, const char *key, size_t len, do
         for (uint32_t p = sl && (sl->flags & GZ_SLOT_KEY) ? sl->head : 0; p; p = ix->posts[p - 1].next) {
             const struct gz_place *pl = &ix->places[ix->posts[p - 1].place];
             if (gz_class_is_admin(pl->cls)) continue;
-            if (!dni_gz_within_km(ix, lon, lat, pl->lon, pl->lat, best_km)) continue;
+            if (!dn_geodesic_within_km(lon, lat, pl->lon, pl->lat, best_km)) continue;
             double d = dni_gz_km(ix, lon, lat, pl->lon, pl->lat);
             if (d <= best_km) {
                 best_km = d;

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/geo.h"
 #include "gazetteer/gz_internal.h"
 #include "gazetteer/normalize.h"
 
@@ -232,7 +233,7 @@ static double context_bonus(const struct gz_index *ix, const struct gz_place *p,
         /* places named together lie close together */
         /* the geodesic only when its bonus could raise the best */
         if (!(district && alias) && (!gz_class_is_admin(c->cls) || c->cls == GZ_C_ADM2) && dlat < 0.5 && dlon < 0.6 &&
-            b + 0.15 > best && !dni_gz_farther_than(dlat, dlon, fmax(fabs(p->lat), fabs(c->lat)), 50)) {
+            b + 0.15 > best && !dn_geodesic_farther_than(dlat, dlon, fmax(fabs(p->lat), fabs(c->lat)), 50)) {
             double d = dni_gz_km(ix, p->lon, p->lat, c->lon, c->lat);
             if (d < 50) b += 0.15 * (1 - d / 50);
         }
@@ -246,7 +247,7 @@ static double context_bonus(const struct gz_index *ix, const struct gz_place *p,
  * +0.3 within 5 km, falling to 0 at 50 km, 0 up to 150 km, -0.2 beyond.
  * Most candidates of a common name are namesakes far away, where only the
  * band matters; the degree bounds (upper: along the meridian, then the
- * parallel; lower: dni_gz_farther_than) settle the band without the
+ * parallel; lower: dn_geodesic_farther_than) settle the band without the
  * geodesic. The answer is the same as with it; only closer places need it. */
 
 static double near_bonus(const struct gz_index *ix, const struct gz_place *p, const struct gz_hints *h)
@@ -254,8 +255,8 @@ static double near_bonus(const struct gz_index *ix, const struct gz_place *p, co
     double dlat = fabs(p->lat - h->near_lat), dlon = fabs(p->lon - h->near_lon);
     if (dlon > 180) dlon = 360 - dlon;
     double maxlat = fmax(fabs(p->lat), fabs(h->near_lat));
-    if (dni_gz_farther_than(dlat, dlon, maxlat, 151)) return -0.2;
-    if (dlat * 111.70 + dlon * 111.33 < 149 && dni_gz_farther_than(dlat, dlon, maxlat, 51)) return 0;
+    if (dn_geodesic_farther_than(dlat, dlon, maxlat, 151)) return -0.2;
+    if (dlat * 111.70 + dlon * 111.33 < 149 && dn_geodesic_farther_than(dlat, dlon, maxlat, 51)) return 0;
     double d = dni_gz_km(ix, p->lon, p->lat, h->near_lon, h->near_lat);
     return d < 5 ? 0.3 : d < 50 ? 0.3 * (1 - (d - 5) / 45) : d > 150 ? -0.2 : 0;
 }
@@ -340,13 +341,13 @@ static bool rivals(const struct gz_index *ix, const struct gz_place *a, const st
     dni_gz_precision(ix, a, &pa, &ra);
     dni_gz_precision(ix, b, &pb, &rb);
     double reach = ra > rb ? ra : rb;
-    return !dni_gz_within_km(ix, a->lon, a->lat, b->lon, b->lat, reach > 10 ? reach : 10);
+    return !dn_geodesic_within_km(a->lon, a->lat, b->lon, b->lat, reach > 10 ? reach : 10);
 }
 
-static bool same_entity(const struct gz_index *ix, const struct gz_place *a, const struct gz_place *b)
+static bool same_entity(const struct gz_place *a, const struct gz_place *b)
 {
     if (a->area >= 0 && a->area == b->area) return true;
-    return a->cls == b->cls && strcmp(a->name, b->name) == 0 && dni_gz_within_km(ix, a->lon, a->lat, b->lon, b->lat, 1);
+    return a->cls == b->cls && strcmp(a->name, b->name) == 0 && dn_geodesic_within_km(a->lon, a->lat, b->lon, b->lat, 1);
 }
 
 /* Namesakes that nothing else tells apart (scores within TIE) are ordered
@@ -374,7 +375,7 @@ static void break_ties(struct gz_index *ix, struct gz_cands *c)
         unsigned near = 0;
         for (size_t j = 0; j < k && near < 2 && k <= CLUSTER_MAX; j++) {
             const struct gz_place *q = &ix->places[c->v[j].place];
-            near += j != i && dni_gz_within_km(ix, p->lon, p->lat, q->lon, q->lat, CLUSTER_KM);
+            near += j != i && dn_geodesic_within_km(p->lon, p->lat, q->lon, q->lat, CLUSTER_KM);
         }
         bonus[i] = 0.5f * TIE * (float)near / 2;
     }
@@ -508,10 +509,10 @@ static dn_status build_result(dn_ctx *ctx, struct gz_index *ix, struct gz_cands 
     if (!out->alternatives) return dni_fail(ctx, DN_ERR_NOMEM, "out of memory");
     for (size_t i = 1; i < c->n && out->nalternatives < max_alt; i++) {
         const struct gz_place *p = &ix->places[c->v[i].place];
-        bool dup = same_entity(ix, bp, p);
+        bool dup = same_entity(bp, p);
         for (size_t k = 0; k < out->nalternatives && !dup; k++) {
             long ki = dni_gz_place_index(ix, out->alternatives[k].place.id);
-            dup = ki >= 0 && same_entity(ix, &ix->places[ki], p);
+            dup = ki >= 0 && same_entity(&ix->places[ki], p);
         }
         if (dup) continue;
         struct dn_geocode_alt *a = &out->alternatives[out->nalternatives++];
@@ -568,7 +569,7 @@ static dn_status suggest(dn_ctx *ctx, struct gz_index *ix, const char *key, size
         bool dup = false;
         for (size_t k = 0; k < out->nalternatives && !dup; k++) {
             long ki = dni_gz_place_index(ix, out->alternatives[k].place.id);
-            dup = ki >= 0 && same_entity(ix, &ix->places[ki], p);
+            dup = ki >= 0 && same_entity(&ix->places[ki], p);
         }
         if (dup) continue;
         struct dn_geocode_alt *a = &out->alternatives[out->nalternatives++];

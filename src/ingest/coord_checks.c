@@ -50,7 +50,7 @@ dn_status dni_check_swap(dn_ctx *ctx, struct dn_event *ev)
         dn_status s = named_place(ctx, ev, &g, &found);
         if (s != DN_OK) return s;
         /* the swapped point is (lon = ev->lat, lat = ev->lon) */
-        if (found && dn_geodesic_km(ev->lat, ev->lon, g.place.lon, g.place.lat) <= CONFLICT_KM) {
+        if (found && dn_geodesic_within_km(ev->lat, ev->lon, g.place.lon, g.place.lat, CONFLICT_KM)) {
             double lon = ev->lat;
             ev->lat = ev->lon;
             ev->lon = lon;
@@ -111,7 +111,7 @@ dn_status dni_check_placeholder(dn_ctx *ctx, struct dni_placeholders *ph, struct
         const struct dni_placeholder *p = &ph->items[i];
         /* about 0.01 degrees is 1 km: skip the geodesic for the far ones */
         if (fabs(p->lat - ev->lat) > 0.02 || fabs(p->lon - ev->lon) > 0.03) continue;
-        if (dn_geodesic_km(ev->lon, ev->lat, p->lon, p->lat) > PLACEHOLDER_KM) continue;
+        if (!dn_geodesic_within_km(ev->lon, ev->lat, p->lon, p->lat, PLACEHOLDER_KM)) continue;
         ev->has_coords = false;
         ev->lon = ev->lat = NAN;
         if (ev->precision == DN_PREC_POINT || ev->precision == DN_PREC_TOWN) ev->precision = DN_PREC_UNKNOWN;
@@ -180,7 +180,7 @@ dn_status dni_check_conflict(dn_ctx *ctx, struct dn_event *ev)
         if (s == DN_OK) dn_geocode_result_clear(&g);
         return s;
     }
-    if (dn_geodesic_km(ev->lon, ev->lat, g.place.lon, g.place.lat) > CONFLICT_KM) {
+    if (!dn_geodesic_within_km(ev->lon, ev->lat, g.place.lon, g.place.lat, CONFLICT_KM)) {
         bool namesake;
         s = is_namesake(ctx, ev, &g.place, &namesake);
         if (s == DN_OK && !dn_event_add_flag(ev, namesake ? "place_namesake_elsewhere" : "coord_conflict"))
