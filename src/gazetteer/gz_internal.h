@@ -15,7 +15,6 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include <geodesic.h>
 
 #include "core/core.h"
 #include "gazetteer/gazetteer.h"
@@ -145,7 +144,6 @@ struct gz_index {
     const GEOSPreparedGeometry *border_prep;
     size_t nregions;
     double load_ms, load_cpu_ms, fuzzy_ms;
-    struct geod_geodesic geod;   /* WGS 84 */
     struct dn_strbuf scratch;    /* key buffer reused by lookups */
     /* candidate collection, reused by every lookup: mark[place] is the
      * candidate's index + 1 when stamp[place] == gen */
@@ -199,8 +197,6 @@ void dni_gz_classify(struct gz_place *p, const char *placetype, int is_current);
  * use and cached on the place. */
 double dni_gz_border_nearness(struct gz_index *ix, struct gz_place *p);
 
-/** Geodesic distance in km (PROJ's geodesic routines). */
-double dni_gz_km(const struct gz_index *ix, double lon1, double lat1, double lon2, double lat2);
 
 /* ---- key variants ------------------------------------------------------------ */
 

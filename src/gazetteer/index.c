@@ -343,13 +343,6 @@ void dni_gz_classify(struct gz_place *p, const char *placetype, int is_current)
     p->prominence = prom;
 }
 
-double dni_gz_km(const struct gz_index *ix, double lon1, double lat1, double lon2, double lat2)
-{
-    double s12 = 0, azi1, azi2;
-    geod_inverse(&ix->geod, lat1, lon1, lat2, lon2, &s12, &azi1, &azi2);
-    return s12 / 1000.0;
-}
-
 /* ---- small string map used while building ------------------------------------------- */
 
 struct smap_entry {
@@ -936,7 +929,6 @@ dn_status dni_gz_index(dn_ctx *ctx, struct gz_index **out)
     if (!ix) return dni_fail(ctx, DN_ERR_NOMEM, "out of memory");
     ix->db = dni_db(ctx);
     snprintf(ix->db_path, sizeof ix->db_path, "%s", dn_store_path(ctx));
-    geod_init(&ix->geod, 6378137.0, 1 / 298.257223563);
     ix->memo_off = dni_lookup_cache_off();
     /* the builder holds a 200 KB memo: on the heap, not the stack */
     struct builder *bd = dn_calloc(1, sizeof *bd);

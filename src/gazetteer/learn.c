@@ -133,7 +133,7 @@ static long nearby_namesake(struct gz_index *ix, const char *key, size_t len, do
             const struct gz_place *pl = &ix->places[ix->posts[p - 1].place];
             if (gz_class_is_admin(pl->cls)) continue;
             if (!dn_geodesic_within_km(lon, lat, pl->lon, pl->lat, best_km)) continue;
-            double d = dni_gz_km(ix, lon, lat, pl->lon, pl->lat);
+            double d = dn_geodesic_km(lon, lat, pl->lon, pl->lat);
             if (d <= best_km) {
                 best_km = d;
                 best = (long)ix->posts[p - 1].place;

@@ -234,7 +234,7 @@ static double context_bonus(const struct gz_index *ix, const struct gz_place *p,
         /* the geodesic only when its bonus could raise the best */
         if (!(district && alias) && (!gz_class_is_admin(c->cls) || c->cls == GZ_C_ADM2) && dlat < 0.5 && dlon < 0.6 &&
             b + 0.15 > best && !dn_geodesic_farther_than(dlat, dlon, fmax(fabs(p->lat), fabs(c->lat)), 50)) {
-            double d = dni_gz_km(ix, p->lon, p->lat, c->lon, c->lat);
+            double d = dn_geodesic_km(p->lon, p->lat, c->lon, c->lat);
             if (d < 50) b += 0.15 * (1 - d / 50);
         }
         if (b > best) best = b;
@@ -250,14 +250,14 @@ static double context_bonus(const struct gz_index *ix, const struct gz_place *p,
  * parallel; lower: dn_geodesic_farther_than) settle the band without the
  * geodesic. The answer is the same as with it; only closer places need it. */
 
-static double near_bonus(const struct gz_index *ix, const struct gz_place *p, const struct gz_hints *h)
+static double near_bonus(const struct gz_place *p, const struct gz_hints *h)
 {
     double dlat = fabs(p->lat - h->near_lat), dlon = fabs(p->lon - h->near_lon);
     if (dlon > 180) dlon = 360 - dlon;
     double maxlat = fmax(fabs(p->lat), fabs(h->near_lat));
     if (dn_geodesic_farther_than(dlat, dlon, maxlat, 151)) return -0.2;
     if (dlat * 111.70 + dlon * 111.33 < 149 && dn_geodesic_farther_than(dlat, dlon, maxlat, 51)) return 0;
-    double d = dni_gz_km(ix, p->lon, p->lat, h->near_lon, h->near_lat);
+    double d = dn_geodesic_km(p->lon, p->lat, h->near_lon, h->near_lat);
     return d < 5 ? 0.3 : d < 50 ? 0.3 * (1 - (d - 5) / 45) : d > 150 ? -0.2 : 0;
 }
 
@@ -283,7 +283,7 @@ void dni_gz_score(struct gz_index *ix, struct gz_cands *c, const struct gz_hints
             m = dni_gz_filter_match(ix, &h->district, p);
             s += m > 0 ? 0.35 : m < 0 ? -0.4 : 0;
             if (h->ncontext) s += context_bonus(ix, p, looked_up ? &cx : NULL, h, e->quality < maxq);
-            if (h->has_near) s += near_bonus(ix, p, h);
+            if (h->has_near) s += near_bonus(p, h);
         }
         e->score = (float)s;
     }
