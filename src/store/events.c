@@ -12,6 +12,7 @@
 #include "core/geo.h"
 #include "store/events.h"
 #include "store/rtree_pack.h"
+#include "store/rtree_plan_thread.h"
 #include "store/schema.h"
 #include "store/store.h"
 
@@ -369,11 +370,13 @@ dn_status dn_store_events_batch_end(dn_ctx *ctx)
     return rc == SQLITE_DONE ? DN_OK : dni_fail_sqlite(ctx, "ending a batch of events");
 }
 
+static const char events_rtree[] = "idx_events_geom";
+static const char events_rtree_entries[] =
+    "SELECT id, MbrMinX(geom), MbrMaxX(geom), MbrMinY(geom), MbrMaxY(geom) FROM events WHERE geom IS NOT NULL";
+
 dn_status dn_store_events_rtree_pack(dn_ctx *ctx)
 {
-    dn_status s = dni_rtree_pack(ctx, "idx_events_geom",
-                                 "SELECT id, MbrMinX(geom), MbrMaxX(geom), MbrMinY(geom), MbrMaxY(geom) FROM events"
-                                 " WHERE geom IS NOT NULL");
+    dn_status s = dni_rtree_pack(ctx, events_rtree, events_rtree_entries);
     return s == DN_OK ? dn_store_exec(ctx, "DELETE FROM events_rtree_deferred") : s;
 }
 
@@ -485,12 +488,52 @@ dn_status dn_store_events_bulk_begin(dn_ctx *ctx, bool drop_indexes)
     return s;
 }
 
+/* The R*Tree's entries read and sorted on a thread of its own while this
+ * one builds the indexes (the pipeline's thread is idle by then, and the
+ * builds keep about one core busy): *planner NULL where that cannot be —
+ * an in-memory store, a tree that is not packed — and the pack runs
+ * after the builds as before. The second connection sees only what is
+ * committed, so the caller's transaction is committed first (its rows are
+ * a whole batch) and a new one holds the write lock from before the
+ * thread reads until the tree is written. */
+static dn_status start_planner(dn_ctx *ctx, struct dni_rtree_plan_thread **planner)
+{
+    *planner = NULL;
+    const char *path = dn_store_path(ctx);
+    if (!*path || strcmp(path, ":memory:") == 0 || sqlite3_get_autocommit(dni_db(ctx))) return DN_OK;
+    struct dni_rtree_shape shape;
+    dn_status s = dni_rtree_shape(ctx, events_rtree, &shape);
+    if (s != DN_OK || !shape.cap) return s;
+    if ((s = dn_store_commit(ctx)) != DN_OK || (s = dn_store_begin(ctx)) != DN_OK) return s;
+    if (dni_rtree_plan_thread_start(ctx, path, events_rtree_entries, shape.cap, planner) != DN_OK)
+        dni_clear_error(ctx); /* the pack runs here instead */
+    return DN_OK;
+}
+
+/* The planner's tree written; where it failed, the pack runs here (and
+ * reports what fails then). */
+static dn_status finish_planner(dn_ctx *ctx, struct dni_rtree_plan_thread *planner)
+{
+    struct dni_rtree_plan *plan;
+    if (dni_rtree_plan_thread_finish(ctx, planner, &plan) != DN_OK) {
+        dni_clear_error(ctx);
+        return dn_store_events_rtree_pack(ctx);
+    }
+    dn_status s = dni_rtree_plan_write(ctx, events_rtree, plan);
+    return s == DN_OK ? dn_store_exec(ctx, "DELETE FROM events_rtree_deferred") : s;
+}
+
 dn_status dn_store_events_bulk_end(dn_ctx *ctx)
 {
     dni_store_background_checkpoints(ctx, false); /* no commit comes before the file's last one */
+    bool pack = dni_store_events_state(ctx)->bulk;
+    struct dni_rtree_plan_thread *planner = NULL;
+    dn_status s = pack ? start_planner(ctx, &planner) : DN_OK;
     int created;
-    dn_status s = create_missing_indexes(ctx, &created);
-    if (s == DN_OK && dni_store_events_state(ctx)->bulk) s = dn_store_events_rtree_pack(ctx);
+    if (s == DN_OK) s = create_missing_indexes(ctx, &created);
+    if (s != DN_OK) dni_rtree_plan_thread_cancel(planner); /* its connection must not outlive this call */
+    else if (planner) s = finish_planner(ctx, planner);
+    else if (pack) s = dn_store_events_rtree_pack(ctx);
     if (s == DN_OK) dni_store_events_state(ctx)->bulk = false;
     return s;
 }

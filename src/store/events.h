@@ -53,7 +53,11 @@ dn_status dn_store_events_batch_end(dn_ctx *ctx);
 dn_status dn_store_events_bulk_begin(dn_ctx *ctx, bool drop_indexes);
 /** Build the secondary indexes of events that are missing by sorting and,
  * after a bulk load, pack the whole R*Tree afresh (store/rtree_pack.h) —
- * far cheaper than a million single inserts into either. */
+ * far cheaper than a million single inserts into either. Inside the
+ * caller's transaction; for the pack of a file database it commits that
+ * transaction first and goes on in a new one, because the entries are
+ * read on a second connection while the indexes are built
+ * (store/rtree_plan_thread.h), which sees only committed rows. */
 dn_status dn_store_events_bulk_end(dn_ctx *ctx);
 /** Every event's R*Tree entry packed afresh (store/rtree_pack.h) and no
  * event left waiting for one; inside the caller's transaction. Part of

@@ -169,11 +169,11 @@ static dn_status step_done(dn_ctx *ctx, sqlite3_stmt *st, const char *what)
     return rc == SQLITE_DONE ? DN_OK : dni_fail_sqlite(ctx, what);
 }
 
-/* The node size and cells a node when `rtree` is a 2-D float R*Tree whose
- * shadow tables this connection may write; *cap 0 otherwise. */
-static dn_status packable(dn_ctx *ctx, const char *rtree, int *node_size, size_t *cap)
+dn_status dni_rtree_shape(dn_ctx *ctx, const char *rtree, struct dni_rtree_shape *out)
 {
-    *cap = 0;
+    *out = (struct dni_rtree_shape){0, 0};
+    int *node_size = &out->node_size;
+    size_t *cap = &out->cap;
     int defensive = 0;
     sqlite3_db_config(dni_db(ctx), SQLITE_DBCONFIG_DEFENSIVE, -1, &defensive);
     if (defensive) return DN_OK;
@@ -231,17 +231,14 @@ static dn_status read_entries(dn_ctx *ctx, const char *entries_sql, struct level
     return s;
 }
 
-/* Write every node of the levels (root: the last) and the _parent rows;
- * the leaves' rowid → node pairs go to *leaf (sorted by id afterwards). */
-static dn_status write_nodes(dn_ctx *ctx, const char *rtree, int node_size, struct level *lv, int top,
-                             struct leaf_of *leaf)
+/* Write every node of the levels (root: the last) and the _parent rows. */
+static dn_status write_nodes(dn_ctx *ctx, const char *rtree, int node_size, const struct level *lv, int top)
 {
     sqlite3_stmt *node_st = NULL, *parent_st = NULL;
     dn_status s = prepare(ctx, &node_st, "INSERT INTO \"%w_node\"(nodeno, data) VALUES (?, ?)", rtree);
     if (s == DN_OK) s = prepare(ctx, &parent_st, "INSERT INTO \"%w_parent\"(nodeno, parentnode) VALUES (?, ?)", rtree);
     unsigned char *blob = s == DN_OK ? dn_malloc((size_t)node_size) : NULL;
     if (s == DN_OK && !blob) s = dni_fail(ctx, DN_ERR_NOMEM, "out of memory");
-    size_t leaves = 0;
     for (int L = top; s == DN_OK && L >= 0; L--) {
         size_t nodes = lv[L].nodes ? lv[L].nodes : 1; /* an empty tree is an empty root */
         for (size_t j = 0; s == DN_OK && j < nodes; j++) {
@@ -258,9 +255,6 @@ static dn_status write_nodes(dn_ctx *ctx, const char *rtree, int node_size, stru
                     sqlite3_bind_int64(parent_st, 1, id);
                     sqlite3_bind_int64(parent_st, 2, node);
                     s = step_done(ctx, parent_st, "rebuilding the spatial index");
-                } else {
-                    leaf[leaves].id = id;
-                    leaf[leaves++].node = node;
                 }
             }
             sqlite3_bind_int64(node_st, 1, node);
@@ -274,12 +268,8 @@ static dn_status write_nodes(dn_ctx *ctx, const char *rtree, int node_size, stru
     return s;
 }
 
-static dn_status write_rowids(dn_ctx *ctx, const char *rtree, struct leaf_of *leaf, size_t n)
+static dn_status write_rowids(dn_ctx *ctx, const char *rtree, const struct leaf_of *leaf, size_t n)
 {
-    if (n > 1) qsort(leaf, n, sizeof *leaf, by_id); /* appends at the end of the b-tree, in order */
-    for (size_t i = 1; i < n; i++)
-        if (leaf[i].id == leaf[i - 1].id)
-            return dni_fail(ctx, DN_ERR_DB, "spatial index: two entries for id %lld", leaf[i].id);
     sqlite3_stmt *st;
     dn_status s = prepare(ctx, &st, "INSERT INTO \"%w_rowid\"(rowid, nodeno) VALUES (?, ?)", rtree);
     for (size_t i = 0; s == DN_OK && i < n; i++) {
@@ -291,10 +281,49 @@ static dn_status write_rowids(dn_ctx *ctx, const char *rtree, struct leaf_of *le
     return s;
 }
 
-static dn_status pack(dn_ctx *ctx, const char *rtree, const char *entries_sql, int node_size, size_t cap)
+struct dni_rtree_plan {
+    struct level lv[MAX_LEVELS];
+    int top;              /* the root's level */
+    size_t cap;           /* cells a node */
+    struct leaf_of *leaf; /* each entry's leaf node, by id */
+};
+
+void dni_rtree_plan_free(struct dni_rtree_plan *plan)
 {
-    struct level lv[MAX_LEVELS] = {{0}};
-    struct leaf_of *leaf = NULL;
+    if (!plan) return;
+    for (int L = 0; L < MAX_LEVELS; L++) {
+        dn_free(plan->lv[L].cells);
+        dn_free(plan->lv[L].start);
+    }
+    dn_free(plan->leaf);
+    dn_free(plan);
+}
+
+/* Each entry's leaf node, sorted by id: the _rowid rows then append at the
+ * end of their b-tree, in order. */
+static dn_status leaves_by_id(dn_ctx *ctx, struct dni_rtree_plan *plan)
+{
+    const struct level *lv = &plan->lv[0];
+    plan->leaf = dn_malloc((lv->n ? lv->n : 1) * sizeof *plan->leaf);
+    if (!plan->leaf) return dni_fail(ctx, DN_ERR_NOMEM, "out of memory");
+    for (size_t j = 0; j < lv->nodes; j++)
+        for (size_t i = lv->start[j]; i < lv->start[j + 1]; i++)
+            plan->leaf[i] = (struct leaf_of){.id = lv->cells[i].id, .node = lv->base + (long long)j};
+    if (lv->n > 1) qsort(plan->leaf, lv->n, sizeof *plan->leaf, by_id);
+    for (size_t i = 1; i < lv->n; i++)
+        if (plan->leaf[i].id == plan->leaf[i - 1].id)
+            return dni_fail(ctx, DN_ERR_DB, "spatial index: two entries for id %lld", plan->leaf[i].id);
+    return DN_OK;
+}
+
+dn_status dni_rtree_plan_make(dn_ctx *ctx, const char *entries_sql, size_t cap, struct dni_rtree_plan **out)
+{
+    *out = NULL;
+    if (cap < 2) return dni_fail(ctx, DN_ERR_INTERNAL, "spatial index: %zu cells a node", cap);
+    struct dni_rtree_plan *plan = dn_calloc(1, sizeof *plan);
+    if (!plan) return dni_fail(ctx, DN_ERR_NOMEM, "out of memory");
+    plan->cap = cap;
+    struct level *lv = plan->lv;
     int top = 0;
     dn_status s = read_entries(ctx, entries_sql, &lv[0]);
     for (; s == DN_OK; top++) {
@@ -306,31 +335,45 @@ static dn_status pack(dn_ctx *ctx, const char *rtree, const char *entries_sql, i
     }
     if (s == DN_OK) {
         /* the root is node 1, each level below numbered on from the one above */
+        plan->top = top;
         lv[top].base = 1;
         for (int L = top - 1; L >= 0; L--) lv[L].base = lv[L + 1].base + (long long)lv[L + 1].nodes;
-        leaf = dn_malloc((lv[0].n ? lv[0].n : 1) * sizeof *leaf);
-        if (!leaf) s = dni_fail(ctx, DN_ERR_NOMEM, "out of memory");
+        s = leaves_by_id(ctx, plan);
     }
+    if (s != DN_OK) {
+        dni_rtree_plan_free(plan);
+        return s;
+    }
+    *out = plan;
+    return DN_OK;
+}
+
+dn_status dni_rtree_plan_write(dn_ctx *ctx, const char *rtree, struct dni_rtree_plan *plan)
+{
+    struct dni_rtree_shape shape;
+    dn_status s = dni_rtree_shape(ctx, rtree, &shape);
+    if (s == DN_OK && shape.cap != plan->cap)
+        s = dni_fail(ctx, DN_ERR_INTERNAL, "spatial index %s: planned for %zu cells a node, not %zu", rtree, plan->cap,
+                     shape.cap);
     if (s == DN_OK) s = run(ctx, "DELETE FROM \"%w_node\"", rtree);
     if (s == DN_OK) s = run(ctx, "DELETE FROM \"%w_rowid\"", rtree);
     if (s == DN_OK) s = run(ctx, "DELETE FROM \"%w_parent\"", rtree);
-    if (s == DN_OK) s = write_nodes(ctx, rtree, node_size, lv, top, leaf);
-    if (s == DN_OK) s = write_rowids(ctx, rtree, leaf, lv[0].n);
-    dn_free(leaf);
-    for (int L = 0; L < MAX_LEVELS; L++) {
-        dn_free(lv[L].cells);
-        dn_free(lv[L].start);
-    }
+    if (s == DN_OK) s = write_nodes(ctx, rtree, shape.node_size, plan->lv, plan->top);
+    if (s == DN_OK) s = write_rowids(ctx, rtree, plan->leaf, plan->lv[0].n);
+    dni_rtree_plan_free(plan);
     return s;
 }
 
 dn_status dni_rtree_pack(dn_ctx *ctx, const char *rtree, const char *entries_sql)
 {
-    int node_size = 0;
-    size_t cap = 0;
-    dn_status s = packable(ctx, rtree, &node_size, &cap);
+    struct dni_rtree_shape shape;
+    dn_status s = dni_rtree_shape(ctx, rtree, &shape);
     if (s != DN_OK) return s;
-    if (cap) return pack(ctx, rtree, entries_sql, node_size, cap);
+    if (shape.cap) {
+        struct dni_rtree_plan *plan;
+        s = dni_rtree_plan_make(ctx, entries_sql, shape.cap, &plan);
+        return s == DN_OK ? dni_rtree_plan_write(ctx, rtree, plan) : s;
+    }
     /* SQLite's own insert, one entry at a time */
     if ((s = run(ctx, "DELETE FROM \"%w\"", rtree)) != DN_OK) return s;
     char *sql = sqlite3_mprintf("INSERT INTO \"%w\" %s", rtree, entries_sql);

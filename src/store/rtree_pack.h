@@ -14,6 +14,8 @@
 #ifndef DN_STORE_RTREE_PACK_H
 #define DN_STORE_RTREE_PACK_H
 
+#include <stddef.h>
+
 #include "durand.h"
 
 /** Replace every entry of the R*Tree virtual table named `rtree` (a
@@ -29,5 +31,34 @@
  * @return DN_OK; DN_ERR_DB (SQLite failed, or two entries share an id —
  * nothing is half-written once the caller rolls back); DN_ERR_NOMEM. */
 dn_status dni_rtree_pack(dn_ctx *ctx, const char *rtree, const char *entries_sql);
+
+/* The same in two steps, for a caller that reads and sorts the entries on
+ * another thread while its own goes on (store/rtree_plan_thread.h). */
+
+/** What a node of an R*Tree holds: its blob's size and its cells. */
+struct dni_rtree_shape {
+    int node_size;
+    size_t cap; /* 0: not a 2-D float R*Tree this connection may write */
+};
+dn_status dni_rtree_shape(dn_ctx *ctx, const char *rtree, struct dni_rtree_shape *out);
+
+/** The entries of `entries_sql` (as for dni_rtree_pack), read on ctx's
+ * connection and packed into nodes of `cap` cells (dni_rtree_shape): the
+ * sort and the tree's shape, nothing written. Any connection to the
+ * database and any thread with a context of its own may make it.
+ * The caller owns *out (dni_rtree_plan_write or dni_rtree_plan_free).
+ * Memory: about 40 bytes an entry.
+ * @return DN_OK; DN_ERR_DB (SQLite failed, an empty box, or two entries
+ * share an id); DN_ERR_NOMEM. */
+struct dni_rtree_plan;
+dn_status dni_rtree_plan_make(dn_ctx *ctx, const char *entries_sql, size_t cap, struct dni_rtree_plan **out);
+
+/** Replace every entry of `rtree` by the plan's, inside the caller's open
+ * transaction; takes the plan (freed whatever the outcome).
+ * @return DN_OK; DN_ERR_DB; DN_ERR_INTERNAL (the plan's node size is not
+ * the table's). */
+dn_status dni_rtree_plan_write(dn_ctx *ctx, const char *rtree, struct dni_rtree_plan *plan);
+
+void dni_rtree_plan_free(struct dni_rtree_plan *plan);
 
 #endif
