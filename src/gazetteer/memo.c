@@ -49,7 +49,9 @@ static bool build_key(struct dn_strbuf *b, const char *name, size_t len, const s
     dn_strbuf_puts(b, o ? or_empty(o->province) : "");
     dn_strbuf_putc(b, 0x1F);
     dn_strbuf_puts(b, o ? or_empty(o->district) : "");
-    dn_strbuf_printf(b, "\x1f%u", o ? o->admin_only : 0u); /* a different candidate set */
+    unsigned admin_only = o ? o->admin_only : 0u; /* a different candidate set */
+    dn_strbuf_putc(b, 0x1F);
+    dn_strbuf_append(b, (const char *)&admin_only, sizeof admin_only); /* no printf: this runs for every geocode */
     return !b->failed;
 }
 

@@ -301,6 +301,10 @@ START_TEST(test_ingest__fnv1a_matches_published_vectors)
     ck_assert_str_eq(hex, "af63dc4c8601ec8c");
     dn_hash_hex(dn_hash_bytes(DN_HASH_INIT, "foobar", 6), hex);
     ck_assert_str_eq(hex, "85944171f73967e8");
+    dn_hash_hex(UINT64_C(0xab), hex); /* always 16 digits, zeros in front */
+    ck_assert_str_eq(hex, "00000000000000ab");
+    dn_hash_hex(UINT64_MAX, hex);
+    ck_assert_str_eq(hex, "ffffffffffffffff");
 }
 END_TEST
 
