@@ -73,9 +73,10 @@ void dni_store_side_begin_file(struct dni_store_side *side, const struct dn_dedu
  *   file has stored so far (packing costs ~1.8 us an event of the store,
  *   inserting ~14 us an event of the file: bench_store);
  * - with no dedupe lookups needed (they use the events indexes) and the
- *   file more than doubling the store, the five secondary indexes are also
- *   dropped and built afresh at the end: a sort each, cheaper than a
- *   million random index inserts.
+ *   file more than doubling the store, three of the five secondary indexes
+ *   are also dropped and built afresh at the end: a sort each, cheaper
+ *   than a million random index inserts (the other two grow at one end;
+ *   store/events.c, kept_in_bulk).
  * Counted per file: a directory of small files is no bulk load, however
  * many rows they add up to. */
 enum { PACK_PAYS = 4 };

@@ -44,8 +44,9 @@ dn_status dn_store_events_batch_begin(dn_ctx *ctx);
 dn_status dn_store_events_batch_end(dn_ctx *ctx);
 /** Bulk load, inside the caller's transaction: stop adding R*Tree entries
  * from batch to batch, and with `drop_indexes` drop the secondary indexes
- * of events too (every insert then updates only the table and its uid
- * index). Queries stay correct, only slower, until
+ * of events whose entries go in at random too (every insert then updates
+ * the table, its uid index and the two that grow at one end during a load
+ * without dedupe: events_source and events_cluster). Queries stay correct, only slower, until
  * dn_store_events_bulk_end(): they test the events not yet in the R*Tree
  * (id from events_rtree_deferred.since_id on) by their lon/lat. Dropped
  * indexes mean no dedupe lookups in between (they use them); the R*Tree

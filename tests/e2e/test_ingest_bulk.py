@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
-"""durand ingest of a big file (a bulk load: the events' secondary indexes
-dropped and rebuilt, the R*Tree packed afresh at the end; with dedupe
+"""durand ingest of a big file (a bulk load: three of the events' secondary
+indexes dropped and rebuilt, the R*Tree packed afresh at the end; with dedupe
 lookups only the R*Tree waits) leaves the same store a row-by-row ingest
 does: every index back, the spatial index complete and valid, spatial and
 attribute queries right, the same clusters. A directory of small files is

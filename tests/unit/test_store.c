@@ -673,6 +673,61 @@ START_TEST(test_store__packed_rtree_refuses_a_repeated_id)
 }
 END_TEST
 
+/* The secondary indexes of events, by name, as a comma-separated list. */
+static const char *events_indexes(void)
+{
+    return text_of(dni_db(ctx), "SELECT group_concat(name, ',') FROM (SELECT name FROM sqlite_master WHERE"
+                                " type = 'index' AND tbl_name = 'events' AND name LIKE 'events_%' ORDER BY name)");
+}
+
+/* A bulk load on a file store: the three indexes whose entries go in at
+ * random are dropped, the two that grow at one end (one source, clusters
+ * of their own) kept; at its end every index is back, the R*Tree holds
+ * every event (packed from the plan thread), and the store is sound. */
+START_TEST(test_store__bulk_load_keeps_the_append_only_indexes)
+{
+    char db_path[600];
+    snprintf(db_path, sizeof db_path, "%s", path_in_tmp("bulk.sqlite"));
+    ck_assert_int_eq(dn_store_open(ctx, db_path, DN_STORE_CREATE), DN_OK);
+    ck_assert_str_eq(events_indexes(), "events_admin,events_border,events_cluster,events_date,events_source");
+    struct dn_dedupe_opts none = {.enabled = false};
+    ck_assert_int_eq(dn_store_begin(ctx), DN_OK);
+    ck_assert_int_eq(dn_store_events_batch_begin(ctx), DN_OK);
+    ck_assert_int_eq(dn_store_events_bulk_begin(ctx, true), DN_OK);
+    ck_assert_str_eq(events_indexes(), "events_cluster,events_source");
+    enum { N = 3000 };
+    for (int i = 0; i < N; i++) {
+        if (i % 1000 == 999) { /* batches, as an ingest commits them */
+            ck_assert_int_eq(dn_store_events_batch_end(ctx), DN_OK);
+            ck_assert_int_eq(dn_store_commit(ctx), DN_OK);
+            ck_assert_int_eq(dn_store_begin(ctx), DN_OK);
+            ck_assert_int_eq(dn_store_events_batch_begin(ctx), DN_OK);
+        }
+        char uid[32];
+        snprintf(uid, sizeof uid, "csv:bulk.csv:%d", i);
+        struct dn_event ev;
+        make_event(&ev, uid, "bulk.csv", "2024-03-16", 69 + (i % 97) * 0.01, 32 + (i % 89) * 0.01, "Battles", "h");
+        enum dn_upsert_result r;
+        ck_assert_int_eq(dn_store_event_upsert(ctx, &ev, &none, &r, NULL), DN_OK);
+        ck_assert_int_eq(r, DN_UPSERT_INSERTED);
+        dn_event_clear(&ev);
+    }
+    ck_assert_int_eq(dn_store_events_bulk_end(ctx), DN_OK); /* commits the last batch, then goes on */
+    ck_assert_int_eq(dn_store_events_batch_end(ctx), DN_OK);
+    ck_assert_int_eq(dn_store_commit(ctx), DN_OK);
+    ck_assert_str_eq(events_indexes(), "events_admin,events_border,events_cluster,events_date,events_source");
+    sqlite3 *db = dni_db(ctx);
+    ck_assert_int_eq(int_of(db, "SELECT count(*) FROM events"), N);
+    ck_assert_int_eq(int_of(db, "SELECT count(*) FROM events WHERE cluster_id = id"), N);
+    ck_assert_int_eq(int_of(db, "SELECT count(*) FROM idx_events_geom r JOIN events e ON r.pkid = e.id"
+                                " WHERE r.xmin <= e.lon AND r.xmax >= e.lon AND r.ymin <= e.lat AND r.ymax >= e.lat"),
+                     N);
+    ck_assert_int_eq(int_of(db, "SELECT count(*) FROM events_rtree_deferred"), 0);
+    ck_assert_str_eq(text_of(db, "SELECT rtreecheck('idx_events_geom')"), "ok");
+    ck_assert_str_eq(text_of(db, "PRAGMA integrity_check"), "ok");
+}
+END_TEST
+
 /* A plan made on its own thread and connection (store/rtree_plan_thread.c)
  * writes the tree dni_rtree_pack writes in one go, node for node; it reads
  * what was committed when it began, not the caller's uncommitted rows
@@ -779,6 +834,7 @@ Suite *make_store_suite(void)
     tcase_add_test(pk, test_store__packed_rtree_equals_inserted);
     tcase_add_test(pk, test_store__packed_rtree_falls_back_when_defensive);
     tcase_add_test(pk, test_store__packed_rtree_refuses_a_repeated_id);
+    tcase_add_test(pk, test_store__bulk_load_keeps_the_append_only_indexes);
     tcase_add_test(pk, test_store__plan_thread_writes_the_packed_tree);
     tcase_add_test(pk, test_store__plan_thread_reports_failure_and_cancels);
     suite_add_tcase(s, pk);
