@@ -5,20 +5,21 @@
 
 #include <geodesic.h>
 #include <math.h>
+#include <pthread.h>
 
 #include "core/geo.h"
 
+static struct geod_geodesic wgs84_geod;
+
+static void wgs84_init(void) { geod_init(&wgs84_geod, 6378137.0, 1.0 / 298.257223563); }
+
 static const struct geod_geodesic *wgs84(void)
 {
-    /* geod_init only fills constants: initialising twice from two threads
-     * writes the same values, so a plain flag is enough */
-    static struct geod_geodesic g;
-    static bool ready;
-    if (!ready) {
-        geod_init(&g, 6378137.0, 1.0 / 298.257223563);
-        ready = true;
-    }
-    return &g;
+    /* an ingest's pipeline (the geocoder) and writer (dedupe) threads both
+     * measure: initialised once, with the memory ordering pthread_once gives */
+    static pthread_once_t once = PTHREAD_ONCE_INIT;
+    pthread_once(&once, wgs84_init);
+    return &wgs84_geod;
 }
 
 double dn_geodesic_km(double lon1, double lat1, double lon2, double lat2)
