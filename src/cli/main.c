@@ -5,9 +5,6 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <unistd.h>
-#ifdef __GLIBC__
-#include <malloc.h>
-#endif
 
 #include <sqlite3.h>
 
@@ -31,15 +28,6 @@ int main(int argc, char **argv)
      * ingest). A process-wide setting, so the program makes it, before
      * SQLite starts. */
     sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
-#ifdef M_MXFAST
-    /* glibc's fast bins: an ingest frees events by the thousand, a batch
-     * at a time, and every larger request (GEOS's nearest-polygon search)
-     * then has malloc_consolidate sweep them all into the free lists
-     * (perf: 5 % of the reading thread). Without fast bins the small
-     * frees go to the thread cache and the free lists at once
-     * (bench_ingest: 3 % less wall time on 1M rows). */
-    mallopt(M_MXFAST, 0);
-#endif
     dn_ctx *ctx = NULL;
     dn_status s = dn_ctx_new(&ctx);
     if (s != DN_OK) {
