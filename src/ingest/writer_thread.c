@@ -155,7 +155,7 @@ dn_status dni_writer_start(dn_ctx *ctx, size_t batch, long bulk_min_rows, struct
 {
     *out = NULL;
     const char *path = dn_store_path(ctx);
-    if (!*path || strcmp(path, ":memory:") == 0 || dn_store_readonly(ctx)) return DN_OK;
+    if (!dni_store_writable_file(ctx)) return DN_OK;
     struct dni_writer *w = dn_calloc(1, sizeof *w);
     if (!w) return dni_fail(ctx, DN_ERR_NOMEM, "out of memory");
     /* a slot gets its event when it is filled (dni_writer_put): no init */

@@ -511,13 +511,12 @@ dn_status dn_store_events_bulk_begin(dn_ctx *ctx, bool drop_indexes)
 static dn_status start_planner(dn_ctx *ctx, struct dni_rtree_plan_thread **planner)
 {
     *planner = NULL;
-    const char *path = dn_store_path(ctx);
-    if (!*path || strcmp(path, ":memory:") == 0 || sqlite3_get_autocommit(dni_db(ctx))) return DN_OK;
+    if (!dni_store_writable_file(ctx) || sqlite3_get_autocommit(dni_db(ctx))) return DN_OK;
     struct dni_rtree_shape shape;
     dn_status s = dni_rtree_shape(ctx, events_rtree, &shape);
     if (s != DN_OK || !shape.cap) return s;
     if ((s = dn_store_commit(ctx)) != DN_OK || (s = dn_store_begin(ctx)) != DN_OK) return s;
-    if (dni_rtree_plan_thread_start(ctx, path, events_rtree_entries, shape.cap, planner) != DN_OK)
+    if (dni_rtree_plan_thread_start(ctx, dn_store_path(ctx), events_rtree_entries, shape.cap, planner) != DN_OK)
         dni_clear_error(ctx); /* the pack runs here instead */
     return DN_OK;
 }

@@ -74,6 +74,12 @@ const char *dn_store_path(dn_ctx *ctx)
     return s && s->path ? s->path : "";
 }
 
+bool dni_store_writable_file(dn_ctx *ctx)
+{
+    struct store_state *s = dni_slot_get(ctx, DNI_SLOT_STORE);
+    return s && s->path && *s->path && strcmp(s->path, ":memory:") != 0 && !s->readonly;
+}
+
 struct dni_events_state *dni_store_events_state(dn_ctx *ctx)
 {
     static struct dni_events_state none;
@@ -90,7 +96,7 @@ void dni_store_background_checkpoints(dn_ctx *ctx, bool on)
         s->checkpointer = NULL;
         return;
     }
-    if (s->checkpointer || s->readonly || strcmp(s->path, ":memory:") == 0) return;
+    if (s->checkpointer || !dni_store_writable_file(ctx)) return;
     if (dni_checkpointer_start(ctx, dni_db(ctx), s->path, DNI_CHECKPOINT_WAIT_FRAMES, &s->checkpointer) != DN_OK) {
         dni_info(ctx, "%s; the writer checkpoints itself", dn_ctx_errmsg(ctx));
         dni_clear_error(ctx);

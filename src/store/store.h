@@ -60,6 +60,12 @@ struct dni_events_state {
 };
 struct dni_events_state *dni_store_events_state(dn_ctx *ctx);
 
+/** Library-internal: whether the open store is a database file this
+ * process writes and another connection can open beside this one (the
+ * ingest's writer thread, the WAL checkpointer, the R*Tree plan thread) —
+ * not an in-memory store, not a read-only one. */
+bool dni_store_writable_file(dn_ctx *ctx);
+
 /** Library-internal (store/events.c, for a bulk load): copy the WAL into the
  * database from a second connection in another thread (store/checkpointer.h)
  * instead of after each commit in this one; `false` waits for it and goes
