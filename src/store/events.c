@@ -516,7 +516,7 @@ static dn_status start_planner(dn_ctx *ctx, struct dni_rtree_plan_thread **plann
     dn_status s = dni_rtree_shape(ctx, events_rtree, &shape);
     if (s != DN_OK || !shape.cap) return s;
     if ((s = dn_store_commit(ctx)) != DN_OK || (s = dn_store_begin(ctx)) != DN_OK) return s;
-    if (dni_rtree_plan_thread_start(ctx, dn_store_path(ctx), events_rtree_entries, shape.cap, planner) != DN_OK)
+    if (dni_rtree_plan_thread_start(ctx, dn_store_path(ctx), events_rtree_entries, &shape, planner) != DN_OK)
         dni_clear_error(ctx); /* the pack runs here instead */
     return DN_OK;
 }

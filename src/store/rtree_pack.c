@@ -172,8 +172,6 @@ static dn_status step_done(dn_ctx *ctx, sqlite3_stmt *st, const char *what)
 dn_status dni_rtree_shape(dn_ctx *ctx, const char *rtree, struct dni_rtree_shape *out)
 {
     *out = (struct dni_rtree_shape){0, 0};
-    int *node_size = &out->node_size;
-    size_t *cap = &out->cap;
     int defensive = 0;
     sqlite3_db_config(dni_db(ctx), SQLITE_DBCONFIG_DEFENSIVE, -1, &defensive);
     if (defensive) return DN_OK;
@@ -189,10 +187,10 @@ dn_status dni_rtree_shape(dn_ctx *ctx, const char *rtree, struct dni_rtree_shape
     if (columns != 5) return DN_OK;
     if ((s = prepare(ctx, &st, "SELECT length(data) FROM \"%w_node\" WHERE nodeno = 1", rtree)) != DN_OK) return s;
     int rc = sqlite3_step(st);
-    *node_size = rc == SQLITE_ROW ? sqlite3_column_int(st, 0) : 0;
+    out->node_size = rc == SQLITE_ROW ? sqlite3_column_int(st, 0) : 0;
     sqlite3_finalize(st);
     if (rc != SQLITE_ROW && rc != SQLITE_DONE) return dni_fail_sqlite(ctx, "reading the spatial index");
-    if (*node_size >= NODE_HEADER + 4 * CELL_BYTES) *cap = (size_t)(*node_size - NODE_HEADER) / CELL_BYTES;
+    if (out->node_size >= NODE_HEADER + 4 * CELL_BYTES) out->cap = (size_t)(out->node_size - NODE_HEADER) / CELL_BYTES;
     return DN_OK;
 }
 
@@ -283,9 +281,9 @@ static dn_status write_rowids(dn_ctx *ctx, const char *rtree, const struct leaf_
 
 struct dni_rtree_plan {
     struct level lv[MAX_LEVELS];
-    int top;              /* the root's level */
-    size_t cap;           /* cells a node */
-    struct leaf_of *leaf; /* each entry's leaf node, by id */
+    int top;                      /* the root's level */
+    struct dni_rtree_shape shape; /* of the tree it was made for */
+    struct leaf_of *leaf;         /* each entry's leaf node, by id */
 };
 
 void dni_rtree_plan_free(struct dni_rtree_plan *plan)
@@ -316,13 +314,15 @@ static dn_status leaves_by_id(dn_ctx *ctx, struct dni_rtree_plan *plan)
     return DN_OK;
 }
 
-dn_status dni_rtree_plan_make(dn_ctx *ctx, const char *entries_sql, size_t cap, struct dni_rtree_plan **out)
+dn_status dni_rtree_plan_make(dn_ctx *ctx, const char *entries_sql, const struct dni_rtree_shape *shape,
+                              struct dni_rtree_plan **out)
 {
     *out = NULL;
+    size_t cap = shape->cap;
     if (cap < 2) return dni_fail(ctx, DN_ERR_INTERNAL, "spatial index: %zu cells a node", cap);
     struct dni_rtree_plan *plan = dn_calloc(1, sizeof *plan);
     if (!plan) return dni_fail(ctx, DN_ERR_NOMEM, "out of memory");
-    plan->cap = cap;
+    plan->shape = *shape;
     struct level *lv = plan->lv;
     int top = 0;
     dn_status s = read_entries(ctx, entries_sql, &lv[0]);
@@ -350,15 +350,10 @@ dn_status dni_rtree_plan_make(dn_ctx *ctx, const char *entries_sql, size_t cap, 
 
 dn_status dni_rtree_plan_write(dn_ctx *ctx, const char *rtree, struct dni_rtree_plan *plan)
 {
-    struct dni_rtree_shape shape;
-    dn_status s = dni_rtree_shape(ctx, rtree, &shape);
-    if (s == DN_OK && shape.cap != plan->cap)
-        s = dni_fail(ctx, DN_ERR_INTERNAL, "spatial index %s: planned for %zu cells a node, not %zu", rtree, plan->cap,
-                     shape.cap);
-    if (s == DN_OK) s = run(ctx, "DELETE FROM \"%w_node\"", rtree);
+    dn_status s = run(ctx, "DELETE FROM \"%w_node\"", rtree);
     if (s == DN_OK) s = run(ctx, "DELETE FROM \"%w_rowid\"", rtree);
     if (s == DN_OK) s = run(ctx, "DELETE FROM \"%w_parent\"", rtree);
-    if (s == DN_OK) s = write_nodes(ctx, rtree, shape.node_size, plan->lv, plan->top);
+    if (s == DN_OK) s = write_nodes(ctx, rtree, plan->shape.node_size, plan->lv, plan->top);
     if (s == DN_OK) s = write_rowids(ctx, rtree, plan->leaf, plan->lv[0].n);
     dni_rtree_plan_free(plan);
     return s;
@@ -371,7 +366,7 @@ dn_status dni_rtree_pack(dn_ctx *ctx, const char *rtree, const char *entries_sql
     if (s != DN_OK) return s;
     if (shape.cap) {
         struct dni_rtree_plan *plan;
-        s = dni_rtree_plan_make(ctx, entries_sql, shape.cap, &plan);
+        s = dni_rtree_plan_make(ctx, entries_sql, &shape, &plan);
         return s == DN_OK ? dni_rtree_plan_write(ctx, rtree, plan) : s;
     }
     /* SQLite's own insert, one entry at a time */

@@ -43,20 +43,23 @@ struct dni_rtree_shape {
 dn_status dni_rtree_shape(dn_ctx *ctx, const char *rtree, struct dni_rtree_shape *out);
 
 /** The entries of `entries_sql` (as for dni_rtree_pack), read on ctx's
- * connection and packed into nodes of `cap` cells (dni_rtree_shape): the
- * sort and the tree's shape, nothing written. Any connection to the
+ * connection and packed into nodes of the tree's `shape` (dni_rtree_shape,
+ * with a non-zero cap; the plan keeps it): the sort and the tree's form,
+ * nothing written. Any connection to the
  * database and any thread with a context of its own may make it.
  * The caller owns *out (dni_rtree_plan_write or dni_rtree_plan_free).
  * Memory: about 40 bytes an entry.
  * @return DN_OK; DN_ERR_DB (SQLite failed, an empty box, or two entries
  * share an id); DN_ERR_NOMEM. */
 struct dni_rtree_plan;
-dn_status dni_rtree_plan_make(dn_ctx *ctx, const char *entries_sql, size_t cap, struct dni_rtree_plan **out);
+dn_status dni_rtree_plan_make(dn_ctx *ctx, const char *entries_sql, const struct dni_rtree_shape *shape,
+                              struct dni_rtree_plan **out);
 
-/** Replace every entry of `rtree` by the plan's, inside the caller's open
- * transaction; takes the plan (freed whatever the outcome).
- * @return DN_OK; DN_ERR_DB; DN_ERR_INTERNAL (the plan's node size is not
- * the table's). */
+/** Replace every entry of `rtree` (the table whose shape the plan was made
+ * for, unchanged since: the caller holds the write lock) by the plan's,
+ * inside the caller's open transaction; takes the plan (freed whatever the
+ * outcome).
+ * @return DN_OK; DN_ERR_DB. */
 dn_status dni_rtree_plan_write(dn_ctx *ctx, const char *rtree, struct dni_rtree_plan *plan);
 
 void dni_rtree_plan_free(struct dni_rtree_plan *plan);

@@ -11,7 +11,7 @@
 struct dni_rtree_plan_thread {
     dn_ctx *tctx; /* the thread's context and connection */
     const char *entries_sql;
-    size_t cap;
+    struct dni_rtree_shape shape;
     pthread_t thread;
     /* written by the thread, read after the join */
     struct dni_rtree_plan *plan;
@@ -22,7 +22,7 @@ struct dni_rtree_plan_thread {
 static void *plan_main(void *arg)
 {
     struct dni_rtree_plan_thread *t = arg;
-    t->status = dni_rtree_plan_make(t->tctx, t->entries_sql, t->cap, &t->plan);
+    t->status = dni_rtree_plan_make(t->tctx, t->entries_sql, &t->shape, &t->plan);
     if (t->status != DN_OK) snprintf(t->errmsg, sizeof t->errmsg, "%s", dn_ctx_errmsg(t->tctx));
     /* the read transaction ended with the statement; the connection goes
      * here, on the thread that used it */
@@ -36,14 +36,14 @@ static void discard(struct dni_rtree_plan_thread *t)
     dn_free(t);
 }
 
-dn_status dni_rtree_plan_thread_start(dn_ctx *ctx, const char *path, const char *entries_sql, size_t cap,
-                                      struct dni_rtree_plan_thread **out)
+dn_status dni_rtree_plan_thread_start(dn_ctx *ctx, const char *path, const char *entries_sql,
+                                      const struct dni_rtree_shape *shape, struct dni_rtree_plan_thread **out)
 {
     *out = NULL;
     struct dni_rtree_plan_thread *t = dn_calloc(1, sizeof *t);
     if (!t) return dni_fail(ctx, DN_ERR_NOMEM, "out of memory");
     t->entries_sql = entries_sql;
-    t->cap = cap;
+    t->shape = *shape;
     dn_status s = dn_ctx_new(&t->tctx);
     if (s != DN_OK) {
         dn_free(t);

@@ -24,13 +24,13 @@
 struct dni_rtree_plan_thread;
 
 /** Start making the plan of `entries_sql` (a constant, borrowed until
- * finish) with `cap` cells a node, on a new thread and connection to the
- * database file `path`. The caller owns *out and ends it with
+ * finish) for a tree of `shape` (copied), on a new thread and connection
+ * to the database file `path`. The caller owns *out and ends it with
  * dni_rtree_plan_thread_finish or _cancel.
  * @return DN_OK; DN_ERR_NOMEM, DN_ERR_DB (the connection failed),
  * DN_ERR_INTERNAL (no thread) — nothing is left running then. */
-dn_status dni_rtree_plan_thread_start(dn_ctx *ctx, const char *path, const char *entries_sql, size_t cap,
-                                      struct dni_rtree_plan_thread **out);
+dn_status dni_rtree_plan_thread_start(dn_ctx *ctx, const char *path, const char *entries_sql,
+                                      const struct dni_rtree_shape *shape, struct dni_rtree_plan_thread **out);
 
 /** Wait for the thread and free it. *plan: the plan (the caller's), or
  * NULL and the thread's failure as ctx's error.

@@ -750,7 +750,7 @@ START_TEST(test_store__plan_thread_writes_the_packed_tree)
     ck_assert_int_eq(dn_store_begin(ctx), DN_OK);
     exec_ok(db, "INSERT INTO src VALUES (1, 70, 70, 33, 33)"); /* not committed: the thread cannot see it */
     struct dni_rtree_plan_thread *t = NULL;
-    ck_assert_int_eq(dni_rtree_plan_thread_start(ctx, db_path, entries, shape.cap, &t), DN_OK);
+    ck_assert_int_eq(dni_rtree_plan_thread_start(ctx, db_path, entries, &shape, &t), DN_OK);
     struct dni_rtree_plan *plan = NULL;
     ck_assert_int_eq(dni_rtree_plan_thread_finish(ctx, t, &plan), DN_OK);
     ck_assert_ptr_nonnull(plan);
@@ -780,22 +780,23 @@ START_TEST(test_store__plan_thread_reports_failure_and_cancels)
     ck_assert_int_eq(dn_store_open(ctx, db_path, DN_STORE_CREATE), DN_OK);
     pack_rng = 12;
     fill_entries(dni_db(ctx), 500);
+    struct dni_rtree_shape shape = {.node_size = 4 + 51 * 24, .cap = 51};
     struct dni_rtree_plan_thread *t = NULL;
-    ck_assert_int_eq(dni_rtree_plan_thread_start(ctx, db_path, "SELECT id, x0, x1, y0, y1 FROM no_such_table", 51, &t),
-                     DN_OK);
+    ck_assert_int_eq(
+        dni_rtree_plan_thread_start(ctx, db_path, "SELECT id, x0, x1, y0, y1 FROM no_such_table", &shape, &t), DN_OK);
     struct dni_rtree_plan *plan = (struct dni_rtree_plan *)&plan; /* must come back NULL */
     ck_assert_int_eq(dni_rtree_plan_thread_finish(ctx, t, &plan), DN_ERR_DB);
     ck_assert_ptr_null(plan);
     ck_assert_ptr_nonnull(strstr(dn_ctx_errmsg(ctx), "no such table"));
 
-    ck_assert_int_eq(dni_rtree_plan_thread_start(ctx, db_path, "SELECT id, x0, x1, y0, y1 FROM src", 51, &t), DN_OK);
+    ck_assert_int_eq(dni_rtree_plan_thread_start(ctx, db_path, "SELECT id, x0, x1, y0, y1 FROM src", &shape, &t), DN_OK);
     dni_rtree_plan_thread_cancel(t);
     dni_rtree_plan_thread_cancel(NULL);
 
     char missing[620];
     snprintf(missing, sizeof missing, "%s", path_in_tmp("no-such.sqlite"));
     t = (struct dni_rtree_plan_thread *)&t;
-    ck_assert_int_eq(dni_rtree_plan_thread_start(ctx, missing, "SELECT 1", 51, &t), DN_ERR_NOT_FOUND);
+    ck_assert_int_eq(dni_rtree_plan_thread_start(ctx, missing, "SELECT 1", &shape, &t), DN_ERR_NOT_FOUND);
     ck_assert_ptr_null(t);
 }
 END_TEST
