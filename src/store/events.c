@@ -536,7 +536,10 @@ static dn_status finish_planner(dn_ctx *ctx, struct dni_rtree_plan_thread *plann
 
 dn_status dn_store_events_bulk_end(dn_ctx *ctx)
 {
-    dni_store_background_checkpoints(ctx, false); /* no commit comes before the file's last one */
+    /* the WAL's checkpoints go back to the writer: the builds and the tree
+     * commit once, at the file's end (the commit in start_planner is of
+     * the last batch) */
+    dni_store_background_checkpoints(ctx, false);
     bool pack = dni_store_events_state(ctx)->bulk;
     struct dni_rtree_plan_thread *planner = NULL;
     dn_status s = pack ? start_planner(ctx, &planner) : DN_OK;
