@@ -40,14 +40,33 @@ bool dn_geodesic_farther_than(double dlat, double dlon, double maxlat, double km
     return top < 89 && dlon * (M_PI / 180 * 6378.137) * cos(top * (M_PI / 180)) > km;
 }
 
+double dn_geodesic_at_most_km(double dlat, double dlon)
+{
+    /* a degree of latitude is at most 111.70 km on WGS 84 and a degree of
+     * longitude at most 111.33 km */
+    return dlat * 111.70 + dlon * 111.33;
+}
+
+/* Two points' differences in degrees, the longitude's the short way round. */
+static void degree_deltas(double lon1, double lat1, double lon2, double lat2, double *dlat, double *dlon)
+{
+    *dlat = fabs(lat1 - lat2);
+    *dlon = fabs(lon1 - lon2);
+    if (*dlon > 180) *dlon = 360 - *dlon;
+}
+
+bool dn_geodesic_beyond_km(double lon1, double lat1, double lon2, double lat2, double km)
+{
+    double dlat, dlon;
+    degree_deltas(lon1, lat1, lon2, lat2, &dlat, &dlon);
+    return dn_geodesic_farther_than(dlat, dlon, fmax(fabs(lat1), fabs(lat2)), km);
+}
+
 bool dn_geodesic_within_km(double lon1, double lat1, double lon2, double lat2, double km)
 {
-    /* a degree of latitude is 110.57-111.70 km on WGS 84 and a degree of
-     * longitude at most 111.33 km: the path along the meridian, then the
-     * parallel, bounds the geodesic from above */
-    double dlat = fabs(lat1 - lat2), dlon = fabs(lon1 - lon2);
-    if (dlon > 180) dlon = 360 - dlon;
-    if (dlat * 111.70 + dlon * 111.33 <= km) return true;
+    double dlat, dlon;
+    degree_deltas(lon1, lat1, lon2, lat2, &dlat, &dlon);
+    if (dn_geodesic_at_most_km(dlat, dlon) <= km) return true;
     if (dn_geodesic_farther_than(dlat, dlon, fmax(fabs(lat1), fabs(lat2)), km)) return false;
     return dn_geodesic_km(lon1, lat1, lon2, lat2) <= km;
 }

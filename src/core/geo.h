@@ -16,6 +16,13 @@ double dn_geodesic_km(double lon1, double lat1, double lon2, double lat2);
  * the degree lengths of WGS 84; false means "maybe not". */
 bool dn_geodesic_farther_than(double dlat, double dlon, double maxlat, double km);
 
+/** dn_geodesic_farther_than for two lon/lat points. */
+bool dn_geodesic_beyond_km(double lon1, double lat1, double lon2, double lat2, double km);
+
+/** An upper bound of the geodesic between two points `dlat`, `dlon`
+ * degrees apart: the path along the meridian, then the parallel. */
+double dn_geodesic_at_most_km(double dlat, double dlon);
+
 /** Whether two lon/lat points are within `km` of each other: the same
  * answer as dn_geodesic_km(...) <= km, with the geodesic computed only
  * when cheap bounds on the degree lengths cannot decide (most pairs a

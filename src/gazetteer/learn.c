@@ -132,7 +132,8 @@ static long nearby_namesake(struct gz_index *ix, const char *key, size_t len, do
         for (uint32_t p = sl && (sl->flags & GZ_SLOT_KEY) ? sl->head : 0; p; p = ix->posts[p - 1].next) {
             const struct gz_place *pl = &ix->places[ix->posts[p - 1].place];
             if (gz_class_is_admin(pl->cls)) continue;
-            if (!dn_geodesic_within_km(lon, lat, pl->lon, pl->lat, best_km)) continue;
+            /* the bounds skip the far ones; the rest need the distance itself */
+            if (dn_geodesic_beyond_km(lon, lat, pl->lon, pl->lat, best_km)) continue;
             double d = dn_geodesic_km(lon, lat, pl->lon, pl->lat);
             if (d <= best_km) {
                 best_km = d;

@@ -109,8 +109,6 @@ dn_status dni_check_placeholder(dn_ctx *ctx, struct dni_placeholders *ph, struct
     }
     for (size_t i = 0; i < ph->n; i++) {
         const struct dni_placeholder *p = &ph->items[i];
-        /* about 0.01 degrees is 1 km: skip the geodesic for the far ones */
-        if (fabs(p->lat - ev->lat) > 0.02 || fabs(p->lon - ev->lon) > 0.03) continue;
         if (!dn_geodesic_within_km(ev->lon, ev->lat, p->lon, p->lat, PLACEHOLDER_KM)) continue;
         ev->has_coords = false;
         ev->lon = ev->lat = NAN;
