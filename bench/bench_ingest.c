@@ -304,8 +304,9 @@ int main(int argc, char **argv)
     iargv[k++] = (char *)durand;
     iargv[k++] = "--db";
     iargv[k++] = db;
-    iargv[k++] = "--quiet";
+    if (!want_phases) iargv[k++] = "--quiet"; /* --phases times the progress line */
     iargv[k++] = "ingest";
+    int csv_at = k;
     iargv[k++] = csv;
     iargv[k++] = "--report";
     iargv[k++] = "json";
@@ -317,8 +318,6 @@ int main(int argc, char **argv)
 
     char la0[32], la1[32];
     if (want_phases) {
-        /* without --quiet (iargv[3]): the progress line is what is timed */
-        memmove(&iargv[3], &iargv[4], sizeof iargv[0] * (size_t)(k - 3)); /* the NULL at k comes along */
         bench_loadavg(la0, sizeof la0);
         printf("bench_ingest: %ld rows (%.0f MB) from %s, phases\n", rows, (double)sb.st_size / 1e6, csv);
         int rc = phases(iargv, rows);
@@ -360,7 +359,7 @@ int main(int argc, char **argv)
         char other[4200];
         snprintf(other, sizeof other, "%s.second.csv", csv);
         if (write_second_source(csv, other) != 0) return 1;
-        iargv[5] = other;
+        iargv[csv_at] = other;
         if (bench_run_child(iargv, &r) != 0 || !WIFEXITED(r.status) || WEXITSTATUS(r.status) != 0) {
             fprintf(stderr, "bench_ingest: the second source failed: %s\n", r.out);
             return 1;
