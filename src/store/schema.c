@@ -144,6 +144,21 @@ static const char *const v1_statements[] = {
     /* the secondary indexes of events: dni_schema_events_indexes below */
     NULL};
 
+/* The two INSERT triggers of events. A bulk load lifts them from its first
+ * batch to its end (store/events.c), so they are also named apart below. */
+#define EVENTS_GEOM_CHECK                                                                                          \
+    "CREATE TRIGGER IF NOT EXISTS events_geom_check BEFORE INSERT ON events"                                       \
+    " WHEN NEW.geom IS NOT NULL AND (GeometryType(NEW.geom) IS NOT 'POINT' OR ST_SRID(NEW.geom) IS NOT 4326)"     \
+    " BEGIN SELECT RAISE(ABORT, 'events.geom must be a POINT in EPSG:4326'); END"
+#define EVENTS_GEOM_INSERT                                                                                         \
+    "CREATE TRIGGER IF NOT EXISTS events_geom_insert AFTER INSERT ON events"                                       \
+    " WHEN NEW.geom IS NOT NULL AND NOT EXISTS (SELECT 1 FROM events_rtree_deferred) BEGIN"                        \
+    " INSERT INTO idx_events_geom(pkid, xmin, xmax, ymin, ymax)"                                                   \
+    " VALUES (NEW.id, MbrMinX(NEW.geom), MbrMaxX(NEW.geom), MbrMinY(NEW.geom), MbrMaxY(NEW.geom)); END"
+
+const char *const dni_schema_events_insert_triggers[][2] = {
+    {"events_geom_check", EVENTS_GEOM_CHECK}, {"events_geom_insert", EVENTS_GEOM_INSERT}, {NULL, NULL}};
+
 /* The triggers of events.geom, as the latest schema has them; run after
  * CreateSpatialIndex('events', 'geom'). Every statement may run again (a
  * store made before they existed is brought up to them when a writer
@@ -165,9 +180,7 @@ const char *const dni_schema_events_triggers[] = {
     "DROP TRIGGER IF EXISTS gii_events_geom",
     "DROP TRIGGER IF EXISTS giu_events_geom",
     "DROP TRIGGER IF EXISTS gid_events_geom",
-    "CREATE TRIGGER IF NOT EXISTS events_geom_check BEFORE INSERT ON events"
-    " WHEN NEW.geom IS NOT NULL AND (GeometryType(NEW.geom) IS NOT 'POINT' OR ST_SRID(NEW.geom) IS NOT 4326)"
-    " BEGIN SELECT RAISE(ABORT, 'events.geom must be a POINT in EPSG:4326'); END",
+    EVENTS_GEOM_CHECK,
     "CREATE TRIGGER IF NOT EXISTS events_geom_check_update BEFORE UPDATE OF geom ON events"
     " WHEN NEW.geom IS NOT NULL AND (GeometryType(NEW.geom) IS NOT 'POINT' OR ST_SRID(NEW.geom) IS NOT 4326)"
     " BEGIN SELECT RAISE(ABORT, 'events.geom must be a POINT in EPSG:4326'); END",
@@ -181,10 +194,7 @@ const char *const dni_schema_events_triggers[] = {
      * on by their point meanwhile. A writer opening the store finishes what
      * a killed one left. */
     "CREATE TABLE IF NOT EXISTS events_rtree_deferred (since_id INTEGER NOT NULL)",
-    "CREATE TRIGGER IF NOT EXISTS events_geom_insert AFTER INSERT ON events"
-    " WHEN NEW.geom IS NOT NULL AND NOT EXISTS (SELECT 1 FROM events_rtree_deferred) BEGIN"
-    " INSERT INTO idx_events_geom(pkid, xmin, xmax, ymin, ymax)"
-    " VALUES (NEW.id, MbrMinX(NEW.geom), MbrMaxX(NEW.geom), MbrMinY(NEW.geom), MbrMaxY(NEW.geom)); END",
+    EVENTS_GEOM_INSERT,
     "CREATE TRIGGER IF NOT EXISTS events_geom_update AFTER UPDATE OF geom ON events BEGIN"
     " DELETE FROM idx_events_geom WHERE pkid = OLD.id;"
     " INSERT INTO idx_events_geom(pkid, xmin, xmax, ymin, ymax)"

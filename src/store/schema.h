@@ -14,6 +14,10 @@ dn_status dni_schema_migrate(dn_ctx *ctx, int from_version);
  * deferred-R*Tree marker table), each safe to run again; NULL-terminated. */
 extern const char *const dni_schema_events_triggers[];
 
+/** The INSERT triggers of `events` (also in dni_schema_events_triggers):
+ * {name, CREATE TRIGGER statement} pairs, ending with {NULL, NULL}. */
+extern const char *const dni_schema_events_insert_triggers[][2];
+
 /** The secondary indexes of `events`: {name, CREATE INDEX statement}
  * pairs, ending with {NULL, NULL}. */
 extern const char *const dni_schema_events_indexes[][2];

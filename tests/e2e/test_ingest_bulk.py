@@ -64,6 +64,10 @@ idx, events, rtree, missing, ok, deferred = state(db)
 check(INDEXES <= idx, f"every secondary index is back after a bulk load: {idx}")
 check(events == ROWS and rtree == ROWS and missing == 0 and ok == "ok" and deferred == 0,
       f"the spatial index is complete and valid: {events} {rtree} {missing} {ok} {deferred}")
+con = sqlite3.connect(db)
+trig = {n for (n,) in con.execute("SELECT name FROM sqlite_master WHERE type='trigger' AND tbl_name='events'")}
+con.close()
+check({"events_geom_check", "events_geom_insert"} <= trig, f"the INSERT triggers a bulk load lifts are back: {trig}")
 
 # queries through the indexes agree with the table
 con = sqlite3.connect(db)
@@ -82,10 +86,12 @@ r = dn_e2e.run(args, ["--db", db, "ingest", big, "--report", "json"])
 check(r.code == 0 and json.loads(r.out)["duplicates"] == ROWS and "bulk load" not in r.err, "re-ingest", r)
 check(INDEXES <= state(db)[0], "indexes still there")
 
-# an interrupted bulk load: indexes dropped, a batch's R*Tree entries never added
+# an interrupted bulk load: indexes dropped, INSERT triggers lifted, a batch's R*Tree entries never added
 con = sqlite3.connect(db)
 con.execute("DROP INDEX events_admin")
 con.execute("DROP INDEX events_date")
+con.execute("DROP TRIGGER events_geom_check")
+con.execute("DROP TRIGGER events_geom_insert")
 con.execute("DELETE FROM idx_events_geom WHERE pkid > ?", (ROWS - 500,))
 con.execute("INSERT INTO events_rtree_deferred(since_id) VALUES (?)", (ROWS - 499,))
 con.commit()
@@ -111,6 +117,10 @@ check(r.code == 0 and "left incomplete by an interrupted ingest" in r.err, "init
 idx, events, rtree, missing, ok, deferred = state(db)
 check(INDEXES <= idx and rtree == ROWS and missing == 0 and ok == "ok" and deferred == 0,
       f"repaired: {idx} {rtree} {missing} {ok} {deferred}")
+con = sqlite3.connect(db)
+trig = {n for (n,) in con.execute("SELECT name FROM sqlite_master WHERE type='trigger' AND tbl_name='events'")}
+con.close()
+check({"events_geom_check", "events_geom_insert"} <= trig, f"the INSERT triggers are back: {trig}")
 # a store made before the lean triggers existed is given them by the next writer
 con = sqlite3.connect(db)
 for t in ("events_geom_check", "events_geom_check_update", "events_geom_insert", "events_geom_update",

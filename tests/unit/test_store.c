@@ -680,21 +680,31 @@ static const char *events_indexes(void)
                                 " type = 'index' AND tbl_name = 'events' AND name LIKE 'events_%' ORDER BY name)");
 }
 
+/* How many INSERT triggers events has. */
+static int events_insert_triggers(void)
+{
+    return int_of(dni_db(ctx), "SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'events'"
+                               " AND sql LIKE '% INSERT ON events%'");
+}
+
 /* A bulk load on a file store: the three indexes whose entries go in at
  * random are dropped, the two that grow at one end (one source, clusters
- * of their own) kept; at its end every index is back, the R*Tree holds
- * every event (packed from the plan thread), and the store is sound. */
+ * of their own) kept, and the INSERT triggers lifted; at its end every
+ * index and trigger is back, the R*Tree holds every event (packed from the
+ * plan thread), and the store is sound. */
 START_TEST(test_store__bulk_load_keeps_the_append_only_indexes)
 {
     char db_path[600];
     snprintf(db_path, sizeof db_path, "%s", path_in_tmp("bulk.sqlite"));
     ck_assert_int_eq(dn_store_open(ctx, db_path, DN_STORE_CREATE), DN_OK);
     ck_assert_str_eq(events_indexes(), "events_admin,events_border,events_cluster,events_date,events_source");
+    ck_assert_int_eq(events_insert_triggers(), 2);
     struct dn_dedupe_opts none = {.enabled = false};
     ck_assert_int_eq(dn_store_begin(ctx), DN_OK);
     ck_assert_int_eq(dn_store_events_batch_begin(ctx), DN_OK);
     ck_assert_int_eq(dn_store_events_bulk_begin(ctx, true), DN_OK);
     ck_assert_str_eq(events_indexes(), "events_cluster,events_source");
+    ck_assert_int_eq(events_insert_triggers(), 0);
     enum { N = 3000 };
     for (int i = 0; i < N; i++) {
         if (i % 1000 == 999) { /* batches, as an ingest commits them */
@@ -716,6 +726,7 @@ START_TEST(test_store__bulk_load_keeps_the_append_only_indexes)
     ck_assert_int_eq(dn_store_events_batch_end(ctx), DN_OK);
     ck_assert_int_eq(dn_store_commit(ctx), DN_OK);
     ck_assert_str_eq(events_indexes(), "events_admin,events_border,events_cluster,events_date,events_source");
+    ck_assert_int_eq(events_insert_triggers(), 2);
     sqlite3 *db = dni_db(ctx);
     ck_assert_int_eq(int_of(db, "SELECT count(*) FROM events"), N);
     ck_assert_int_eq(int_of(db, "SELECT count(*) FROM events WHERE cluster_id = id"), N);
