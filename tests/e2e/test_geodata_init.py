@@ -83,6 +83,25 @@ def reinit_does_not_reload(args, env, db):
     return v1, before
 
 
+def touched_gpkg_is_hashed_not_reloaded(args, env, db, gpkg, v1):
+    """The files' stamp (size, mtime, inode) stands for their bytes while it
+    holds; a new mtime over the same bytes is hashed again, found the same,
+    and the new stamp recorded."""
+    stamp = sql(db, "SELECT value FROM meta WHERE key = 'geodata_stamp';")
+    check(stamp.count("|") == 1 and stamp.split(".")[0] == str(os.path.getsize(gpkg)),
+          f"the load recorded the files' stamp: {stamp!r}")
+    sql(db, "UPDATE places SET name = 'Urgun (marked)' WHERE id = 1;")
+    st = os.stat(gpkg)
+    os.utime(gpkg, ns=(st.st_atime_ns, st.st_mtime_ns + 1_000_000_000))
+    r = init(args, env)
+    check(f"geodata {v1} already loaded" in r.err and loaded_version(r) is None, "same bytes, new mtime: no reload", r)
+    again = sql(db, "SELECT value FROM meta WHERE key = 'geodata_stamp';")
+    check(again != stamp and again.split("|")[0].split(".")[1] == str(st.st_mtime_ns // 1_000_000_000 + 1),
+          f"the new stamp is recorded: {stamp!r} -> {again!r}")
+    check(sql(db, "SELECT name FROM places WHERE id = 1;") == "Urgun (marked)", "no reload wrote the row back")
+    sql(db, "UPDATE places SET name = 'Urgun' WHERE id = 1;")
+
+
 def changed_gpkg_is_picked_up(args, env, gpkg, v1, before):
     # one place added (ogr2ogr -append), one renamed (SQL through ogrinfo)
     new = os.path.join(args.workdir, "new_place.geojson")
@@ -163,6 +182,7 @@ def main():
     env = {"DURAND_GEODATA": geo, "DURAND_DB": db}
     v1, before = reinit_does_not_reload(args, env, db)
     places_fields_match_geocode(args, env)
+    touched_gpkg_is_hashed_not_reloaded(args, env, db, os.path.join(geo, "durand.gpkg"), v1)
     changed_gpkg_is_picked_up(args, env, os.path.join(geo, "durand.gpkg"), v1, before)
     shipped_reinit_is_fast(args)
     print("ok: init loads once, reloads on change; places fields match geocode")
