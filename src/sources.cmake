@@ -26,6 +26,7 @@ set(DN_LIB_SOURCES
   src/gazetteer/normalize.c
   src/gazetteer/variants.c
   src/gazetteer/index.c
+  src/gazetteer/preload.c
   src/gazetteer/fuzzy.c
   src/gazetteer/hints.c
   src/gazetteer/resolve.c

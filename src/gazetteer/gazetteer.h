@@ -105,7 +105,7 @@ void dn_geocode_result_clear(struct dn_geocode_result *r);
 /** Figures about the in-memory index (for `durand places --stats` and the benchmark). */
 struct dn_gazetteer_stats {
     double load_ms;       /**< building the index from the store (wall clock) */
-    double load_cpu_ms;   /**< ...in CPU time of the process */
+    double load_cpu_ms;   /**< ...in CPU time of the thread that built it */
     double fuzzy_ms;      /**< building the fuzzy word index (0 until first used) */
     size_t places, names; /**< places indexed, place_names rows read */
     size_t names_skipped; /**< aliases of admin areas left out as implausible (a district's neighbours' names) */
@@ -221,5 +221,19 @@ dn_status dn_geocode_event(dn_ctx *ctx, struct dn_event *ev);
 
 /** Default uncertainty radius (km) for a precision level when no area is known. */
 double dn_precision_default_radius(enum dn_precision p);
+
+/** Building the index on a thread of its own. The caller starts it, does
+ * other work on its own thread (e.g. dn_admin_load), and finishes it before
+ * its next gazetteer call; the index is then ctx's, as if built by that
+ * call. Nothing of it is required: where no thread can run (an in-memory
+ * or read-only store, no memory), or the build fails, *out is NULL or the
+ * index is left out, and the first use builds it and reports what fails.
+ * The thread has its own context and a read-only connection and reads
+ * what was committed when it began: the caller must not write places or
+ * names meanwhile. ctx must stay open until finish, which frees the
+ * handle (NULL is a no-op). */
+struct dn_gazetteer_preload;
+void dn_gazetteer_preload_start(dn_ctx *ctx, struct dn_gazetteer_preload **out);
+void dn_gazetteer_preload_finish(dn_ctx *ctx, struct dn_gazetteer_preload *p);
 
 #endif

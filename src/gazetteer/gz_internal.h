@@ -162,6 +162,18 @@ struct gz_index {
 /** The gazetteer index of the context's open store, built on first use
  * (and rebuilt when the store changed). Owned by the context slot. */
 dn_status dni_gz_index(dn_ctx *ctx, struct gz_index **out);
+/** dni_gz_index in two steps, so that the first may run on another thread
+ * and connection (gazetteer/preload.c). Build: the index of the store ctx
+ * is connected to, without the Durand Line (GEOS objects of ctx's handle)
+ * and installed nowhere; *out is the caller's. */
+dn_status dni_gz_index_build(dn_ctx *ctx, struct gz_index **out);
+/** Install: give a built index the Durand Line and make it ctx's (the
+ * context slot owns it then; on failure it is freed). */
+dn_status dni_gz_index_install(dn_ctx *ctx, struct gz_index *ix);
+/** Free a built index that was not installed (NULL: nothing). */
+void dni_gz_index_free(struct gz_index *ix);
+/** Whether ctx holds an index of the store it is connected to. */
+bool dni_gz_index_ready(dn_ctx *ctx);
 
 /** Copy `len` bytes into the arena (NUL-terminated); NULL on failure. */
 const char *dni_gz_strdup(struct gz_arena *a, const char *s, size_t len);

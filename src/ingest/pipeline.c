@@ -13,6 +13,7 @@
 #include <strings.h>
 #include <sys/stat.h>
 
+#include "border/admin.h"
 #include "core/core.h"
 #include "core/geo.h"
 #include "gazetteer/gazetteer.h"
@@ -461,6 +462,19 @@ static dn_status ingest_path(struct run *r, const char *path, int depth)
     return DN_OK;
 }
 
+/* The first row needs the gazetteer's index and the admin areas, loaded
+ * one after the other on first use (0.55 s and 0.25 s with the shipped
+ * geodata): the index is built on a thread while this one loads the
+ * areas. Neither load is reported here: where one fails, the first row
+ * loads it again and tells why. */
+static void warm_up(dn_ctx *ctx)
+{
+    struct dn_gazetteer_preload *gazetteer;
+    dn_gazetteer_preload_start(ctx, &gazetteer);
+    if (dn_admin_load(ctx, NULL) != DN_OK) dni_clear_error(ctx);
+    dn_gazetteer_preload_finish(ctx, gazetteer);
+}
+
 dn_status dn_ingest_paths(dn_ctx *ctx, const char *const *paths, size_t n, const struct dn_ingest_opts *opts,
                           struct dn_ingest_report *report)
 {
@@ -478,6 +492,7 @@ dn_status dn_ingest_paths(dn_ctx *ctx, const char *const *paths, size_t n, const
     }
     s = dni_store_side_connection(ctx);
     if (s == DN_OK) s = dn_store_count(ctx, "events", &r.events_at_start);
+    if (s == DN_OK) warm_up(ctx);
     r.points = dni_point_memo_new();
     for (size_t i = 0; s == DN_OK && i < n; i++) s = ingest_path(&r, paths[i], 0);
     if (s == DN_OK) s = dni_store_side_commit(&r.side);

@@ -8,6 +8,7 @@
  */
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <check.h>
@@ -18,6 +19,7 @@
 #include "gazetteer/normalize.h"
 #include "store/store.h"
 #include "tests.h"
+#include "testutil.h"
 
 /* The key of a name, in one of a few rotating buffers so that two keys can
  * be compared in one assertion. */
@@ -366,6 +368,47 @@ static struct dn_geocode_result *gc(const char *name, const struct dn_geocode_op
                       r.status == DN_GEOCODE_UNRESOLVED ? "unresolved" : r.place.name, want_id);
     return &r;
 }
+
+/* The index built on a thread of its own (dn_gazetteer_preload_*) is the
+ * one the first lookup would build: the same figures and answers. Where
+ * no second connection can be made (an in-memory store), or an index is
+ * already there, no thread starts. */
+START_TEST(test_gazetteer__preloaded_index_is_the_built_one)
+{
+    struct dn_gazetteer_preload *p = NULL;
+    dn_gazetteer_preload_start(ctx, &p);
+    ck_assert_ptr_null(p); /* :memory: */
+    char *dir = make_temp_dir();
+    char path[600];
+    snprintf(path, sizeof path, "%s/preload.sqlite", dir);
+    dn_store_close(ctx);
+    ck_assert_int_eq(dn_store_open(ctx, path, DN_STORE_CREATE), DN_OK);
+    build_gazetteer();
+    struct dn_gazetteer_stats built, preloaded;
+    ck_assert_int_eq(dn_gazetteer_load(ctx, &built), DN_OK);
+    dn_gazetteer_preload_start(ctx, &p);
+    ck_assert_ptr_null(p); /* already built */
+    dn_gazetteer_invalidate(ctx);
+    ck_assert(!dni_gz_index_ready(ctx));
+    dn_gazetteer_preload_start(ctx, &p);
+    ck_assert_ptr_nonnull(p);
+    dn_gazetteer_preload_finish(ctx, p);
+    ck_assert(dni_gz_index_ready(ctx));
+    ck_assert_int_eq(dn_gazetteer_load(ctx, &preloaded), DN_OK);
+    ck_assert_uint_eq(preloaded.places, built.places);
+    ck_assert_uint_eq(preloaded.names, built.names);
+    ck_assert_uint_eq(preloaded.names_skipped, built.names_skipped);
+    ck_assert_uint_eq(preloaded.keys, built.keys);
+    ck_assert_uint_eq(preloaded.postings, built.postings);
+    struct dn_geocode_opts near_bannu = {.has_near = true, .near_lon = 70.6, .near_lat = 32.0};
+    gc("Razmak", NULL, 17);
+    gc("Landi Kotal", NULL, 16);
+    gc("Bannu", &near_bannu, 19);
+    dn_store_close(ctx);
+    remove_tree(dir);
+    free(dir);
+}
+END_TEST
 
 START_TEST(test_gazetteer__exact_alias_and_variant_names)
 {
@@ -820,6 +863,7 @@ Suite *make_gazetteer_suite(void)
     tcase_add_test(tc, test_gazetteer__kinds_and_prominence);
     tcase_add_test(tc, test_gazetteer__implausible_admin_aliases_are_left_out);
     tcase_add_test(tc, test_gazetteer__precision_radius_and_confidence);
+    tcase_add_test(tc, test_gazetteer__preloaded_index_is_the_built_one);
     tcase_add_test(tc, test_gazetteer__bad_input_is_a_clear_error);
     tcase_add_test(tc, test_gazetteer__learned_names_resolve_in_the_same_run);
     tcase_add_test(tc, test_gazetteer__learning_joins_the_callers_transaction);
