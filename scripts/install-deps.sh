@@ -16,6 +16,7 @@ packages=(
   check libsubunit-dev            # Check unit tests
   libutf8proc-dev                 # Unicode normalisation / case folding for the gazetteer
   libjson-c-dev                   # JSON Lines article input (text module)
+  libmimalloc-dev                 # malloc of the durand binary (README, "Dependencies")
   python3                         # e2e test driver
   valgrind
 )
