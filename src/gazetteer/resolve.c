@@ -246,9 +246,11 @@ static double context_bonus(const struct gz_index *ix, const struct gz_place *p,
 /* How the distance from the point the source gave speaks for a place:
  * +0.3 within 5 km, falling to 0 at 50 km, 0 up to 150 km, -0.2 beyond.
  * Most candidates of a common name are namesakes far away, where only the
- * band matters; the degree bounds (upper: dn_geodesic_at_most_km; lower:
- * dn_geodesic_farther_than) settle the band without the
- * geodesic. The answer is the same as with it; only closer places need it. */
+ * band matters, and the place a row names usually lies under its point
+ * (real exports give the town's own coordinates); the degree bounds
+ * (upper: dn_geodesic_at_most_km; lower: dn_geodesic_farther_than) settle
+ * those bands without the geodesic. The answer is the same as with it;
+ * only places 5 to 50 km off need it. */
 
 static double near_bonus(const struct gz_place *p, const struct gz_hints *h)
 {
@@ -256,7 +258,9 @@ static double near_bonus(const struct gz_place *p, const struct gz_hints *h)
     if (dlon > 180) dlon = 360 - dlon;
     double maxlat = fmax(fabs(p->lat), fabs(h->near_lat));
     if (dn_geodesic_farther_than(dlat, dlon, maxlat, 151)) return -0.2;
-    if (dn_geodesic_at_most_km(dlat, dlon) < 149 && dn_geodesic_farther_than(dlat, dlon, maxlat, 51)) return 0;
+    double at_most = dn_geodesic_at_most_km(dlat, dlon);
+    if (at_most < 5) return 0.3;
+    if (at_most < 149 && dn_geodesic_farther_than(dlat, dlon, maxlat, 51)) return 0;
     double d = dn_geodesic_km(p->lon, p->lat, h->near_lon, h->near_lat);
     return d < 5 ? 0.3 : d < 50 ? 0.3 * (1 - (d - 5) / 45) : d > 150 ? -0.2 : 0;
 }
