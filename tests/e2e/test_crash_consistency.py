@@ -138,6 +138,12 @@ def check_after_kill(db, trial, full=False):
                               (mark if mark is not None else 2 ** 62,)).fetchone()[0]
         dn_e2e.check(missing == 0, f"trial {trial}: {missing} events below the bulk mark {mark} not in the spatial index")
         dn_e2e.check(not full or mark is None, f"trial {trial}: a finished run left the bulk mark {mark}")
+        # a bulk load lifts the INSERT triggers in the transaction that sets its
+        # mark and puts them back in the one that clears it
+        triggers = {t for (t,) in con.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'"
+                                              " AND name IN ('events_geom_check', 'events_geom_insert')")}
+        dn_e2e.check(mark is not None or len(triggers) == 2,
+                     f"trial {trial}: no bulk mark but the INSERT triggers are {sorted(triggers)}")
         # the first n rows of the file, nothing else: "line k" for k = 2 .. n + 1
         beyond = con.execute("SELECT count(*) FROM events WHERE CAST(substr(source_ref, 6) AS INTEGER) > ?",
                              (n + 1,)).fetchone()[0]
