@@ -380,19 +380,23 @@ dn_status dn_store_events_rtree_pack(dn_ctx *ctx)
     return s == DN_OK ? dn_store_exec(ctx, "DELETE FROM events_rtree_deferred") : s;
 }
 
-static dn_status drop_index(dn_ctx *ctx, const char *name)
+/* DROP INDEX / DROP TRIGGER of a name from this file's lists (`kind` and
+ * `name` are constants, never input). */
+static dn_status drop_if_exists(dn_ctx *ctx, const char *kind, const char *name)
 {
     char sql[128];
-    snprintf(sql, sizeof sql, "DROP INDEX IF EXISTS %s", name);
+    snprintf(sql, sizeof sql, "DROP %s IF EXISTS %s", kind, name);
     return dn_store_exec(ctx, sql);
 }
 
-static dn_status index_exists(dn_ctx *ctx, const char *name, bool *yes)
+/* Whether the schema has an object of `type` ('index', 'trigger', 'table') named `name`. */
+static dn_status schema_has(dn_ctx *ctx, const char *type, const char *name, bool *yes)
 {
     sqlite3_stmt *st;
-    dn_status s = dn_store_stmt(ctx, "SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = ?)", &st);
+    dn_status s = dn_store_stmt(ctx, "SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE type = ? AND name = ?)", &st);
     if (s != DN_OK) return s;
-    sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 1, type, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, name, -1, SQLITE_STATIC);
     int rc = sqlite3_step(st);
     *yes = rc == SQLITE_ROW && sqlite3_column_int(st, 0);
     sqlite3_reset(st);
@@ -457,7 +461,7 @@ static dn_status create_missing_indexes(dn_ctx *ctx, int *created)
     dn_status s = DN_OK;
     for (size_t i = 0; s == DN_OK && dni_schema_events_indexes[i][0]; i++) {
         bool yes;
-        s = index_exists(ctx, dni_schema_events_indexes[i][0], &yes);
+        s = schema_has(ctx, "index", dni_schema_events_indexes[i][0], &yes);
         if (s != DN_OK || yes) continue;
         if (!*created && (s = sort_settings_enter(ctx, &saved)) != DN_OK) break;
         (*created)++;
@@ -494,9 +498,7 @@ static bool kept_in_bulk(const char *name)
 static dn_status lift_insert_triggers(dn_ctx *ctx)
 {
     for (size_t i = 0; dni_schema_events_insert_triggers[i][0]; i++) {
-        char sql[128];
-        snprintf(sql, sizeof sql, "DROP TRIGGER IF EXISTS %s", dni_schema_events_insert_triggers[i][0]);
-        dn_status s = dn_store_exec(ctx, sql);
+        dn_status s = drop_if_exists(ctx, "TRIGGER", dni_schema_events_insert_triggers[i][0]);
         if (s != DN_OK) return s;
     }
     return DN_OK;
@@ -515,16 +517,15 @@ dn_status dn_store_events_bulk_begin(dn_ctx *ctx, bool drop_indexes)
 {
     for (size_t i = 0; drop_indexes && dni_schema_events_indexes[i][0]; i++) {
         if (kept_in_bulk(dni_schema_events_indexes[i][0])) continue;
-        dn_status s = drop_index(ctx, dni_schema_events_indexes[i][0]);
+        dn_status s = drop_if_exists(ctx, "INDEX", dni_schema_events_indexes[i][0]);
         if (s != DN_OK) return s;
     }
-    dn_status lifted = lift_insert_triggers(ctx);
-    if (lifted != DN_OK) return lifted;
     /* From here the R*Tree lacks the events from since_id on, committed
      * batch after batch: readers test those by their lon/lat instead
      * (query/filter_sql.c), and a writer opening the store after a crash
      * packs the tree (dni_store_events_repair). */
-    dn_status s = defer_rtree(ctx, defer_if_none_sql);
+    dn_status s = lift_insert_triggers(ctx);
+    if (s == DN_OK) s = defer_rtree(ctx, defer_if_none_sql);
     if (s == DN_OK) {
         dni_store_events_state(ctx)->bulk = true;
         dni_store_background_checkpoints(ctx, true);
@@ -590,19 +591,11 @@ dn_status dn_store_events_bulk_end(dn_ctx *ctx)
  * in one transaction. */
 static dn_status upgrade_triggers(dn_ctx *ctx)
 {
-    sqlite3_stmt *st;
-    dn_status s = dn_store_stmt(ctx, "SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE name = ?)", &st);
-    if (s != DN_OK) return s;
-    bool have = true;
-    const char *name = "events_rtree_deferred";
-    for (size_t i = 0; have && name; name = dni_schema_events_insert_triggers[i++][0]) {
-        sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
-        int rc = sqlite3_step(st);
-        have = rc == SQLITE_ROW && sqlite3_column_int(st, 0);
-        sqlite3_reset(st);
-        if (rc != SQLITE_ROW) return dni_fail_sqlite(ctx, "reading the schema");
-    }
-    if (have) return DN_OK;
+    bool have;
+    dn_status s = schema_has(ctx, "table", "events_rtree_deferred", &have);
+    for (size_t i = 0; s == DN_OK && have && dni_schema_events_insert_triggers[i][0]; i++)
+        s = schema_has(ctx, "trigger", dni_schema_events_insert_triggers[i][0], &have);
+    if (s != DN_OK || have) return s;
     if ((s = dn_store_begin(ctx)) != DN_OK) return s;
     for (const char *const *q = dni_schema_events_triggers; s == DN_OK && *q; q++) s = dn_store_exec(ctx, *q);
     if (s == DN_OK) s = dn_store_commit(ctx);
@@ -628,7 +621,7 @@ static dn_status upgrade_indexes(dn_ctx *ctx)
         if (rc != SQLITE_ROW && rc != SQLITE_DONE) s = dni_fail_sqlite(ctx, "reading the schema");
         if (s != DN_OK || !outdated) continue;
         if (!in_tx && (s = dn_store_begin(ctx)) == DN_OK) in_tx = true;
-        if (s == DN_OK) s = drop_index(ctx, name);
+        if (s == DN_OK) s = drop_if_exists(ctx, "INDEX", name);
         if (s == DN_OK) s = dn_store_exec(ctx, want);
         if (s == DN_OK) dni_info(ctx, "the events index %s was rebuilt as this version defines it", name);
     }
@@ -652,7 +645,7 @@ dn_status dni_store_events_repair(dn_ctx *ctx)
     bool missing = false;
     for (size_t i = 0; s == DN_OK && dni_schema_events_indexes[i][0] && !missing; i++) {
         bool yes;
-        s = index_exists(ctx, dni_schema_events_indexes[i][0], &yes);
+        s = schema_has(ctx, "index", dni_schema_events_indexes[i][0], &yes);
         missing = !yes;
     }
     if (s != DN_OK || (!left && !missing)) return s;
