@@ -45,14 +45,11 @@ static dn_status hash_file(dn_ctx *ctx, const char *path, bool optional, uint64_
     return DN_OK;
 }
 
-static dn_status file_version(dn_ctx *ctx, const char *path, char out[17])
+static dn_status file_version(dn_ctx *ctx, const char *path, const char *aliases, char out[17])
 {
     uint64_t h = DN_HASH_INIT;
     dn_status s = hash_file(ctx, path, false, &h);
-    char *aliases = s == DN_OK ? dn_geodata_path(ctx, "aliases.csv") : NULL;
-    if (s == DN_OK && !aliases) s = dni_fail(ctx, DN_ERR_NOMEM, "out of memory");
     if (s == DN_OK) s = hash_file(ctx, aliases, true, &h);
-    dn_free(aliases);
     if (s == DN_OK) dn_hash_hex(h, out);
     return s;
 }
@@ -62,33 +59,34 @@ static dn_status file_version(dn_ctx *ctx, const char *path, char out[17])
  * they had when their bytes were last hashed, those stand for the bytes:
  * the stamp, kept beside the version. A file that cannot be examined
  * gets no stamp, so the hash decides. */
-static bool file_stamp(const char *gpkg, const char *aliases, char *out, size_t cap)
+static bool stamp_part(const char *path, bool optional, char *out, size_t cap)
 {
-    struct stat a, b;
-    if (stat(gpkg, &a) != 0) return false;
-    bool have_aliases = stat(aliases, &b) == 0;
-    if (!have_aliases && errno != ENOENT) return false;
-    snprintf(out, cap, "%lld.%lld.%09ld.%llu|%lld.%lld.%09ld.%llu", (long long)a.st_size, (long long)a.st_mtim.tv_sec,
-             a.st_mtim.tv_nsec, (unsigned long long)a.st_ino, have_aliases ? (long long)b.st_size : -1LL,
-             have_aliases ? (long long)b.st_mtim.tv_sec : 0LL, have_aliases ? b.st_mtim.tv_nsec : 0L,
-             have_aliases ? (unsigned long long)b.st_ino : 0ULL);
+    struct stat st;
+    if (stat(path, &st) != 0) {
+        if (!optional || errno != ENOENT) return false;
+        memset(&st, 0, sizeof st);
+        st.st_size = -1; /* not there, as hash_file takes it */
+    }
+    snprintf(out, cap, "%lld.%lld.%09ld.%llu", (long long)st.st_size, (long long)st.st_mtim.tv_sec,
+             (long)st.st_mtim.tv_nsec, (unsigned long long)st.st_ino);
     return true;
 }
 
-/* Whether the store's version was hashed from files stamped as these are
- * now (*same); then `version` is the store's version. */
-static dn_status stamp_matches(dn_ctx *ctx, const char *stamp, char *version, size_t cap, bool *same)
+static bool file_stamp(const char *gpkg, const char *aliases, char *out, size_t cap)
 {
-    *same = false;
-    char *stored = NULL, *v = NULL;
+    char a[80], b[80];
+    if (!stamp_part(gpkg, false, a, sizeof a) || !stamp_part(aliases, true, b, sizeof b)) return false;
+    snprintf(out, cap, "%s|%s", a, b);
+    return true;
+}
+
+/* Whether the store's version was hashed from files stamped as these are now. */
+static dn_status stamp_recorded(dn_ctx *ctx, const char *stamp, bool *same)
+{
+    char *stored = NULL;
     dn_status s = dn_store_meta_get(ctx, "geodata_stamp", &stored);
-    if (s == DN_OK && stored && strcmp(stored, stamp) == 0) s = dn_store_meta_get(ctx, "geodata_version", &v);
-    if (s == DN_OK && v) {
-        snprintf(version, cap, "%s", v);
-        *same = true;
-    }
+    *same = s == DN_OK && stored && strcmp(stored, stamp) == 0;
     dn_free(stored);
-    dn_free(v);
     return s;
 }
 
@@ -195,7 +193,6 @@ dn_status dn_geodata_load(dn_ctx *ctx, bool force, struct dn_geodata_report *rep
     }
     char stamp[160];
     bool stamped = file_stamp(path, aliases, stamp, sizeof stamp), same_files = false;
-    dn_free(aliases);
     char current[32] = "";
     bool loaded = false;
     dn_status s = dn_geodata_loaded(ctx, &loaded, current, sizeof current);
@@ -206,9 +203,10 @@ dn_status dn_geodata_load(dn_ctx *ctx, bool force, struct dn_geodata_report *rep
         force = !keys || strcmp(keys, DN_NAME_KEY_VERSION) != 0;
         dn_free(keys);
     }
-    if (s == DN_OK && stamped && loaded && !force)
-        s = stamp_matches(ctx, stamp, (char *)rep->version, sizeof rep->version, &same_files);
-    if (s == DN_OK && !same_files) s = file_version(ctx, path, (char *)rep->version);
+    if (s == DN_OK && stamped && loaded && !force) s = stamp_recorded(ctx, stamp, &same_files);
+    if (s == DN_OK && same_files) snprintf((char *)rep->version, sizeof rep->version, "%s", current);
+    else if (s == DN_OK) s = file_version(ctx, path, aliases, (char *)rep->version);
+    dn_free(aliases);
     bool up_to_date = !force && loaded && strcmp(current, rep->version) == 0;
     if (s == DN_OK && up_to_date && stamped && !same_files) record_stamp(ctx, stamp);
     if (s != DN_OK || up_to_date) {
