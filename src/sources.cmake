@@ -14,6 +14,7 @@ set(DN_LIB_SOURCES
   src/store/schema.c
   src/store/events.c
   src/store/rtree_pack.c
+  src/store/reader_thread.c
   src/store/rtree_plan_thread.c
   src/store/checkpointer.c
   # geodata: loading the shipped GeoPackage into the store

@@ -2,34 +2,21 @@
  * The gazetteer index built on a thread of its own while the caller loads
  * something else (see gazetteer.h, dn_gazetteer_preload_start).
  */
-#include <pthread.h>
-
 #include "core/core.h"
 #include "gazetteer/gazetteer.h"
 #include "gazetteer/gz_internal.h"
+#include "store/reader_thread.h"
 #include "store/store.h"
 
 struct dn_gazetteer_preload {
-    dn_ctx *tctx; /* the thread's context and read-only connection */
-    pthread_t thread;
-    /* written by the thread, read after the join */
-    struct gz_index *ix;
-    dn_status status;
+    struct dni_reader_thread *reader;
+    struct gz_index *ix; /* the thread's result, read after the join */
 };
 
-static void *preload_main(void *arg)
+static dn_status build(dn_ctx *tctx, void *arg)
 {
     struct dn_gazetteer_preload *p = arg;
-    p->status = dni_gz_index_build(p->tctx, &p->ix);
-    /* the connection goes here, on the thread that used it */
-    dn_store_close(p->tctx);
-    return NULL;
-}
-
-static void discard(struct dn_gazetteer_preload *p)
-{
-    dn_ctx_free(p->tctx);
-    dn_free(p);
+    return dni_gz_index_build(tctx, &p->ix);
 }
 
 void dn_gazetteer_preload_start(dn_ctx *ctx, struct dn_gazetteer_preload **out)
@@ -40,13 +27,9 @@ void dn_gazetteer_preload_start(dn_ctx *ctx, struct dn_gazetteer_preload **out)
     if (!dni_store_writable_file(ctx) || dni_gz_index_ready(ctx)) return;
     struct dn_gazetteer_preload *p = dn_calloc(1, sizeof *p);
     if (!p) return;
-    if (dn_ctx_new(&p->tctx) != DN_OK) {
+    if (dni_reader_thread_start(ctx, dn_store_path(ctx), "the gazetteer thread", build, p, &p->reader) != DN_OK) {
+        dni_clear_error(ctx); /* the first lookup builds the index instead */
         dn_free(p);
-        return;
-    }
-    if (dn_store_open(p->tctx, dn_store_path(ctx), DN_STORE_READONLY) != DN_OK ||
-        pthread_create(&p->thread, NULL, preload_main, p) != 0) {
-        discard(p);
         return;
     }
     *out = p;
@@ -55,11 +38,10 @@ void dn_gazetteer_preload_start(dn_ctx *ctx, struct dn_gazetteer_preload **out)
 void dn_gazetteer_preload_finish(dn_ctx *ctx, struct dn_gazetteer_preload *p)
 {
     if (!p) return;
-    pthread_join(p->thread, NULL);
+    bool built = dni_reader_thread_join(NULL, p->reader) == DN_OK;
     struct gz_index *ix = p->ix;
-    bool wanted = p->status == DN_OK && !dni_gz_index_ready(ctx);
-    discard(p);
-    if (!wanted) {
+    dn_free(p);
+    if (!built || dni_gz_index_ready(ctx)) {
         dni_gz_index_free(ix);
         return;
     }

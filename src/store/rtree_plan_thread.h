@@ -5,8 +5,8 @@
  * only writes the packed tree (bench_ingest --versus gives the gain).
  *
  * Threads: the thread has its own context and a read-only connection to
- * the database file; it never touches the caller's context. Start and
- * finish are called from the caller's thread.
+ * the database file (store/reader_thread.h); it never touches the
+ * caller's context. Start and finish are called from the caller's thread.
  *
  * What it reads: the database as last committed when it begins, which is
  * after start returns. The caller makes that what its own transaction
