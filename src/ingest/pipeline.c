@@ -40,6 +40,7 @@ struct run {
     struct dni_store_side side;    /* the store on this thread's connection: articles, and tables without a writer */
     struct dni_writer *writer;     /* tables: the store on a thread of its own; NULL: none (yet) */
     bool writer_tried;             /* started, or found impossible, once per run */
+    bool warmed_up;                /* warm_up ran (at the first row or article) */
     long long events_at_start;     /* events in the store when the run began */
 };
 
@@ -236,6 +237,24 @@ static dn_status prepare_event(struct run *r, struct dn_event *ev)
     return s == DN_OK ? learn(r, ev) : s;
 }
 
+/* The first row needs the gazetteer's index and the admin areas, loaded
+ * one after the other on first use (0.55 s and 0.25 s with the shipped
+ * geodata): the index is built on a thread while this one loads the
+ * areas. Neither load is reported here: where one fails, the first row
+ * loads it again and tells why. Not before a file has given a row (or is
+ * read as articles): a file that cannot be opened, or whose header is
+ * refused, is told at once, without a second of loading first (some 20
+ * CPU-seconds under valgrind, as in each case of test_bad_input). */
+static void warm_up(struct run *r)
+{
+    if (r->warmed_up) return;
+    r->warmed_up = true;
+    struct dn_gazetteer_preload *gazetteer;
+    dn_gazetteer_preload_start(r->ctx, &gazetteer);
+    if (dn_admin_load(r->ctx, NULL) != DN_OK) dni_clear_error(r->ctx);
+    dn_gazetteer_preload_finish(r->ctx, gazetteer);
+}
+
 /* On this thread's connection (articles, and tables without a writer). */
 static dn_status process_event(struct run *r, struct dn_event *ev)
 {
@@ -287,6 +306,7 @@ static dn_status ingest_table(struct run *r, const char *path)
         }
         if (s != DN_OK || done) break;
         r->rep->read++;
+        warm_up(r);
         if (w) {
             s = prepare_event(r, &ev);
             if (s == DN_OK) s = dni_writer_put(r->ctx, w, &ev);
@@ -362,6 +382,7 @@ static dn_status ingest_text(struct run *r, const char *path)
     /* articles: each has its own source */
     dni_store_side_begin_file(&r->side, &r->opts->dedupe, false, r->events_at_start + r->rep->stored);
     dni_text_finder_setup(&r->finder, r->ctx, &to);
+    warm_up(r);
     long read = r->rep->read, rejected = r->rep->rejected;
     dn_status s = dn_text_read_file(r->ctx, path, &to, on_article, r);
     if (s == DN_ERR_PARTIAL) {
@@ -462,19 +483,6 @@ static dn_status ingest_path(struct run *r, const char *path, int depth)
     return DN_OK;
 }
 
-/* The first row needs the gazetteer's index and the admin areas, loaded
- * one after the other on first use (0.55 s and 0.25 s with the shipped
- * geodata): the index is built on a thread while this one loads the
- * areas. Neither load is reported here: where one fails, the first row
- * loads it again and tells why. */
-static void warm_up(dn_ctx *ctx)
-{
-    struct dn_gazetteer_preload *gazetteer;
-    dn_gazetteer_preload_start(ctx, &gazetteer);
-    if (dn_admin_load(ctx, NULL) != DN_OK) dni_clear_error(ctx);
-    dn_gazetteer_preload_finish(ctx, gazetteer);
-}
-
 dn_status dn_ingest_paths(dn_ctx *ctx, const char *const *paths, size_t n, const struct dn_ingest_opts *opts,
                           struct dn_ingest_report *report)
 {
@@ -492,7 +500,6 @@ dn_status dn_ingest_paths(dn_ctx *ctx, const char *const *paths, size_t n, const
     }
     s = dni_store_side_connection(ctx);
     if (s == DN_OK) s = dn_store_count(ctx, "events", &r.events_at_start);
-    if (s == DN_OK) warm_up(ctx);
     r.points = dni_point_memo_new();
     for (size_t i = 0; s == DN_OK && i < n; i++) s = ingest_path(&r, paths[i], 0);
     if (s == DN_OK) s = dni_store_side_commit(&r.side);

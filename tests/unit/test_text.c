@@ -831,14 +831,6 @@ static dn_status count_articles(void *ud, const struct dn_text_article *a)
     return DN_OK;
 }
 
-static void write_file(const char *path, const void *data, size_t n)
-{
-    FILE *fp = fopen(path, "wb");
-    ck_assert_ptr_nonnull(fp);
-    ck_assert_int_eq(fwrite(data, 1, n, fp), n);
-    fclose(fp);
-}
-
 START_TEST(test_text__bad_files_fail_clearly)
 {
     char *dir = make_temp_dir();

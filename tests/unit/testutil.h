@@ -21,5 +21,8 @@ void captured_free(struct captured *cap);
 char *make_temp_dir(void);
 /** Remove a directory tree made by make_temp_dir. */
 void remove_tree(const char *path);
+/** Write n bytes to path (created or truncated); fails the calling test
+ * when it cannot. */
+void write_file(const char *path, const void *data, size_t n);
 
 #endif
