@@ -52,6 +52,14 @@ def run(args, argv, stdin=None, env=None, timeout=600, cwd=None):
     return Result(proc)
 
 
+def unwrapped(args):
+    """args for a run without --wrapper (valgrind): for a step that only
+    prepares data, whose code another test runs wrapped."""
+    plain = argparse.Namespace(**vars(args))
+    plain.wrapper = ""
+    return plain
+
+
 def apply_sql(args, sql_path, env=None):
     """Run an SQL file on the test database ($DURAND_DB as run() sets it)
     through the sqlite3 shell with SpatiaLite loaded: fixtures of events

@@ -4,7 +4,8 @@
 
 - a second plain `init` reports the same geodata version as "already
   loaded", leaves `info` as it was and does not touch the loaded rows (a
-  row changed by hand stays changed until `init --force`); on the shipped
+  row changed by hand stays changed until `init --force`, which keeps the
+  names learned from ingested rows); on the shipped
   geodata it takes a fraction of the time of a reload;
 - a changed GeoPackage (a copy of the test geodata with one place added and
   one renamed by ogr2ogr/ogrinfo) is picked up by a plain `init`, without
@@ -77,9 +78,24 @@ def reinit_does_not_reload(args, env, db):
     check(f"geodata {v1} already loaded" in r2.err and loaded_version(r2) is None, "second init does not reload", r2)
     check(info(args, env) == before, "info unchanged by a second init")
     check(sql(db, "SELECT name FROM places WHERE id = 1;") == "Urgun (marked)", "second init left the rows alone")
+    # a name learned from a row with coordinates survives the reload
+    table = os.path.join(args.workdir, "learn.csv")
+    with open(table, "w", encoding="utf-8") as f:
+        f.write("event_date,location,latitude,longitude,fatalities\n2024-01-02,Zarghun Kalay,31.55,68.95,1\n")
+    r = dn_e2e.run(args, ["ingest", "--report", "json", table], env=env)
+    check(r.code == 0 and json.loads(r.out)["learned"] == 1, "ingest learns a name", r)
     r3 = init(args, env, "--force")
     check(loaded_version(r3) == v1, "--force reloads the same version", r3)
     check(sql(db, "SELECT name FROM places WHERE id = 1;") == "Urgun", "--force wrote the row back")
+    learned = json.loads(dn_e2e.run(args, ["places", "--learned", "--format", "json"], env=env).out)
+    check([(p["name"], p["district"], p["sources"]) for p in learned] == [("Zarghun Kalay", "Urgun", "learn.csv")],
+          f"--force keeps the learned name: {learned}")
+    r = dn_e2e.run(args, ["geocode", "Zarghun Kalay", "--format", "json"], env=env)
+    check(r.code == 0 and json.loads(r.out)[0]["kind"] == "LEARNED", "geocode finds it after the reload", r)
+    # the counts below are the geodata's own
+    sql(db, "DELETE FROM place_names WHERE source LIKE 'learned:%'; DELETE FROM places WHERE kind = 'LEARNED';"
+            " DELETE FROM events; DELETE FROM ingest_files;")
+    check(info(args, env) == before, "as before the ingest")
     return v1, before
 
 
