@@ -52,7 +52,9 @@ struct dn_event {
     int fatalities;     /**< best estimate or DN_COUNT_UNKNOWN */
     int fatalities_low, fatalities_high;
     int injured;
-    char *excerpt;      /**< sentence or notes excerpt */
+    char *excerpt;      /**< the sentence an article's event was read from, or the
+                         *   notes cut short; NULL where the notes are whole (and
+                         *   then stored as NULL: readers show the notes) */
     char *notes;
     long long span_start, span_end; /**< byte span in the source text, -1 if none */
     double confidence;  /**< 0..1: extraction/geocoding confidence */

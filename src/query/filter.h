@@ -80,11 +80,13 @@ extern const char dn_filter_help[];
 
 /** The SELECT list of dn_filter_each, over the events table aliased `e`,
  * in the order of DESIGN.md's event fields. Column i of the row is
- * enum dn_event_col i; its output name is dn_event_col_names[i]. */
-#define DN_EVENT_SELECT_COLUMNS                                                                                  \
+ * enum dn_event_col i; its output name is dn_event_col_names[i]. The
+ * excerpt is the notes where none is stored (they are whole: core/event.h). */
+#define DN_EVENT_SELECT_COLUMNS                                                                                 \
     "e.id, e.uid, e.date, e.date_precision, e.type, e.sub_type, e.actor1, e.actor2, e.place, e.country,"        \
     " e.province, e.district, e.lat, e.lon, e.precision, e.radius_km, e.fatalities, e.injured, e.side,"         \
-    " e.side_certain, e.border_km, e.band, e.crossing, e.crossing_km, e.source, e.excerpt, e.cluster_id"
+    " e.side_certain, e.border_km, e.band, e.crossing, e.crossing_km, e.source,"                                \
+    " coalesce(e.excerpt, e.notes) AS excerpt, e.cluster_id"
 
 enum dn_event_col {
     DN_EVCOL_ID = 0,      /**< integer */

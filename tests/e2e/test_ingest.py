@@ -44,7 +44,14 @@ for uid, (radius, km, sure) in certain.items():
     check(bool(sure) == (km > max(radius, 0.01)), f"{uid}: side_certain {sure} with radius {radius} km at {km} km")
 check(certain["acled:DNS0008"][2] == 0, f"Torkham's circle reaches the line: {certain['acled:DNS0008']}")
 check(any(c == 1 for _, _, c in certain.values()), "some events are certain of their side")
+# a row's notes that fit are its excerpt: stored once, shown as the excerpt by query (and export)
+texts = {u: (e, n) for u, e, n in con.execute("SELECT uid, excerpt, notes FROM events")}
+check(all(e is None and n for e, n in texts.values()), f"notes stored once, no excerpt copy: {texts}")
 con.close()
+r = dn_e2e.run(args, ["query", "--format", "jsonl"])
+check(r.code == 0, "query after the sample ingest", r)
+shown = {e["uid"]: e["excerpt"] for e in map(json.loads, r.out.splitlines())}
+check(shown == {u: n for u, (_, n) in texts.items()}, f"query shows the notes as excerpt: {shown}")
 
 # 2. the same file again stores nothing new
 rep = report(dn_e2e.run(args, ["ingest", os.path.join(sample, "events.csv"), "--report", "json"]))

@@ -29,13 +29,14 @@
 static char *tmp;
 static char db[600];
 
-/* Four events: one with every field, one with unknowns, one with a long
- * excerpt (Shapefile cuts it at 254 bytes, further down) and one without a
- * location (no lon/lat, no geometry: FlatGeobuf cannot store it). */
+/* Four events: one with every field (stored as a table row is, its notes
+ * and no excerpt: exported as the excerpt), one with unknowns, one with a
+ * long excerpt (Shapefile cuts it at 254 bytes, further down) and one
+ * without a location (no lon/lat, no geometry: FlatGeobuf cannot store it). */
 static const char *const events_sql[] = {
     "INSERT INTO events(uid, source_kind, source, date, date_precision, type, sub_type, actor1, actor2, place,"
     " country, province, district, lon, lat, precision, radius_km, fatalities, injured, side, side_certain,"
-    " border_km, band, crossing, crossing_km, excerpt, cluster_id, geom) VALUES"
+    " border_km, band, crossing, crossing_km, notes, cluster_id, geom) VALUES"
     " ('t:1', 'csv', 'fixture.csv', '2021-03-04', 'day', 'Battles', 'Armed clash', 'TTP', 'Military', 'Urgun',"
     " 'AFG', 'Paktika', 'Urgun', 68.9, 31.5, 'town', 2, 5, 3, 'AFG', 1, 12.5, '10-25 km', 'Ghulam Khan', 80.25,"
     " 'Five killed near Urgun, \"quoted\"', 7, MakePoint(68.9, 31.5, 4326))",

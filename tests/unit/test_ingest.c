@@ -469,7 +469,7 @@ START_TEST(test_ingest__acled_2023_layout)
     ck_assert_int_eq(e->injured, DN_COUNT_UNKNOWN);
     ck_assert_str_eq(e->flags, "civilian_targeting");
     ck_assert_ptr_nonnull(strstr(e->notes, "suicide bomber struck"));
-    ck_assert_str_eq(e->excerpt, e->notes);
+    ck_assert_ptr_null(e->excerpt); /* the notes fit: they are the excerpt, not stored twice */
 
     e = &res.ev[1]; /* spelled-out date, week precision, notes with a quoted line break */
     ck_assert_str_eq(e->uid, "acled:AFG70002");
@@ -925,6 +925,34 @@ START_TEST(test_ingest__stream_reader_reads_memory)
 }
 END_TEST
 
+START_TEST(test_ingest__long_notes_give_a_cut_excerpt)
+{
+    /* 400 bytes of notes, two-byte characters from byte 299 on: the
+     * excerpt stops before the character that would be cut at 300 */
+    char text[600];
+    int n = snprintf(text, sizeof text, "event_date,location,notes\n2024-01-02,Khar,");
+    memset(text + n, 'a', 299);
+    n += 299;
+    for (int i = 0; i < 50; i++) n += snprintf(text + n, sizeof text - (size_t)n, "\xC3\xA9");
+    n += snprintf(text + n, sizeof text - (size_t)n, "\n");
+    FILE *fp = fmemopen(text, (size_t)n, "rb");
+    struct dn_reader *r;
+    ck_assert_int_eq(dn_reader_open_stream(ctx, fp, "long.csv", NULL, &r), DN_OK);
+    struct dn_event ev;
+    dn_event_init(&ev);
+    bool done;
+    ck_assert_int_eq(dn_reader_next(r, &ev, &done), DN_OK);
+    ck_assert(!done);
+    ck_assert_uint_eq(strlen(ev.notes), 399);
+    ck_assert_uint_eq(strlen(ev.excerpt), 299 + 3);
+    ck_assert_int_eq(strncmp(ev.excerpt, ev.notes, 299), 0);
+    ck_assert_str_eq(ev.excerpt + 299, "\xE2\x80\xA6");
+    dn_event_clear(&ev);
+    dn_reader_close(r);
+    fclose(fp);
+}
+END_TEST
+
 START_TEST(test_ingest__headerless_table_is_refused)
 {
     /* the first data row taken for a header names no field: the file is
@@ -1123,6 +1151,7 @@ Suite *make_ingest_suite(void)
     tcase_add_test(tc, test_ingest__missing_and_empty_files);
     tcase_add_test(tc, test_ingest__stream_reader_reads_memory);
     tcase_add_test(tc, test_ingest__headerless_table_is_refused);
+    tcase_add_test(tc, test_ingest__long_notes_give_a_cut_excerpt);
     tcase_add_test(tc, test_ingest__far_dates_are_named_as_such);
     tcase_add_test(tc, test_ingest__infinite_coordinates_and_cp1252_header);
     tcase_add_test(tc, test_ingest__allocation_failures_are_reported_not_crashed);

@@ -63,4 +63,7 @@ INSERT INTO events (id, uid, source_kind, source, source_ref, date, date_precisi
   'Military Forces of Afghanistan (2021-)', 'Military Forces of Pakistan (2018-)', 'Torkham', 'AFG', 'Nangarhar',
   'Mohmand Dara', 71.09, 34.11, 'town', 5, 2, 4, 'AFG', 0, 0.4, '0-10 km', 'Torkham', 0.5,
   'Guards fired across the gate at Torkham.', NULL, MakePoint(71.09, 34.11, 4326));
+-- two events as a table row is stored: its notes, and no excerpt copy of them
+-- (readers show the notes as the excerpt)
+UPDATE events SET notes = excerpt, excerpt = NULL WHERE id IN (1, 14);
 COMMIT;
