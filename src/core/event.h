@@ -53,8 +53,8 @@ struct dn_event {
     int fatalities_low, fatalities_high;
     int injured;
     char *excerpt;      /**< the sentence an article's event was read from, or the
-                         *   notes cut short; NULL where the notes are whole (and
-                         *   then stored as NULL: readers show the notes) */
+                         *   notes cut short; NULL where the notes are whole
+                         *   (readers show the notes: DN_EVENT_SELECT_COLUMNS) */
     char *notes;
     long long span_start, span_end; /**< byte span in the source text, -1 if none */
     double confidence;  /**< 0..1: extraction/geocoding confidence */

@@ -110,8 +110,7 @@ static void bind_event(sqlite3_stmt *st, const struct dn_event *ev)
     bind_text(st, 31, ev->crossing);
     bind_real(st, 32, ev->crossing_km);
     bind_real(st, 33, ev->confidence);
-    /* an excerpt that repeats the notes is not stored twice (core/event.h) */
-    bind_text(st, 34, ev->excerpt && ev->notes && strcmp(ev->excerpt, ev->notes) == 0 ? NULL : ev->excerpt);
+    bind_text(st, 34, ev->excerpt);
     bind_text(st, 35, ev->notes);
     if (ev->span_start >= 0) sqlite3_bind_int64(st, 36, ev->span_start);
     else sqlite3_bind_null(st, 36);
