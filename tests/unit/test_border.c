@@ -633,8 +633,6 @@ END_TEST
 
 /* ---- the same code on the mini geodata (unit.border: no shipped_geodata tag) ---- */
 
-#define MINI_GEODATA DN_SOURCE_DIR "/tests/data/mini-geodata"
-
 /* The mini geodata's line (tests/data/make_mini_geodata.py). */
 static const double mini_line[][2] = {{69.0, 31.0}, {69.6, 32.2}, {70.3, 33.3}, {71.0, 34.2}, {71.2, 35.0}};
 static char *mini_dir;
@@ -645,7 +643,7 @@ static void mini_setup(void)
     char db[700];
     snprintf(db, sizeof db, "%s/mini.sqlite", mini_dir);
     ck_assert_int_eq(dn_ctx_new(&ctx), DN_OK);
-    ck_assert_int_eq(dni_set_geodata_dir(ctx, MINI_GEODATA), DN_OK);
+    ck_assert_int_eq(dni_set_geodata_dir(ctx, DN_TEST_MINI_GEODATA), DN_OK);
     ck_assert_int_eq(dn_store_open(ctx, db, DN_STORE_CREATE), DN_OK);
     ck_assert_msg(dn_geodata_load(ctx, false, NULL) == DN_OK, "%s", dn_ctx_errmsg(ctx));
     geod_init(&wgs84, 6378137.0, 1 / 298.257223563);

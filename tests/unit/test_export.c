@@ -24,8 +24,6 @@
 #include "tests.h"
 #include "testutil.h"
 
-#define MINI_GEODATA DN_SOURCE_DIR "/tests/data/mini-geodata"
-
 static char *tmp;
 static char db[600];
 
@@ -70,7 +68,7 @@ static void make_db(bool with_events)
 {
     dn_ctx *c;
     ck_assert_int_eq(dn_ctx_new(&c), DN_OK);
-    ck_assert_int_eq(dni_set_geodata_dir(c, MINI_GEODATA), DN_OK);
+    ck_assert_int_eq(dni_set_geodata_dir(c, DN_TEST_MINI_GEODATA), DN_OK);
     ck_assert_int_eq(dn_store_open(c, db, DN_STORE_CREATE), DN_OK);
     ck_assert_msg(dn_geodata_load(c, false, NULL) == DN_OK, "%s", dn_ctx_errmsg(c));
     if (with_events) insert_events(c);
@@ -100,7 +98,7 @@ static char *in_tmp(const char *name)
 
 static int export_cli(struct captured *c, const char *format, const char *out, const char *extra)
 {
-    return run_cli(c, "--db", db, "--geodata", MINI_GEODATA, "export", "--format", format, "--out", out,
+    return run_cli(c, "--db", db, "--geodata", DN_TEST_MINI_GEODATA, "export", "--format", format, "--out", out,
                    extra ? extra : "--quiet", NULL);
 }
 
@@ -385,7 +383,7 @@ START_TEST(test_export__kml_csv_flatgeobuf_reread)
     captured_free(&c);
     /* FlatGeobuf cannot hold the event without a location: left out, said
      * once, and the report counts what the file holds */
-    ck_assert_int_eq(run_cli(&c, "--db", db, "--geodata", MINI_GEODATA, "export", "--format", "fgb", "--out", fgb,
+    ck_assert_int_eq(run_cli(&c, "--db", db, "--geodata", DN_TEST_MINI_GEODATA, "export", "--format", "fgb", "--out", fgb,
                              "--report", "csv", NULL),
                      0);
     ck_assert_msg(strstr(c.err.data, "warning: incidents: 1 incident without a location left out: FlatGeobuf cannot "
@@ -450,11 +448,11 @@ START_TEST(test_export__refuses_existing_output_with_exit_4)
     captured_free(&c);
     /* a single-layer file, refused the same way */
     char *one = in_tmp("line.geojson");
-    ck_assert_int_eq(run_cli(&c, "--db", db, "--geodata", MINI_GEODATA, "export", "--format", "geojson", "--out", one,
+    ck_assert_int_eq(run_cli(&c, "--db", db, "--geodata", DN_TEST_MINI_GEODATA, "export", "--format", "geojson", "--out", one,
                              "--layers", "durand_line", NULL),
                      0);
     captured_free(&c);
-    ck_assert_int_eq(run_cli(&c, "--db", db, "--geodata", MINI_GEODATA, "export", "--format", "geojson", "--out", one,
+    ck_assert_int_eq(run_cli(&c, "--db", db, "--geodata", DN_TEST_MINI_GEODATA, "export", "--format", "geojson", "--out", one,
                              "--layers", "durand_line", NULL),
                      4);
     ck_assert_ptr_nonnull(strstr(c.err.data, "line.geojson exists"));
@@ -515,7 +513,7 @@ START_TEST(test_export__empty_events_table_gives_empty_incidents)
     make_db(false);
     struct captured c;
     char *out = in_tmp("o");
-    ck_assert_int_eq(run_cli(&c, "--db", db, "--geodata", MINI_GEODATA, "export", "--format", "gpkg", "--out", out,
+    ck_assert_int_eq(run_cli(&c, "--db", db, "--geodata", DN_TEST_MINI_GEODATA, "export", "--format", "gpkg", "--out", out,
                              "--report", "json", NULL),
                      0);
     ck_assert_ptr_nonnull(strstr(c.out.data, "\"layer\":\"incidents\",\"format\":\"gpkg\",\"features\":0"));
@@ -745,7 +743,7 @@ START_TEST(test_export__places_on_request)
     make_db(false);
     struct captured c;
     char *out = in_tmp("p.fgb");
-    ck_assert_int_eq(run_cli(&c, "--db", db, "--geodata", MINI_GEODATA, "export", "--format", "fgb", "--out", out,
+    ck_assert_int_eq(run_cli(&c, "--db", db, "--geodata", DN_TEST_MINI_GEODATA, "export", "--format", "fgb", "--out", out,
                              "--layers", "places", NULL),
                      0);
     captured_free(&c);
@@ -765,7 +763,7 @@ START_TEST(test_export__filters_select_incidents_and_counts)
     make_db(true);
     struct captured c;
     char *out = in_tmp("f.gpkg");
-    ck_assert_int_eq(run_cli(&c, "--db", db, "--geodata", MINI_GEODATA, "export", "--format", "gpkg", "--out", out,
+    ck_assert_int_eq(run_cli(&c, "--db", db, "--geodata", DN_TEST_MINI_GEODATA, "export", "--format", "gpkg", "--out", out,
                              "--quiet", "--type", "Battles", "--from", "2022", NULL),
                      0);
     captured_free(&c);
@@ -785,7 +783,7 @@ START_TEST(test_export__filters_select_incidents_and_counts)
     ck_assert_int_eq(OGR_L_GetFeatureCount(GDALDatasetGetLayerByName(ds, "border_bands"), TRUE), 8);
     GDALClose(ds);
     /* a bad filter value is a usage error before anything is written */
-    ck_assert_int_eq(run_cli(&c, "--db", db, "--geodata", MINI_GEODATA, "export", "--format", "gpkg", "--out",
+    ck_assert_int_eq(run_cli(&c, "--db", db, "--geodata", DN_TEST_MINI_GEODATA, "export", "--format", "gpkg", "--out",
                              in_tmp("g.gpkg"), "--min-fatalities", "lots", NULL),
                      2);
     struct stat sb;

@@ -1090,7 +1090,7 @@ START_TEST(test_ingest__refused_file_loads_no_geodata_first)
     static const char good_text[] = "event_date,location,fatalities\n2024-01-02,Peshawar,1\n";
     write_file(refused, refused_text, sizeof refused_text - 1);
     write_file(good, good_text, sizeof good_text - 1);
-    ck_assert_int_eq(dni_set_geodata_dir(ctx, DN_SOURCE_DIR "/tests/data/mini-geodata"), DN_OK);
+    ck_assert_int_eq(dni_set_geodata_dir(ctx, DN_TEST_MINI_GEODATA), DN_OK);
     ck_assert_int_eq(dn_store_open(ctx, db, DN_STORE_CREATE), DN_OK);
     ck_assert_msg(dn_geodata_load(ctx, false, NULL) == DN_OK, "%s", dn_ctx_errmsg(ctx));
     dn_store_close(ctx);

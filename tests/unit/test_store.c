@@ -23,8 +23,6 @@
 #include "tests.h"
 #include "testutil.h"
 
-#define MINI_GEODATA DN_SOURCE_DIR "/tests/data/mini-geodata"
-
 static dn_ctx *ctx;
 static char *tmp;
 
@@ -466,7 +464,7 @@ START_TEST(test_store__event_point_reads_back_lon_lat)
     snprintf(out, sizeof out, "%s", path_in_tmp("incidents.geojson"));
     /* the small geodata: a store without any makes the first command load
      * the shipped geodata (some 7 CPU-minutes under valgrind) */
-    ck_assert_int_eq(dni_set_geodata_dir(ctx, MINI_GEODATA), DN_OK);
+    ck_assert_int_eq(dni_set_geodata_dir(ctx, DN_TEST_MINI_GEODATA), DN_OK);
     ck_assert_int_eq(dn_store_open(ctx, db, DN_STORE_CREATE), DN_OK);
     ck_assert_msg(dn_geodata_load(ctx, false, NULL) == DN_OK, "%s", dn_ctx_errmsg(ctx));
     struct dn_event ev;
@@ -481,10 +479,10 @@ START_TEST(test_store__event_point_reads_back_lon_lat)
     struct captured c;
     /* --bbox is W,S,E,N: the box around Peshawar finds it, the box with
      * the axes swapped does not */
-    ck_assert_int_eq(run_cli(&c, "--geodata", MINI_GEODATA, "--db", db, "query", "--bbox", "71.5,33.9,71.7,34.1", "--format", "geojson", NULL), 0);
+    ck_assert_int_eq(run_cli(&c, "--geodata", DN_TEST_MINI_GEODATA, "--db", db, "query", "--bbox", "71.5,33.9,71.7,34.1", "--format", "geojson", NULL), 0);
     ck_assert_str_eq(ogr_points(c.out.data, NULL, NULL), "71.5785 34.0151;");
     captured_free(&c);
-    ck_assert_int_eq(run_cli(&c, "--geodata", MINI_GEODATA, "--db", db, "query", "--bbox", "33.9,71.5,34.1,71.7", "--format", "json", NULL), 0);
+    ck_assert_int_eq(run_cli(&c, "--geodata", DN_TEST_MINI_GEODATA, "--db", db, "query", "--bbox", "33.9,71.5,34.1,71.7", "--format", "json", NULL), 0);
     ck_assert_str_eq(c.out.data, "[]\n");
     captured_free(&c);
 
@@ -498,19 +496,19 @@ START_TEST(test_store__event_point_reads_back_lon_lat)
     char over[32], under[32];
     snprintf(over, sizeof over, "%.3f", s12 / 1000 + 0.05);
     snprintf(under, sizeof under, "%.3f", s12 / 1000 - 0.05);
-    ck_assert_int_eq(run_cli(&c, "--geodata", MINI_GEODATA, "--db", db, "query", "--near", "34.5281,69.1723", "--radius", over, "--format",
+    ck_assert_int_eq(run_cli(&c, "--geodata", DN_TEST_MINI_GEODATA, "--db", db, "query", "--near", "34.5281,69.1723", "--radius", over, "--format",
                              "geojson", NULL),
                      0);
     ck_assert_str_eq(ogr_points(c.out.data, NULL, NULL), "71.5785 34.0151;");
     captured_free(&c);
-    ck_assert_int_eq(run_cli(&c, "--geodata", MINI_GEODATA, "--db", db, "query", "--near", "34.5281,69.1723", "--radius", under, "--format",
+    ck_assert_int_eq(run_cli(&c, "--geodata", DN_TEST_MINI_GEODATA, "--db", db, "query", "--near", "34.5281,69.1723", "--radius", under, "--format",
                              "json", NULL),
                      0);
     ck_assert_str_eq(c.out.data, "[]\n");
     captured_free(&c);
 
     /* the exported incidents layer, re-read by OGR */
-    ck_assert_int_eq(run_cli(&c, "--quiet", "--geodata", MINI_GEODATA, "--db", db, "export", "--format", "geojson", "--out", out, "--layers",
+    ck_assert_int_eq(run_cli(&c, "--quiet", "--geodata", DN_TEST_MINI_GEODATA, "--db", db, "export", "--format", "geojson", "--out", out, "--layers",
                              "incidents", NULL),
                      0);
     captured_free(&c);

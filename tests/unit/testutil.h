@@ -6,6 +6,10 @@
 
 #include "core/core.h"
 
+/** The small synthetic geodata (tests/data/make_mini_geodata.py): cheap
+ * enough for every valgrind run. */
+#define DN_TEST_MINI_GEODATA DN_SOURCE_DIR "/tests/data/mini-geodata"
+
 struct captured {
     struct dn_strbuf out; /* DN_OUT_DATA */
     struct dn_strbuf err; /* everything else */
