@@ -23,7 +23,9 @@
  * (default 3) of the first ingest only, ordered A B, B A, A B ... so that
  * a steady drift falls on both alike; then each binary's median and range,
  * and the ratio of the medians. Each run starts from a fresh copy of the
- * template.
+ * template; the store's size after it is printed too, so that a change
+ * that narrows the stored rows shows its effect on the file beside its
+ * time.
  *
  * --phases: one first ingest with stderr on a pseudo-terminal, so that
  * durand draws its progress line; the times at which its first progress
@@ -83,11 +85,14 @@ static long report_field(const char *json, const char *key)
     return p ? strtol(p + strlen(pat), NULL, 10) : -1;
 }
 
-static void print_run(const char *what, long rows, const struct bench_run *r)
+/* One run's line; store_mb < 0: the store's size is left out. */
+static void print_run(const char *what, long rows, const struct bench_run *r, double store_mb)
 {
     double cpu = r->user + r->sys;
-    printf("%-22s %8.2f s wall %8.2f s CPU (user %.2f, sys %.2f)  %9.0f rows/s wall %9.0f rows/CPU-s  peak RSS %ld MB\n",
+    printf("%-22s %8.2f s wall %8.2f s CPU (user %.2f, sys %.2f)  %9.0f rows/s wall %9.0f rows/CPU-s  peak RSS %ld MB",
            what, r->wall, cpu, r->user, r->sys, (double)rows / r->wall, (double)rows / cpu, r->maxrss_kb / 1024);
+    if (store_mb >= 0) printf("  store %.1f MB", store_mb);
+    putchar('\n');
 }
 
 static int compare_doubles(const void *a, const void *b)
@@ -197,7 +202,7 @@ static int versus(const char *a, const char *b, int rounds, const char *templ, c
                   const char *shm, char **iargv, long rows)
 {
     const char *bin[2] = {a, b};
-    double wall[2][MAX_ROUNDS], cpu[2][MAX_ROUNDS];
+    double wall[2][MAX_ROUNDS], cpu[2][MAX_ROUNDS], store[2][MAX_ROUNDS];
     for (int i = 0; i < rounds; i++) {
         for (int j = 0; j < 2; j++) {
             int which = (i % 2) ? 1 - j : j;
@@ -206,7 +211,9 @@ static int versus(const char *a, const char *b, int rounds, const char *templ, c
             if (first_ingest(templ, db, wal, shm, iargv, rows, &r) != 0) return 1;
             char what[64];
             snprintf(what, sizeof what, "round %d, %s", i + 1, which ? "B" : "A");
-            print_run(what, rows, &r);
+            struct stat sb;
+            store[which][i] = stat(db, &sb) == 0 ? (double)sb.st_size / 1e6 : -1;
+            print_run(what, rows, &r, store[which][i]);
             fflush(stdout);
             wall[which][i] = r.wall;
             cpu[which][i] = r.user + r.sys;
@@ -214,13 +221,16 @@ static int versus(const char *a, const char *b, int rounds, const char *templ, c
     }
     double med_wall[2];
     for (int k = 0; k < 2; k++) {
-        double w[MAX_ROUNDS], c[MAX_ROUNDS];
+        double w[MAX_ROUNDS], c[MAX_ROUNDS], st[MAX_ROUNDS];
         memcpy(w, wall[k], sizeof(double) * (size_t)rounds);
         memcpy(c, cpu[k], sizeof(double) * (size_t)rounds);
+        memcpy(st, store[k], sizeof(double) * (size_t)rounds);
         med_wall[k] = median(w, rounds);
         double med_cpu = median(c, rounds);
-        printf("%s %s: median %.2f s wall (%.2f-%.2f), %.0f rows/s; median %.2f CPU-s (%.2f-%.2f)\n", k ? "B" : "A",
-               bin[k], med_wall[k], w[0], w[rounds - 1], rows / med_wall[k], med_cpu, c[0], c[rounds - 1]);
+        median(st, rounds);
+        printf("%s %s: median %.2f s wall (%.2f-%.2f), %.0f rows/s; median %.2f CPU-s (%.2f-%.2f); store %.1f-%.1f MB\n",
+               k ? "B" : "A", bin[k], med_wall[k], w[0], w[rounds - 1], rows / med_wall[k], med_cpu, c[0], c[rounds - 1],
+               st[0], st[rounds - 1]);
     }
     printf("B/A wall time, medians: %.3f\n", med_wall[1] / med_wall[0]);
     return 0;
@@ -341,7 +351,7 @@ int main(int argc, char **argv)
         return 1;
     }
     long stored = report_field(r.out, "stored");
-    print_run("first ingest", rows, &r);
+    print_run("first ingest", rows, &r, -1);
     if (stored != rows) {
         fprintf(stderr, "bench_ingest: %ld of %ld rows stored: %s\n", stored, rows, r.out);
         return 1;
@@ -350,7 +360,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "bench_ingest: second ingest failed: %s\n", r.out);
         return 1;
     }
-    print_run("again (all stored)", rows, &r);
+    print_run("again (all stored)", rows, &r, -1);
     if (report_field(r.out, "duplicates") != rows) {
         fprintf(stderr, "bench_ingest: the second run stored something: %s\n", r.out);
         return 1;
@@ -364,7 +374,7 @@ int main(int argc, char **argv)
             fprintf(stderr, "bench_ingest: the second source failed: %s\n", r.out);
             return 1;
         }
-        print_run("second source, dedupe", rows, &r);
+        print_run("second source, dedupe", rows, &r, -1);
         unlink(other);
         if (report_field(r.out, "stored") != rows) {
             fprintf(stderr, "bench_ingest: the second source was not stored whole: %s\n", r.out);
