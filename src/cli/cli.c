@@ -11,6 +11,7 @@
 
 #include "cli/cli.h"
 #include "geodata/geodata.h"
+#include "query/filter.h"
 #include "store/store.h"
 
 struct command {
@@ -270,6 +271,13 @@ dn_status dn_cli_open_store_geodata(struct dn_cli *cli)
     if ((s = dn_geodata_loaded(cli->ctx, &loaded, NULL, 0)) != DN_OK) return s;
     if (!loaded) dni_info(cli->ctx, "loading the shipped geodata into %s (first use)", cli->db_path);
     return dn_geodata_load(cli->ctx, false, NULL);
+}
+
+dn_status dn_cli_open_filtered(struct dn_cli *cli, struct dn_filter *f, bool with_geodata)
+{
+    dn_status s = dn_filter_check(cli->ctx, f);
+    if (s == DN_OK) s = with_geodata ? dn_cli_open_store_geodata(cli) : dn_cli_open_store(cli, DN_STORE_READONLY);
+    return s == DN_OK ? dn_filter_resolve(cli->ctx, f) : s;
 }
 
 int dn_cli_run(dn_ctx *ctx, int argc, char **argv, dn_out_cb cb, void *ud)

@@ -84,6 +84,14 @@ dn_status dn_cli_open_store(struct dn_cli *cli, unsigned flags);
  * is loaded into it, loading it on first use or after a geodata update. */
 dn_status dn_cli_open_store_geodata(struct dn_cli *cli);
 
+struct dn_filter;
+/** What a command that reads events through a filter does once its options
+ * are parsed: the filter checked (before the store is touched, so that a
+ * usage mistake costs nothing), the store opened — read-only, or with the
+ * geodata (`with_geodata`: the layers export writes beside the events) —
+ * and the filter's place names resolved, which needs the store. */
+dn_status dn_cli_open_filtered(struct dn_cli *cli, struct dn_filter *f, bool with_geodata);
+
 /** Parse helpers for option values; on failure they report a usage error
  * naming the option and return false. */
 bool dn_cli_parse_double(struct dn_cli *cli, const char *opt, const char *text, double *out);

@@ -78,9 +78,7 @@ static int print_report(struct dn_cli *cli, enum dn_format fmt, const struct dn_
 
 static int run(struct dn_cli *cli, struct dn_export_opts *o, struct dn_filter *f, bool report, enum dn_format report_fmt)
 {
-    dn_status s = dn_filter_check(cli->ctx, f);
-    if (s == DN_OK) s = dn_cli_open_store_geodata(cli);
-    if (s == DN_OK) s = dn_filter_resolve(cli->ctx, f);
+    dn_status s = dn_cli_open_filtered(cli, f, true);
     struct dn_export_report rep;
     if (s == DN_OK) s = dn_export_run(cli->ctx, o, &rep);
     if (s != DN_OK) return dn_cli_fail(cli, s);

@@ -64,9 +64,7 @@ int dn_cmd_query(struct dn_cli *cli, int argc, char **argv)
     }
     if (rc < 0 && order_sql && strstr(order_sql, ":near_") && !dn_filter_has_near(f))
         rc = dn_cli_usage_error(cli, "--sort distance needs --near PLACE|LAT,LON");
-    if (rc < 0 && (s = dn_filter_check(cli->ctx, f)) != DN_OK) rc = dn_cli_fail(cli, s);
-    if (rc < 0 && (s = dn_cli_open_store(cli, DN_STORE_READONLY)) != DN_OK) rc = dn_cli_fail(cli, s);
-    if (rc < 0 && (s = dn_filter_resolve(cli->ctx, f)) != DN_OK) rc = dn_cli_fail(cli, s);
+    if (rc < 0 && (s = dn_cli_open_filtered(cli, f, false)) != DN_OK) rc = dn_cli_fail(cli, s);
     if (rc < 0) {
         long long n = 0;
         s = dn_query_print(cli->ctx, f, fmt, order_sql, limit, &n);

@@ -58,9 +58,7 @@ int dn_cmd_summary(struct dn_cli *cli, int argc, char **argv)
         }
     }
     if (rc < 0 && nkeys == 0) rc = dn_cli_usage_error(cli, "--by KEY[,KEY...] is required (%s)", DN_SUMMARY_BY_KEYS);
-    if (rc < 0 && (s = dn_filter_check(cli->ctx, f)) != DN_OK) rc = dn_cli_fail(cli, s);
-    if (rc < 0 && (s = dn_cli_open_store(cli, DN_STORE_READONLY)) != DN_OK) rc = dn_cli_fail(cli, s);
-    if (rc < 0 && (s = dn_filter_resolve(cli->ctx, f)) != DN_OK) rc = dn_cli_fail(cli, s);
+    if (rc < 0 && (s = dn_cli_open_filtered(cli, f, false)) != DN_OK) rc = dn_cli_fail(cli, s);
     if (rc < 0) {
         s = dn_summary_print(cli->ctx, f, keys, nkeys, fmt);
         rc = s == DN_OK ? DN_EXIT_OK : dn_cli_fail(cli, s);
