@@ -225,12 +225,13 @@ static int versus(const char *a, const char *b, int rounds, const char *templ, c
         memcpy(w, wall[k], sizeof(double) * (size_t)rounds);
         memcpy(c, cpu[k], sizeof(double) * (size_t)rounds);
         memcpy(st, store[k], sizeof(double) * (size_t)rounds);
+        /* median() sorts its array: the ranges below are its ends */
         med_wall[k] = median(w, rounds);
-        double med_cpu = median(c, rounds);
-        median(st, rounds);
-        printf("%s %s: median %.2f s wall (%.2f-%.2f), %.0f rows/s; median %.2f CPU-s (%.2f-%.2f); store %.1f-%.1f MB\n",
+        double med_cpu = median(c, rounds), med_store = median(st, rounds);
+        printf("%s %s: median %.2f s wall (%.2f-%.2f), %.0f rows/s; median %.2f CPU-s (%.2f-%.2f); "
+               "median store %.1f MB (%.1f-%.1f)\n",
                k ? "B" : "A", bin[k], med_wall[k], w[0], w[rounds - 1], rows / med_wall[k], med_cpu, c[0], c[rounds - 1],
-               st[0], st[rounds - 1]);
+               med_store, st[0], st[rounds - 1]);
     }
     printf("B/A wall time, medians: %.3f\n", med_wall[1] / med_wall[0]);
     return 0;
