@@ -37,6 +37,7 @@ const char dn_filter_help[] =
     "  --radius KM            radius for --near (default 25)\n"
     "  --border-km MAX        at most MAX km from the Durand Line\n"
     "  --border-km-min MIN    at least MIN km from the Durand Line\n"
+    "                         (distances in km: '30', '30km' or '30 km')\n"
     "  --side S[,S...]        AFG|PAK (or AF, PK, country names), other, none\n"
     "  --in REGION            in a country (ISO3, alpha-2 or name), province or district;\n"
     "                         prefix country:, province: or district: to choose the level\n"
@@ -302,17 +303,32 @@ static dn_status set_bbox(dn_ctx *ctx, struct dn_filter *f, const char *value)
     return DN_OK;
 }
 
+/* A distance as people write it: "30", "30km", "30 km" or "30 KM". The
+ * unit is optional because km is the only one taken; any other ("mi",
+ * "m") is not a number of km and says so. */
+static bool parse_km(const char *text, double *out)
+{
+    char buf[64];
+    size_t n = strlen(text);
+    if (n >= sizeof buf) return false;
+    memcpy(buf, text, n + 1);
+    while (n > 0 && isspace((unsigned char)buf[n - 1])) n--;
+    if (n > 2 && strncasecmp(buf + n - 2, "km", 2) == 0 && !isalpha((unsigned char)buf[n - 3])) n -= 2;
+    buf[n] = '\0';
+    return parse_number(buf, out);
+}
+
 static dn_status set_km(dn_ctx *ctx, int id, const char *value, bool allow_zero, double *out)
 {
     double v;
-    if (!parse_number(value, &v))
+    if (!parse_km(value, &v))
         return dni_fail(ctx, DN_ERR_USAGE, "--%s: '%s' is not a number of km", opt_name(id), value);
     if (v < 0 || (!allow_zero && v == 0))
-        return dni_fail(ctx, DN_ERR_USAGE, "--%s: %s km must be %s", opt_name(id), value,
+        return dni_fail(ctx, DN_ERR_USAGE, "--%s: %g km must be %s", opt_name(id), v,
                         allow_zero ? "zero or more" : "more than zero");
     if (v > 20040) /* half the equator: no two points are farther apart */
-        return dni_fail(ctx, DN_ERR_USAGE, "--%s: %s km is more than half the Earth's circumference", opt_name(id),
-                        value);
+        return dni_fail(ctx, DN_ERR_USAGE, "--%s: %g km is more than half the Earth's circumference", opt_name(id),
+                        v);
     *out = v;
     return DN_OK;
 }

@@ -125,6 +125,11 @@ START_TEST(test_query__near_radius_is_geodesic)
     ck_assert_str_eq(ids(NULL), "1,2,6,14");
     set(DN_FILTER_RADIUS, "24.021");
     ck_assert_str_eq(ids(NULL), "1,2,4,6,14");
+    /* with the unit, as people write it: the same edge */
+    set(DN_FILTER_RADIUS, "24.019 km");
+    ck_assert_str_eq(ids(NULL), "1,2,6,14");
+    set(DN_FILTER_RADIUS, "24.021KM");
+    ck_assert_str_eq(ids(NULL), "1,2,4,6,14");
     /* --near without --radius: 25 km */
     reset();
     set(DN_FILTER_NEAR, "34,71");
@@ -492,6 +497,11 @@ START_TEST(test_query__bad_values_are_usage_errors)
         {DN_FILTER_RADIUS, "0", "must be more than zero"},
         {DN_FILTER_RADIUS, "ten", "not a number of km"},
         {DN_FILTER_RADIUS, "nan", "not a number of km"},
+        {DN_FILTER_RADIUS, "30mi", "not a number of km"},
+        {DN_FILTER_RADIUS, "km", "not a number of km"},
+        {DN_FILTER_RADIUS, "5 kms", "not a number of km"},
+        {DN_FILTER_RADIUS, "-5km", "-5 km must be more than zero"},
+        {DN_FILTER_RADIUS, "30000 km", "30000 km is more than half the Earth's circumference"},
         {DN_FILTER_BORDER_KM, "-1", "must be zero or more"},
         {DN_FILTER_BBOX, "72,33,70,35", "west 72 is not less than east 70"},
         {DN_FILTER_BBOX, "70,35,72,33", "south 35 is not less than north 33"},
