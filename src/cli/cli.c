@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 
 #include "cli/cli.h"
+#include "core/geo.h"
 #include "geodata/geodata.h"
 #include "query/filter.h"
 #include "store/store.h"
@@ -216,17 +217,11 @@ int dn_cli_next_opt2(struct dn_cli *cli, struct dn_cli_optparse *p, const struct
     }
 }
 
-bool dn_cli_parse_double(struct dn_cli *cli, const char *opt, const char *text, double *out)
+bool dn_cli_parse_km(struct dn_cli *cli, const char *opt, const char *text, double *out)
 {
-    char *end;
-    errno = 0;
-    double v = strtod(text, &end);
-    if (end == text || *end != '\0' || errno == ERANGE || !isfinite(v)) {
-        dn_cli_usage_error(cli, "%s: '%s' is not a finite number", opt, text);
-        return false;
-    }
-    *out = v;
-    return true;
+    if (dn_parse_km(text, out)) return true;
+    dn_cli_usage_error(cli, "%s: '%s' is not a number of km", opt, text);
+    return false;
 }
 
 bool dn_cli_parse_long(struct dn_cli *cli, const char *opt, const char *text, long long min, long long max, long long *out)

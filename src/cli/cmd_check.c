@@ -28,7 +28,8 @@ static const char help[] =
     "\n"
     "Options:\n"
     "  --place NAME     check a place, found by the geocoder (its radius is the place's precision)\n"
-    "  --radius KM      uncertainty radius of LAT LON or --place (default 0, or the place's)\n"
+    "  --radius KM      uncertainty radius of LAT LON or --place (default 0, or the place's;\n"
+    "                   '2', '2km' or '2 km')\n"
     "  --bands LIST     band edges in km (default 10,25,50,100: bands 0-10 ... >100)\n"
     "  --admin          add country, province, province_code, district, district_method\n"
     "  --format FMT     table (default), csv, json or jsonl; csv and jsonl stream line by line\n"
@@ -307,8 +308,8 @@ int dn_cmd_check(struct dn_cli *cli, int argc, char **argv)
         case DN_OPT_ERROR: return DN_EXIT_USAGE;
         case OPT_PLACE: place = value; break;
         case OPT_RADIUS:
-            if (!dn_cli_parse_double(cli, "--radius", value, &radius)) return DN_EXIT_USAGE;
-            if (radius < 0) return dn_cli_usage_error(cli, "--radius: %s is below 0", value);
+            if (!dn_cli_parse_km(cli, "--radius", value, &radius)) return DN_EXIT_USAGE;
+            if (radius < 0) return dn_cli_usage_error(cli, "--radius: %g km is below 0", radius);
             break;
         case OPT_BANDS: bands = value; break;
         case OPT_ADMIN: run.admin = true; break;

@@ -40,7 +40,7 @@ static const char help[] =
     "  --url URL            source URL of a news article\n"
     "  --no-dedupe          do not link reports of one incident across sources\n"
     "  --dedupe-days N      dedupe window in days (default 1)\n"
-    "  --dedupe-km KM       dedupe window in km (default 5)\n"
+    "  --dedupe-km KM       dedupe window in km (default 5; '5', '5km' or '5 km')\n"
     "  --no-learn           do not remember place names that came with coordinates\n"
     "  --batch N            events per transaction (default 10000)\n"
     "  --rejects PATH       CSV of rejected rows (default: rejects.csv beside the database)\n"
@@ -139,8 +139,8 @@ int dn_cmd_ingest(struct dn_cli *cli, int argc, char **argv)
             o.dedupe.window_days = (int)n;
             break;
         case OPT_DEDUPE_KM:
-            if (!dn_cli_parse_double(cli, "--dedupe-km", v, &km)) return DN_EXIT_USAGE;
-            if (km < 0 || km > 500) return dn_cli_usage_error(cli, "--dedupe-km: %s is not between 0 and 500", v);
+            if (!dn_cli_parse_km(cli, "--dedupe-km", v, &km)) return DN_EXIT_USAGE;
+            if (km < 0 || km > 500) return dn_cli_usage_error(cli, "--dedupe-km: %g km is not between 0 and 500", km);
             o.dedupe.window_km = km;
             break;
         case OPT_NO_LEARN: o.no_learn = true; break;

@@ -8,6 +8,12 @@
 
 #include <stdbool.h>
 
+/** A distance in km as people write it on a command line: "30", "30km",
+ * "30 km" or "30 KM". The unit is optional because km is the only one
+ * durand takes. False for anything else (another unit, no number, a value
+ * that is not finite); *out is set only on success. */
+bool dn_parse_km(const char *text, double *out);
+
 /** Geodesic distance in km between two lon/lat points. */
 double dn_geodesic_km(double lon1, double lat1, double lon2, double lat2);
 

@@ -11,6 +11,7 @@
 #include <strings.h>
 
 #include "core/event.h"
+#include "core/geo.h"
 #include "query/filter_internal.h"
 
 const struct dn_cli_opt dn_filter_cli_opts[] = {
@@ -303,25 +304,10 @@ static dn_status set_bbox(dn_ctx *ctx, struct dn_filter *f, const char *value)
     return DN_OK;
 }
 
-/* A distance as people write it: "30", "30km", "30 km" or "30 KM". The
- * unit is optional because km is the only one taken; any other ("mi",
- * "m") is not a number of km and says so. */
-static bool parse_km(const char *text, double *out)
-{
-    char buf[64];
-    size_t n = strlen(text);
-    if (n >= sizeof buf) return false;
-    memcpy(buf, text, n + 1);
-    while (n > 0 && isspace((unsigned char)buf[n - 1])) n--;
-    if (n > 2 && strncasecmp(buf + n - 2, "km", 2) == 0 && !isalpha((unsigned char)buf[n - 3])) n -= 2;
-    buf[n] = '\0';
-    return parse_number(buf, out);
-}
-
 static dn_status set_km(dn_ctx *ctx, int id, const char *value, bool allow_zero, double *out)
 {
     double v;
-    if (!parse_km(value, &v))
+    if (!dn_parse_km(value, &v))
         return dni_fail(ctx, DN_ERR_USAGE, "--%s: '%s' is not a number of km", opt_name(id), value);
     if (v < 0 || (!allow_zero && v == 0))
         return dni_fail(ctx, DN_ERR_USAGE, "--%s: %g km must be %s", opt_name(id), v,
