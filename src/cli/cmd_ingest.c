@@ -185,14 +185,15 @@ int dn_cmd_ingest(struct dn_cli *cli, int argc, char **argv)
     int code = DN_EXIT_OK;
     if (s == DN_ERR_PARTIAL && rep.files > 0 && rep.failed_files == rep.files) {
         /* not one file could be read: that is bad input, not a partial success */
-        s = dni_fail(cli->ctx, DN_ERR_INPUT, "none of the %ld input files could be read", rep.files);
+        s = rep.files == 1 ? dni_fail(cli->ctx, DN_ERR_INPUT, "the input file could not be read")
+                           : dni_fail(cli->ctx, DN_ERR_INPUT, "none of the %ld input files could be read", rep.files);
     }
     if (s != DN_OK && s != DN_ERR_PARTIAL) {
         code = dn_cli_fail(cli, s);
     } else {
         dni_info(cli->ctx,
-                 "%ld files, %ld rows read: %ld stored, %ld updated, %ld already stored, %ld rejected, %ld without a place%s%s",
-                 rep.files, rep.read, rep.stored, rep.updated, rep.duplicates, rep.rejected, rep.unresolved,
+                 "%ld %s, %ld rows read: %ld stored, %ld updated, %ld already stored, %ld rejected, %ld without a place%s%s",
+                 rep.files, rep.files == 1 ? "file" : "files", rep.read, rep.stored, rep.updated, rep.duplicates, rep.rejected, rep.unresolved,
                  rep.rejected || rep.failed_files ? "; rejects in " : "", rep.rejected || rep.failed_files ? rejects : "");
         if (s == DN_ERR_PARTIAL) code = DN_EXIT_PARTIAL;
     }

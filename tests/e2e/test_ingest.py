@@ -28,6 +28,7 @@ r = dn_e2e.run(args, ["ingest", os.path.join(sample, "events.csv"), "--report", 
 check(r.code == 0, "sample ingest should succeed", r)
 rep = report(r)
 check(rep["read"] == 12 and rep["stored"] == 12 and rep["rejected"] == 0, f"sample counts {rep}", r)
+check("durand: 1 file, 12 rows read: 12 stored," in r.err, "the closing line counts one file as one", r)
 con = sqlite3.connect(db)
 rows = {u: (c, p, d, s, km, prec) for u, c, p, d, s, km, prec in con.execute(
     "SELECT uid, country, province, district, side, border_km, precision FROM events")}
