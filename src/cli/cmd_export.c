@@ -83,8 +83,8 @@ static int run(struct dn_cli *cli, struct dn_export_opts *o, struct dn_filter *f
     if (s == DN_OK) s = dn_export_run(cli->ctx, o, &rep);
     if (s != DN_OK) return dn_cli_fail(cli, s);
     for (size_t i = 0; i < rep.nlayers; i++)
-        dni_info(cli->ctx, "%s: %lld features -> %s", dn_export_layer_name(rep.layers[i].layer),
-                 rep.layers[i].features, rep.layers[i].path);
+        dni_info(cli->ctx, "%s: %lld %s -> %s", dn_export_layer_name(rep.layers[i].layer), rep.layers[i].features,
+                 rep.layers[i].features == 1 ? "feature" : "features", rep.layers[i].path);
     return report ? print_report(cli, report_fmt, &rep, o->format) : DN_EXIT_OK;
 }
 

@@ -451,6 +451,8 @@ START_TEST(test_export__refuses_existing_output_with_exit_4)
     ck_assert_int_eq(run_cli(&c, "--db", db, "--geodata", DN_TEST_MINI_GEODATA, "export", "--format", "geojson", "--out", one,
                              "--layers", "durand_line", NULL),
                      0);
+    snprintf(want, sizeof want, "durand: durand_line: 1 feature -> %s\n", one); /* not "1 features" */
+    ck_assert_msg(strstr(c.err.data, want) != NULL, "stderr: %s", c.err.data);
     captured_free(&c);
     ck_assert_int_eq(run_cli(&c, "--db", db, "--geodata", DN_TEST_MINI_GEODATA, "export", "--format", "geojson", "--out", one,
                              "--layers", "durand_line", NULL),
