@@ -1,5 +1,6 @@
 /** @file geo.c
- * WGS 84 geodesics through PROJ's geodesic.h.
+ * WGS 84 geodesics through PROJ's geodesic.h, and distances in km read
+ * from the command line.
  */
 #include <ctype.h>
 #include <errno.h>

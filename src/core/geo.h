@@ -1,7 +1,8 @@
 /** @file geo.h
  * Geodesic helpers on the WGS 84 ellipsoid, through PROJ's geodesic
  * routines (Karney's algorithms; no spherical shortcut). Arguments are
- * lon/lat in degrees, like everything inside durand.
+ * lon/lat in degrees, like everything inside durand. Also the one reading
+ * of a distance in km that every command-line option shares.
  */
 #ifndef DN_GEO_H
 #define DN_GEO_H
