@@ -13,7 +13,8 @@ print (exit code, stderr/stdout substrings) and what must be stored after it
                 (tests/data/mini-geodata: a template made from it, and
                 DURAND_GEODATA set to it); "real": on the shipped geodata, for
                 a case whose rows or assertions need real places, districts or
-                the real Durand Line. "seeded" databases are always real.
+                the real Durand Line. The databases made from the sample
+                events ("seeded", "seeded-copy", "readonly") are always real.
   db            "copy" (default): a fresh copy of the initialised template;
                 "seeded": a shared read-only database holding the 12 sample
                 events (commands that only read); "seeded-copy": a fresh copy
