@@ -340,7 +340,7 @@ int main(int argc, char **argv)
         check(ctx, dn_store_open(ctx, path, 0), "reopen");
         if (extra_sql) check(ctx, dn_store_exec(ctx, extra_sql), extra_sql);
         double t0 = now_ms(), c0 = cpu_ms();
-        check(ctx, dn_summary_print(ctx, NULL, keys, nkeys, DN_FORMAT_CSV), "summary");
+        check(ctx, dn_summary_print(ctx, NULL, keys, nkeys, DN_FORMAT_CSV, NULL), "summary");
         sms[r] = now_ms() - t0;
         scpu[r] = cpu_ms() - c0;
     }

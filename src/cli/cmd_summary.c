@@ -60,7 +60,11 @@ int dn_cmd_summary(struct dn_cli *cli, int argc, char **argv)
     if (rc < 0 && nkeys == 0) rc = dn_cli_usage_error(cli, "--by KEY[,KEY...] is required (%s)", DN_SUMMARY_BY_KEYS);
     if (rc < 0 && (s = dn_cli_open_filtered(cli, f, false)) != DN_OK) rc = dn_cli_fail(cli, s);
     if (rc < 0) {
-        s = dn_summary_print(cli->ctx, f, keys, nkeys, fmt);
+        struct dn_summary_totals t;
+        s = dn_summary_print(cli->ctx, f, keys, nkeys, fmt, &t);
+        if (s == DN_OK)
+            dni_info(cli->ctx, "%zu group%s, %lld event%s", t.groups, t.groups == 1 ? "" : "s", t.events,
+                     t.events == 1 ? "" : "s");
         rc = s == DN_OK ? DN_EXIT_OK : dn_cli_fail(cli, s);
     }
     dn_filter_free(f);

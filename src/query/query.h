@@ -56,13 +56,20 @@ enum dn_summary_key {
 dn_status dn_summary_parse_by(dn_ctx *ctx, const char *text, enum dn_summary_key keys[DN_SUMMARY_MAX_KEYS],
                               size_t *nkeys);
 
+/** What a summary counted: its rows, and the events in them. */
+struct dn_summary_totals {
+    size_t groups;
+    long long events;
+};
+
 /** Print one row per group of the events matching `f` (resolved; NULL =
  * all): the keys, then events, fatalities, injured (sums of the known
  * counts; null when no event of the group has one), first_date, last_date. Groups are ordered by their keys, unknown
  * values (null) last. month is null for events dated only to a year.
  * @param fmt table, csv, json, jsonl or md.
+ * @param totals receives the counts on DN_OK (may be NULL).
  * @return DN_OK; DN_ERR_DB; DN_ERR_NOMEM. */
 dn_status dn_summary_print(dn_ctx *ctx, const struct dn_filter *f, const enum dn_summary_key *keys, size_t nkeys,
-                           enum dn_format fmt);
+                           enum dn_format fmt, struct dn_summary_totals *totals);
 
 #endif

@@ -55,7 +55,7 @@ dn_status dn_summary_parse_by(dn_ctx *ctx, const char *text, enum dn_summary_key
 static const char *const value_cols[] = {"events", "fatalities", "injured", "first_date", "last_date"};
 
 dn_status dn_summary_print(dn_ctx *ctx, const struct dn_filter *f, const enum dn_summary_key *keys, size_t nkeys,
-                           enum dn_format fmt)
+                           enum dn_format fmt, struct dn_summary_totals *totals)
 {
     if (nkeys == 0 || nkeys > DN_SUMMARY_MAX_KEYS)
         return dni_fail(ctx, DN_ERR_USAGE, "summary needs 1 to %d keys", DN_SUMMARY_MAX_KEYS);
@@ -89,8 +89,10 @@ dn_status dn_summary_print(dn_ctx *ctx, const struct dn_filter *f, const enum dn
     if (s == DN_OK) s = dn_emit_new(ctx, fmt, cols, nkeys + DN_ARRAY_LEN(value_cols), 0, &e);
     size_t n = 0;
     const struct dni_group *const *list = s == DN_OK ? dni_groups_sorted(groups, &n) : NULL;
+    struct dn_summary_totals counted = {.groups = n};
     for (size_t i = 0; s == DN_OK && i < n; i++) {
         const struct dni_group *gr = list[i];
+        counted.events += gr->events;
         for (size_t k = 0; k < nkeys; k++) dn_emit_str(e, gr->keys[k]);
         dn_emit_int(e, gr->events);
         if (gr->has_fatalities) dn_emit_int(e, gr->fatalities);
@@ -104,5 +106,6 @@ dn_status dn_summary_print(dn_ctx *ctx, const struct dn_filter *f, const enum dn
     if (s == DN_OK) s = dn_emit_finish(e);
     dn_emit_free(e);
     dni_groups_free(groups);
+    if (s == DN_OK && totals) *totals = counted;
     return s;
 }

@@ -565,7 +565,7 @@ static void summary(const char *by, enum dn_format fmt)
     ck_assert_int_eq(dn_filter_resolve(ctx, f), DN_OK);
     dn_strbuf_reset(&out);
     dn_strbuf_puts(&out, "");
-    ck_assert_msg(dn_summary_print(ctx, f, keys, n, fmt) == DN_OK, "%s", dn_ctx_errmsg(ctx));
+    ck_assert_msg(dn_summary_print(ctx, f, keys, n, fmt, NULL) == DN_OK, "%s", dn_ctx_errmsg(ctx));
 }
 
 START_TEST(test_query__summary_by_country)
