@@ -158,6 +158,9 @@ static dn_status learned(struct dn_cli *cli, enum dn_format fmt)
     if (s == DN_OK) s = dn_emit_finish(e);
     dn_emit_free(e);
     dn_learned_free(list, n);
+    if (s == DN_OK && n == 0)
+        dni_info(cli->ctx, "no learned names yet (durand learns them from ingested rows that give both a place "
+                           "name and trustworthy coordinates)");
     return s;
 }
 
