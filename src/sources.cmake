@@ -9,6 +9,7 @@ set(DN_LIB_SOURCES
   src/core/event.c
   src/core/hash.c
   src/core/geo.c
+  src/core/number.c
   # store: SpatiaLite database, schema and migrations
   src/store/store.c
   src/store/schema.c

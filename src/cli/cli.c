@@ -10,7 +10,6 @@
 #include <sys/stat.h>
 
 #include "cli/cli.h"
-#include "core/geo.h"
 #include "geodata/geodata.h"
 #include "query/filter.h"
 #include "store/store.h"
@@ -219,7 +218,7 @@ int dn_cli_next_opt2(struct dn_cli *cli, struct dn_cli_optparse *p, const struct
 
 bool dn_cli_parse_km(struct dn_cli *cli, const char *opt, const char *text, double *out)
 {
-    if (dn_parse_km(text, out)) return true;
+    if (dn_parse_number(text, "km", out)) return true;
     dn_cli_usage_error(cli, "%s: '%s' is not a number of km", opt, text);
     return false;
 }

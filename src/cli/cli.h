@@ -93,8 +93,8 @@ struct dn_filter;
 dn_status dn_cli_open_filtered(struct dn_cli *cli, struct dn_filter *f, bool with_geodata);
 
 /** Parse helpers for option values; on failure they report a usage error
- * naming the option and return false. A distance in km is read by
- * dn_parse_km ("30", "30km", "30 km"). */
+ * naming the option and return false. A distance in km may carry its
+ * unit ("30", "30km", "30 km": dn_parse_number). */
 bool dn_cli_parse_km(struct dn_cli *cli, const char *opt, const char *text, double *out);
 bool dn_cli_parse_long(struct dn_cli *cli, const char *opt, const char *text, long long min, long long max, long long *out);
 

@@ -122,6 +122,16 @@ bool dn_strbuf_json_string(struct dn_strbuf *b, const char *s);
 /** Append `s` as a CSV field (RFC 4180: quoted when needed). NULL appends nothing. */
 bool dn_strbuf_csv_field(struct dn_strbuf *b, const char *s);
 
+/* ---- numbers given on a command line --------------------------------------- */
+
+/** A finite number as people type it: blanks around it are allowed, and
+ * `unit` (NULL: none), in any case, may follow it with or without a blank
+ * ("30", "30km", "30 km", "30 KM" for "km"). The unit is optional because
+ * a caller takes only that one. False for anything else (another unit, no
+ * number, trailing text, a value that is not finite); *out is set only on
+ * success. */
+bool dn_parse_number(const char *text, const char *unit, double *out);
+
 /* ---- paths -------------------------------------------------------------- */
 
 /** The geodata directory: set by dni_set_geodata_dir, else $DURAND_GEODATA,

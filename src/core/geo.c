@@ -1,33 +1,13 @@
 /** @file geo.c
- * WGS 84 geodesics through PROJ's geodesic.h, and distances in km read
- * from the command line.
+ * WGS 84 geodesics through PROJ's geodesic.h.
  */
-#include <ctype.h>
-#include <errno.h>
 #include <stddef.h>
 
 #include <geodesic.h>
 #include <math.h>
 #include <pthread.h>
-#include <stdlib.h>
-#include <strings.h>
 
 #include "core/geo.h"
-
-bool dn_parse_km(const char *text, double *out)
-{
-    char *end;
-    errno = 0;
-    while (isspace((unsigned char)*text)) text++;
-    double v = strtod(text, &end);
-    if (end == text || errno == ERANGE || !isfinite(v)) return false;
-    while (isspace((unsigned char)*end)) end++;
-    if (strncasecmp(end, "km", 2) == 0) end += 2;
-    while (isspace((unsigned char)*end)) end++;
-    if (*end) return false;
-    *out = v;
-    return true;
-}
 
 static struct geod_geodesic wgs84_geod;
 

@@ -1,19 +1,12 @@
 /** @file geo.h
  * Geodesic helpers on the WGS 84 ellipsoid, through PROJ's geodesic
  * routines (Karney's algorithms; no spherical shortcut). Arguments are
- * lon/lat in degrees, like everything inside durand. Also the one reading
- * of a distance in km that every command-line option shares.
+ * lon/lat in degrees, like everything inside durand.
  */
 #ifndef DN_GEO_H
 #define DN_GEO_H
 
 #include <stdbool.h>
-
-/** A distance in km as people write it on a command line: "30", "30km",
- * "30 km" or "30 KM". The unit is optional because km is the only one
- * durand takes. False for anything else (another unit, no number, a value
- * that is not finite); *out is set only on success. */
-bool dn_parse_km(const char *text, double *out);
 
 /** Geodesic distance in km between two lon/lat points. */
 double dn_geodesic_km(double lon1, double lat1, double lon2, double lat2);

@@ -11,7 +11,6 @@
 #include <strings.h>
 
 #include "core/event.h"
-#include "core/geo.h"
 #include "query/filter_internal.h"
 
 const struct dn_cli_opt dn_filter_cli_opts[] = {
@@ -92,19 +91,6 @@ bool dn_filter_has_near(const struct dn_filter *f) { return f && f->near_given; 
 
 /* ---- value parsers (messages name the option) ------------------------------ */
 
-static bool parse_number(const char *text, double *out)
-{
-    char *end;
-    errno = 0;
-    while (isspace((unsigned char)*text)) text++;
-    double v = strtod(text, &end);
-    if (end == text || errno == ERANGE || !isfinite(v)) return false;
-    while (isspace((unsigned char)*end)) end++;
-    if (*end) return false;
-    *out = v;
-    return true;
-}
-
 /* "a,b,c,..." → exactly n numbers. */
 static bool parse_numbers(const char *text, double *out, size_t n)
 {
@@ -116,7 +102,7 @@ static bool parse_numbers(const char *text, double *out, size_t n)
         char *comma = strchr(p, ',');
         if ((i + 1 < n) != (comma != NULL)) return false;
         if (comma) *comma = '\0';
-        if (!parse_number(p, &out[i])) return false;
+        if (!dn_parse_number(p, NULL, &out[i])) return false;
         p = comma ? comma + 1 : NULL;
     }
     return true;
@@ -307,7 +293,7 @@ static dn_status set_bbox(dn_ctx *ctx, struct dn_filter *f, const char *value)
 static dn_status set_km(dn_ctx *ctx, int id, const char *value, bool allow_zero, double *out)
 {
     double v;
-    if (!dn_parse_km(value, &v))
+    if (!dn_parse_number(value, "km", &v))
         return dni_fail(ctx, DN_ERR_USAGE, "--%s: '%s' is not a number of km", opt_name(id), value);
     if (v < 0 || (!allow_zero && v == 0))
         return dni_fail(ctx, DN_ERR_USAGE, "--%s: %g km must be %s", opt_name(id), v,

@@ -149,7 +149,7 @@ START_TEST(test_core__geodesic_km_takes_lon_lat)
 }
 END_TEST
 
-START_TEST(test_core__km_values_as_people_write_them)
+START_TEST(test_core__numbers_as_people_type_them)
 {
     static const struct {
         const char *text;
@@ -157,15 +157,22 @@ START_TEST(test_core__km_values_as_people_write_them)
     } good[] = {{"30", 30}, {"30km", 30}, {"30 km", 30}, {" 2.5 KM ", 2.5}, {"0.25Km", 0.25}, {"1e1 km", 10}};
     for (size_t i = 0; i < sizeof good / sizeof good[0]; i++) {
         double v = -1;
-        ck_assert_msg(dn_parse_km(good[i].text, &v), "'%s' refused", good[i].text);
+        ck_assert_msg(dn_parse_number(good[i].text, "km", &v), "'%s' refused", good[i].text);
         ck_assert_double_eq(v, good[i].km);
     }
     static const char *const bad[] = {"", "km", "30mi", "30 m", "30 kms", "30 km km", "thirty", "nan", "inf km", "1e999"};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         double v = -1;
-        ck_assert_msg(!dn_parse_km(bad[i], &v), "'%s' accepted", bad[i]);
+        ck_assert_msg(!dn_parse_number(bad[i], "km", &v), "'%s' accepted", bad[i]);
         ck_assert_double_eq(v, -1); /* untouched */
     }
+    /* without a unit: a plain number only */
+    double v = -1;
+    ck_assert(dn_parse_number(" -1.5 ", NULL, &v));
+    ck_assert_double_eq(v, -1.5);
+    ck_assert(!dn_parse_number("30km", NULL, &v));
+    ck_assert(!dn_parse_number("30 x", NULL, &v));
+    ck_assert_double_eq(v, -1.5);
 }
 END_TEST
 
@@ -257,7 +264,7 @@ Suite *make_core_suite(void)
     tcase_add_test(tc, test_core__gdal_errors_are_captured_not_printed);
     tcase_add_test(tc, test_core__proj_uses_lon_lat_order);
     tcase_add_test(tc, test_core__geodesic_km_takes_lon_lat);
-    tcase_add_test(tc, test_core__km_values_as_people_write_them);
+    tcase_add_test(tc, test_core__numbers_as_people_type_them);
     tcase_add_test(tc, test_core__ctx_new_survives_allocation_failure);
     tcase_add_test(tc, test_core__emit_csv_quotes_and_json_escapes);
     tcase_add_test(tc, test_core__emit_rejects_short_rows);
