@@ -53,7 +53,8 @@ struct run {
     struct dn_cli *cli;
     struct dn_emit *emit;
     struct dn_geocode_opts opts;
-    unsigned bad;
+    unsigned bad;                  /* names refused (reported as errors) */
+    unsigned long by_status[3];    /* names geocoded, by enum dn_geocode_status */
     struct dn_strbuf json, text;
 };
 
@@ -140,6 +141,7 @@ static dn_status geocode_one(struct run *r, const char *name, size_t len, const 
         char *q = dn_strndup(name, len);
         s = q ? emit_result(r, q, &res) : dni_fail(r->cli->ctx, DN_ERR_NOMEM, "out of memory");
         dn_free(q);
+        if (s == DN_OK && (unsigned)res.status < DN_ARRAY_LEN(r->by_status)) r->by_status[res.status]++;
     }
     dn_geocode_result_clear(&res);
     return s;
@@ -258,6 +260,15 @@ int dn_cmd_geocode(struct dn_cli *cli, int argc, char **argv)
     }
     if (s == DN_OK && from_in) s = from_stdin(&r);
     if (s == DN_OK) s = dn_emit_finish(r.emit);
+    if (s == DN_OK) {
+        const unsigned long *n = r.by_status;
+        unsigned long all = n[DN_GEOCODE_RESOLVED] + n[DN_GEOCODE_AMBIGUOUS] + n[DN_GEOCODE_UNRESOLVED];
+        char refused[48] = "";
+        if (r.bad) snprintf(refused, sizeof refused, "; %u refused (the errors above)", r.bad);
+        dni_info(cli->ctx, "%lu name%s geocoded: %lu resolved, %lu ambiguous, %lu unresolved%s", all,
+                 all == 1 ? "" : "s", n[DN_GEOCODE_RESOLVED], n[DN_GEOCODE_AMBIGUOUS], n[DN_GEOCODE_UNRESOLVED],
+                 refused);
+    }
     if (s != DN_OK) code = dn_cli_fail(cli, s);
     else if (r.bad) code = DN_EXIT_INPUT;
 done:

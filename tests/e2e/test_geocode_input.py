@@ -45,6 +45,8 @@ def main():
         dn_e2e.check(0 < row["confidence"] <= 1 and row["radius_km"] > 0, "confidence/radius out of range", r)
     dn_e2e.check(rows[1]["name"] == "Kurram" and rows[1]["precision"] == "district", "Kurram Agency", r)
     dn_e2e.check(rows[2]["district"] == "South Waziristan", "Wana is in South Waziristan", r)
+    dn_e2e.check("durand: 3 names geocoded: 3 resolved, 0 ambiguous, 0 unresolved; 5 refused (the errors above)\n"
+                 in r.err, "the closing count", r)
 
     # one JSON document; alternatives are objects with their own fields
     r = dn_e2e.run(args, ["geocode", "--format", "json", "Mir Ali", "Khyber"])
@@ -56,11 +58,17 @@ def main():
     for a in alts:
         dn_e2e.check(list(a.keys()) == ALT_FIELDS, f"alternative fields {list(a.keys())}", r)
     dn_e2e.check(doc[1]["kind"] == "ADM2" and doc[1]["precision"] == "district", "Khyber is the district", r)
+    dn_e2e.check(r.err == "durand: 2 names geocoded: 1 resolved, 1 ambiguous, 0 unresolved\n", "the count", r)
 
     # a table for people, with the same columns
     r = dn_e2e.run(args, ["geocode", "Razmak"])
     dn_e2e.check(r.code == 0 and r.out.splitlines()[0].split()[:3] == ["query", "status", "name"], "table", r)
     dn_e2e.check("Razmak" in r.out.splitlines()[2], "table row", r)
+
+    # an unknown name is a row that says so, not an error; the count says it too
+    r = dn_e2e.run(args, ["geocode", "--format", "csv", "Xyzzyville Kalay"])
+    dn_e2e.check(r.code == 0 and "\r\nXyzzyville Kalay,unresolved," in r.out, "unresolved row", r)
+    dn_e2e.check(r.err == "durand: 1 name geocoded: 0 resolved, 0 ambiguous, 1 unresolved\n", "unresolved count", r)
 
     # names as arguments: the argument number is reported
     r = dn_e2e.run(args, ["geocode", "--format", "csv", "Quetta", ""])
