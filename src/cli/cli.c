@@ -3,7 +3,6 @@
  * shared error/usage conventions of the durand command.
  */
 #include <errno.h>
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

@@ -54,7 +54,7 @@ struct run {
     struct dn_emit *emit;
     struct dn_geocode_opts opts;
     unsigned bad;                  /* names refused (reported as errors) */
-    unsigned long by_status[3];    /* names geocoded, by enum dn_geocode_status */
+    unsigned long by_status[DN_GEOCODE_UNRESOLVED + 1]; /* names geocoded, by enum dn_geocode_status */
     struct dn_strbuf json, text;
 };
 
@@ -141,7 +141,7 @@ static dn_status geocode_one(struct run *r, const char *name, size_t len, const 
         char *q = dn_strndup(name, len);
         s = q ? emit_result(r, q, &res) : dni_fail(r->cli->ctx, DN_ERR_NOMEM, "out of memory");
         dn_free(q);
-        if (s == DN_OK && (unsigned)res.status < DN_ARRAY_LEN(r->by_status)) r->by_status[res.status]++;
+        if (s == DN_OK) r->by_status[res.status]++;
     }
     dn_geocode_result_clear(&res);
     return s;
