@@ -92,6 +92,13 @@ with open(rejects, encoding="utf-8") as f:
     rej = list(csv.DictReader(f))
 check([x["line"] for x in rej] == ["3", "4"], f"rejects file {rej}")
 
+# a one-row file: its row is counted as one
+one = os.path.join(args.workdir, "one.csv")
+with open(one, "w", encoding="utf-8") as f:
+    f.write("id,date,place,latitude,longitude\n" "o1,2023-05-04,Wana,32.3043,69.5829\n")
+r = dn_e2e.run(args, ["ingest", one, "--map", "id=id"])
+check(r.code == 0 and "durand: 1 file, 1 row read: 1 stored," in r.err, "the closing line counts one row as one", r)
+
 # 5. an unreadable file among good ones: reported, the others still read
 r = dn_e2e.run(args, ["ingest", os.path.join(args.workdir, "missing.csv"), os.path.join(sample, "events.csv"),
                       "--report", "json"])
