@@ -212,7 +212,7 @@ double dni_gz_border_nearness(struct gz_index *ix, struct gz_place *p);
 
 /* ---- key variants ------------------------------------------------------------ */
 
-enum gz_family { GZ_V_FULL, GZ_V_CORE, GZ_V_INITIALS, GZ_V_COMPACT, GZ_V_SORTED };
+enum gz_family { GZ_V_FULL, GZ_V_CORE, GZ_V_INITIALS, GZ_V_COMPACT, GZ_V_SORTED, GZ_V_SOUND };
 
 /* What generic words in a name say about the kind of place meant. */
 enum { GZ_KIND_DISTRICT = 1, GZ_KIND_PROVINCE = 2, GZ_KIND_TOWN = 4 };
@@ -240,9 +240,17 @@ enum {
 
 /** The variants of a key under which a name is indexed or a query looked
  * up: the key itself and its core (generic words and ezafe particles
- * dropped); with GZ_VAR_INITIALS abbreviations of its leading words; with
+ * dropped); for Arabic script the core spelt by sound (dni_gz_sound_fold);
+ * with GZ_VAR_INITIALS abbreviations of its leading words; with
  * GZ_VAR_QUERY its words run together. Variants are distinct. */
 void dni_gz_variants(const char *key, size_t len, unsigned flags, struct gz_variants *out);
+
+/** An Arabic-script key spelt by sound: the letters Pashto, Urdu and Dari
+ * pronounce alike made one (ط→ت; ث ص→س; ذ ض ظ→ز; ح→ه; ٹ→ت, ڈ→د, ڑ→ر, ں→ن;
+ * Pashto ځ→ز, څ→س, ښ→ش) and a word's final ه after a consonant written ا
+ * ("وانه" → "وانا", as Urdu spells it; "شاه" keeps its h). Writes at most `len` bytes to `out` (which may not be
+ * `key`) and returns its length, or 0 when the key has nothing to fold. */
+size_t dni_gz_sound_fold(const char *key, size_t len, char *out);
 
 /** Spellings to try when a query's variants name nothing (before fuzzy
  * matching): its words in other orders ("waziristan north"), and a single

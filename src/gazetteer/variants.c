@@ -107,6 +107,70 @@ static size_t join(char *dst, const struct word *w, size_t n, const char *sep)
     return len;
 }
 
+/* Letters that sound alike in Pashto, Urdu and Dari, spelt one way; 0 for
+ * any other code point. ه at a word's end is handled by the caller. */
+static int32_t sound_letter(int32_t c)
+{
+    switch (c) {
+    case 0x0637: return 0x062A; /* ط → ت */
+    case 0x062B:                /* ث */
+    case 0x0635:                /* ص */
+    case 0x0685:                /* څ pashto ts */
+        return 0x0633;          /* س */
+    case 0x0630:                /* ذ */
+    case 0x0636:                /* ض */
+    case 0x0638:                /* ظ */
+    case 0x0681:                /* ځ pashto dz */
+        return 0x0632;          /* ز */
+    case 0x062D: return 0x0647; /* ح → ه */
+    case 0x069A: return 0x0634; /* ښ → ش */
+    /* Dari has no retroflex letters: "کویته" for Urdu "کوئٹہ" */
+    case 0x0679: return 0x062A; /* ٹ → ت */
+    case 0x0688: return 0x062F; /* ڈ → د */
+    case 0x0691: return 0x0631; /* ڑ → ر */
+    case 0x06BA: return 0x0646; /* ں → ن */
+    default: return 0;
+    }
+}
+
+/* After a long vowel a word's last ه is the consonant h (شاه shah, گاه gah,
+ * کوه koh); after a consonant it writes the vowel that Urdu spells ا. */
+static bool is_long_vowel(int32_t c)
+{
+    return c == 0x0627 || c == 0x0648 || c == 0x06CC; /* ا و ی (keys hold the unified yeh) */
+}
+
+size_t dni_gz_sound_fold(const char *key, size_t len, char *out)
+{
+    bool changed = false;
+    int32_t prev = 0; /* the word's previous letter; 0 at its start */
+    for (size_t i = 0; i < len;) {
+        unsigned char b0 = (unsigned char)key[i];
+        if (b0 >= 0xD8 && b0 <= 0xDB && i + 1 < len) {
+            int32_t c = ((b0 & 0x1F) << 6) | ((unsigned char)key[i + 1] & 0x3F), to = sound_letter(c);
+            bool word_end = i + 2 == len || key[i + 2] == ' ';
+            if (c == 0x0647 && word_end && prev && !is_long_vowel(prev)) to = 0x0627; /* final ه written ا */
+            if (to) {
+                /* every letter here is two bytes in UTF-8 */
+                out[i] = (char)(0xC0 | (to >> 6));
+                out[i + 1] = (char)(0x80 | (to & 0x3F));
+                changed = true;
+            } else {
+                out[i] = key[i];
+                out[i + 1] = key[i + 1];
+            }
+            i += 2;
+            prev = c;
+            continue;
+        }
+        out[i] = key[i];
+        if (b0 == ' ') prev = 0;
+        else if ((b0 & 0xC0) != 0x80) prev = b0; /* a letter of another script: not a vowel here */
+        i++;
+    }
+    return changed ? len : 0;
+}
+
 #define MAX_WORDS 24
 
 void dni_gz_variants(const char *key, size_t len, unsigned flags, struct gz_variants *out)
@@ -159,6 +223,9 @@ void dni_gz_variants(const char *key, size_t len, unsigned flags, struct gz_vari
     char tmp[GZ_KEY_MAX + 1];
     size_t tl = join(tmp, core, nc, " ");
     add(out, &cursor, tmp, tl, 97, GZ_V_CORE);
+    char sound[GZ_KEY_MAX + 1];
+    size_t sl = dni_gz_sound_fold(tmp, tl, sound);
+    if (sl) add(out, &cursor, sound, sl, 93, GZ_V_SOUND);
     if (nc < 2) return;
 
     if ((flags & GZ_VAR_INITIALS) && nc >= 3 && out->n < GZ_VARIANT_MAX) {

@@ -141,6 +141,10 @@ static const struct gc_case cases[] = {
     {"urdu", "میرعلی", 0, 0, 0, 0, "Mir Ali", "North Waziristan", TOWN, AMB, 0},
     {"urdu", "میر علی", 0, 0, 0, 0, "Mir Ali", "North Waziristan", TOWN, AMB, 0},
     {"urdu", "میرانشاہ", 0, 0, 0, 0, "Miram Shah", "North Waziristan", TOWN, R, 0},
+    /* spelt by sound: the sources have Urdu وانا, تورخم and صوابی */
+    {"sound", "وانه", 0, 0, 0, 0, "Wana", "South Waziristan", TOWN, R, 0},
+    {"sound", "طورخم", 0, 0, 0, 0, "Towr Kham", NULL, TOWN, R, 0},
+    {"sound", "سوابی", 0, 0, 0, 0, "Swabi", "Swabi", TOWN, R, 0},
     /* Charsadda's source record carries Peshawar's Urdu name: it is left out */
     {"urdu", "ضلع پشاور", 0, 0, 0, 0, "Peshawar", "Peshawar", DIST, R, 0},
     /* 9. misspellings */
