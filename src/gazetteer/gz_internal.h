@@ -56,6 +56,7 @@ struct gz_place {
     int32_t district_area; /* ADM2 area it lies in (from its district name), -1 unknown */
     int32_t province_area; /* ADM1 area it lies in, -1 unknown */
     uint8_t cls;           /* enum gz_class */
+    bool crossing;         /* the settlement standing for a border crossing (the crossings layer) */
     float prominence;      /* 0..1 */
     float border_deg;      /* planar distance to the Durand Line in degrees; NaN until first needed */
 };
@@ -215,7 +216,7 @@ double dni_gz_border_nearness(struct gz_index *ix, struct gz_place *p);
 enum gz_family { GZ_V_FULL, GZ_V_CORE, GZ_V_INITIALS, GZ_V_COMPACT, GZ_V_SORTED, GZ_V_SOUND };
 
 /* What generic words in a name say about the kind of place meant. */
-enum { GZ_KIND_DISTRICT = 1, GZ_KIND_PROVINCE = 2, GZ_KIND_TOWN = 4 };
+enum { GZ_KIND_DISTRICT = 1, GZ_KIND_PROVINCE = 2, GZ_KIND_TOWN = 4, GZ_KIND_CROSSING = 8 };
 
 #define GZ_VARIANT_MAX 8
 #define GZ_KEY_MAX 384 /* longer keys get no variants */

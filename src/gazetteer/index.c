@@ -804,6 +804,74 @@ static dn_status load_names(struct builder *bd)
     return s;
 }
 
+/* Border crossings. The crossings layer stands each crossing on a
+ * settlement next to it (geodata/SOURCES.md: a proxy, not the gate), which
+ * is also a place of the gazetteer: that place takes the crossing's name,
+ * its parts before and in parentheses ("Friendship Gate") and its other names,
+ * counts as a crossing for "X border" and "X crossing", and is as prominent
+ * as one, so "Ghulam Khan" means the crossing before the villages of that
+ * name. A crossing whose settlement the gazetteer lacks adds nothing. */
+static const char crossings_sql[] = "SELECT name, proxy_name, alt_names, X(geom), Y(geom) FROM crossings";
+
+/* The place named `name` within about 500 m of (lon, lat), -1 if none. */
+static long proxy_place(struct builder *bd, const char *name, double lon, double lat)
+{
+    struct gz_index *ix = bd->ix;
+    if (!name || dn_name_key(NULL, name, strlen(name), &bd->b) != DN_OK || bd->b.len == 0) return -1;
+    const struct gz_slot *sl = dni_gz_find(ix, bd->b.data, bd->b.len, dni_gz_hash(bd->b.data, bd->b.len));
+    for (uint32_t h = sl ? sl->head : 0; h; h = ix->posts[h - 1].next) {
+        const struct gz_place *p = &ix->places[ix->posts[h - 1].place];
+        if (fabs(p->lat - lat) < 0.005 && fabs(p->lon - lon) < 0.005) return (long)ix->posts[h - 1].place;
+    }
+    return -1;
+}
+
+static dn_status index_crossing_name(struct builder *bd, uint32_t place, const char *name, size_t len, int rank,
+                                     struct gz_variants *var)
+{
+    if (dn_name_key(NULL, name, len, &bd->tmp) != DN_OK || bd->tmp.len == 0) return DN_OK; /* not a usable name */
+    dn_status s = dni_gz_index_name(bd->ix, place, bd->tmp.data, bd->tmp.len, rank, var);
+    return s == DN_OK ? DN_OK : dni_fail(bd->ctx, s, "out of memory");
+}
+
+static dn_status load_crossings(struct builder *bd)
+{
+    sqlite3_stmt *st;
+    dn_status s = dn_store_stmt(bd->ctx, crossings_sql, &st);
+    if (s != DN_OK) return s;
+    struct gz_variants *var = dn_malloc(sizeof *var);
+    if (!var) {
+        sqlite3_reset(st);
+        return dni_fail(bd->ctx, DN_ERR_NOMEM, "out of memory");
+    }
+    int rc;
+    while (s == DN_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        const char *name = (const char *)sqlite3_column_text(st, 0);
+        if (!name || sqlite3_column_type(st, 3) == SQLITE_NULL) continue;
+        long idx = proxy_place(bd, (const char *)sqlite3_column_text(st, 1), sqlite3_column_double(st, 3),
+                               sqlite3_column_double(st, 4));
+        if (idx < 0) continue;
+        struct gz_place *p = &bd->ix->places[idx];
+        p->crossing = true;
+        if (p->prominence < class_prominence[GZ_C_CROSSING]) p->prominence = class_prominence[GZ_C_CROSSING];
+        s = index_crossing_name(bd, (uint32_t)idx, name, strlen(name), 0, var);
+        const char *open = strchr(name, '('), *close = open ? strchr(open, ')') : NULL;
+        if (s == DN_OK && close) s = index_crossing_name(bd, (uint32_t)idx, name, (size_t)(open - name), 0, var);
+        if (s == DN_OK && close) s = index_crossing_name(bd, (uint32_t)idx, open + 1, (size_t)(close - open - 1), 0, var);
+        const char *alt = (const char *)sqlite3_column_text(st, 2);
+        while (s == DN_OK && alt && *alt) {
+            const char *bar = strchr(alt, '|');
+            size_t n = bar ? (size_t)(bar - alt) : strlen(alt);
+            s = index_crossing_name(bd, (uint32_t)idx, alt, n, 1, var);
+            alt = bar ? bar + 1 : NULL;
+        }
+    }
+    sqlite3_reset(st);
+    dn_free(var);
+    if (s == DN_OK && rc != SQLITE_DONE) s = dni_fail_sqlite(bd->ctx, "reading the border crossings");
+    return s;
+}
+
 /* Size the tables for the rows to come, so they do not rehash while filling. */
 static dn_status presize(struct builder *bd)
 {
@@ -939,6 +1007,7 @@ dn_status dni_gz_index_build(dn_ctx *ctx, struct gz_index **out)
     if (s == DN_OK) s = load_places(bd);
     if (s == DN_OK) s = load_unit_names(bd);
     if (s == DN_OK) s = load_names(bd);
+    if (s == DN_OK) s = load_crossings(bd);
     smap_free(&bd->strings);
     smap_free(&bd->adm1);
     smap_free(&bd->adm2);

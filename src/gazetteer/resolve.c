@@ -280,6 +280,7 @@ void dni_gz_score(struct gz_index *ix, struct gz_cands *c, const struct gz_hints
         if (kind_hint & GZ_KIND_PROVINCE)
             s += (p->cls == GZ_C_ADM1 || p->cls == GZ_C_HIST) ? 0.25 : gz_class_is_admin(p->cls) ? -0.05 : -0.1;
         if (kind_hint & GZ_KIND_TOWN) s += gz_class_is_admin(p->cls) ? -0.15 : 0.1;
+        if (kind_hint & GZ_KIND_CROSSING) s += p->crossing ? 0.25 : -0.1;
         if (h) {
             if (h->country[0] && p->country[0]) s += strcmp(h->country, p->country) == 0 ? 0.1 : -0.5;
             int m = dni_gz_filter_match(ix, &h->province, p);

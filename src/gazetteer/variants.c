@@ -23,10 +23,12 @@ static const struct {
     {"province", GZ_KIND_PROVINCE}, {"wilayat", GZ_KIND_PROVINCE}, {"welayat", GZ_KIND_PROVINCE},
     {"velayat", GZ_KIND_PROVINCE}, {"city", GZ_KIND_TOWN}, {"town", GZ_KIND_TOWN}, {"village", GZ_KIND_TOWN},
     {"tribal", 0}, {"region", 0}, {"area", 0}, {"fr", 0},
+    /* "Torkham border crossing", "Chaman border", "Friendship Gate" */
+    {"border", GZ_KIND_CROSSING}, {"crossing", GZ_KIND_CROSSING}, {"gate", GZ_KIND_CROSSING},
     /* Urdu, Pashto, Dari */
     {"ضلع", GZ_KIND_DISTRICT}, {"ولسوالی", GZ_KIND_DISTRICT}, {"ایجنسی", GZ_KIND_DISTRICT},
     {"تحصیل", GZ_KIND_DISTRICT}, {"ولایت", GZ_KIND_PROVINCE}, {"صوبه", GZ_KIND_PROVINCE},
-    {"قبایلی", 0}, {"علاقه", 0},
+    {"قبایلی", 0}, {"علاقه", 0}, {"بارڈر", GZ_KIND_CROSSING}, {"سرحد", GZ_KIND_CROSSING},
 };
 
 /* Ezafe and "and" particles inside names: "Mazar-i-Sharif", "Dand-e-Patan",

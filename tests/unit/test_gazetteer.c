@@ -492,6 +492,36 @@ START_TEST(test_gazetteer__arabic_script_names)
 }
 END_TEST
 
+/* A crossing of the crossings layer names the settlement it stands on:
+ * its name, its part in parentheses and its other names find that place,
+ * which outranks namesakes and answers "X border" and "X crossing". A
+ * crossing whose settlement is not at its point adds nothing. */
+START_TEST(test_gazetteer__crossings_name_their_settlement)
+{
+    exec_sql("INSERT INTO crossings(name, side, proxy_name, alt_names, geom) VALUES"
+             " ('Michni (Shinwari Gate)', 'PAK', 'Landi Kotal', 'Michni Post|مچنی', MakePoint(71.15, 34.1, 4326)),"
+             " ('Khar', 'PAK', 'Khar', NULL, MakePoint(71.16, 34.74, 4326)),"
+             " ('Razmak Gate', 'PAK', 'Razmak', NULL, MakePoint(71.0, 33.5, 4326))");
+    gc("Michni", NULL, 16);
+    gc("Shinwari Gate", NULL, 16);
+    gc("Michni Post", NULL, 16);
+    gc("مچنی", NULL, 16);
+    struct dn_geocode_result *r = gc("Michni border crossing", NULL, 16);
+    ck_assert_int_eq(r->status, DN_GEOCODE_RESOLVED);
+    /* the two villages called Khar: the crossing's is the one meant */
+    r = gc("Khar", NULL, 9);
+    ck_assert_int_eq(r->status, DN_GEOCODE_RESOLVED);
+    r = gc("Khar border", NULL, 9);
+    ck_assert_int_eq(r->status, DN_GEOCODE_RESOLVED);
+    /* Razmak (17) is not at that crossing's point: "Razmak Gate" is no name
+     * of it, only its core "razmak" finds the town */
+    r = gc("Razmak Gate", NULL, 17);
+    ck_assert_int_eq(r->match, DN_MATCH_VARIANT);
+    r = gc("Michni Post", NULL, 16);
+    ck_assert_int_eq(r->match, DN_MATCH_EXACT);
+}
+END_TEST
+
 START_TEST(test_gazetteer__fuzzy_misspellings_with_a_score)
 {
     struct dn_geocode_result *r = gc("Peshawer", NULL, 1);
@@ -900,6 +930,7 @@ Suite *make_gazetteer_suite(void)
     tcase_add_checked_fixture(tc, setup, teardown);
     tcase_add_test(tc, test_gazetteer__exact_alias_and_variant_names);
     tcase_add_test(tc, test_gazetteer__arabic_script_names);
+    tcase_add_test(tc, test_gazetteer__crossings_name_their_settlement);
     tcase_add_test(tc, test_gazetteer__fuzzy_misspellings_with_a_score);
     tcase_add_test(tc, test_gazetteer__unknown_names_are_unresolved_with_suggestions);
     tcase_add_test(tc, test_gazetteer__hints_pick_namesakes);

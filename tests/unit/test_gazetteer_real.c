@@ -74,7 +74,8 @@ static const struct gc_case cases[] = {
     {"exact", "Razmak", 0, 0, 0, 0, "Razmak", "North Waziristan", TOWN, R, 0},
     {"exact", "Spin Boldak", 0, 0, 0, 0, "Spin Boldak", "Spin Boldak", TOWN, R, 0},
     {"exact", "Chaman", 0, 0, 0, 0, "Chaman", "Chaman", TOWN, R, 0},
-    {"exact", "Ghulam Khan", 0, 0, 0, 0, "Ghulam Khan", "North Waziristan", TOWN, ANY, 0},
+    /* the crossing's settlement (Ghulam Khan Kalay, on the line) before the villages of the name */
+    {"crossing", "Ghulam Khan", 0, 0, 0, 0, "Galamkankalay", "North Waziristan", TOWN, R, 0},
     {"exact", "Sadda", 0, 0, 0, 0, "Sadda", "Kurram", TOWN, ANY, 0},
     {"exact", "Damadola", 0, 0, 0, 0, "Damadola", "Bajaur", TOWN, R, 0},
     /* 2. case and diacritics */
@@ -141,6 +142,16 @@ static const struct gc_case cases[] = {
     {"urdu", "میرعلی", 0, 0, 0, 0, "Mir Ali", "North Waziristan", TOWN, AMB, 0},
     {"urdu", "میر علی", 0, 0, 0, 0, "Mir Ali", "North Waziristan", TOWN, AMB, 0},
     {"urdu", "میرانشاہ", 0, 0, 0, 0, "Miram Shah", "North Waziristan", TOWN, R, 0},
+    /* border crossings (the crossings layer's names of its settlements) */
+    {"crossing", "Ghulam Khan crossing", 0, 0, 0, 0, "Galamkankalay", "North Waziristan", TOWN, R, 0},
+    {"crossing", "Torkham border", 0, 0, 0, 0, "Towr Kham", NULL, TOWN, R, 0},
+    {"crossing", "Torkham border crossing", 0, 0, 0, 0, "Towr Kham", NULL, TOWN, R, 0},
+    {"crossing", "طورخم بارڈر", 0, 0, 0, 0, "Towr Kham", NULL, TOWN, R, 0},
+    {"crossing", "Chaman border", 0, 0, 0, 0, "Chaman", "Chaman", TOWN, R, 0},
+    {"crossing", "Friendship Gate", 0, 0, 0, 0, "Chaman", "Chaman", TOWN, R, 0},
+    {"crossing", "Angoor Adda crossing", 0, 0, 0, 0, "Angura", "South Waziristan", TOWN, R, 0},
+    {"crossing", "Arandu", 0, 0, 0, 0, "Arandu", "Lower Chitral", TOWN, R, 0},
+    {"crossing", "Badini", 0, 0, 0, 0, "Badini", "Killa Saifullah", TOWN, R, 0},
     /* spelt by sound: the sources have Urdu وانا, تورخم and صوابی */
     {"sound", "وانه", 0, 0, 0, 0, "Wana", "South Waziristan", TOWN, R, 0},
     {"sound", "طورخم", 0, 0, 0, 0, "Towr Kham", NULL, TOWN, R, 0},
