@@ -216,7 +216,7 @@ double dni_gz_border_nearness(struct gz_index *ix, struct gz_place *p);
 enum gz_family { GZ_V_FULL, GZ_V_CORE, GZ_V_INITIALS, GZ_V_COMPACT, GZ_V_SORTED, GZ_V_SOUND };
 
 /* What generic words in a name say about the kind of place meant. */
-enum { GZ_KIND_DISTRICT = 1, GZ_KIND_PROVINCE = 2, GZ_KIND_TOWN = 4, GZ_KIND_CROSSING = 8 };
+enum { GZ_KIND_DISTRICT = 1, GZ_KIND_PROVINCE = 2, GZ_KIND_TOWN = 4 };
 
 #define GZ_VARIANT_MAX 8
 #define GZ_KEY_MAX 384 /* longer keys get no variants */
@@ -272,6 +272,11 @@ void dni_gz_expansions(const char *core, size_t len, struct gz_expansions *out);
  * "kurram valley"): the length of the rest (0 when there is none) and
  * where it starts. */
 size_t dni_gz_feature_strip(const char *key, size_t len, const char **rest);
+
+/** A key ending in words that ask for a border crossing ("torkham border",
+ * "ghulam khan crossing point", Urdu "بارڈر"): the length of the words
+ * before them, 0 when there are none. */
+size_t dni_gz_crossing_strip(const char *key, size_t len);
 
 /** Whether a folded word is a generic word ("district", "agency", ضلع...),
  * and which kind it hints at (0 for none). */

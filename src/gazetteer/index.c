@@ -857,7 +857,8 @@ static dn_status load_crossings(struct builder *bd)
         s = index_crossing_name(bd, (uint32_t)idx, name, strlen(name), 0, var);
         const char *open = strchr(name, '('), *close = open ? strchr(open, ')') : NULL;
         if (s == DN_OK && close) s = index_crossing_name(bd, (uint32_t)idx, name, (size_t)(open - name), 0, var);
-        if (s == DN_OK && close) s = index_crossing_name(bd, (uint32_t)idx, open + 1, (size_t)(close - open - 1), 0, var);
+        if (s == DN_OK && close)
+            s = index_crossing_name(bd, (uint32_t)idx, open + 1, (size_t)(close - open - 1), 0, var);
         const char *alt = (const char *)sqlite3_column_text(st, 2);
         while (s == DN_OK && alt && *alt) {
             const char *bar = strchr(alt, '|');

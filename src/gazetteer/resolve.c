@@ -280,7 +280,6 @@ void dni_gz_score(struct gz_index *ix, struct gz_cands *c, const struct gz_hints
         if (kind_hint & GZ_KIND_PROVINCE)
             s += (p->cls == GZ_C_ADM1 || p->cls == GZ_C_HIST) ? 0.25 : gz_class_is_admin(p->cls) ? -0.05 : -0.1;
         if (kind_hint & GZ_KIND_TOWN) s += gz_class_is_admin(p->cls) ? -0.15 : 0.1;
-        if (kind_hint & GZ_KIND_CROSSING) s += p->crossing ? 0.25 : -0.1;
         if (h) {
             if (h->country[0] && p->country[0]) s += strcmp(h->country, p->country) == 0 ? 0.1 : -0.5;
             int m = dni_gz_filter_match(ix, &h->province, p);
@@ -445,6 +444,25 @@ static dn_status collect_query(struct gz_index *ix, const char *key, size_t len,
     for (size_t i = 0; i < ex.n && s == DN_OK; i++)
         s = dni_gz_collect(ix, ex.v[i].s, ex.v[i].len, ex.v[i].quality, DN_MATCH_VARIANT, ix->cands);
     if (s != DN_OK || found || ix->cands->n) return s;
+    /* "Torkham border", "Ghulam Khan crossing": the name, and of its places
+     * the crossings' settlements when it has any */
+    size_t namelen = dni_gz_crossing_strip(core, corelen);
+    if (namelen) {
+        struct gz_variants *nv = dn_malloc(sizeof *nv);
+        if (!nv) return DN_ERR_NOMEM;
+        dni_gz_variants(core, namelen, GZ_VAR_QUERY, nv);
+        for (size_t i = 0; i < nv->n && s == DN_OK; i++)
+            s = dni_gz_collect(ix, nv->v[i].s, nv->v[i].len, nv->v[i].quality < 90 ? nv->v[i].quality : 90,
+                               DN_MATCH_VARIANT, ix->cands);
+        dn_free(nv);
+        bool crossing = false;
+        for (size_t i = 0; i < ix->cands->n && !crossing; i++) crossing = ix->places[ix->cands->v[i].place].crossing;
+        size_t kept = 0;
+        for (size_t i = 0; i < ix->cands->n; i++)
+            if (!crossing || ix->places[ix->cands->v[i].place].crossing) ix->cands->v[kept++] = ix->cands->v[i];
+        ix->cands->n = kept; /* nothing is added after this, so the marks may go stale */
+        return s;
+    }
     /* "Khyber Pass", "Kurram Valley": a pass or valley named after a
      * district or province lies in it, so that area answers (at its
      * precision); a village that shares the name does not */

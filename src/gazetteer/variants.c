@@ -23,12 +23,10 @@ static const struct {
     {"province", GZ_KIND_PROVINCE}, {"wilayat", GZ_KIND_PROVINCE}, {"welayat", GZ_KIND_PROVINCE},
     {"velayat", GZ_KIND_PROVINCE}, {"city", GZ_KIND_TOWN}, {"town", GZ_KIND_TOWN}, {"village", GZ_KIND_TOWN},
     {"tribal", 0}, {"region", 0}, {"area", 0}, {"fr", 0},
-    /* "Torkham border crossing", "Chaman border", "Friendship Gate" */
-    {"border", GZ_KIND_CROSSING}, {"crossing", GZ_KIND_CROSSING}, {"gate", GZ_KIND_CROSSING},
     /* Urdu, Pashto, Dari */
     {"ضلع", GZ_KIND_DISTRICT}, {"ولسوالی", GZ_KIND_DISTRICT}, {"ایجنسی", GZ_KIND_DISTRICT},
     {"تحصیل", GZ_KIND_DISTRICT}, {"ولایت", GZ_KIND_PROVINCE}, {"صوبه", GZ_KIND_PROVINCE},
-    {"قبایلی", 0}, {"علاقه", 0}, {"بارڈر", GZ_KIND_CROSSING}, {"سرحد", GZ_KIND_CROSSING},
+    {"قبایلی", 0}, {"علاقه", 0},
 };
 
 /* Ezafe and "and" particles inside names: "Mazar-i-Sharif", "Dand-e-Patan",
@@ -53,6 +51,35 @@ size_t dni_gz_feature_strip(const char *key, size_t len, const char **rest)
         }
     }
     return 0;
+}
+
+/* Words after a name that ask for its border crossing. Not generic words:
+ * "Bara Gate" and "Lohari Gate" are places of their own, so these are only
+ * tried when the whole name finds nothing. */
+static const char *const crossing_words[] = {"border", "crossing", "gate", "point", "بارڈر", "سرحد", "کراسنگ"};
+
+size_t dni_gz_crossing_strip(const char *key, size_t len)
+{
+    size_t end = len;
+    bool asked = false;
+    for (;;) {
+        const char *space = NULL;
+        for (size_t i = end; i > 0; i--)
+            if (key[i - 1] == ' ') {
+                space = key + i - 1;
+                break;
+            }
+        if (!space) break; /* the name itself is left */
+        const char *w = space + 1;
+        size_t wl = (size_t)(key + end - w), k = 0;
+        while (k < DN_ARRAY_LEN(crossing_words) &&
+               !(strlen(crossing_words[k]) == wl && memcmp(crossing_words[k], w, wl) == 0))
+            k++;
+        if (k == DN_ARRAY_LEN(crossing_words)) break;
+        asked |= strcmp(crossing_words[k], "point") != 0; /* "point" alone asks for nothing */
+        end = (size_t)(space - key);
+    }
+    return asked ? end : 0;
 }
 
 bool dni_gz_generic_word(const char *w, size_t len, unsigned *kind)

@@ -513,6 +513,18 @@ START_TEST(test_gazetteer__crossings_name_their_settlement)
     ck_assert_int_eq(r->status, DN_GEOCODE_RESOLVED);
     r = gc("Khar border", NULL, 9);
     ck_assert_int_eq(r->status, DN_GEOCODE_RESOLVED);
+    ck_assert_uint_eq(r->nalternatives, 0); /* of the Khars, only the crossing's */
+    /* no crossing of the name: the name's own places */
+    gc("Dera Ismail Khan border", NULL, 15);
+    /* the words that ask for a crossing */
+    const char *k = key_of("Torkham border crossing point");
+    ck_assert_uint_eq(dni_gz_crossing_strip(k, strlen(k)), strlen("torkham"));
+    k = key_of("طورخم بارڈر");
+    ck_assert_uint_eq(dni_gz_crossing_strip(k, strlen(k)), strlen(key_of("طورخم")));
+    k = key_of("Torkham point");
+    ck_assert_uint_eq(dni_gz_crossing_strip(k, strlen(k)), 0);
+    k = key_of("Border");
+    ck_assert_uint_eq(dni_gz_crossing_strip(k, strlen(k)), 0);
     /* Razmak (17) is not at that crossing's point: "Razmak Gate" is no name
      * of it, only its core "razmak" finds the town */
     r = gc("Razmak Gate", NULL, 17);

@@ -152,6 +152,10 @@ static const struct gc_case cases[] = {
     {"crossing", "Angoor Adda crossing", 0, 0, 0, 0, "Angura", "South Waziristan", TOWN, R, 0},
     {"crossing", "Arandu", 0, 0, 0, 0, "Arandu", "Lower Chitral", TOWN, R, 0},
     {"crossing", "Badini", 0, 0, 0, 0, "Badini", "Killa Saifullah", TOWN, R, 0},
+    {"crossing", "Ghulam Khan crossing point", 0, 0, 0, 0, "Galamkankalay", "North Waziristan", TOWN, R, 0},
+    /* no crossing of the name: the name's own places; a place named "... Gate" stays itself */
+    {"crossing", "Kurram border", 0, 0, 0, 0, "Kurram", "Kurram", DIST, R, 0},
+    {"crossing", "Bara Gate", 0, 0, 0, 0, "Bara Gate", "Peshawar", TOWN, R, 0},
     /* spelt by sound: the sources have Urdu وانا, تورخم and صوابی */
     {"sound", "وانه", 0, 0, 0, 0, "Wana", "South Waziristan", TOWN, R, 0},
     {"sound", "طورخم", 0, 0, 0, 0, "Towr Kham", NULL, TOWN, R, 0},
