@@ -178,7 +178,8 @@ size_t dni_gz_sound_fold(const char *key, size_t len, char *out)
         if (b0 >= 0xD8 && b0 <= 0xDB && i + 1 < len) {
             int32_t c = ((b0 & 0x1F) << 6) | ((unsigned char)key[i + 1] & 0x3F), to = sound_letter(c);
             bool word_end = i + 2 == len || key[i + 2] == ' ';
-            if (c == 0x0647 && word_end && prev && !is_long_vowel(prev)) to = 0x0627; /* final ه written ا */
+            int32_t sound = to ? to : c; /* a final ح is a final ه too */
+            if (sound == 0x0647 && word_end && prev && !is_long_vowel(prev)) to = 0x0627; /* final ه written ا */
             if (to) {
                 /* every letter here is two bytes in UTF-8 */
                 out[i] = (char)(0xC0 | (to >> 6));
@@ -189,7 +190,7 @@ size_t dni_gz_sound_fold(const char *key, size_t len, char *out)
                 out[i + 1] = key[i + 1];
             }
             i += 2;
-            prev = c;
+            prev = to ? to : c;
             continue;
         }
         out[i] = key[i];

@@ -6,6 +6,10 @@
  * none at either end, and keying a key again is stable after one more pass
  * (the stored keys and the query keys go through the same function) —
  * unless the key grew beyond DN_NAME_MAX, which the input limit allows.
+ * A key's variants are keys too (valid UTF-8, single spaces); spelling a
+ * key by sound keeps its length and spaces and is done in one pass (the
+ * index and the queries fold once each, so they must meet); the crossing
+ * words come off at a space.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -13,6 +17,7 @@
 
 #include <utf8proc.h>
 
+#include "gazetteer/gz_internal.h"
 #include "gazetteer/normalize.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -49,6 +54,28 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         if (k2.len != k3.len || (k2.len && memcmp(k2.data, k3.data, k2.len) != 0)) abort();
         dn_strbuf_free(&k2);
         dn_strbuf_free(&k3);
+    }
+    if (s == DN_OK && k.len <= GZ_KEY_MAX) {
+        static struct gz_variants v;
+        dni_gz_variants(k.data ? k.data : "", k.len, GZ_VAR_QUERY | GZ_VAR_INITIALS, &v);
+        for (size_t i = 0; i < v.n; i++) {
+            struct dn_strbuf vk = {.data = (char *)v.v[i].s, .len = v.v[i].len};
+            if (v.v[i].len == 0 || v.v[i].s[v.v[i].len] != '\0') abort();
+            check_key(&vk);
+        }
+        char sound[GZ_KEY_MAX + 1], again[GZ_KEY_MAX + 1];
+        size_t n = dni_gz_sound_fold(k.data ? k.data : "", k.len, sound);
+        if (n != 0 && n != k.len) abort();
+        if (n) {
+            sound[n] = '\0';
+            struct dn_strbuf sk = {.data = sound, .len = n};
+            check_key(&sk);
+            for (size_t i = 0; i < n; i++)
+                if ((sound[i] == ' ') != (k.data[i] == ' ')) abort();
+            if (dni_gz_sound_fold(sound, n, again) != 0) abort();
+        }
+        size_t rest = dni_gz_crossing_strip(k.data ? k.data : "", k.len);
+        if (rest && (rest >= k.len || k.data[rest] != ' ')) abort();
     }
     dn_strbuf_free(&k);
 
