@@ -18,9 +18,10 @@ static bool kind_matches(const struct gz_place *p, const char *kind)
         int cls;
     } words[] = {
         {"country", GZ_C_ADM0}, {"province", GZ_C_ADM1}, {"region", GZ_C_HIST},     {"district", GZ_C_ADM2},
-        {"village", GZ_C_VILLAGE}, {"learned", GZ_C_LEARNED}, {"crossing", GZ_C_CROSSING},
-        {"neighbourhood", GZ_C_QUARTER},
+        {"village", GZ_C_VILLAGE}, {"learned", GZ_C_LEARNED}, {"neighbourhood", GZ_C_QUARTER},
     };
+    /* the settlements the crossings layer stands its crossings on */
+    if (strcasecmp(kind, "crossing") == 0) return p->crossing;
     for (size_t i = 0; i < DN_ARRAY_LEN(words); i++)
         if (strcasecmp(kind, words[i].word) == 0) return p->cls == words[i].cls;
     if (strcasecmp(kind, "town") == 0)
