@@ -193,8 +193,8 @@ int dn_cmd_ingest(struct dn_cli *cli, int argc, char **argv)
     } else {
         dni_info(cli->ctx,
                  "%ld %s, %ld %s read: %ld stored, %ld updated, %ld already stored, %ld rejected, %ld without a place%s%s",
-                 rep.files, rep.files == 1 ? "file" : "files", rep.read, rep.read == 1 ? "row" : "rows", rep.stored, rep.updated, rep.duplicates,
-                 rep.rejected, rep.unresolved,
+                 rep.files, rep.files == 1 ? "file" : "files", rep.read, rep.read == 1 ? "row" : "rows", rep.stored,
+                 rep.updated, rep.duplicates, rep.rejected, rep.unresolved,
                  rep.rejected || rep.failed_files ? "; rejects in " : "", rep.rejected || rep.failed_files ? rejects : "");
         if (s == DN_ERR_PARTIAL) code = DN_EXIT_PARTIAL;
     }

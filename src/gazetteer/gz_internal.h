@@ -249,8 +249,10 @@ void dni_gz_variants(const char *key, size_t len, unsigned flags, struct gz_vari
 /** An Arabic-script key spelt by sound: the letters Pashto, Urdu and Dari
  * pronounce alike made one (ط→ت; ث ص→س; ذ ض ظ→ز; ح→ه; ٹ→ت, ڈ→د, ڑ→ر, ں→ن;
  * Pashto ځ→ز, څ→س, ښ→ش) and a word's final ه after a consonant written ا
- * ("وانه" → "وانا", as Urdu spells it; "شاه" keeps its h). Writes at most `len` bytes to `out` (which may not be
- * `key`) and returns its length, or 0 when the key has nothing to fold. */
+ * ("وانه" → "وانا", as Urdu spells it; "شاه" keeps its h). Writes `len`
+ * bytes to `out` (not `key`) and returns `len`, or 0 (and `out` is not to
+ * be used) when the key has nothing to fold. One pass is final: folding
+ * the result again changes nothing. */
 size_t dni_gz_sound_fold(const char *key, size_t len, char *out);
 
 /** Spellings to try when a query's variants name nothing (before fuzzy

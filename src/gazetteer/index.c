@@ -844,7 +844,7 @@ static dn_status load_crossings(struct builder *bd)
         sqlite3_reset(st);
         return dni_fail(bd->ctx, DN_ERR_NOMEM, "out of memory");
     }
-    int rc;
+    int rc = SQLITE_DONE;
     while (s == DN_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
         const char *name = (const char *)sqlite3_column_text(st, 0);
         if (!name || sqlite3_column_type(st, 3) == SQLITE_NULL) continue;

@@ -455,11 +455,12 @@ static dn_status collect_query(struct gz_index *ix, const char *key, size_t len,
             s = dni_gz_collect(ix, nv->v[i].s, nv->v[i].len, nv->v[i].quality < 90 ? nv->v[i].quality : 90,
                                DN_MATCH_VARIANT, ix->cands);
         dn_free(nv);
-        bool crossing = false;
-        for (size_t i = 0; i < ix->cands->n && !crossing; i++) crossing = ix->places[ix->cands->v[i].place].crossing;
+        bool any_crossing = false;
+        for (size_t i = 0; i < ix->cands->n && !any_crossing; i++)
+            any_crossing = ix->places[ix->cands->v[i].place].crossing;
         size_t kept = 0;
         for (size_t i = 0; i < ix->cands->n; i++)
-            if (!crossing || ix->places[ix->cands->v[i].place].crossing) ix->cands->v[kept++] = ix->cands->v[i];
+            if (!any_crossing || ix->places[ix->cands->v[i].place].crossing) ix->cands->v[kept++] = ix->cands->v[i];
         ix->cands->n = kept; /* nothing is added after this, so the marks may go stale */
         return s;
     }
