@@ -162,10 +162,13 @@ static bool is_town(int cls)
 
 /* A country, province, historical region, capital, provincial seat or
  * city of 100,000: a place most reports naming something like it mean. */
+/* Famous enough that a misspelling of it is likelier than of an obscure
+ * name; a border crossing's settlement counts, since the border is what
+ * this tool's reports are about ("Weesh" for Wesh at Chaman's gate). */
 static bool is_major(const struct gz_place *p)
 {
     return p->cls == GZ_C_ADM0 || p->cls == GZ_C_ADM1 || p->cls == GZ_C_HIST || p->cls == GZ_C_CAPITAL ||
-           p->cls == GZ_C_SEAT1 || p->population >= 100000;
+           p->cls == GZ_C_SEAT1 || p->population >= 100000 || p->crossing;
 }
 
 /* Fuzzy matches. Similarity is the share of code points right, less 0.02

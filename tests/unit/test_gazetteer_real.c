@@ -153,6 +153,8 @@ static const struct gc_case cases[] = {
     {"crossing", "Arandu", 0, 0, 0, 0, "Arandu", "Lower Chitral", TOWN, R, 0},
     {"crossing", "Badini", 0, 0, 0, 0, "Badini", "Killa Saifullah", TOWN, R, 0},
     {"crossing", "Ghulam Khan crossing point", 0, 0, 0, 0, "Galamkankalay", "North Waziristan", TOWN, R, 0},
+    /* a crossing's settlement is major: a close misspelling of it resolves */
+    {"crossing", "Weesh", 0, 0, 0, 0, "Wesh", "Spin Boldak", TOWN, R, 0},
     /* no crossing of the name: the name's own places; a place named "... Gate" stays itself */
     {"crossing", "Kurram border", 0, 0, 0, 0, "Kurram", "Kurram", DIST, R, 0},
     {"crossing", "Bara Gate", 0, 0, 0, 0, "Bara Gate", "Peshawar", TOWN, R, 0},
