@@ -500,7 +500,7 @@ START_TEST(test_gazetteer__arabic_script_names)
 END_TEST
 
 /* A crossing of the crossings layer names the settlement it stands on:
- * its name, its part in parentheses and its other names find that place,
+ * its name, its parts before and in parentheses and its other names find that place,
  * which outranks namesakes and answers "X border" and "X crossing". A
  * crossing whose settlement is not at its point adds nothing. */
 START_TEST(test_gazetteer__crossings_name_their_settlement)
@@ -533,7 +533,7 @@ START_TEST(test_gazetteer__crossings_name_their_settlement)
     k = key_of("Border");
     ck_assert_uint_eq(dni_gz_crossing_strip(k, strlen(k)), 0);
     /* Razmak (17) is not at that crossing's point: "Razmak Gate" is no name
-     * of it, only its core "razmak" finds the town */
+     * of it; the name without "Gate" finds the town */
     r = gc("Razmak Gate", NULL, 17);
     ck_assert_int_eq(r->match, DN_MATCH_VARIANT);
     r = gc("Michni Post", NULL, 16);
