@@ -153,6 +153,11 @@ static const struct gc_case cases[] = {
     {"crossing", "Arandu", 0, 0, 0, 0, "Arandu", "Lower Chitral", TOWN, R, 0},
     {"crossing", "Badini", 0, 0, 0, 0, "Badini", "Killa Saifullah", TOWN, R, 0},
     {"crossing", "Ghulam Khan crossing point", 0, 0, 0, 0, "Galamkankalay", "North Waziristan", TOWN, R, 0},
+    /* the crossings in Urdu script (curated aliases: the sources lack them) */
+    {"crossing", "غلام خان", 0, 0, 0, 0, "Galamkankalay", "North Waziristan", TOWN, R, 0},
+    {"crossing", "غلام خان بارڈر", 0, 0, 0, 0, "Galamkankalay", "North Waziristan", TOWN, R, 0},
+    {"crossing", "بن شاہی", 0, 0, 0, 0, "Bin Shahi", "Upper Dir", TOWN, R, 0},
+    {"crossing", "بادینی", 0, 0, 0, 0, "Badini", "Killa Saifullah", TOWN, R, 0},
     /* a crossing's settlement is major: a close misspelling of it resolves */
     {"crossing", "Weesh", 0, 0, 0, 0, "Wesh", "Spin Boldak", TOWN, R, 0},
     /* no crossing of the name: the name's own places; a place named "... Gate" stays itself */
