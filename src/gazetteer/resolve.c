@@ -418,15 +418,24 @@ static void decide(struct gz_index *ix, struct gz_cands *c, const struct gz_hint
     *confidence = conf < 0 ? 0 : conf > 1 ? 1 : conf;
 }
 
+/* Collect the places of every variant, each at most at quality `cap`; the
+ * full key is an exact match only when `exact` allows it. */
+static dn_status collect_variants(struct gz_index *ix, const struct gz_variants *var, int cap, bool exact)
+{
+    dn_status s = DN_OK;
+    for (size_t i = 0; i < var->n && s == DN_OK; i++)
+        s = dni_gz_collect(ix, var->v[i].s, var->v[i].len, var->v[i].quality < cap ? var->v[i].quality : cap,
+                           exact && var->v[i].family == GZ_V_FULL ? DN_MATCH_EXACT : DN_MATCH_VARIANT, ix->cands);
+    return s;
+}
+
 /* Collect the candidates of a query key: its variants, and when they name
  * nothing its other word orders and splits. `var` receives the variants. */
 static dn_status collect_query(struct gz_index *ix, const char *key, size_t len, struct gz_variants *var)
 {
     dni_gz_variants(key, len, GZ_VAR_QUERY, var);
     dn_status s = cands_begin(ix);
-    for (size_t i = 0; i < var->n && s == DN_OK; i++)
-        s = dni_gz_collect(ix, var->v[i].s, var->v[i].len, var->v[i].quality,
-                           var->v[i].family == GZ_V_FULL ? DN_MATCH_EXACT : DN_MATCH_VARIANT, ix->cands);
+    if (s == DN_OK) s = collect_variants(ix, var, 100, true);
     if (s != DN_OK) return s;
     const char *core = var->n > 1 && var->v[1].family == GZ_V_CORE ? var->v[1].s : var->v[0].s;
     size_t corelen = var->n > 1 && var->v[1].family == GZ_V_CORE ? var->v[1].len : var->v[0].len;
@@ -454,17 +463,12 @@ static dn_status collect_query(struct gz_index *ix, const char *key, size_t len,
         struct gz_variants *nv = dn_malloc(sizeof *nv);
         if (!nv) return DN_ERR_NOMEM;
         dni_gz_variants(core, namelen, GZ_VAR_QUERY, nv);
-        for (size_t i = 0; i < nv->n && s == DN_OK; i++)
-            s = dni_gz_collect(ix, nv->v[i].s, nv->v[i].len, nv->v[i].quality < 90 ? nv->v[i].quality : 90,
-                               DN_MATCH_VARIANT, ix->cands);
+        s = collect_variants(ix, nv, 90, false);
         dn_free(nv);
-        bool any_crossing = false;
-        for (size_t i = 0; i < ix->cands->n && !any_crossing; i++)
-            any_crossing = ix->places[ix->cands->v[i].place].crossing;
         size_t kept = 0;
         for (size_t i = 0; i < ix->cands->n; i++)
-            if (!any_crossing || ix->places[ix->cands->v[i].place].crossing) ix->cands->v[kept++] = ix->cands->v[i];
-        ix->cands->n = kept; /* nothing is added after this, so the marks may go stale */
+            if (ix->places[ix->cands->v[i].place].crossing) ix->cands->v[kept++] = ix->cands->v[i];
+        if (kept) ix->cands->n = kept; /* nothing is added after this, so the marks may go stale */
         return s;
     }
     /* "Khyber Pass", "Kurram Valley": a pass or valley named after a
