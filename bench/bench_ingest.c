@@ -7,11 +7,15 @@
  *
  *   bench_ingest --durand build/durand --template output/durand.sqlite
  *                [--rows N] [--work DIR] [--gen build/bench/gen_acled] [--batch N] [--spots N]
- *                [--second-source] [--versus OTHER_DURAND [--rounds N]] [--phases]
+ *                [--no-ids] [--second-source] [--versus OTHER_DURAND [--rounds N]] [--phases]
  *
  * --spots N: every place has only N distinct points (gen_acled SPOTS), as
  * in real exports where a town's events share its coordinates; by default
  * no two rows share a point.
+ *
+ * --no-ids: rows without an event id (gen_acled --no-ids), as in a table
+ * without an id column: each uid is made of the row's hash, and those
+ * arrive in random order.
  *
  * --second-source: then the same rows once more as another source (a copy
  * of the file whose event ids start with an X): every row is a new event,
@@ -242,7 +246,7 @@ int main(int argc, char **argv)
     const char *durand = NULL, *templ = NULL, *work = "/tmp/durand-bench-ingest", *gen = NULL, *batch = NULL;
     const char *versus_durand = NULL;
     long rows = 1000000, spots = 0, rounds = 3;
-    bool second_source = false, want_phases = false;
+    bool second_source = false, want_phases = false, no_ids = false;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         const char *v = i + 1 < argc ? argv[i + 1] : NULL;
@@ -252,6 +256,10 @@ int main(int argc, char **argv)
         }
         if (!strcmp(a, "--phases")) {
             want_phases = true;
+            continue;
+        }
+        if (!strcmp(a, "--no-ids")) {
+            no_ids = true;
             continue;
         }
         if (!v) break;
@@ -269,7 +277,7 @@ int main(int argc, char **argv)
     }
     if (!durand || !templ || rows <= 0 || spots < 0 || rounds < 1 || rounds > MAX_ROUNDS) {
         fprintf(stderr, "usage: bench_ingest --durand PATH --template DB [--rows N] [--work DIR] [--gen PATH]"
-                        " [--batch N] [--spots N] [--second-source] [--versus OTHER_DURAND [--rounds N]]"
+                        " [--batch N] [--spots N] [--no-ids] [--second-source] [--versus OTHER_DURAND [--rounds N]]"
                         " [--phases]\n");
         return 2;
     }
@@ -287,8 +295,9 @@ int main(int argc, char **argv)
         return 1;
     }
     char csv[4096], db[4096], wal[4200], shm[4200], nrows[32], nspots[32];
-    if (spots) snprintf(csv, sizeof csv, "%s/acled_%ld_spots%ld.csv", work, rows, spots);
-    else snprintf(csv, sizeof csv, "%s/acled_%ld.csv", work, rows);
+    const char *ids_suffix = no_ids ? "_noids" : "";
+    if (spots) snprintf(csv, sizeof csv, "%s/acled_%ld_spots%ld%s.csv", work, rows, spots, ids_suffix);
+    else snprintf(csv, sizeof csv, "%s/acled_%ld%s.csv", work, rows, ids_suffix);
     snprintf(nspots, sizeof nspots, "%ld", spots);
     snprintf(db, sizeof db, "%s/bench.sqlite", work);
     snprintf(wal, sizeof wal, "%s-wal", db);
@@ -297,7 +306,7 @@ int main(int argc, char **argv)
     struct stat sb;
     struct bench_run r;
     if (stat(csv, &sb) != 0) {
-        char *gargv[] = {(char *)gen, nrows, csv, spots ? nspots : NULL, NULL};
+        char *gargv[] = {(char *)gen, nrows, csv, nspots, no_ids ? "--no-ids" : NULL, NULL};
         if (bench_run_child(gargv, &r) != 0 || !WIFEXITED(r.status) || WEXITSTATUS(r.status) != 0) {
             fprintf(stderr, "bench_ingest: %s failed\n", gen);
             return 1;

@@ -161,7 +161,7 @@ static void store_events(dn_ctx *ctx, long n, long batch, struct phases *ph)
         check(ctx, dn_store_events_batch_begin(ctx), "batch begin");
         if (!bulk && i >= 20000) {
             /* the pipeline's switch (maybe_go_bulk): a big file into a store it more than doubles */
-            check(ctx, dn_store_events_bulk_begin(ctx, true), "bulk begin");
+            check(ctx, dn_store_events_bulk_begin(ctx, DN_BULK_DROP_INDEXES), "bulk begin");
             bulk = true;
         }
         for (long k = 0; k < batch && i < n; k++, i++) {

@@ -3,14 +3,18 @@
  * benchmark: deterministic (fixed-seed xorshift), border-area places, notes
  * of realistic length with commas and quotes so about a third of the rows
  * need RFC 4180 quoting.
- *   gen_acled ROWS OUT.csv [SPOTS]
+ *   gen_acled ROWS OUT.csv [SPOTS [--no-ids]]
  * Points are spread over a 0.2° square at each of seven places; with SPOTS
- * each place has only that many distinct points, as in real exports, where
- * every event of a town carries the town's coordinates.
+ * (> 0) each place has only that many distinct points, as in real exports,
+ * where every event of a town carries the town's coordinates. --no-ids
+ * leaves event_id_cnty empty, as in a table without an id column: durand
+ * then makes each uid of the row's hash.
  */
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 static uint64_t state = 0x9E3779B97F4A7C15u;
 
@@ -26,12 +30,13 @@ static unsigned pick(unsigned n) { return (unsigned)(next() % n); }
 
 int main(int argc, char **argv)
 {
-    if (argc != 3 && argc != 4) {
-        fprintf(stderr, "usage: gen_acled ROWS OUT.csv [SPOTS]\n");
+    bool ids = !(argc == 5 && strcmp(argv[4], "--no-ids") == 0);
+    if (argc < 3 || argc > 5 || (argc == 5 && ids)) {
+        fprintf(stderr, "usage: gen_acled ROWS OUT.csv [SPOTS [--no-ids]]\n");
         return 2;
     }
     long rows = strtol(argv[1], NULL, 10);
-    unsigned spots = argc == 4 ? (unsigned)strtoul(argv[3], NULL, 10) : 0;
+    unsigned spots = argc >= 4 ? (unsigned)strtoul(argv[3], NULL, 10) : 0;
     FILE *out = fopen(argv[2], "wb");
     if (!out || rows < 0) {
         perror(argv[2]);
@@ -71,9 +76,10 @@ int main(int argc, char **argv)
             lon = places[p].lon - (double)pick(2000) / 10000.0;
         }
         unsigned killed = pick(5) ? pick(6) : pick(40);
-        fprintf(out, "%s%ld,%04d-%02d-%02d,%d,%u,Political violence,%s,%s,%s,,%u,%s,,%u,%u,%s,%s,%s,%s,%s,%s,,%s,%.4f,%.4f,%u,"
+        if (ids) fprintf(out, "%s%ld", places[p].iso[0] == '5' ? "PAK" : "AFG", 100000 + i);
+        fprintf(out, ",%04d-%02d-%02d,%d,%u,Political violence,%s,%s,%s,,%u,%s,,%u,%u,%s,%s,%s,%s,%s,%s,,%s,%.4f,%.4f,%u,"
                 "%s,National,",
-                places[p].iso[0] == '5' ? "PAK" : "AFG", 100000 + i, year, month, day, year, 1 + pick(3),
+                year, month, day, year, 1 + pick(3),
                 types[t][0], types[t][1], "Military Forces of Pakistan (2018-)", 1 + pick(8),
                 pick(2) ? "Civilians (Pakistan)" : "Unidentified Armed Group (Afghanistan)", 1 + pick(8),
                 10 + pick(80), t == 2 ? "Civilian targeting" : "", places[p].iso, "Southern Asia",

@@ -18,6 +18,7 @@ set(DN_LIB_SOURCES
   src/store/reader_thread.c
   src/store/rtree_plan_thread.c
   src/store/checkpointer.c
+  src/store/uid_map.c
   # geodata: loading the shipped GeoPackage into the store
   src/geodata/load.c
   src/geodata/load_areas.c

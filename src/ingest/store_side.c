@@ -63,6 +63,7 @@ void dni_store_side_begin_file(struct dni_store_side *side, const struct dn_dedu
     side->one_source = one_source;
     side->file_stored_at = side->stored;
     side->file_updated_at = side->updated;
+    side->file_hashed_at = side->stored_hashed;
 }
 
 /* A file that has stored bulk_min_rows rows is a bulk load (decided at a
@@ -73,10 +74,12 @@ void dni_store_side_begin_file(struct dni_store_side *side, const struct dn_dedu
  *   file has stored so far (packing costs ~1.8 us an event of the store,
  *   inserting ~14 us an event of the file: bench_store);
  * - with no dedupe lookups needed (they use the events indexes) and the
- *   file more than doubling the store, three of the five secondary indexes
+ *   file more than doubling the store, three of the six secondary indexes
  *   are also dropped and built afresh at the end: a sort each, cheaper
- *   than a million random index inserts (the other two grow at one end;
- *   store/events.c, kept_in_bulk).
+ *   than a million random index inserts (two others grow at one end;
+ *   store/events.c, kept_in_bulk); where most of the file's uids are
+ *   content hashes, which arrive at random, the unique index of uids too
+ *   (dn_bulk_indexes; a source's ids arrive in its order and are kept).
  * Counted per file: a directory of small files is no bulk load, however
  * many rows they add up to. */
 enum { PACK_PAYS = 4 };
@@ -87,8 +90,12 @@ static dn_status maybe_go_bulk(struct dni_store_side *side)
     if (side->bulk || file_stored < side->bulk_min_rows || store_before > (long long)PACK_PAYS * file_stored)
         return DN_OK;
     bool drop_indexes = !side->dedupe.enabled && file_stored >= store_before;
+    bool hashed_uids = 2 * (side->stored_hashed - side->file_hashed_at) > file_stored;
+    enum dn_bulk_indexes indexes = !drop_indexes ? DN_BULK_KEEP_INDEXES
+                                   : hashed_uids ? DN_BULK_DROP_INDEXES_AND_UIDS
+                                                 : DN_BULK_DROP_INDEXES;
     dn_status s = dni_store_side_tx(side);
-    if (s == DN_OK) s = dn_store_events_bulk_begin(side->ctx, drop_indexes);
+    if (s == DN_OK) s = dn_store_events_bulk_begin(side->ctx, indexes);
     if (s == DN_OK) {
         side->bulk = true;
         side->bulk_news = drop_indexes ? DNI_BULK_REBUILD_INDEXES : DNI_BULK_PACK_ONLY;
@@ -112,7 +119,10 @@ dn_status dni_store_side_put(struct dni_store_side *side, const struct dn_event 
     enum dn_upsert_result what = DN_UPSERT_UNCHANGED;
     if (s == DN_OK) s = dn_store_event_upsert(ctx, ev, &side->dedupe, &what, NULL);
     if (s != DN_OK) return s;
-    if (what == DN_UPSERT_INSERTED) side->stored++;
+    if (what == DN_UPSERT_INSERTED) {
+        side->stored++;
+        if (!ev->source_id) side->stored_hashed++; /* the reader made its uid of the row's hash */
+    }
     else if (what == DN_UPSERT_UPDATED) side->updated++;
     else side->duplicates++;
     if (++side->in_batch >= side->batch) {

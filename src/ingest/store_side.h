@@ -33,7 +33,8 @@ struct dni_store_side {
     bool bulk;                    /**< this file is a bulk load */
     enum dni_bulk_news bulk_news;
     long stored, updated, duplicates; /**< events of the whole run, on this side */
-    long file_stored_at, file_updated_at; /**< `stored` and `updated` when the current file began */
+    long stored_hashed;               /**< of `stored`, those whose uid is a content hash (no source id) */
+    long file_stored_at, file_updated_at, file_hashed_at; /**< the counts above when the current file began */
     long long store_before;               /**< events in the store when the current file began */
 };
 

@@ -15,6 +15,7 @@
 #include "store/rtree_plan_thread.h"
 #include "store/schema.h"
 #include "store/store.h"
+#include "store/uid_map.h"
 
 /* Words that mark a violent event type across ACLED, UCDP and our own
  * text lexicon; anything else named is a non-violent development. */
@@ -70,8 +71,8 @@ static void bind_ll(sqlite3_stmt *st, int idx, long long v)
 }
 
 /* Column order shared by the INSERT and UPDATE statements below (?1..?42: 39 the
- * cluster, 40/41 the point, 42 the time, bound by write_event; the INSERT's
- * ?43 is the new row's id). */
+ * cluster, 40/41 the point, 42 the time, bound by write_event; ?43 is the
+ * new row's id, or the id of the row updated). */
 #define EVENT_VALUES_COUNT 42
 static void bind_event(sqlite3_stmt *st, const struct dn_event *ev)
 {
@@ -129,16 +130,19 @@ static void bind_event(sqlite3_stmt *st, const struct dn_event *ev)
  * same INSERT instead of a second write of the row. A plain VALUES insert:
  * an INSERT … SELECT reading events would make SQLite copy each row
  * through a temporary table first. */
-static const char insert_sql[] =
-    "INSERT INTO events(id, uid, source_kind, source, source_ref, source_id, row_hash, date, date_precision, type,"
-    " sub_type, actor1, actor2, place, place_id, country, province, province_code, district, lon, lat, precision,"
-    " radius_km, fatalities, fatalities_low, fatalities_high, injured, side, side_certain, border_km, band, crossing,"
-    " crossing_km, confidence, excerpt, notes, span_start, span_end, flags, cluster_id, ingested_at, updated_at, geom)"
-    " VALUES (?43, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22,"
-    " ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31, ?32, ?33, ?34, ?35, ?36, ?37, ?38, coalesce(?39, ?43),"
-    " ?42, ?42,"
+#define INSERT_EVENT_SQL \
+    "INSERT INTO events(id, uid, source_kind, source, source_ref, source_id, row_hash, date, date_precision, type," \
+    " sub_type, actor1, actor2, place, place_id, country, province, province_code, district, lon, lat, precision," \
+    " radius_km, fatalities, fatalities_low, fatalities_high, injured, side, side_certain, border_km, band, crossing," \
+    " crossing_km, confidence, excerpt, notes, span_start, span_end, flags, cluster_id, ingested_at, updated_at, geom)" \
+    " VALUES (?43, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22," \
+    " ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31, ?32, ?33, ?34, ?35, ?36, ?37, ?38, coalesce(?39, ?43)," \
+    " ?42, ?42," \
     " CASE WHEN ?40 IS NULL THEN NULL ELSE MakePoint(?40, ?41, 4326) END)"
-    " ON CONFLICT(uid) DO NOTHING";
+static const char insert_sql[] = INSERT_EVENT_SQL " ON CONFLICT(uid) DO NOTHING";
+/* while a bulk load has dropped events_uid, which ON CONFLICT(uid) needs:
+ * the load's uid map has said the uid is new */
+static const char insert_new_sql[] = INSERT_EVENT_SQL;
 
 static const char update_sql[] =
     "UPDATE events SET source_kind = ?2, source = ?3, source_ref = ?4, source_id = ?5, row_hash = ?6, date = ?7,"
@@ -149,7 +153,7 @@ static const char update_sql[] =
     " excerpt = ?34, notes = ?35, span_start = ?36, span_end = ?37, flags = ?38,"
     " updated_at = ?42,"
     " geom = CASE WHEN ?40 IS NULL THEN NULL ELSE MakePoint(?40, ?41, 4326) END"
-    " WHERE uid = ?1";
+    " WHERE id = ?43";
 
 /* Candidates for the same incident: reports from another source (two
  * reports in one source are two incidents) on each day of the window —
@@ -205,6 +209,11 @@ static dn_status find_cluster(dn_ctx *ctx, const struct dn_event *ev, long long 
     return rc == SQLITE_DONE ? DN_OK : dni_fail_sqlite(ctx, "finding duplicate events");
 }
 
+static bool row_hash_same(const char *stored, const struct dn_event *ev)
+{
+    return (stored == NULL && ev->row_hash == NULL) || (stored && ev->row_hash && strcmp(stored, ev->row_hash) == 0);
+}
+
 /* The row as it stands: *id 0 when the uid is new, *same when its row hash
  * is the event's. */
 static dn_status lookup(dn_ctx *ctx, const struct dn_event *ev, long long *id, bool *same)
@@ -218,11 +227,37 @@ static dn_status lookup(dn_ctx *ctx, const struct dn_event *ev, long long *id, b
     *same = false;
     if (rc == SQLITE_ROW) {
         *id = sqlite3_column_int64(st, 0);
-        const char *old = (const char *)sqlite3_column_text(st, 1);
-        *same = (old == NULL && ev->row_hash == NULL) || (old && ev->row_hash && strcmp(old, ev->row_hash) == 0);
+        *same = row_hash_same((const char *)sqlite3_column_text(st, 1), ev);
     }
     sqlite3_reset(st);
     return rc == SQLITE_ROW || rc == SQLITE_DONE ? DN_OK : dni_fail_sqlite(ctx, "looking up an event");
+}
+
+/* lookup, while a bulk load keeps the uids in a map instead of events_uid:
+ * each id under the uid's hash is read by id and its uid compared. */
+static dn_status lookup_in_map(dn_ctx *ctx, const struct dni_uid_map *map, uint64_t hash, const struct dn_event *ev,
+                               long long *id, bool *same)
+{
+    *id = 0;
+    *same = false;
+    sqlite3_stmt *st;
+    dn_status s = dn_store_stmt(ctx, "SELECT uid, row_hash FROM events WHERE id = ?", &st);
+    size_t cursor = 0;
+    for (long long candidate; s == DN_OK && !*id && (candidate = dni_uid_map_next(map, hash, &cursor));) {
+        sqlite3_bind_int64(st, 1, candidate);
+        int rc = sqlite3_step(st);
+        if (rc == SQLITE_ROW) {
+            const char *uid = (const char *)sqlite3_column_text(st, 0);
+            if (uid && strcmp(uid, ev->uid) == 0) {
+                *id = candidate;
+                *same = row_hash_same((const char *)sqlite3_column_text(st, 1), ev);
+            }
+        } else if (rc != SQLITE_DONE) {
+            s = dni_fail_sqlite(ctx, "looking up an event");
+        }
+        sqlite3_reset(st);
+    }
+    return s;
 }
 
 /* The id the next inserted event gets: SQLite's own choice for a rowid
@@ -248,12 +283,13 @@ static dn_status write_event(dn_ctx *ctx, const struct dn_event *ev, long long i
 {
     sqlite3_stmt *st;
     long long new_id = 0;
+    bool uid_checked = dni_store_events_state(ctx)->uid_map != NULL;
     dn_status s = id ? DN_OK : next_id(ctx, &new_id);
-    if (s == DN_OK) s = dn_store_stmt(ctx, id ? update_sql : insert_sql, &st);
+    if (s == DN_OK) s = dn_store_stmt(ctx, id ? update_sql : uid_checked ? insert_new_sql : insert_sql, &st);
     if (s != DN_OK) return s;
     bind_event(st, ev);
     if (cluster > 0) sqlite3_bind_int64(st, 39, cluster);
-    if (!id) sqlite3_bind_int64(st, 43, new_id);
+    sqlite3_bind_int64(st, 43, id ? id : new_id);
     char now[32];
     time_t t = time(NULL);
     struct tm tm;
@@ -262,6 +298,13 @@ static dn_status write_event(dn_ctx *ctx, const struct dn_event *ev, long long i
     sqlite3_bind_text(st, 42, now, -1, SQLITE_TRANSIENT);
     int rc = sqlite3_step(st);
     sqlite3_reset(st);
+    if ((rc & 0xff) == SQLITE_CONSTRAINT && !id && uid_checked &&
+        sqlite3_extended_errcode(dni_db(ctx)) == SQLITE_CONSTRAINT_UNIQUE) {
+        /* another writer's repair built events_uid again in the middle of
+         * the bulk load, and stored this uid: as ON CONFLICT(uid) would */
+        *inserted = false;
+        return DN_OK;
+    }
     if (rc != SQLITE_DONE) return dni_fail_sqlite(ctx, id ? "updating an event" : "storing an event");
     *inserted = !id && sqlite3_changes(dni_db(ctx)) > 0;
     if (*inserted) dni_store_events_state(ctx)->next_id = new_id + 1;
@@ -276,8 +319,19 @@ dn_status dn_store_event_upsert(dn_ctx *ctx, const struct dn_event *ev, const st
     long long id = 0;
     bool same = false, inserted = false;
     dn_status s;
-    bool *seen = &dni_store_events_state(ctx)->seen;
-    if (!may_cluster(ev, dedupe) && !*seen) {
+    struct dni_events_state *state = dni_store_events_state(ctx);
+    bool *seen = &state->seen;
+    uint64_t uid_hash = 0;
+    if (state->uid_map) {
+        uid_hash = dni_uid_map_hash(ev->uid);
+        if ((s = lookup_in_map(ctx, state->uid_map, uid_hash, ev, &id, &same)) != DN_OK) return s;
+        if (!id) {
+            long long cluster = 0;
+            if ((s = find_cluster(ctx, ev, 0, dedupe, &cluster)) != DN_OK) return s;
+            if ((s = write_event(ctx, ev, 0, cluster, &inserted)) != DN_OK) return s;
+            if (!inserted && (s = lookup(ctx, ev, &id, &same)) != DN_OK) return s;
+        }
+    } else if (!may_cluster(ev, dedupe) && !*seen) {
         /* No cluster to look for: try the insert first (it does nothing
          * when the uid is stored), which saves the uid lookup for a new
          * event — the common case of a first ingest. After a stored uid
@@ -294,8 +348,11 @@ dn_status dn_store_event_upsert(dn_ctx *ctx, const struct dn_event *ev, const st
     }
     *seen = !inserted;
     if (inserted) {
+        long long new_id = sqlite3_last_insert_rowid(dni_db(ctx));
+        if (state->uid_map && !dni_uid_map_put(state->uid_map, uid_hash, new_id))
+            return dni_fail(ctx, DN_ERR_NOMEM, "out of memory");
         *result = DN_UPSERT_INSERTED;
-        if (id_out) *id_out = sqlite3_last_insert_rowid(dni_db(ctx));
+        if (id_out) *id_out = new_id;
         return DN_OK;
     }
     if (id_out) *id_out = id;
@@ -452,6 +509,21 @@ static dn_status sort_settings_leave(dn_ctx *ctx, const struct sort_settings *sa
     return s == DN_OK ? set_pragma(ctx, "temp_store", saved->temp) : s;
 }
 
+static const char uid_index[] = "events_uid";
+
+/* Whether the secondary index `name` of events is missing. A store made
+ * before events_uid keeps its uids unique by the column's UNIQUE (an
+ * index SQLite made, which cannot be dropped) and needs no events_uid. */
+static dn_status index_missing(dn_ctx *ctx, const char *name, bool *missing)
+{
+    bool have;
+    dn_status s = schema_has(ctx, "index", name, &have);
+    if (s == DN_OK && !have && strcmp(name, uid_index) == 0)
+        s = schema_has(ctx, "index", "sqlite_autoindex_events_1", &have);
+    *missing = !have;
+    return s;
+}
+
 /* Create the secondary indexes of events that are missing, with the sort
  * settings above while any is built; *created counts them. */
 static dn_status create_missing_indexes(dn_ctx *ctx, int *created)
@@ -460,9 +532,9 @@ static dn_status create_missing_indexes(dn_ctx *ctx, int *created)
     struct sort_settings saved;
     dn_status s = DN_OK;
     for (size_t i = 0; s == DN_OK && dni_schema_events_indexes[i][0]; i++) {
-        bool yes;
-        s = schema_has(ctx, "index", dni_schema_events_indexes[i][0], &yes);
-        if (s != DN_OK || yes) continue;
+        bool missing;
+        s = index_missing(ctx, dni_schema_events_indexes[i][0], &missing);
+        if (s != DN_OK || !missing) continue;
         if (!*created && (s = sort_settings_enter(ctx, &saved)) != DN_OK) break;
         (*created)++;
         s = dn_store_exec(ctx, dni_schema_events_indexes[i][1]);
@@ -477,7 +549,7 @@ static dn_status create_missing_indexes(dn_ctx *ctx, int *created)
 /* Indexes a bulk load keeps: a file's events share one source and, with
  * no dedupe, each starts its own cluster (cluster_id = its id, which only
  * grows), so their entries go in at one end of these two, page after page
- * like the table's rows, not at random like the other three's. Kept, they
+ * like the table's rows, not at random like the other four's. Kept, they
  * cost the writer a little while the file is read instead of two builds
  * after its last row. */
 static bool kept_in_bulk(const char *name)
@@ -513,12 +585,59 @@ static dn_status restore_insert_triggers(dn_ctx *ctx)
     return DN_OK;
 }
 
-dn_status dn_store_events_bulk_begin(dn_ctx *ctx, bool drop_indexes)
+/* While events_uid is dropped the uids are checked by a map of the
+ * store's and the load's events (store/uid_map.h) instead: the caller
+ * drops it next; the store holds at most as many events as
+ * the file (store_side.c, maybe_go_bulk), so the map stays the file's size. */
+static dn_status map_uids(dn_ctx *ctx)
 {
-    for (size_t i = 0; drop_indexes && dni_schema_events_indexes[i][0]; i++) {
-        if (kept_in_bulk(dni_schema_events_indexes[i][0])) continue;
-        dn_status s = drop_if_exists(ctx, "INDEX", dni_schema_events_indexes[i][0]);
+    bool have;
+    dn_status s = schema_has(ctx, "index", uid_index, &have);
+    if (s != DN_OK || !have) return s; /* an older store's UNIQUE column: kept */
+    struct dni_uid_map *map = dni_uid_map_create();
+    sqlite3_stmt *st;
+    if (!map) return dni_fail(ctx, DN_ERR_NOMEM, "out of memory");
+    if ((s = dn_store_stmt(ctx, "SELECT id, uid FROM events", &st)) != DN_OK) {
+        dni_uid_map_destroy(map);
+        return s;
+    }
+    int rc;
+    while (s == DN_OK && (rc = sqlite3_step(st)) == SQLITE_ROW)
+        if (!dni_uid_map_put(map, dni_uid_map_hash((const char *)sqlite3_column_text(st, 1)),
+                             sqlite3_column_int64(st, 0)))
+            s = dni_fail(ctx, DN_ERR_NOMEM, "out of memory");
+    if (s == DN_OK && rc != SQLITE_DONE) s = dni_fail_sqlite(ctx, "reading the events' uids");
+    sqlite3_reset(st);
+    if (s != DN_OK) {
+        dni_uid_map_destroy(map);
+        return s;
+    }
+    dni_store_events_state(ctx)->uid_map = map;
+    return DN_OK;
+}
+
+static void unmap_uids(dn_ctx *ctx)
+{
+    struct dni_events_state *state = dni_store_events_state(ctx);
+    dni_uid_map_destroy(state->uid_map);
+    state->uid_map = NULL;
+}
+
+dn_status dn_store_events_bulk_begin(dn_ctx *ctx, enum dn_bulk_indexes indexes)
+{
+    bool drop_indexes = indexes != DN_BULK_KEEP_INDEXES, drop_uids = indexes == DN_BULK_DROP_INDEXES_AND_UIDS;
+    if (drop_uids) {
+        dn_status s = map_uids(ctx);
         if (s != DN_OK) return s;
+    }
+    for (size_t i = 0; drop_indexes && dni_schema_events_indexes[i][0]; i++) {
+        const char *name = dni_schema_events_indexes[i][0];
+        if (kept_in_bulk(name) || (!drop_uids && strcmp(name, uid_index) == 0)) continue;
+        dn_status s = drop_if_exists(ctx, "INDEX", name);
+        if (s != DN_OK) {
+            unmap_uids(ctx);
+            return s;
+        }
     }
     /* From here the R*Tree lacks the events from since_id on, committed
      * batch after batch: readers test those by their lon/lat instead
@@ -578,6 +697,7 @@ dn_status dn_store_events_bulk_end(dn_ctx *ctx)
     dn_status s = pack ? start_planner(ctx, &planner) : DN_OK;
     int created;
     if (s == DN_OK) s = create_missing_indexes(ctx, &created);
+    if (s == DN_OK) unmap_uids(ctx); /* events_uid is back */
     if (s == DN_OK) s = restore_insert_triggers(ctx);
     if (s != DN_OK) dni_rtree_plan_thread_cancel(planner); /* its connection must not outlive this call */
     else if (planner) s = finish_planner(ctx, planner);
@@ -643,11 +763,8 @@ dn_status dni_store_events_repair(dn_ctx *ctx)
     sqlite3_reset(st);
     if (rc != SQLITE_ROW) return dni_fail_sqlite(ctx, "checking the events index");
     bool missing = false;
-    for (size_t i = 0; s == DN_OK && dni_schema_events_indexes[i][0] && !missing; i++) {
-        bool yes;
-        s = schema_has(ctx, "index", dni_schema_events_indexes[i][0], &yes);
-        missing = !yes;
-    }
+    for (size_t i = 0; s == DN_OK && dni_schema_events_indexes[i][0] && !missing; i++)
+        s = index_missing(ctx, dni_schema_events_indexes[i][0], &missing);
     if (s != DN_OK || (!left && !missing)) return s;
     if ((s = dn_store_begin(ctx)) != DN_OK) return s;
     int created = 0;

@@ -42,16 +42,31 @@ dn_status dn_store_events_batch_begin(dn_ctx *ctx);
 /** Index the batch's events in the R*Tree and end the batch (no-op
  * without an open batch, and during a bulk load). */
 dn_status dn_store_events_batch_end(dn_ctx *ctx);
+/** What a bulk load does with the secondary indexes of events. */
+enum dn_bulk_indexes {
+    /** keep them (only the R*Tree waits) */
+    DN_BULK_KEEP_INDEXES,
+    /** drop those whose entries go in at random and build them again at the
+     * end (every insert then updates the table, its uid index and the two
+     * that grow at one end during a load without dedupe: events_source and
+     * events_cluster) */
+    DN_BULK_DROP_INDEXES,
+    /** the same, and the unique index of uids too, for uids made of content
+     * hashes, which arrive in random order: meanwhile the uids are checked
+     * by a map of the store's and the load's events (store/uid_map.h).
+     * Uids from a source's ids stay indexed: they arrive in the source's
+     * order, which grows at one end of the index like the table's rows
+     * (bench_ingest: the index built at the end cost 5 % more than kept) */
+    DN_BULK_DROP_INDEXES_AND_UIDS,
+};
+
 /** Bulk load, inside the caller's transaction: stop adding R*Tree entries
- * from batch to batch, and with `drop_indexes` drop the secondary indexes
- * of events whose entries go in at random too (every insert then updates
- * the table, its uid index and the two that grow at one end during a load
- * without dedupe: events_source and events_cluster). Queries stay correct, only slower, until
- * dn_store_events_bulk_end(): they test the events not yet in the R*Tree
- * (id from events_rtree_deferred.since_id on) by their lon/lat. Dropped
- * indexes mean no dedupe lookups in between (they use them); the R*Tree
- * alone may wait during them. */
-dn_status dn_store_events_bulk_begin(dn_ctx *ctx, bool drop_indexes);
+ * from batch to batch, and drop indexes as `indexes` says. Queries stay
+ * correct, only slower, until dn_store_events_bulk_end(): they test the
+ * events not yet in the R*Tree (id from events_rtree_deferred.since_id on)
+ * by their lon/lat. Dropped indexes mean no dedupe lookups in between (they
+ * use them). */
+dn_status dn_store_events_bulk_begin(dn_ctx *ctx, enum dn_bulk_indexes indexes);
 /** Build the secondary indexes of events that are missing by sorting and,
  * after a bulk load, pack the whole R*Tree afresh (store/rtree_pack.h) —
  * far cheaper than a million single inserts into either. Inside the

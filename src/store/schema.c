@@ -114,7 +114,7 @@ static const char *const v1_statements[] = {
      * SQLite build a temporary index for it at every INSERT (bench_ingest). */
     "CREATE TABLE events ("
     " id INTEGER PRIMARY KEY,"
-    " uid TEXT NOT NULL UNIQUE,"
+    " uid TEXT NOT NULL," /* unique by events_uid below, which a bulk load can drop */
     " source_kind TEXT NOT NULL,"
     " source TEXT NOT NULL,"
     " source_ref TEXT,"
@@ -208,6 +208,10 @@ const char *const dni_schema_events_triggers[] = {
  * load drops them and builds them again at its end (dn_store_events_bulk_*);
  * opening a store read-write creates any that a crash left missing. */
 const char *const dni_schema_events_indexes[][2] = {
+    /* the uid's uniqueness: an index, not a UNIQUE column, so that a bulk
+     * load can drop it and check uids by a map of its own instead
+     * (store/uid_map.h; stores made before it keep their UNIQUE column) */
+    {"events_uid", "CREATE UNIQUE INDEX events_uid ON events(uid)"},
     /* date ranges; the same-incident lookups of dedupe (store/events.c)
      * read every candidate from this index alone, without a random read of
      * its row (bench: a second source ingested 30 % faster, at 1 us a row

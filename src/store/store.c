@@ -14,6 +14,7 @@
 #include "store/events.h"
 #include "store/schema.h"
 #include "store/store.h"
+#include "store/uid_map.h"
 
 enum { STMT_CACHE = 96 };
 
@@ -51,6 +52,7 @@ static void store_state_destroy(dn_ctx *ctx, void *p)
 {
     struct store_state *s = p;
     dni_checkpointer_stop(s->checkpointer); /* before the writer's connection closes */
+    dni_uid_map_destroy(s->events.uid_map);
     if (dni_db(ctx)) {
         /* the hooks point at this state; the connection may outlive it a moment */
         sqlite3_commit_hook(dni_db(ctx), NULL, NULL);

@@ -54,6 +54,8 @@ dn_status dn_store_stmt(dn_ctx *ctx, const char *sql, sqlite3_stmt **out);
 struct dni_events_state {
     bool seen; /**< the last event upserted was stored already: the next upsert looks its uid up first */
     bool bulk; /**< a bulk load is under way (dn_store_events_bulk_begin .. _end) */
+    struct dni_uid_map *uid_map; /**< while a bulk load has events_uid dropped: the uids it and the store
+                                      hold (store/uid_map.h); NULL otherwise. Owned by the store */
     long long next_id; /**< the id the next new event gets; 0: ask the table. Only valid inside the
                             write transaction that stored the last event: every commit and rollback
                             of the connection resets it (store.c's hooks) */

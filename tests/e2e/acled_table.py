@@ -1,7 +1,7 @@
 """A generated ACLED-shaped table for the end-to-end tests that need many
 rows (crash consistency, concurrent reading): real places on both sides of
 the Durand Line, coordinates jittered around them, one event a row with a
-unique event_id_cnty ("<prefix><row number>"), no rejects."""
+unique event_id_cnty ("<prefix><row number>", or none), no rejects."""
 
 HEADER = ("event_id_cnty,event_date,year,time_precision,disorder_type,event_type,sub_event_type,actor1,"
           "assoc_actor_1,inter1,actor2,assoc_actor_2,inter2,interaction,civilian_targeting,iso,region,country,"
@@ -23,7 +23,9 @@ TYPES = [("Battles", "Armed clash"), ("Explosions/Remote violence", "Remote expl
 
 
 def write_table(path, rows, rng, prefix="GEN"):
-    """Write `rows` rows to `path`; `rng` is a random.Random (seeded by the caller)."""
+    """Write `rows` rows to `path`; `rng` is a random.Random (seeded by the caller).
+    prefix None leaves event_id_cnty empty: durand then makes each uid of the
+    row's hash."""
     with open(path, "w", encoding="utf-8", newline="\n") as f:
         f.write(HEADER + "\n")
         for i in range(rows):
@@ -33,7 +35,8 @@ def write_table(path, rows, rng, prefix="GEN"):
             lat += rng.uniform(-0.02, 0.02)
             lon += rng.uniform(-0.02, 0.02)
             notes = f"Row {i}: an incident was reported near {loc}, {a2}; {i % 9} people were killed."
-            f.write(f"{prefix}{i:06d},{day},{day[:4]},1,Political violence,{etype},{sub},Actor {i % 17},,1,"
+            event_id = "" if prefix is None else f"{prefix}{i:06d}"
+            f.write(f"{event_id},{day},{day[:4]},1,Political violence,{etype},{sub},Actor {i % 17},,1,"
                     f"Actor {i % 23},,2,12,,0,Southern Asia,{country},{a1},{a2},,{loc},{lat:.4f},{lon:.4f},1,"
                     f"Test,National,\"{notes}\",{i % 9},,1600000000\n")
 

@@ -2,7 +2,10 @@
 """Crash consistency of `durand ingest`: SIGKILL at random moments.
 
 A generated ACLED-shaped table (acled_table.py) of ROWS rows is ingested
-with a small --batch into a copy of the initialised database. One
+with a small --batch into a copy of the initialised database. Sessions take
+turns between two such tables: one with event ids, and one without, whose
+uids are row hashes (a bulk load then drops their unique index too and
+checks them by a map). One
 uninterrupted run first gives the expected result and the run time T. Then,
 in sessions that each start from a fresh copy, the ingest is started,
 killed with SIGKILL after a random fraction of T (seeded RNG), checked, and
@@ -161,8 +164,9 @@ def main():
         ROWS, BATCH, KILLS = WRAPPED["ROWS"], WRAPPED["BATCH"], WRAPPED["KILLS"]
     rng = random.Random(SEED)
     work = args.workdir
-    table = os.path.join(work, "acled.csv")
-    write_table(table, ROWS, rng, prefix="CRK")
+    tables = [os.path.join(work, "acled.csv"), os.path.join(work, "noids.csv")]
+    write_table(tables[0], ROWS, rng, prefix="CRK")
+    write_table(tables[1], ROWS, rng, prefix=None)
     template = os.path.join(work, "template.sqlite")
     fixture = os.path.join(work, "..", "geodata.sqlite")
     if os.path.exists(fixture):
@@ -171,33 +175,43 @@ def main():
         r = dn_e2e.run(args, ["--quiet", "--db", template, "init"])
         dn_e2e.check(r.code == 0, "durand init failed", r)
 
-    # the uninterrupted run: expected rows and the time T
-    ref = os.path.join(work, "reference.sqlite")
-    shutil.copyfile(template, ref)
-    t0 = time.monotonic()
-    proc = start(args, ref, table)
-    # from the first stored batch to the end
-    store_time = None
-    if wait_for_rows(proc, ref, 0):
-        t1 = time.monotonic()
+    # the uninterrupted runs: expected rows and the time T
+    expected, store_time = [], None
+    for table in tables:
+        ref = os.path.join(work, "reference.sqlite")
+        shutil.copyfile(template, ref)
+        t0 = time.monotonic()
+        proc = start(args, ref, table)
+        # from the first stored batch to the end
+        table_store_time = None
+        if wait_for_rows(proc, ref, 0):
+            t1 = time.monotonic()
+            proc.wait(timeout=1800)
+            table_store_time = time.monotonic() - t1
         proc.wait(timeout=1800)
-        store_time = time.monotonic() - t1
-    proc.wait(timeout=1800)
-    out, err = output(proc)
-    full_time = time.monotonic() - t0
-    dn_e2e.check(proc.returncode == 0, f"reference ingest failed ({proc.returncode}): {err.decode(errors='replace')}")
-    dn_e2e.check(store_time is not None, "the reference run stored nothing while it was polled")
-    expected = rows_of(ref)
-    dn_e2e.check(len(expected) == ROWS, f"reference run stored {len(expected)} of {ROWS} rows")
-    os.remove(ref)
-    print(f"reference: {ROWS} rows in {full_time:.1f} s (batch {BATCH}), storing {store_time:.1f} s of it")
+        out, err = output(proc)
+        full_time = time.monotonic() - t0
+        dn_e2e.check(proc.returncode == 0,
+                     f"reference ingest of {table} failed ({proc.returncode}): {err.decode(errors='replace')}")
+        dn_e2e.check(table_store_time is not None, f"the reference run of {table} stored nothing while it was polled")
+        expected.append(rows_of(ref))
+        dn_e2e.check(len(expected[-1]) == ROWS, f"reference run of {table} stored {len(expected[-1])} of {ROWS} rows")
+        for f in (ref, ref + "-wal", ref + "-shm"):
+            if os.path.exists(f):
+                os.remove(f)
+        store_time = table_store_time if store_time is None else min(store_time, table_store_time)
+        print(f"reference: {os.path.basename(table)}, {ROWS} rows in {full_time:.1f} s (batch {BATCH}),"
+              f" storing {table_store_time:.1f} s of it")
 
     db = os.path.join(work, "crash.sqlite")
-    kills = sessions = runs = bulk_kills = 0
+    kills = sessions = runs = 0
+    bulk_kills = [0, 0]
     t_start = time.monotonic()
     counts = []
     while kills < KILLS:
         sessions += 1
+        kind = (sessions - 1) % len(tables)
+        table = tables[kind]
         for f in (db, db + "-wal", db + "-shm"):
             if os.path.exists(f):
                 os.remove(f)
@@ -221,7 +235,7 @@ def main():
             if p.returncode == -signal.SIGKILL:
                 kills += 1
                 n, in_bulk = check_after_kill(db, kills)
-                bulk_kills += in_bulk
+                bulk_kills[kind] += in_bulk
                 dn_e2e.check(n >= before, f"trial {kills}: {n} events after {before} had been stored")
                 counts.append(n)
                 before = n
@@ -234,10 +248,11 @@ def main():
             break
         check_after_kill(db, f"session {sessions} end", full=True)
         got = rows_of(db)
-        dn_e2e.check(got == expected, f"session {sessions}: {len(got)} rows differ from the uninterrupted run")
-    print(f"{kills} kills mid-run in {sessions} sessions ({runs} runs), {bulk_kills} of them during a bulk load,"
-          f" {time.monotonic() - t_start:.0f} s; events seen after kills: {counts}")
-    dn_e2e.check(wrapped or bulk_kills > 0, "no kill landed during a bulk load")
+        dn_e2e.check(got == expected[kind],
+                     f"session {sessions} ({os.path.basename(table)}): {len(got)} rows differ from the uninterrupted run")
+    print(f"{kills} kills mid-run in {sessions} sessions ({runs} runs), {bulk_kills} of them during a bulk load"
+          f" (with ids, without), {time.monotonic() - t_start:.0f} s; events seen after kills: {counts}")
+    dn_e2e.check(wrapped or min(bulk_kills) > 0, f"no kill landed during a bulk load of each table: {bulk_kills}")
     shutil.rmtree(work, ignore_errors=True)  # a few hundred MB of databases
 
 

@@ -20,6 +20,7 @@
 #include "store/rtree_pack.h"
 #include "store/rtree_plan_thread.h"
 #include "store/store.h"
+#include "store/uid_map.h"
 #include "tests.h"
 #include "testutil.h"
 
@@ -678,6 +679,8 @@ START_TEST(test_store__packed_rtree_refuses_a_repeated_id)
 }
 END_TEST
 
+#define ALL_EVENTS_INDEXES "events_admin,events_border,events_cluster,events_date,events_source,events_uid"
+
 /* The secondary indexes of events, by name, as a comma-separated list. */
 static const char *events_indexes(void)
 {
@@ -694,7 +697,7 @@ static int events_insert_triggers(void)
 
 /* A bulk load on a file store: the three indexes whose entries go in at
  * random are dropped, the two that grow at one end (one source, clusters
- * of their own) kept, and the INSERT triggers lifted; at its end every
+ * of their own) and the uids' kept, and the INSERT triggers lifted; at its end every
  * index and trigger is back, the R*Tree holds every event (packed from the
  * plan thread), and the store is sound. */
 START_TEST(test_store__bulk_load_keeps_the_append_only_indexes)
@@ -702,13 +705,13 @@ START_TEST(test_store__bulk_load_keeps_the_append_only_indexes)
     char db_path[600];
     snprintf(db_path, sizeof db_path, "%s", path_in_tmp("bulk.sqlite"));
     ck_assert_int_eq(dn_store_open(ctx, db_path, DN_STORE_CREATE), DN_OK);
-    ck_assert_str_eq(events_indexes(), "events_admin,events_border,events_cluster,events_date,events_source");
+    ck_assert_str_eq(events_indexes(), ALL_EVENTS_INDEXES);
     ck_assert_int_eq(events_insert_triggers(), 2);
     struct dn_dedupe_opts none = {.enabled = false};
     ck_assert_int_eq(dn_store_begin(ctx), DN_OK);
     ck_assert_int_eq(dn_store_events_batch_begin(ctx), DN_OK);
-    ck_assert_int_eq(dn_store_events_bulk_begin(ctx, true), DN_OK);
-    ck_assert_str_eq(events_indexes(), "events_cluster,events_source");
+    ck_assert_int_eq(dn_store_events_bulk_begin(ctx, DN_BULK_DROP_INDEXES), DN_OK);
+    ck_assert_str_eq(events_indexes(), "events_cluster,events_source,events_uid");
     ck_assert_int_eq(events_insert_triggers(), 0);
     enum { N = 3000 };
     for (int i = 0; i < N; i++) {
@@ -730,7 +733,7 @@ START_TEST(test_store__bulk_load_keeps_the_append_only_indexes)
     ck_assert_int_eq(dn_store_events_bulk_end(ctx), DN_OK); /* commits the last batch, then goes on */
     ck_assert_int_eq(dn_store_events_batch_end(ctx), DN_OK);
     ck_assert_int_eq(dn_store_commit(ctx), DN_OK);
-    ck_assert_str_eq(events_indexes(), "events_admin,events_border,events_cluster,events_date,events_source");
+    ck_assert_str_eq(events_indexes(), ALL_EVENTS_INDEXES);
     ck_assert_int_eq(events_insert_triggers(), 2);
     sqlite3 *db = dni_db(ctx);
     ck_assert_int_eq(int_of(db, "SELECT count(*) FROM events"), N);
@@ -741,6 +744,162 @@ START_TEST(test_store__bulk_load_keeps_the_append_only_indexes)
     ck_assert_int_eq(int_of(db, "SELECT count(*) FROM events_rtree_deferred"), 0);
     ck_assert_str_eq(text_of(db, "SELECT rtreecheck('idx_events_geom')"), "ok");
     ck_assert_str_eq(text_of(db, "PRAGMA integrity_check"), "ok");
+}
+END_TEST
+
+/* Every id put under a hash is found under it, one per call, also after
+ * the map has grown past its first capacity; a hash never put finds none. */
+START_TEST(test_store__uid_map_finds_every_id_of_a_hash)
+{
+    struct dni_uid_map *map = dni_uid_map_create();
+    ck_assert_ptr_nonnull(map);
+    enum { N = 5000, SHARED = 42 };
+    for (long long id = 1; id <= N; id++)
+        ck_assert(dni_uid_map_put(map, id % 7 == 0 ? SHARED : (uint64_t)id * 2654435761u, id));
+    size_t cursor = 0;
+    long long id, found = 0;
+    while ((id = dni_uid_map_next(map, SHARED, &cursor))) {
+        ck_assert_int_eq(id % 7, 0);
+        found++;
+    }
+    ck_assert_int_eq(found, N / 7);
+    for (long long want = 1; want <= N; want++) {
+        if (want % 7 == 0) continue;
+        cursor = 0;
+        while ((id = dni_uid_map_next(map, (uint64_t)want * 2654435761u, &cursor)) && id != want) {}
+        ck_assert_int_eq(id, want);
+    }
+    cursor = 0;
+    ck_assert_int_eq(dni_uid_map_next(map, 7, &cursor), 0);
+    ck_assert_uint_eq(dni_uid_map_hash("csv:a.csv:1"), dni_uid_map_hash("csv:a.csv:1"));
+    ck_assert_uint_ne(dni_uid_map_hash("csv:a.csv:1"), dni_uid_map_hash("csv:a.csv:2"));
+    dni_uid_map_destroy(map);
+}
+END_TEST
+
+static enum dn_upsert_result upsert_one(const char *uid, const char *hash, long long *id)
+{
+    struct dn_event ev;
+    make_event(&ev, uid, "u.csv", "2024-03-16", 69.5, 32.3, "Battles", hash);
+    enum dn_upsert_result r;
+    struct dn_dedupe_opts none = {.enabled = false};
+    dn_status s = dn_store_event_upsert(ctx, &ev, &none, &r, id);
+    ck_assert_msg(s == DN_OK, "%s: %s", uid, dn_ctx_errmsg(ctx));
+    dn_event_clear(&ev);
+    return r;
+}
+
+static void next_batch(void)
+{
+    ck_assert_int_eq(dn_store_events_batch_end(ctx), DN_OK);
+    ck_assert_int_eq(dn_store_commit(ctx), DN_OK);
+    ck_assert_int_eq(dn_store_begin(ctx), DN_OK);
+    ck_assert_int_eq(dn_store_events_batch_begin(ctx), DN_OK);
+}
+
+/* A bulk load of uids made of content hashes drops the uids' unique index
+ * too and checks them by a map: a uid stored before the load, or earlier
+ * in it, is found (unchanged, or updated when its row changed) and never
+ * stored twice — also one that another writer stored after rebuilding the
+ * index in the middle of the load. At its end the index is back. */
+START_TEST(test_store__bulk_load_checks_hashed_uids_by_a_map)
+{
+    char db_path[600];
+    snprintf(db_path, sizeof db_path, "%s", path_in_tmp("bulk-uids.sqlite"));
+    ck_assert_int_eq(dn_store_open(ctx, db_path, DN_STORE_CREATE), DN_OK);
+    sqlite3 *db = dni_db(ctx);
+    char uid[64];
+    long long id, first_id;
+    ck_assert_int_eq(dn_store_begin(ctx), DN_OK);
+    for (int i = 0; i < 10; i++) {
+        snprintf(uid, sizeof uid, "csv:u.csv:before%d", i);
+        ck_assert_int_eq(upsert_one(uid, "h", NULL), DN_UPSERT_INSERTED);
+    }
+    ck_assert_int_eq(dn_store_commit(ctx), DN_OK);
+
+    ck_assert_int_eq(dn_store_begin(ctx), DN_OK);
+    ck_assert_int_eq(dn_store_events_batch_begin(ctx), DN_OK);
+    ck_assert_int_eq(dn_store_events_bulk_begin(ctx, DN_BULK_DROP_INDEXES_AND_UIDS), DN_OK);
+    ck_assert_str_eq(events_indexes(), "events_cluster,events_source");
+    enum { N = 2000 };
+    for (int i = 0; i < N; i++) {
+        if (i % 500 == 499) next_batch();
+        snprintf(uid, sizeof uid, "csv:u.csv:%d", i);
+        ck_assert_int_eq(upsert_one(uid, "h", i == 5 ? &first_id : NULL), DN_UPSERT_INSERTED);
+    }
+    ck_assert_int_eq(upsert_one("csv:u.csv:5", "h", &id), DN_UPSERT_UNCHANGED);
+    ck_assert_int_eq(id, first_id);
+    ck_assert_int_eq(upsert_one("csv:u.csv:before3", "h", NULL), DN_UPSERT_UNCHANGED);
+    ck_assert_int_eq(upsert_one("csv:u.csv:before4", "changed", NULL), DN_UPSERT_UPDATED);
+    /* another writer between two batches: its repair builds the index
+     * again, and it stores a uid the map does not know */
+    ck_assert_int_eq(dn_store_events_batch_end(ctx), DN_OK);
+    ck_assert_int_eq(dn_store_commit(ctx), DN_OK);
+    exec_ok(db, "CREATE UNIQUE INDEX events_uid ON events(uid);"
+                "INSERT INTO events(uid, source_kind, source, row_hash) VALUES ('csv:u.csv:other', 'csv', 'u.csv', 'h')");
+    ck_assert_int_eq(dn_store_begin(ctx), DN_OK);
+    ck_assert_int_eq(dn_store_events_batch_begin(ctx), DN_OK);
+    ck_assert_int_eq(upsert_one("csv:u.csv:other", "h", NULL), DN_UPSERT_UNCHANGED);
+    ck_assert_int_eq(upsert_one("csv:u.csv:late", "h", NULL), DN_UPSERT_INSERTED);
+    ck_assert_int_eq(dn_store_events_bulk_end(ctx), DN_OK);
+    ck_assert_int_eq(dn_store_events_batch_end(ctx), DN_OK);
+    ck_assert_int_eq(dn_store_commit(ctx), DN_OK);
+
+    ck_assert_str_eq(events_indexes(), ALL_EVENTS_INDEXES);
+    ck_assert_int_eq(int_of(db, "SELECT count(*) FROM events"), 10 + N + 2);
+    ck_assert_int_eq(int_of(db, "SELECT count(DISTINCT uid) FROM events"), 10 + N + 2);
+    ck_assert_str_eq(text_of(db, "SELECT row_hash FROM events WHERE uid = 'csv:u.csv:before4'"), "changed");
+    ck_assert_str_eq(text_of(db, "PRAGMA integrity_check"), "ok");
+    /* after the load, the index checks them again */
+    ck_assert_int_eq(dn_store_begin(ctx), DN_OK);
+    ck_assert_int_eq(upsert_one("csv:u.csv:7", "h", NULL), DN_UPSERT_UNCHANGED);
+    ck_assert_int_eq(dn_store_commit(ctx), DN_OK);
+}
+END_TEST
+
+/* A store made before events_uid, whose uids are unique by their column's
+ * UNIQUE: made here from a new one by naming events_uid's b-tree as the
+ * index SQLite makes for that constraint (the same key, so the same
+ * b-tree). */
+static void make_store_of_unique_uid_column(const char *path)
+{
+    ck_assert_int_eq(dn_store_open(ctx, path, DN_STORE_CREATE), DN_OK);
+    dn_store_close(ctx);
+    sqlite3 *db;
+    ck_assert_int_eq(sqlite3_open(path, &db), SQLITE_OK);
+    ck_assert(strstr(text_of(db, "SELECT sql FROM sqlite_master WHERE name = 'events'"), " uid TEXT NOT NULL,"));
+    exec_ok(db, "PRAGMA writable_schema = ON;"
+                "UPDATE sqlite_master SET sql = replace(sql, ' uid TEXT NOT NULL,', ' uid TEXT NOT NULL UNIQUE,')"
+                " WHERE type = 'table' AND name = 'events';"
+                "UPDATE sqlite_master SET name = 'sqlite_autoindex_events_1', sql = NULL WHERE name = 'events_uid';"
+                "PRAGMA writable_schema = OFF");
+    sqlite3_close(db);
+    ck_assert_int_eq(dn_store_open(ctx, path, 0), DN_OK);
+}
+
+/* Such a store keeps its UNIQUE column through a bulk load of hashed uids
+ * (it cannot be dropped), and neither the load nor the next writer's
+ * repair adds events_uid beside it. */
+START_TEST(test_store__store_of_unique_uid_column_keeps_it)
+{
+    char db_path[600];
+    snprintf(db_path, sizeof db_path, "%s", path_in_tmp("old-uids.sqlite"));
+    make_store_of_unique_uid_column(db_path);
+    ck_assert_str_eq(events_indexes(), "events_admin,events_border,events_cluster,events_date,events_source");
+    ck_assert_int_eq(dn_store_begin(ctx), DN_OK);
+    ck_assert_int_eq(dn_store_events_batch_begin(ctx), DN_OK);
+    ck_assert_int_eq(dn_store_events_bulk_begin(ctx, DN_BULK_DROP_INDEXES_AND_UIDS), DN_OK);
+    ck_assert_int_eq(upsert_one("csv:u.csv:1", "h", NULL), DN_UPSERT_INSERTED);
+    ck_assert_int_eq(upsert_one("csv:u.csv:1", "h", NULL), DN_UPSERT_UNCHANGED);
+    ck_assert_msg(dn_store_events_bulk_end(ctx) == DN_OK, "%s", dn_ctx_errmsg(ctx));
+    ck_assert_int_eq(dn_store_events_batch_end(ctx), DN_OK);
+    ck_assert_int_eq(dn_store_commit(ctx), DN_OK);
+    ck_assert_str_eq(events_indexes(), "events_admin,events_border,events_cluster,events_date,events_source");
+    dn_store_close(ctx);
+    ck_assert_int_eq(dn_store_open(ctx, db_path, 0), DN_OK);
+    ck_assert_str_eq(events_indexes(), "events_admin,events_border,events_cluster,events_date,events_source");
+    ck_assert_int_eq(int_of(dni_db(ctx), "SELECT count(*) FROM events"), 1);
+    ck_assert_str_eq(text_of(dni_db(ctx), "PRAGMA integrity_check"), "ok");
 }
 END_TEST
 
@@ -852,6 +1011,9 @@ Suite *make_store_suite(void)
     tcase_add_test(pk, test_store__packed_rtree_falls_back_when_defensive);
     tcase_add_test(pk, test_store__packed_rtree_refuses_a_repeated_id);
     tcase_add_test(pk, test_store__bulk_load_keeps_the_append_only_indexes);
+    tcase_add_test(pk, test_store__uid_map_finds_every_id_of_a_hash);
+    tcase_add_test(pk, test_store__bulk_load_checks_hashed_uids_by_a_map);
+    tcase_add_test(pk, test_store__store_of_unique_uid_column_keeps_it);
     tcase_add_test(pk, test_store__plan_thread_writes_the_packed_tree);
     tcase_add_test(pk, test_store__plan_thread_reports_failure_and_cancels);
     suite_add_tcase(s, pk);
