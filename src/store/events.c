@@ -159,7 +159,8 @@ static const char update_sql[] =
  * reports in one source are two incidents) on each day of the window —
  * one events_date(date, lat) range per day, so the index narrows by
  * latitude too — inside the window's box, in a cluster that holds no
- * report from this source. */
+ * report from this source (events_source(source, cluster_id) answers
+ * that without reading a row). */
 static const char candidates_sql[] =
     "WITH RECURSIVE days(d) AS (SELECT date(?1, '-' || ?2 || ' days')"
     " UNION ALL SELECT date(d, '+1 day') FROM days WHERE d < date(?1, '+' || ?2 || ' days'))"

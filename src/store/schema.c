@@ -223,7 +223,12 @@ const char *const dni_schema_events_indexes[][2] = {
      "CREATE INDEX events_admin ON events(country, province, district, date, date_precision, fatalities, injured)"},
     {"events_border", "CREATE INDEX events_border ON events(border_km)"},
     {"events_cluster", "CREATE INDEX events_cluster ON events(cluster_id)"},
-    {"events_source", "CREATE INDEX events_source ON events(source)"},
+    /* cluster_id too: dedupe asks whether a candidate's cluster holds a
+     * report of the new row's source (store/events.c, candidates_sql), and
+     * this index answers it alone; through events_cluster each candidate
+     * cost a random read of a row (a second source of 200,000 rows into a
+     * store of 200,000: 16.9 s -> 12.8 s, the same clusters) */
+    {"events_source", "CREATE INDEX events_source ON events(source, cluster_id)"},
     {NULL, NULL}};
 
 /* SpatiaLite functions answer 1 for success and 0 (or NULL) for failure

@@ -140,21 +140,31 @@ trig = {n for (n,) in con.execute("SELECT name FROM sqlite_master WHERE type='tr
                           " WHERE e.uid LIKE '%small.csv:s1'").fetchall()
 con.close()
 check({"events_geom_insert", "events_geom_check"} <= trig and indexed == 1, f"upgraded: {trig} {indexed}")
-# an events index defined otherwise by an older durand is built again as this one defines it
+# events indexes defined otherwise by an older durand are built again as this one defines them:
+# the lookups of dedupe then read no row (the candidates from events_date, whether a candidate's
+# cluster holds a report of the row's source from events_source)
 con = sqlite3.connect(db)
 con.execute("DROP INDEX events_date")
 con.execute("CREATE INDEX events_date ON events(date, lat)")
+con.execute("DROP INDEX events_source")
+con.execute("CREATE INDEX events_source ON events(source)")
 con.commit()
 con.close()
 r = dn_e2e.run(args, ["--db", db, "init"])
 con = sqlite3.connect(db)
 (sql,), = con.execute("SELECT sql FROM sqlite_master WHERE name = 'events_date'").fetchall()
+(source_sql,), = con.execute("SELECT sql FROM sqlite_master WHERE name = 'events_source'").fetchall()
 plan = " ".join(row[3] for row in con.execute(
     "EXPLAIN QUERY PLAN SELECT id, cluster_id, type, lon, lat FROM events WHERE date IN ('2016-01-01', '2016-01-02')"
-    " AND lat BETWEEN 32 AND 33 AND lon BETWEEN 69 AND 70 AND date_precision = 'day' AND source IS NOT 'x'"))
+    " AND lat BETWEEN 32 AND 33 AND lon BETWEEN 69 AND 70 AND date_precision = 'day' AND source IS NOT 'x'"
+    " AND NOT EXISTS (SELECT 1 FROM events AS same WHERE same.source = 'x' AND same.id <> 5"
+    " AND same.cluster_id = coalesce(events.cluster_id, events.id))"))
 con.close()
 check(r.code == 0 and "events_date was rebuilt" in r.err and "cluster_id" in sql and "COVERING INDEX events_date" in plan,
       f"the events_date index upgraded: {sql}; {plan}", r)
+check("events_source was rebuilt" in r.err and "cluster_id" in source_sql
+      and "COVERING INDEX events_source (source=? AND cluster_id=?)" in plan,
+      f"the events_source index upgraded: {source_sql}; {plan}", r)
 
 # A second source with dedupe on: the secondary indexes stay (the dedupe lookups use them), only
 # the R*Tree waits and is packed at the end; the clusters are those of a row-by-row ingest.
