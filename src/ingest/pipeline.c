@@ -84,8 +84,9 @@ static bool count_stored(struct run *r)
     r->side.bulk_news = DNI_BULK_NONE;
     if (news != DNI_BULK_NONE)
         dni_info(r->ctx, "%s: bulk load: %s once the file is read", base_name(r->file),
-                 news == DNI_BULK_REBUILD_INDEXES ? "the events indexes are rebuilt and the spatial index packed"
-                                                  : "the spatial index is packed");
+                 news == DNI_BULK_REBUILD_INDEXES
+                     ? "the events indexes are rebuilt and the spatial index packed"
+                     : "the spatial index is packed and two of the events indexes rebuilt");
     return wn.bulk;
 }
 

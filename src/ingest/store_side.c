@@ -73,13 +73,16 @@ void dni_store_side_begin_file(struct dni_store_side *side, const struct dn_dedu
  *   ends — worth it while the store held at most PACK_PAYS times what the
  *   file has stored so far (packing costs ~1.8 us an event of the store,
  *   inserting ~14 us an event of the file: bench_store);
- * - with no dedupe lookups needed (they use the events indexes) and the
- *   file more than doubling the store, three of the six secondary indexes
- *   are also dropped and built afresh at the end: a sort each, cheaper
- *   than a million random index inserts (two others grow at one end;
- *   store/events.c, kept_in_bulk); where most of the file's uids are
- *   content hashes, which arrive at random, the unique index of uids too
- *   (dn_bulk_indexes; a source's ids arrive in its order and are kept).
+ * - the two secondary indexes no lookup of an ingest reads (events_admin,
+ *   events_border) are dropped and built afresh at the end: a sort each,
+ *   about 1.8 us an event of the store for both, against ~18 us a row of
+ *   the file for their random inserts (bench_ingest --second-source);
+ * - with no dedupe lookups needed (they use events_date) and the file more
+ *   than doubling the store, events_date too (events_source and
+ *   events_cluster grow at one end and stay: store/events.c,
+ *   dropped_in_bulk); where most of the file's uids are content hashes,
+ *   which arrive at random, the unique index of uids too (dn_bulk_indexes;
+ *   a source's ids arrive in its order and are kept).
  * Counted per file: a directory of small files is no bulk load, however
  * many rows they add up to. */
 enum { PACK_PAYS = 4 };
@@ -91,14 +94,14 @@ static dn_status maybe_go_bulk(struct dni_store_side *side)
         return DN_OK;
     bool drop_indexes = !side->dedupe.enabled && file_stored >= store_before;
     bool hashed_uids = 2 * (side->stored_hashed - side->file_hashed_at) > file_stored;
-    enum dn_bulk_indexes indexes = !drop_indexes ? DN_BULK_KEEP_INDEXES
+    enum dn_bulk_indexes indexes = !drop_indexes ? DN_BULK_KEEP_LOOKUP_INDEXES
                                    : hashed_uids ? DN_BULK_DROP_INDEXES_AND_UIDS
                                                  : DN_BULK_DROP_INDEXES;
     dn_status s = dni_store_side_tx(side);
     if (s == DN_OK) s = dn_store_events_bulk_begin(side->ctx, indexes);
     if (s == DN_OK) {
         side->bulk = true;
-        side->bulk_news = drop_indexes ? DNI_BULK_REBUILD_INDEXES : DNI_BULK_PACK_ONLY;
+        side->bulk_news = drop_indexes ? DNI_BULK_REBUILD_INDEXES : DNI_BULK_KEEP_LOOKUPS;
     }
     return s;
 }

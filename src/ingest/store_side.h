@@ -18,7 +18,7 @@
 
 /** How a file turned into a bulk load (dni_store_side_put); the caller
  * tells people and sets it back to DNI_BULK_NONE. */
-enum dni_bulk_news { DNI_BULK_NONE = 0, DNI_BULK_PACK_ONLY, DNI_BULK_REBUILD_INDEXES };
+enum dni_bulk_news { DNI_BULK_NONE = 0, DNI_BULK_KEEP_LOOKUPS, DNI_BULK_REBUILD_INDEXES };
 
 /** Zero-initialise, set the first three members, then use. */
 struct dni_store_side {

@@ -547,15 +547,19 @@ static dn_status create_missing_indexes(dn_ctx *ctx, int *created)
     return s;
 }
 
-/* Indexes a bulk load keeps: a file's events share one source and, with
- * no dedupe, each starts its own cluster (cluster_id = its id, which only
- * grows), so their entries go in at one end of these two, page after page
- * like the table's rows, not at random like the other four's. Kept, they
- * cost the writer a little while the file is read instead of two builds
- * after its last row. */
-static bool kept_in_bulk(const char *name)
+/* Whether a bulk load of kind `indexes` drops the index `name`.
+ * events_source and events_cluster are kept by all: a file's events share
+ * one source and, with no dedupe, each starts its own cluster (cluster_id =
+ * its id, which only grows), so their entries go in at one end, page after
+ * page like the table's rows, not at random like the others'; with dedupe
+ * its lookups read them. Kept, they cost the writer a little while the
+ * file is read instead of two builds after its last row. */
+static bool dropped_in_bulk(const char *name, enum dn_bulk_indexes indexes)
 {
-    return strcmp(name, "events_source") == 0 || strcmp(name, "events_cluster") == 0;
+    if (strcmp(name, "events_source") == 0 || strcmp(name, "events_cluster") == 0) return false;
+    if (strcmp(name, uid_index) == 0) return indexes == DN_BULK_DROP_INDEXES_AND_UIDS;
+    if (strcmp(name, "events_date") == 0) return indexes != DN_BULK_KEEP_LOOKUP_INDEXES; /* dedupe's candidates */
+    return true; /* events_admin, events_border: no lookup of an ingest reads them */
 }
 
 /* A bulk load lifts the two INSERT triggers of events until its end. Any
@@ -626,14 +630,13 @@ static void unmap_uids(dn_ctx *ctx)
 
 dn_status dn_store_events_bulk_begin(dn_ctx *ctx, enum dn_bulk_indexes indexes)
 {
-    bool drop_indexes = indexes != DN_BULK_KEEP_INDEXES, drop_uids = indexes == DN_BULK_DROP_INDEXES_AND_UIDS;
-    if (drop_uids) {
+    if (indexes == DN_BULK_DROP_INDEXES_AND_UIDS) {
         dn_status s = map_uids(ctx);
         if (s != DN_OK) return s;
     }
-    for (size_t i = 0; drop_indexes && dni_schema_events_indexes[i][0]; i++) {
+    for (size_t i = 0; dni_schema_events_indexes[i][0]; i++) {
         const char *name = dni_schema_events_indexes[i][0];
-        if (kept_in_bulk(name) || (!drop_uids && strcmp(name, uid_index) == 0)) continue;
+        if (!dropped_in_bulk(name, indexes)) continue;
         dn_status s = drop_if_exists(ctx, "INDEX", name);
         if (s != DN_OK) {
             unmap_uids(ctx);

@@ -44,12 +44,15 @@ dn_status dn_store_events_batch_begin(dn_ctx *ctx);
 dn_status dn_store_events_batch_end(dn_ctx *ctx);
 /** What a bulk load does with the secondary indexes of events. */
 enum dn_bulk_indexes {
-    /** keep them (only the R*Tree waits) */
-    DN_BULK_KEEP_INDEXES,
-    /** drop those whose entries go in at random and build them again at the
-     * end (every insert then updates the table, its uid index and the two
-     * that grow at one end during a load without dedupe: events_source and
-     * events_cluster) */
+    /** drop only the indexes no lookup of an ingest uses, events_admin and
+     * events_border (their entries go in at random; a second source of
+     * 200,000 rows into a store of as many took 13.9 s with them kept, 10.8-11.4
+     * without: bench_ingest --second-source); keep those dedupe and the uid
+     * checks read */
+    DN_BULK_KEEP_LOOKUP_INDEXES,
+    /** for a load without dedupe: events_date too. Every insert then
+     * updates the table, its uid index and the two that grow at one end
+     * during such a load: events_source and events_cluster */
     DN_BULK_DROP_INDEXES,
     /** the same, and the unique index of uids too, for uids made of content
      * hashes, which arrive in random order: meanwhile the uids are checked
@@ -64,8 +67,8 @@ enum dn_bulk_indexes {
  * from batch to batch, and drop indexes as `indexes` says. Queries stay
  * correct, only slower, until dn_store_events_bulk_end(): they test the
  * events not yet in the R*Tree (id from events_rtree_deferred.since_id on)
- * by their lon/lat. Dropped indexes mean no dedupe lookups in between (they
- * use them). */
+ * by their lon/lat. Only DN_BULK_KEEP_LOOKUP_INDEXES leaves what dedupe
+ * lookups use in between. */
 dn_status dn_store_events_bulk_begin(dn_ctx *ctx, enum dn_bulk_indexes indexes);
 /** Build the secondary indexes of events that are missing by sorting and,
  * after a bulk load, pack the whole R*Tree afresh (store/rtree_pack.h) —

@@ -747,6 +747,42 @@ START_TEST(test_store__bulk_load_keeps_the_append_only_indexes)
 }
 END_TEST
 
+/* A bulk load with dedupe (a second source) drops only the indexes no
+ * lookup of an ingest reads; the lookups still find their rows, and at
+ * its end every index is back. */
+START_TEST(test_store__bulk_load_with_dedupe_keeps_the_lookup_indexes)
+{
+    char db_path[600];
+    snprintf(db_path, sizeof db_path, "%s", path_in_tmp("bulk-dedupe.sqlite"));
+    ck_assert_int_eq(dn_store_open(ctx, db_path, DN_STORE_CREATE), DN_OK);
+    struct dn_dedupe_opts dedupe = {.enabled = true, .window_days = 1, .window_km = 5};
+    struct dn_event ev;
+    enum dn_upsert_result r;
+    long long first, second;
+    ck_assert_int_eq(dn_store_begin(ctx), DN_OK);
+    make_event(&ev, "acled:A1", "acled.csv", "2024-03-16", 70.2922, 33.0186, "Battles", "h");
+    ck_assert_int_eq(dn_store_event_upsert(ctx, &ev, &dedupe, &r, &first), DN_OK);
+    dn_event_clear(&ev);
+    ck_assert_int_eq(dn_store_commit(ctx), DN_OK);
+    ck_assert_int_eq(dn_store_begin(ctx), DN_OK);
+    ck_assert_int_eq(dn_store_events_batch_begin(ctx), DN_OK);
+    ck_assert_int_eq(dn_store_events_bulk_begin(ctx, DN_BULK_KEEP_LOOKUP_INDEXES), DN_OK);
+    ck_assert_str_eq(events_indexes(), "events_cluster,events_date,events_source,events_uid");
+    make_event(&ev, "ucdp:U1", "ucdp.csv", "2024-03-16", 70.30, 33.02, "Battles", "h"); /* ~1 km off */
+    ck_assert_int_eq(dn_store_event_upsert(ctx, &ev, &dedupe, &r, &second), DN_OK);
+    ck_assert_int_eq(r, DN_UPSERT_INSERTED);
+    ck_assert_int_eq(cluster_of(second), first);
+    ck_assert_int_eq(dn_store_event_upsert(ctx, &ev, &dedupe, &r, NULL), DN_OK);
+    ck_assert_int_eq(r, DN_UPSERT_UNCHANGED);
+    dn_event_clear(&ev);
+    ck_assert_int_eq(dn_store_events_bulk_end(ctx), DN_OK);
+    ck_assert_int_eq(dn_store_events_batch_end(ctx), DN_OK);
+    ck_assert_int_eq(dn_store_commit(ctx), DN_OK);
+    ck_assert_str_eq(events_indexes(), ALL_EVENTS_INDEXES);
+    ck_assert_str_eq(text_of(dni_db(ctx), "PRAGMA integrity_check"), "ok");
+}
+END_TEST
+
 /* Every id put under a hash is found under it, one per call, also after
  * the map has grown past its first capacity; a hash never put finds none. */
 START_TEST(test_store__uid_map_finds_every_id_of_a_hash)
@@ -1011,6 +1047,7 @@ Suite *make_store_suite(void)
     tcase_add_test(pk, test_store__packed_rtree_falls_back_when_defensive);
     tcase_add_test(pk, test_store__packed_rtree_refuses_a_repeated_id);
     tcase_add_test(pk, test_store__bulk_load_keeps_the_append_only_indexes);
+    tcase_add_test(pk, test_store__bulk_load_with_dedupe_keeps_the_lookup_indexes);
     tcase_add_test(pk, test_store__uid_map_finds_every_id_of_a_hash);
     tcase_add_test(pk, test_store__bulk_load_checks_hashed_uids_by_a_map);
     tcase_add_test(pk, test_store__store_of_unique_uid_column_keeps_it);
