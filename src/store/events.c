@@ -234,6 +234,9 @@ static dn_status lookup(dn_ctx *ctx, const struct dn_event *ev, long long *id, b
     return rc == SQLITE_ROW || rc == SQLITE_DONE ? DN_OK : dni_fail_sqlite(ctx, "looking up an event");
 }
 
+static size_t uid_map_max(dn_ctx *ctx);
+static dn_status index_uids_again(dn_ctx *ctx);
+
 /* lookup, while a bulk load keeps the uids in a map instead of events_uid:
  * each id under the uid's hash is read by id and its uid compared. */
 static dn_status lookup_in_map(dn_ctx *ctx, const struct dni_uid_map *map, uint64_t hash, const struct dn_event *ev,
@@ -350,8 +353,12 @@ dn_status dn_store_event_upsert(dn_ctx *ctx, const struct dn_event *ev, const st
     *seen = !inserted;
     if (inserted) {
         long long new_id = sqlite3_last_insert_rowid(dni_db(ctx));
-        if (state->uid_map && !dni_uid_map_put(state->uid_map, uid_hash, new_id))
-            return dni_fail(ctx, DN_ERR_NOMEM, "out of memory");
+        if (state->uid_map) {
+            if (!dni_uid_map_put(state->uid_map, uid_hash, new_id))
+                return dni_fail(ctx, DN_ERR_NOMEM, "out of memory");
+            if (dni_uid_map_count(state->uid_map) >= uid_map_max(ctx) && (s = index_uids_again(ctx)) != DN_OK)
+                return s;
+        }
         *result = DN_UPSERT_INSERTED;
         if (id_out) *id_out = new_id;
         return DN_OK;
@@ -590,6 +597,19 @@ static dn_status restore_insert_triggers(dn_ctx *ctx)
     return DN_OK;
 }
 
+/* The map takes 16 bytes a slot and is at most half full: past this many
+ * uids (64 MB of slots) it gives way to events_uid again, built by a sort
+ * of the uids stored so far, and the rest of the load inserts into the
+ * index as a load of ids does. Memory stays bounded; a load never does
+ * worse than with the index kept throughout. */
+enum { UID_MAP_MAX = 2000000 };
+
+static size_t uid_map_max(dn_ctx *ctx)
+{
+    size_t max = dni_store_events_state(ctx)->uid_map_max;
+    return max ? max : UID_MAP_MAX;
+}
+
 /* While events_uid is dropped the uids are checked by a map of the
  * store's and the load's events (store/uid_map.h) instead: the caller
  * drops it next; the store holds at most as many events as
@@ -607,13 +627,15 @@ static dn_status map_uids(dn_ctx *ctx)
         return s;
     }
     int rc;
-    while (s == DN_OK && (rc = sqlite3_step(st)) == SQLITE_ROW)
+    size_t max = uid_map_max(ctx);
+    while (s == DN_OK && dni_uid_map_count(map) < max && (rc = sqlite3_step(st)) == SQLITE_ROW)
         if (!dni_uid_map_put(map, dni_uid_map_hash((const char *)sqlite3_column_text(st, 1)),
                              sqlite3_column_int64(st, 0)))
             s = dni_fail(ctx, DN_ERR_NOMEM, "out of memory");
-    if (s == DN_OK && rc != SQLITE_DONE) s = dni_fail_sqlite(ctx, "reading the events' uids");
+    if (s == DN_OK && dni_uid_map_count(map) < max && rc != SQLITE_DONE)
+        s = dni_fail_sqlite(ctx, "reading the events' uids");
     sqlite3_reset(st);
-    if (s != DN_OK) {
+    if (s != DN_OK || dni_uid_map_count(map) >= max) { /* too many already: the index stays */
         dni_uid_map_destroy(map);
         return s;
     }
@@ -628,11 +650,29 @@ static void unmap_uids(dn_ctx *ctx)
     state->uid_map = NULL;
 }
 
+/* The map has reached uid_map_max: events_uid is built again, in the
+ * load's transaction, and the map let go. */
+static dn_status index_uids_again(dn_ctx *ctx)
+{
+    const char *sql = NULL;
+    for (size_t i = 0; dni_schema_events_indexes[i][0]; i++)
+        if (strcmp(dni_schema_events_indexes[i][0], uid_index) == 0) sql = dni_schema_events_indexes[i][1];
+    struct sort_settings saved;
+    dn_status s = sort_settings_enter(ctx, &saved);
+    if (s != DN_OK) return s;
+    s = dn_store_exec(ctx, sql);
+    dn_status r = sort_settings_leave(ctx, &saved);
+    if (s == DN_OK) s = r;
+    if (s == DN_OK) unmap_uids(ctx);
+    return s;
+}
+
 dn_status dn_store_events_bulk_begin(dn_ctx *ctx, enum dn_bulk_indexes indexes)
 {
     if (indexes == DN_BULK_DROP_INDEXES_AND_UIDS) {
         dn_status s = map_uids(ctx);
         if (s != DN_OK) return s;
+        if (!dni_store_events_state(ctx)->uid_map) indexes = DN_BULK_DROP_INDEXES; /* events_uid stays */
     }
     for (size_t i = 0; dni_schema_events_indexes[i][0]; i++) {
         const char *name = dni_schema_events_indexes[i][0];

@@ -38,6 +38,8 @@ void dni_uid_map_destroy(struct dni_uid_map *map)
     dn_free(map);
 }
 
+size_t dni_uid_map_count(const struct dni_uid_map *map) { return map->count; }
+
 uint64_t dni_uid_map_hash(const char *uid) { return dn_hash_str(DN_HASH_INIT, uid); }
 
 /* FNV-1a's low bits are poor on their own: fold the high half in. */

@@ -26,6 +26,9 @@ struct dni_uid_map;
 struct dni_uid_map *dni_uid_map_create(void);
 void dni_uid_map_destroy(struct dni_uid_map *map);
 
+/** How many ids the map holds. */
+size_t dni_uid_map_count(const struct dni_uid_map *map);
+
 /** The hash under which `uid` is kept. */
 uint64_t dni_uid_map_hash(const char *uid);
 

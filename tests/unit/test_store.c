@@ -893,6 +893,57 @@ START_TEST(test_store__bulk_load_checks_hashed_uids_by_a_map)
 }
 END_TEST
 
+/* The map holds at most uid_map_max uids: a load that reaches it builds
+ * events_uid again and goes on through the index, still storing no uid
+ * twice; a store that holds that many already keeps the index throughout. */
+START_TEST(test_store__uid_map_gives_way_to_the_index_when_full)
+{
+    char db_path[600];
+    snprintf(db_path, sizeof db_path, "%s", path_in_tmp("bulk-uids-full.sqlite"));
+    ck_assert_int_eq(dn_store_open(ctx, db_path, DN_STORE_CREATE), DN_OK);
+    dni_store_events_state(ctx)->uid_map_max = 50;
+    char uid[64];
+    ck_assert_int_eq(dn_store_begin(ctx), DN_OK);
+    for (int i = 0; i < 10; i++) {
+        snprintf(uid, sizeof uid, "csv:u.csv:before%d", i);
+        ck_assert_int_eq(upsert_one(uid, "h", NULL), DN_UPSERT_INSERTED);
+    }
+    ck_assert_int_eq(dn_store_events_batch_begin(ctx), DN_OK);
+    ck_assert_int_eq(dn_store_events_bulk_begin(ctx, DN_BULK_DROP_INDEXES_AND_UIDS), DN_OK);
+    ck_assert_str_eq(events_indexes(), "events_cluster,events_source");
+    for (int i = 0; i < 39; i++) {
+        snprintf(uid, sizeof uid, "csv:u.csv:%d", i);
+        ck_assert_int_eq(upsert_one(uid, "h", NULL), DN_UPSERT_INSERTED);
+    }
+    ck_assert_ptr_nonnull(dni_store_events_state(ctx)->uid_map);
+    ck_assert_int_eq(upsert_one("csv:u.csv:39", "h", NULL), DN_UPSERT_INSERTED); /* the 50th */
+    ck_assert_ptr_null(dni_store_events_state(ctx)->uid_map);
+    ck_assert_str_eq(events_indexes(), "events_cluster,events_source,events_uid");
+    ck_assert_int_eq(upsert_one("csv:u.csv:7", "h", NULL), DN_UPSERT_UNCHANGED);
+    ck_assert_int_eq(upsert_one("csv:u.csv:before2", "changed", NULL), DN_UPSERT_UPDATED);
+    ck_assert_int_eq(upsert_one("csv:u.csv:40", "h", NULL), DN_UPSERT_INSERTED);
+    ck_assert_int_eq(dn_store_events_bulk_end(ctx), DN_OK);
+    ck_assert_int_eq(dn_store_events_batch_end(ctx), DN_OK);
+    ck_assert_int_eq(dn_store_commit(ctx), DN_OK);
+    ck_assert_str_eq(events_indexes(), ALL_EVENTS_INDEXES);
+    ck_assert_int_eq(int_of(dni_db(ctx), "SELECT count(*) FROM events"), 51);
+
+    /* 51 stored, more than the map may hold: the next load keeps the index */
+    ck_assert_int_eq(dn_store_begin(ctx), DN_OK);
+    ck_assert_int_eq(dn_store_events_batch_begin(ctx), DN_OK);
+    ck_assert_int_eq(dn_store_events_bulk_begin(ctx, DN_BULK_DROP_INDEXES_AND_UIDS), DN_OK);
+    ck_assert_ptr_null(dni_store_events_state(ctx)->uid_map);
+    ck_assert_str_eq(events_indexes(), "events_cluster,events_source,events_uid");
+    ck_assert_int_eq(upsert_one("csv:u.csv:8", "h", NULL), DN_UPSERT_UNCHANGED);
+    ck_assert_int_eq(upsert_one("csv:u.csv:41", "h", NULL), DN_UPSERT_INSERTED);
+    ck_assert_int_eq(dn_store_events_bulk_end(ctx), DN_OK);
+    ck_assert_int_eq(dn_store_events_batch_end(ctx), DN_OK);
+    ck_assert_int_eq(dn_store_commit(ctx), DN_OK);
+    ck_assert_int_eq(int_of(dni_db(ctx), "SELECT count(*) FROM events"), 52);
+    ck_assert_str_eq(text_of(dni_db(ctx), "PRAGMA integrity_check"), "ok");
+}
+END_TEST
+
 /* A store made before events_uid, whose uids are unique by their column's
  * UNIQUE: made here from a new one by naming events_uid's b-tree as the
  * index SQLite makes for that constraint (the same key, so the same
@@ -1050,6 +1101,7 @@ Suite *make_store_suite(void)
     tcase_add_test(pk, test_store__bulk_load_with_dedupe_keeps_the_lookup_indexes);
     tcase_add_test(pk, test_store__uid_map_finds_every_id_of_a_hash);
     tcase_add_test(pk, test_store__bulk_load_checks_hashed_uids_by_a_map);
+    tcase_add_test(pk, test_store__uid_map_gives_way_to_the_index_when_full);
     tcase_add_test(pk, test_store__store_of_unique_uid_column_keeps_it);
     tcase_add_test(pk, test_store__plan_thread_writes_the_packed_tree);
     tcase_add_test(pk, test_store__plan_thread_reports_failure_and_cancels);
