@@ -679,6 +679,14 @@ START_TEST(test_store__packed_rtree_refuses_a_repeated_id)
 }
 END_TEST
 
+/* The bulk load's end, its last batch's and its transaction's, as an ingest ends them. */
+static void finish_bulk_load(void)
+{
+    ck_assert_int_eq(dn_store_events_bulk_end(ctx), DN_OK);
+    ck_assert_int_eq(dn_store_events_batch_end(ctx), DN_OK);
+    ck_assert_int_eq(dn_store_commit(ctx), DN_OK);
+}
+
 #define ALL_EVENTS_INDEXES "events_admin,events_border,events_cluster,events_date,events_source,events_uid"
 
 /* The secondary indexes of events, by name, as a comma-separated list. */
@@ -775,9 +783,7 @@ START_TEST(test_store__bulk_load_with_dedupe_keeps_the_lookup_indexes)
     ck_assert_int_eq(dn_store_event_upsert(ctx, &ev, &dedupe, &r, NULL), DN_OK);
     ck_assert_int_eq(r, DN_UPSERT_UNCHANGED);
     dn_event_clear(&ev);
-    ck_assert_int_eq(dn_store_events_bulk_end(ctx), DN_OK);
-    ck_assert_int_eq(dn_store_events_batch_end(ctx), DN_OK);
-    ck_assert_int_eq(dn_store_commit(ctx), DN_OK);
+    finish_bulk_load();
     ck_assert_str_eq(events_indexes(), ALL_EVENTS_INDEXES);
     ck_assert_str_eq(text_of(dni_db(ctx), "PRAGMA integrity_check"), "ok");
 }
@@ -877,9 +883,7 @@ START_TEST(test_store__bulk_load_checks_hashed_uids_by_a_map)
     ck_assert_int_eq(dn_store_events_batch_begin(ctx), DN_OK);
     ck_assert_int_eq(upsert_one("csv:u.csv:other", "h", NULL), DN_UPSERT_UNCHANGED);
     ck_assert_int_eq(upsert_one("csv:u.csv:late", "h", NULL), DN_UPSERT_INSERTED);
-    ck_assert_int_eq(dn_store_events_bulk_end(ctx), DN_OK);
-    ck_assert_int_eq(dn_store_events_batch_end(ctx), DN_OK);
-    ck_assert_int_eq(dn_store_commit(ctx), DN_OK);
+    finish_bulk_load();
 
     ck_assert_str_eq(events_indexes(), ALL_EVENTS_INDEXES);
     ck_assert_int_eq(int_of(db, "SELECT count(*) FROM events"), 10 + N + 2);
@@ -922,9 +926,7 @@ START_TEST(test_store__uid_map_gives_way_to_the_index_when_full)
     ck_assert_int_eq(upsert_one("csv:u.csv:7", "h", NULL), DN_UPSERT_UNCHANGED);
     ck_assert_int_eq(upsert_one("csv:u.csv:before2", "changed", NULL), DN_UPSERT_UPDATED);
     ck_assert_int_eq(upsert_one("csv:u.csv:40", "h", NULL), DN_UPSERT_INSERTED);
-    ck_assert_int_eq(dn_store_events_bulk_end(ctx), DN_OK);
-    ck_assert_int_eq(dn_store_events_batch_end(ctx), DN_OK);
-    ck_assert_int_eq(dn_store_commit(ctx), DN_OK);
+    finish_bulk_load();
     ck_assert_str_eq(events_indexes(), ALL_EVENTS_INDEXES);
     ck_assert_int_eq(int_of(dni_db(ctx), "SELECT count(*) FROM events"), 51);
 
@@ -936,9 +938,7 @@ START_TEST(test_store__uid_map_gives_way_to_the_index_when_full)
     ck_assert_str_eq(events_indexes(), "events_cluster,events_source,events_uid");
     ck_assert_int_eq(upsert_one("csv:u.csv:8", "h", NULL), DN_UPSERT_UNCHANGED);
     ck_assert_int_eq(upsert_one("csv:u.csv:41", "h", NULL), DN_UPSERT_INSERTED);
-    ck_assert_int_eq(dn_store_events_bulk_end(ctx), DN_OK);
-    ck_assert_int_eq(dn_store_events_batch_end(ctx), DN_OK);
-    ck_assert_int_eq(dn_store_commit(ctx), DN_OK);
+    finish_bulk_load();
     ck_assert_int_eq(int_of(dni_db(ctx), "SELECT count(*) FROM events"), 52);
     ck_assert_str_eq(text_of(dni_db(ctx), "PRAGMA integrity_check"), "ok");
 }
