@@ -284,6 +284,21 @@ static dn_status use_writer(struct run *r)
     return r->writer ? dni_store_side_commit(&r->side) : DN_OK;
 }
 
+/* A table without ids, ingested again with rows that match none stored:
+ * its rows are known by their content (ingest.h, uid), so a row edited
+ * since is a new event and its earlier version stays. Rows appended since
+ * look the same; the warning says what to do in either case. */
+static void warn_rows_known_by_content(struct run *r, const char *path, long rows, long without_id, long stored,
+                                       long duplicates)
+{
+    if (rows <= 0 || without_id < rows || stored <= 0 || duplicates <= 0) return;
+    dni_warn(r->ctx,
+             "%s: %ld new %s beside %ld already stored: rows without an id are known by their content, so a row "
+             "edited since the last ingest is stored as a new event and its earlier version stays (an id column, "
+             "or --map id=COLUMN, lets a changed row update its event)",
+             path, stored, stored == 1 ? "row" : "rows", duplicates);
+}
+
 static dn_status ingest_table(struct run *r, const char *path)
 {
     dn_status s = use_writer(r);
@@ -291,7 +306,8 @@ static dn_status ingest_table(struct run *r, const char *path)
     if (s == DN_OK) s = dn_reader_open(r->ctx, path, &r->opts->reader, &rd);
     if (s != DN_OK) return s;
     struct dni_writer *w = r->writer;
-    long read_before = r->rep->read, rejected_before = r->rep->rejected;
+    long read_before = r->rep->read, rejected_before = r->rep->rejected, without_id = 0;
+    long stored_before = r->rep->stored, duplicates_before = r->rep->duplicates;
     long long store_before = r->events_at_start + r->rep->stored; /* counted when the last file ended */
     if (w) dni_writer_begin_file(w, &r->opts->dedupe, true, store_before);
     else dni_store_side_begin_file(&r->side, &r->opts->dedupe, true, store_before);
@@ -307,6 +323,7 @@ static dn_status ingest_table(struct run *r, const char *path)
         }
         if (s != DN_OK || done) break;
         r->rep->read++;
+        if (!ev.source_id) without_id++;
         warm_up(r);
         if (w) {
             s = prepare_event(r, &ev);
@@ -333,6 +350,9 @@ static dn_status ingest_table(struct run *r, const char *path)
     }
     dn_reader_close(rd);
     count_stored(r);
+    if (s == DN_OK)
+        warn_rows_known_by_content(r, path, read - rejected, without_id, r->rep->stored - stored_before,
+                                   r->rep->duplicates - duplicates_before);
     return s;
 }
 

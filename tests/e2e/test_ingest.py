@@ -73,6 +73,29 @@ check(con.execute("SELECT fatalities FROM events WHERE uid='acled:DNS0004'").fet
 check(con.execute("SELECT count(*) FROM events").fetchone()[0] == 12, "no duplicate events")
 con.close()
 
+# 3b. a table without ids knows its rows by their content: an edited row is a new event, and the
+# re-ingest says so (with what to do); the same file again says nothing
+noid = os.path.join(args.workdir, "noid.csv")
+rows = [["date", "place", "latitude", "longitude", "killed"], ["2024-03-01", "Wana", "32.30", "69.58", "2"],
+        ["2024-03-02", "Khar", "34.73", "71.52", "1"], ["2024-03-03", "Chaman", "30.92", "66.45", "0"]]
+with open(noid, "w", newline="", encoding="utf-8") as f:
+    csv.writer(f).writerows(rows)
+r = dn_e2e.run(args, ["ingest", noid, "--report", "json"])
+check(r.code == 0 and report(r)["stored"] == 3 and "known by their content" not in r.err, "id-less table", r)
+rows[2][4] = "4"
+with open(noid, "w", newline="", encoding="utf-8") as f:
+    csv.writer(f).writerows(rows)
+r = dn_e2e.run(args, ["ingest", noid, "--report", "json"])
+check(r.code == 0 and report(r)["stored"] == 1 and report(r)["duplicates"] == 2
+      and f"warning: {noid}: 1 new row beside 2 already stored: rows without an id are known by their content"
+      in r.err and "--map id=COLUMN" in r.err, "an edited id-less row is a new event, with a warning", r)
+r = dn_e2e.run(args, ["ingest", noid, "--report", "json"])
+check(r.code == 0 and report(r)["stored"] == 0 and "known by their content" not in r.err, "id-less again", r)
+con = sqlite3.connect(db)
+check(con.execute("SELECT count(*) FROM events WHERE source LIKE '%noid.csv'").fetchone()[0] == 4,
+      "the edited row's earlier version stays")
+con.close()
+
 # 4. bad rows: reported with file:line and field, good rows still stored, exit 1
 bad = os.path.join(args.workdir, "bad.csv")
 with open(bad, "w", encoding="utf-8") as f:
