@@ -236,6 +236,19 @@ static dn_status lookup(dn_ctx *ctx, const struct dn_event *ev, long long *id, b
 
 static size_t uid_map_max(dn_ctx *ctx);
 static dn_status index_uids_again(dn_ctx *ctx);
+static dn_status ensure_uid_index(dn_ctx *ctx, bool *built);
+
+/* Another writer's bulk load has dropped events_uid, which ON CONFLICT(uid)
+ * needs (the statement no longer prepares): it is built again, here, and
+ * that load lets its map go at its next batch (keep_uid_map_only_if_alone).
+ * Whether it was; the failure that led here is then forgotten. */
+static bool uid_index_built_again(dn_ctx *ctx)
+{
+    bool built = false;
+    dn_status s = ensure_uid_index(ctx, &built);
+    if (s == DN_OK && built) dni_clear_error(ctx);
+    return s == DN_OK && built;
+}
 
 /* lookup, while a bulk load keeps the uids in a map instead of events_uid:
  * each id under the uid's hash is read by id and its uid compared. */
@@ -288,8 +301,10 @@ static dn_status write_event(dn_ctx *ctx, const struct dn_event *ev, long long i
     sqlite3_stmt *st;
     long long new_id = 0;
     bool uid_checked = dni_store_events_state(ctx)->uid_map != NULL;
+    const char *sql = id ? update_sql : uid_checked ? insert_new_sql : insert_sql;
     dn_status s = id ? DN_OK : next_id(ctx, &new_id);
-    if (s == DN_OK) s = dn_store_stmt(ctx, id ? update_sql : uid_checked ? insert_new_sql : insert_sql, &st);
+    if (s == DN_OK) s = dn_store_stmt(ctx, sql, &st);
+    if (s != DN_OK && sql == insert_sql && uid_index_built_again(ctx)) s = dn_store_stmt(ctx, sql, &st);
     if (s != DN_OK) return s;
     bind_event(st, ev);
     if (cluster > 0) sqlite3_bind_int64(st, 39, cluster);
@@ -302,14 +317,14 @@ static dn_status write_event(dn_ctx *ctx, const struct dn_event *ev, long long i
     sqlite3_bind_text(st, 42, now, -1, SQLITE_TRANSIENT);
     int rc = sqlite3_step(st);
     sqlite3_reset(st);
-    if ((rc & 0xff) == SQLITE_CONSTRAINT && !id && uid_checked &&
-        sqlite3_extended_errcode(dni_db(ctx)) == SQLITE_CONSTRAINT_UNIQUE) {
-        /* another writer's repair built events_uid again in the middle of
-         * the bulk load, and stored this uid: as ON CONFLICT(uid) would */
-        *inserted = false;
-        return DN_OK;
+    if (rc != SQLITE_DONE) {
+        /* the failure is told before anything else runs on the connection */
+        s = dni_fail_sqlite(ctx, id ? "updating an event" : "storing an event");
+        if (sql != insert_sql || !uid_index_built_again(ctx)) return s;
+        rc = sqlite3_step(st);
+        sqlite3_reset(st);
+        if (rc != SQLITE_DONE) return dni_fail_sqlite(ctx, "storing an event");
     }
-    if (rc != SQLITE_DONE) return dni_fail_sqlite(ctx, id ? "updating an event" : "storing an event");
     *inserted = !id && sqlite3_changes(dni_db(ctx)) > 0;
     if (*inserted) dni_store_events_state(ctx)->next_id = new_id + 1;
     return DN_OK;
@@ -391,6 +406,28 @@ dn_status dn_store_events_other_sources(dn_ctx *ctx, const char *source, bool *o
     return rc == SQLITE_ROW ? DN_OK : dni_fail_sqlite(ctx, "looking for other sources");
 }
 
+static dn_status pragma_value(dn_ctx *ctx, const char *sql, int *out);
+static void unmap_uids(dn_ctx *ctx);
+
+/* A batch of a bulk load that checks uids by its map: another writer may
+ * have changed the schema since the last batch (this connection holds the
+ * write lock only within one) — built events_uid again to store events,
+ * or dropped it for a map of its own, which knows nothing of this load's
+ * rows. Either way the map is let go and the load goes on through
+ * events_uid, built again if missing: no two maps run at once, and a map
+ * is only used while every uid stored since it was made went through it. */
+static dn_status keep_uid_map_only_if_alone(dn_ctx *ctx)
+{
+    struct dni_events_state *state = dni_store_events_state(ctx);
+    if (!state->uid_map) return DN_OK;
+    int version;
+    dn_status s = pragma_value(ctx, "PRAGMA schema_version", &version);
+    if (s != DN_OK || version == state->uid_map_schema) return s;
+    unmap_uids(ctx);
+    bool built;
+    return ensure_uid_index(ctx, &built);
+}
+
 /* A bulk load leaves the row from batch to batch (dn_store_events_bulk_begin);
  * it is put back only when another writer's batch, or a repair, indexed
  * every event meanwhile and removed it. */
@@ -411,7 +448,8 @@ static dn_status defer_rtree(dn_ctx *ctx, const char *sql)
 
 dn_status dn_store_events_batch_begin(dn_ctx *ctx)
 {
-    return defer_rtree(ctx, dni_store_events_state(ctx)->bulk ? defer_if_none_sql : defer_sql);
+    dn_status s = keep_uid_map_only_if_alone(ctx);
+    return s == DN_OK ? defer_rtree(ctx, dni_store_events_state(ctx)->bulk ? defer_if_none_sql : defer_sql) : s;
 }
 
 dn_status dn_store_events_batch_end(dn_ctx *ctx)
@@ -618,7 +656,14 @@ static dn_status map_uids(dn_ctx *ctx)
 {
     bool have;
     dn_status s = schema_has(ctx, "index", uid_index, &have);
-    if (s != DN_OK || !have) return s; /* an older store's UNIQUE column: kept */
+    if (s != DN_OK) return s;
+    if (!have) {
+        /* an older store's UNIQUE column (kept), or another writer's bulk
+         * load has dropped events_uid and checks its uids by a map of its
+         * own, which knows nothing of this load's: built again, and no map */
+        bool built;
+        return ensure_uid_index(ctx, &built);
+    }
     struct dni_uid_map *map = dni_uid_map_create();
     sqlite3_stmt *st;
     if (!map) return dni_fail(ctx, DN_ERR_NOMEM, "out of memory");
@@ -652,17 +697,30 @@ static void unmap_uids(dn_ctx *ctx)
 
 /* The map has reached uid_map_max: events_uid is built again, in the
  * load's transaction, and the map let go. */
-static dn_status index_uids_again(dn_ctx *ctx)
+/* Build events_uid where it is missing (not on a store whose uid column
+ * is UNIQUE itself), in the caller's transaction; *built says whether it was. */
+static dn_status ensure_uid_index(dn_ctx *ctx, bool *built)
 {
+    *built = false;
+    bool missing;
+    dn_status s = index_missing(ctx, uid_index, &missing);
+    if (s != DN_OK || !missing) return s;
     const char *sql = NULL;
     for (size_t i = 0; dni_schema_events_indexes[i][0]; i++)
         if (strcmp(dni_schema_events_indexes[i][0], uid_index) == 0) sql = dni_schema_events_indexes[i][1];
     struct sort_settings saved;
-    dn_status s = sort_settings_enter(ctx, &saved);
-    if (s != DN_OK) return s;
+    if ((s = sort_settings_enter(ctx, &saved)) != DN_OK) return s;
     s = dn_store_exec(ctx, sql);
     dn_status r = sort_settings_leave(ctx, &saved);
     if (s == DN_OK) s = r;
+    *built = s == DN_OK;
+    return s;
+}
+
+static dn_status index_uids_again(dn_ctx *ctx)
+{
+    bool built;
+    dn_status s = ensure_uid_index(ctx, &built);
     if (s == DN_OK) unmap_uids(ctx);
     return s;
 }
@@ -689,8 +747,10 @@ dn_status dn_store_events_bulk_begin(dn_ctx *ctx, enum dn_bulk_indexes indexes)
      * packs the tree (dni_store_events_repair). */
     dn_status s = lift_insert_triggers(ctx);
     if (s == DN_OK) s = defer_rtree(ctx, defer_if_none_sql);
+    struct dni_events_state *state = dni_store_events_state(ctx);
+    if (s == DN_OK && state->uid_map) s = pragma_value(ctx, "PRAGMA schema_version", &state->uid_map_schema);
     if (s == DN_OK) {
-        dni_store_events_state(ctx)->bulk = true;
+        state->bulk = true;
         dni_store_background_checkpoints(ctx, true);
     }
     return s;

@@ -56,6 +56,9 @@ struct dni_events_state {
     bool bulk; /**< a bulk load is under way (dn_store_events_bulk_begin .. _end) */
     struct dni_uid_map *uid_map; /**< while a bulk load has events_uid dropped: the uids it and the store
                                       hold (store/uid_map.h); NULL otherwise. Owned by the store */
+    int uid_map_schema; /**< the schema version (PRAGMA schema_version) the map was made for: a
+                             change means another writer built events_uid again, or dropped it
+                             for a map of its own, and the map is let go */
     size_t uid_map_max; /**< the most uids that map holds before events_uid is built again; 0: the
                              default (store/events.c, UID_MAP_MAX). Tests lower it */
     long long next_id; /**< the id the next new event gets; 0: ask the table. Only valid inside the
