@@ -648,10 +648,10 @@ static size_t uid_map_max(dn_ctx *ctx)
     return max ? max : UID_MAP_MAX;
 }
 
-/* While events_uid is dropped the uids are checked by a map of the
- * store's and the load's events (store/uid_map.h) instead: the caller
- * drops it next; the store holds at most as many events as
- * the file (store_side.c, maybe_go_bulk), so the map stays the file's size. */
+/* The map of the store's uids that checks them instead of events_uid,
+ * which the caller drops next (store/uid_map.h); the load adds its own.
+ * Such a load begins only while the store holds no more events than the
+ * file has stored (store_side.c, maybe_go_bulk), and the map has a bound. */
 static dn_status map_uids(dn_ctx *ctx)
 {
     bool have;
@@ -671,7 +671,7 @@ static dn_status map_uids(dn_ctx *ctx)
         dni_uid_map_destroy(map);
         return s;
     }
-    int rc;
+    int rc = SQLITE_DONE;
     size_t max = uid_map_max(ctx);
     while (s == DN_OK && dni_uid_map_count(map) < max && (rc = sqlite3_step(st)) == SQLITE_ROW)
         if (!dni_uid_map_put(map, dni_uid_map_hash((const char *)sqlite3_column_text(st, 1)),
@@ -695,8 +695,6 @@ static void unmap_uids(dn_ctx *ctx)
     state->uid_map = NULL;
 }
 
-/* The map has reached uid_map_max: events_uid is built again, in the
- * load's transaction, and the map let go. */
 /* Build events_uid where it is missing (not on a store whose uid column
  * is UNIQUE itself), in the caller's transaction; *built says whether it was. */
 static dn_status ensure_uid_index(dn_ctx *ctx, bool *built)
@@ -717,6 +715,8 @@ static dn_status ensure_uid_index(dn_ctx *ctx, bool *built)
     return s;
 }
 
+/* The map has reached uid_map_max: events_uid is built again, in the
+ * load's transaction, and the map let go. */
 static dn_status index_uids_again(dn_ctx *ctx)
 {
     bool built;
