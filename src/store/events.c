@@ -235,20 +235,8 @@ static dn_status lookup(dn_ctx *ctx, const struct dn_event *ev, long long *id, b
 }
 
 static size_t uid_map_max(dn_ctx *ctx);
-static dn_status index_uids_again(dn_ctx *ctx);
-static dn_status ensure_uid_index(dn_ctx *ctx, bool *built);
+static dn_status unmap_uids_and_index(dn_ctx *ctx);
 
-/* Another writer's bulk load has dropped events_uid, which ON CONFLICT(uid)
- * needs (the statement no longer prepares): it is built again, here, and
- * that load lets its map go at its next batch (keep_uid_map_only_if_alone).
- * Whether it was; the failure that led here is then forgotten. */
-static bool uid_index_built_again(dn_ctx *ctx)
-{
-    bool built = false;
-    dn_status s = ensure_uid_index(ctx, &built);
-    if (s == DN_OK && built) dni_clear_error(ctx);
-    return s == DN_OK && built;
-}
 
 /* lookup, while a bulk load keeps the uids in a map instead of events_uid:
  * each id under the uid's hash is read by id and its uid compared. */
@@ -304,7 +292,6 @@ static dn_status write_event(dn_ctx *ctx, const struct dn_event *ev, long long i
     const char *sql = id ? update_sql : uid_checked ? insert_new_sql : insert_sql;
     dn_status s = id ? DN_OK : next_id(ctx, &new_id);
     if (s == DN_OK) s = dn_store_stmt(ctx, sql, &st);
-    if (s != DN_OK && sql == insert_sql && uid_index_built_again(ctx)) s = dn_store_stmt(ctx, sql, &st);
     if (s != DN_OK) return s;
     bind_event(st, ev);
     if (cluster > 0) sqlite3_bind_int64(st, 39, cluster);
@@ -317,14 +304,7 @@ static dn_status write_event(dn_ctx *ctx, const struct dn_event *ev, long long i
     sqlite3_bind_text(st, 42, now, -1, SQLITE_TRANSIENT);
     int rc = sqlite3_step(st);
     sqlite3_reset(st);
-    if (rc != SQLITE_DONE) {
-        /* the failure is told before anything else runs on the connection */
-        s = dni_fail_sqlite(ctx, id ? "updating an event" : "storing an event");
-        if (sql != insert_sql || !uid_index_built_again(ctx)) return s;
-        rc = sqlite3_step(st);
-        sqlite3_reset(st);
-        if (rc != SQLITE_DONE) return dni_fail_sqlite(ctx, "storing an event");
-    }
+    if (rc != SQLITE_DONE) return dni_fail_sqlite(ctx, id ? "updating an event" : "storing an event");
     *inserted = !id && sqlite3_changes(dni_db(ctx)) > 0;
     if (*inserted) dni_store_events_state(ctx)->next_id = new_id + 1;
     return DN_OK;
@@ -371,7 +351,7 @@ dn_status dn_store_event_upsert(dn_ctx *ctx, const struct dn_event *ev, const st
         if (state->uid_map) {
             if (!dni_uid_map_put(state->uid_map, uid_hash, new_id))
                 return dni_fail(ctx, DN_ERR_NOMEM, "out of memory");
-            if (dni_uid_map_count(state->uid_map) >= uid_map_max(ctx) && (s = index_uids_again(ctx)) != DN_OK)
+            if (dni_uid_map_count(state->uid_map) >= uid_map_max(ctx) && (s = unmap_uids_and_index(ctx)) != DN_OK)
                 return s;
         }
         *result = DN_UPSERT_INSERTED;
@@ -406,27 +386,6 @@ dn_status dn_store_events_other_sources(dn_ctx *ctx, const char *source, bool *o
     return rc == SQLITE_ROW ? DN_OK : dni_fail_sqlite(ctx, "looking for other sources");
 }
 
-static dn_status pragma_value(dn_ctx *ctx, const char *sql, int *out);
-static void unmap_uids(dn_ctx *ctx);
-
-/* A batch of a bulk load that checks uids by its map: another writer may
- * have changed the schema since the last batch (this connection holds the
- * write lock only within one) — built events_uid again to store events,
- * or dropped it for a map of its own, which knows nothing of this load's
- * rows. Either way the map is let go and the load goes on through
- * events_uid, built again if missing: no two maps run at once, and a map
- * is only used while every uid stored since it was made went through it. */
-static dn_status keep_uid_map_only_if_alone(dn_ctx *ctx)
-{
-    struct dni_events_state *state = dni_store_events_state(ctx);
-    if (!state->uid_map) return DN_OK;
-    int version;
-    dn_status s = pragma_value(ctx, "PRAGMA schema_version", &version);
-    if (s != DN_OK || version == state->uid_map_schema) return s;
-    unmap_uids(ctx);
-    bool built;
-    return ensure_uid_index(ctx, &built);
-}
 
 /* A bulk load leaves the row from batch to batch (dn_store_events_bulk_begin);
  * it is put back only when another writer's batch, or a repair, indexed
@@ -446,9 +405,33 @@ static dn_status defer_rtree(dn_ctx *ctx, const char *sql)
     return rc == SQLITE_DONE ? DN_OK : dni_fail_sqlite(ctx, "starting a batch of events");
 }
 
+static dn_status pragma_value(dn_ctx *ctx, const char *sql, int *out);
+static dn_status ensure_uid_index(dn_ctx *ctx);
+
+/* How this batch checks uids. The batch holds the write lock (BEGIN
+ * IMMEDIATE) until it commits; between two, another writer may have
+ * changed the schema: dropped events_uid for a bulk load's map of its own,
+ * which ON CONFLICT(uid) needs, or built it again for that reason. A
+ * connection without a map has events_uid built again where it is missing;
+ * a bulk load with one lets it go and does the same when the schema
+ * version changed since the map was made. So no two maps run at once, and
+ * a map is only used while every uid stored since it was made went
+ * through it. */
+static dn_status settle_uid_checks(dn_ctx *ctx)
+{
+    struct dni_events_state *state = dni_store_events_state(ctx);
+    if (state->uid_map) {
+        int version;
+        dn_status s = pragma_value(ctx, "PRAGMA schema_version", &version);
+        if (s != DN_OK || version == state->uid_map_schema) return s;
+        return unmap_uids_and_index(ctx);
+    }
+    return ensure_uid_index(ctx);
+}
+
 dn_status dn_store_events_batch_begin(dn_ctx *ctx)
 {
-    dn_status s = keep_uid_map_only_if_alone(ctx);
+    dn_status s = settle_uid_checks(ctx);
     return s == DN_OK ? defer_rtree(ctx, dni_store_events_state(ctx)->bulk ? defer_if_none_sql : defer_sql) : s;
 }
 
@@ -570,14 +553,16 @@ static dn_status index_missing(dn_ctx *ctx, const char *name, bool *missing)
     return s;
 }
 
-/* Create the secondary indexes of events that are missing, with the sort
- * settings above while any is built; *created counts them. */
-static dn_status create_missing_indexes(dn_ctx *ctx, int *created)
+/* Create the secondary indexes of events that are missing (`only` that
+ * one, unless NULL), with the sort settings above while any is built;
+ * *created counts them. */
+static dn_status create_missing_indexes(dn_ctx *ctx, const char *only, int *created)
 {
     *created = 0;
     struct sort_settings saved;
     dn_status s = DN_OK;
     for (size_t i = 0; s == DN_OK && dni_schema_events_indexes[i][0]; i++) {
+        if (only && strcmp(only, dni_schema_events_indexes[i][0]) != 0) continue;
         bool missing;
         s = index_missing(ctx, dni_schema_events_indexes[i][0], &missing);
         if (s != DN_OK || !missing) continue;
@@ -657,13 +642,7 @@ static dn_status map_uids(dn_ctx *ctx)
     bool have;
     dn_status s = schema_has(ctx, "index", uid_index, &have);
     if (s != DN_OK) return s;
-    if (!have) {
-        /* an older store's UNIQUE column (kept), or another writer's bulk
-         * load has dropped events_uid and checks its uids by a map of its
-         * own, which knows nothing of this load's: built again, and no map */
-        bool built;
-        return ensure_uid_index(ctx, &built);
-    }
+    if (!have) return DN_OK; /* an older store's UNIQUE column, kept (settle_uid_checks built any dropped one) */
     struct dni_uid_map *map = dni_uid_map_create();
     sqlite3_stmt *st;
     if (!map) return dni_fail(ctx, DN_ERR_NOMEM, "out of memory");
@@ -671,16 +650,18 @@ static dn_status map_uids(dn_ctx *ctx)
         dni_uid_map_destroy(map);
         return s;
     }
-    int rc = SQLITE_DONE;
     size_t max = uid_map_max(ctx);
-    while (s == DN_OK && dni_uid_map_count(map) < max && (rc = sqlite3_step(st)) == SQLITE_ROW)
+    bool full = false;
+    int rc = SQLITE_DONE;
+    while (s == DN_OK && !full && (rc = sqlite3_step(st)) == SQLITE_ROW) {
         if (!dni_uid_map_put(map, dni_uid_map_hash((const char *)sqlite3_column_text(st, 1)),
                              sqlite3_column_int64(st, 0)))
             s = dni_fail(ctx, DN_ERR_NOMEM, "out of memory");
-    if (s == DN_OK && dni_uid_map_count(map) < max && rc != SQLITE_DONE)
-        s = dni_fail_sqlite(ctx, "reading the events' uids");
+        full = dni_uid_map_count(map) >= max;
+    }
+    if (s == DN_OK && !full && rc != SQLITE_DONE) s = dni_fail_sqlite(ctx, "reading the events' uids");
     sqlite3_reset(st);
-    if (s != DN_OK || dni_uid_map_count(map) >= max) { /* too many already: the index stays */
+    if (s != DN_OK || full) { /* too many already: the index stays */
         dni_uid_map_destroy(map);
         return s;
     }
@@ -695,34 +676,20 @@ static void unmap_uids(dn_ctx *ctx)
     state->uid_map = NULL;
 }
 
-/* Build events_uid where it is missing (not on a store whose uid column
- * is UNIQUE itself), in the caller's transaction; *built says whether it was. */
-static dn_status ensure_uid_index(dn_ctx *ctx, bool *built)
+/* Build events_uid where it is missing (not on a store whose uid column is
+ * UNIQUE itself), in the caller's transaction. */
+static dn_status ensure_uid_index(dn_ctx *ctx)
 {
-    *built = false;
-    bool missing;
-    dn_status s = index_missing(ctx, uid_index, &missing);
-    if (s != DN_OK || !missing) return s;
-    const char *sql = NULL;
-    for (size_t i = 0; dni_schema_events_indexes[i][0]; i++)
-        if (strcmp(dni_schema_events_indexes[i][0], uid_index) == 0) sql = dni_schema_events_indexes[i][1];
-    struct sort_settings saved;
-    if ((s = sort_settings_enter(ctx, &saved)) != DN_OK) return s;
-    s = dn_store_exec(ctx, sql);
-    dn_status r = sort_settings_leave(ctx, &saved);
-    if (s == DN_OK) s = r;
-    *built = s == DN_OK;
-    return s;
+    int created;
+    return create_missing_indexes(ctx, uid_index, &created);
 }
 
-/* The map has reached uid_map_max: events_uid is built again, in the
- * load's transaction, and the map let go. */
-static dn_status index_uids_again(dn_ctx *ctx)
+/* The map let go (it is full, or another writer changed the schema), and
+ * events_uid built again, in the load's transaction. */
+static dn_status unmap_uids_and_index(dn_ctx *ctx)
 {
-    bool built;
-    dn_status s = ensure_uid_index(ctx, &built);
-    if (s == DN_OK) unmap_uids(ctx);
-    return s;
+    unmap_uids(ctx);
+    return ensure_uid_index(ctx);
 }
 
 dn_status dn_store_events_bulk_begin(dn_ctx *ctx, enum dn_bulk_indexes indexes)
@@ -800,7 +767,7 @@ dn_status dn_store_events_bulk_end(dn_ctx *ctx)
     struct dni_rtree_plan_thread *planner = NULL;
     dn_status s = pack ? start_planner(ctx, &planner) : DN_OK;
     int created;
-    if (s == DN_OK) s = create_missing_indexes(ctx, &created);
+    if (s == DN_OK) s = create_missing_indexes(ctx, NULL, &created);
     if (s == DN_OK) unmap_uids(ctx); /* events_uid is back */
     if (s == DN_OK) s = restore_insert_triggers(ctx);
     if (s != DN_OK) dni_rtree_plan_thread_cancel(planner); /* its connection must not outlive this call */
@@ -873,7 +840,7 @@ dn_status dni_store_events_repair(dn_ctx *ctx)
     if ((s = dn_store_begin(ctx)) != DN_OK) return s;
     int created = 0;
     if (left) s = dn_store_events_rtree_pack(ctx);
-    if (s == DN_OK) s = create_missing_indexes(ctx, &created);
+    if (s == DN_OK) s = create_missing_indexes(ctx, NULL, &created);
     if (s == DN_OK) s = dn_store_commit(ctx);
     if (s != DN_OK) dn_store_rollback(ctx);
     else dni_warn(ctx, "the events indexes were left incomplete by an interrupted ingest: rebuilt%s%s",
