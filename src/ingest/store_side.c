@@ -75,8 +75,8 @@ void dni_store_side_begin_file(struct dni_store_side *side, const struct dn_dedu
  *   inserting ~14 us an event of the file: bench_store);
  * - the two secondary indexes no lookup of an ingest reads (events_admin,
  *   events_border) are dropped and built afresh at the end: a sort each,
- *   about 1.8 us an event of the store for both, against ~18 us a row of
- *   the file for their random inserts (bench_ingest --second-source);
+ *   about 1.8 us an event of the store for both, against some 14-19 us a
+ *   row of the file for their random inserts (README, "A second source");
  * - with no dedupe lookups needed (they use events_date) and the file more
  *   than doubling the store, events_date too (events_source and
  *   events_cluster grow at one end and stay: store/events.c,

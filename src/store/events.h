@@ -46,9 +46,9 @@ dn_status dn_store_events_batch_end(dn_ctx *ctx);
 enum dn_bulk_indexes {
     /** drop only the indexes no lookup of an ingest uses, events_admin and
      * events_border (their entries go in at random; a second source of
-     * 200,000 rows into a store of as many took 13.9 s with them kept, 10.8-11.4
-     * without: bench_ingest --second-source); keep those dedupe and the uid
-     * checks read */
+     * 200,000 rows into a store of as many took 15.3 s with them kept,
+     * 12.5-13.2 s without: bench_ingest --rows 200000 --second-source, README);
+     * keep those dedupe and the uid checks read */
     DN_BULK_KEEP_LOOKUP_INDEXES,
     /** for a load without dedupe: events_date too. Every insert then
      * updates the table, its uid index and the two that grow at one end
