@@ -48,6 +48,16 @@ static char *path_in_tmp(const char *name)
     return buf;
 }
 
+/* The fixture's ctx creates the store at db; the second writer returned
+ * (the caller frees it) opens the same file. */
+static dn_ctx *open_two_writers(const char *db)
+{
+    dn_ctx *other = NULL;
+    ck_assert_int_eq(dn_ctx_new(&other), DN_OK);
+    ck_assert_int_eq(dn_store_open(ctx, db, DN_STORE_CREATE), DN_OK);
+    ck_assert_int_eq(dn_store_open(other, db, 0), DN_OK);
+    return other;
+}
 START_TEST(test_store__memory_db_gets_current_schema)
 {
     ck_assert_int_eq(dn_store_open(ctx, ":memory:", DN_STORE_CREATE), DN_OK);
@@ -252,10 +262,7 @@ END_TEST
 START_TEST(test_store__event_ids_do_not_collide_across_writers)
 {
     const char *db = path_in_tmp("ids.sqlite");
-    dn_ctx *other = NULL;
-    ck_assert_int_eq(dn_ctx_new(&other), DN_OK);
-    ck_assert_int_eq(dn_store_open(ctx, db, DN_STORE_CREATE), DN_OK);
-    ck_assert_int_eq(dn_store_open(other, db, DN_STORE_CREATE), DN_OK);
+    dn_ctx *other = open_two_writers(db);
     struct dn_event ev;
     enum dn_upsert_result r;
     long long id[6] = {0};
@@ -910,10 +917,7 @@ END_TEST
 START_TEST(test_store__writers_beside_a_bulk_load_of_hashed_uids)
 {
     const char *db_path = path_in_tmp("uids-two.sqlite");
-    dn_ctx *other = NULL;
-    ck_assert_int_eq(dn_ctx_new(&other), DN_OK);
-    ck_assert_int_eq(dn_store_open(ctx, db_path, DN_STORE_CREATE), DN_OK);
-    ck_assert_int_eq(dn_store_open(other, db_path, 0), DN_OK);
+    dn_ctx *other = open_two_writers(db_path);
     char uid[64];
     begin_batch_on(ctx);
     ck_assert_int_eq(dn_store_events_bulk_begin(ctx, DN_BULK_DROP_INDEXES_AND_UIDS), DN_OK);
