@@ -29,7 +29,9 @@ while durand runs (a kill after it finished does not count).
 A file turns into a bulk load (secondary indexes dropped, the R*Tree left
 to be packed at the end) once it has stored DURAND_BULK_MIN_ROWS rows,
 here a quarter of the table, so kills land both before and during one;
-without the wrapper some must land during one.
+without the wrapper some must land during one of each table: until one
+has, a session's first run is killed soon after its bulk load's mark
+appears.
 
 Each kill lands only once the run has stored a batch more than the
 database held (never in start-up), a random part of the reference run's
@@ -109,6 +111,24 @@ def wait_for_rows(proc, db, more_than):
         if stored_events(db) > more_than:
             return True
         time.sleep(0.05)
+    return False
+
+
+def bulk_under_way(db):
+    """Whether a bulk load's mark is in the store now (read-only, as above)."""
+    con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+    try:
+        return con.execute("SELECT count(*) FROM events_rtree_deferred").fetchone()[0] > 0
+    finally:
+        con.close()
+
+
+def wait_for_bulk(proc, db):
+    """Poll until a bulk load is under way; False if `proc` ended first."""
+    while proc.poll() is None:
+        if bulk_under_way(db):
+            return True
+        time.sleep(0.02)
     return False
 
 
@@ -217,6 +237,7 @@ def main():
                 os.remove(f)
         shutil.copyfile(template, db)
         before = 0
+        first_run = True
         while True:  # one session: kill and re-run until a run finishes
             runs += 1
             p = start(args, db, table)
@@ -224,10 +245,15 @@ def main():
             # of the reference's storing time later (start-up is most of a
             # short run's time: killing at a random part of the whole run
             # landed mostly there); once enough kills landed, the last
-            # re-run goes to the end
-            if kills < KILLS and wait_for_rows(p, db, before):
+            # re-run goes to the end. Until a kill has landed in a bulk load
+            # of this table, a session's first run is killed early in its
+            # bulk load instead (random kills had missed them all in one
+            # run of 20 kills in 3 sessions)
+            aim_at_bulk = first_run and bulk_kills[kind] == 0
+            first_run = False
+            if kills < KILLS and (wait_for_bulk(p, db) if aim_at_bulk else wait_for_rows(p, db, before)):
                 try:
-                    p.wait(timeout=rng.uniform(0.0, 0.7 if wrapped else 0.9) * store_time)
+                    p.wait(timeout=rng.uniform(0.0, 0.3 if aim_at_bulk else 0.7 if wrapped else 0.9) * store_time)
                 except subprocess.TimeoutExpired:
                     p.send_signal(signal.SIGKILL)
             p.wait(timeout=1800)
