@@ -51,12 +51,17 @@ def backup(src, dst):
     d.close()
 
 
-def stored_events(db):
-    """The number of events a read-only connection sees now (WAL: a reader
-    is never blocked by the writer)."""
+def read_now(db, sql):
+    """The first value of sql's first row, as a read-only connection sees
+    the store now (WAL: a reader is never blocked by the writer)."""
     import sqlite3
     con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
     try:
-        return con.execute("SELECT count(*) FROM events").fetchone()[0]
+        return con.execute(sql).fetchone()[0]
     finally:
         con.close()
+
+
+def stored_events(db):
+    """The number of events stored now (read_now)."""
+    return read_now(db, "SELECT count(*) FROM events")

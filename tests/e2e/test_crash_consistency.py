@@ -57,7 +57,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import dn_e2e  # noqa: E402
-from acled_table import backup, write_table, stored_events  # noqa: E402
+from acled_table import backup, read_now, write_table, stored_events  # noqa: E402
 
 ROWS = 20000
 BATCH = 200
@@ -104,32 +104,23 @@ def output(proc):
     return data
 
 
-def wait_for_rows(proc, db, more_than):
-    """Poll until the store holds more than `more_than` events; False if
-    `proc` ended first."""
+def wait_until(proc, ready):
+    """Poll until ready() is true; False if `proc` ended first."""
     while proc.poll() is None:
-        if stored_events(db) > more_than:
+        if ready():
             return True
         time.sleep(0.05)
     return False
 
 
-def bulk_under_way(db):
-    """Whether a bulk load's mark is in the store now (read-only, as above)."""
-    con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
-    try:
-        return con.execute("SELECT count(*) FROM events_rtree_deferred").fetchone()[0] > 0
-    finally:
-        con.close()
+def wait_for_rows(proc, db, more_than):
+    """Wait until the store holds more than `more_than` events."""
+    return wait_until(proc, lambda: stored_events(db) > more_than)
 
 
 def wait_for_bulk(proc, db):
-    """Poll until a bulk load is under way; False if `proc` ended first."""
-    while proc.poll() is None:
-        if bulk_under_way(db):
-            return True
-        time.sleep(0.02)
-    return False
+    """Wait until a bulk load's mark is in the store."""
+    return wait_until(proc, lambda: read_now(db, "SELECT count(*) FROM events_rtree_deferred") > 0)
 
 
 def check_after_kill(db, trial, full=False):
@@ -237,7 +228,6 @@ def main():
                 os.remove(f)
         shutil.copyfile(template, db)
         before = 0
-        first_run = True
         while True:  # one session: kill and re-run until a run finishes
             runs += 1
             p = start(args, db, table)
@@ -249,8 +239,7 @@ def main():
             # of this table, a session's first run is killed early in its
             # bulk load instead (random kills had missed them all in one
             # run of 20 kills in 3 sessions)
-            aim_at_bulk = first_run and bulk_kills[kind] == 0
-            first_run = False
+            aim_at_bulk = before == 0 and bulk_kills[kind] == 0  # before == 0: the session's first run
             if kills < KILLS and (wait_for_bulk(p, db) if aim_at_bulk else wait_for_rows(p, db, before)):
                 try:
                     p.wait(timeout=rng.uniform(0.0, 0.3 if aim_at_bulk else 0.7 if wrapped else 0.9) * store_time)

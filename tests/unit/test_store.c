@@ -58,6 +58,7 @@ static dn_ctx *open_two_writers(const char *db)
     ck_assert_int_eq(dn_store_open(other, db, 0), DN_OK);
     return other;
 }
+
 START_TEST(test_store__memory_db_gets_current_schema)
 {
     ck_assert_int_eq(dn_store_open(ctx, ":memory:", DN_STORE_CREATE), DN_OK);
