@@ -105,9 +105,9 @@ int main(int argc, char **argv)
     struct dn_gazetteer_stats st;
     if (dn_gazetteer_load(ctx, &st) != DN_OK) die(ctx, "index");
     printf("store open + geodata check: %.0f ms\n", t_store * 1e3);
-    printf("index load: %.0f ms CPU, %.0f ms wall (%zu places, %zu names, %zu keys with variants, %zu postings, %zu "
-           "implausible admin aliases left out)\n",
-           st.load_cpu_ms, st.load_ms, st.places, st.names, st.keys, st.postings, st.names_skipped);
+    printf("index load (%s): %.0f ms CPU, %.0f ms wall (%zu places, %zu names, %zu keys with variants, %zu postings, "
+           "%zu implausible admin aliases left out)\n",
+           st.from_image ? "the store's image" : "built from the tables", st.load_cpu_ms, st.load_ms, st.places, st.names, st.keys, st.postings, st.names_skipped);
 
     /* names to look up: every 7th main name or alias, in a fixed order */
     struct names names = {0};

@@ -28,7 +28,9 @@ set(DN_LIB_SOURCES
   # gazetteer: place names and lookups
   src/gazetteer/normalize.c
   src/gazetteer/variants.c
+  src/gazetteer/arena.c
   src/gazetteer/index.c
+  src/gazetteer/image.c
   src/gazetteer/preload.c
   src/gazetteer/fuzzy.c
   src/gazetteer/hints.c

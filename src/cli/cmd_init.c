@@ -2,6 +2,7 @@
  * `durand init`: create the database and load the shipped geodata.
  */
 #include "cli/cli.h"
+#include "gazetteer/gazetteer.h"
 #include "geodata/geodata.h"
 #include "store/store.h"
 
@@ -36,6 +37,9 @@ int dn_cmd_init(struct dn_cli *cli, int argc, char **argv)
     if (s != DN_OK) return dn_cli_fail(cli, s);
     struct dn_geodata_report rep;
     if ((s = dn_geodata_load(cli->ctx, force, &rep)) != DN_OK) return dn_cli_fail(cli, s);
+    /* the gazetteer index, built now and kept in the store (its image), so
+     * that the first command that geocodes need not build it */
+    if ((s = dn_gazetteer_load(cli->ctx, NULL)) != DN_OK) return dn_cli_fail(cli, s);
     int version = 0;
     if ((s = dn_store_schema_version(cli->ctx, &version)) != DN_OK) return dn_cli_fail(cli, s);
     if (rep.loaded)

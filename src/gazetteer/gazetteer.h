@@ -104,8 +104,9 @@ void dn_geocode_result_clear(struct dn_geocode_result *r);
 
 /** Figures about the in-memory index (for `durand places --stats` and the benchmark). */
 struct dn_gazetteer_stats {
-    double load_ms;       /**< building the index from the store (wall clock) */
+    double load_ms;       /**< building the index from the store, or reading its image (wall clock) */
     double load_cpu_ms;   /**< ...in CPU time of the thread that built it */
+    bool from_image;      /**< read from the store's image of the index (gazetteer/image.c) */
     double fuzzy_ms;      /**< building the fuzzy word index (0 until first used) */
     size_t places, names; /**< places indexed, place_names rows read */
     size_t names_skipped; /**< aliases of admin areas left out as implausible (a district's neighbours' names) */

@@ -98,8 +98,8 @@ struct gz_slot {
 
 struct gz_arena {
     char **chunks;
+    size_t *fill; /* bytes used in each chunk */
     size_t nchunks, capchunks;
-    size_t used; /* in the last chunk */
 };
 
 struct gz_fuzzy;
@@ -158,6 +158,12 @@ struct gz_index {
     struct gz_memo *memo;        /* memo.c; NULL until the first lookup stored */
     struct dn_strbuf memo_key;   /* key buffer of the memo */
     bool memo_off;               /* DURAND_NO_LOOKUP_CACHE */
+    /* the image (image.c): whether the index was read from one, and the
+     * epoch of the tables an index built from them reflects (-1: not to
+     * be saved), with its version then, which later additions change */
+    bool from_image;
+    long long image_epoch;
+    uint64_t built_version;
 };
 
 /** The gazetteer index of the context's open store, built on first use
@@ -173,11 +179,44 @@ dn_status dni_gz_index_build(dn_ctx *ctx, struct gz_index **out);
 dn_status dni_gz_index_install(dn_ctx *ctx, struct gz_index *ix);
 /** Free a built index that was not installed (NULL: nothing). */
 void dni_gz_index_free(struct gz_index *ix);
+/** Empty an index that is being filled (areas, places, keys, postings and
+ * strings), as dn_calloc left it. */
+void dni_gz_index_clear(struct gz_index *ix);
+/** Allocate the tables of an empty index for this many places, postings
+ * and keys. DN_ERR_NOMEM (what was allocated is the index's to free). */
+dn_status dni_gz_index_size(struct gz_index *ix, size_t places, size_t posts, size_t keys);
+/** The slot of `key` (len bytes that stay where they are: the arena's),
+ * created when missing (*created). NULL when out of memory. */
+struct gz_slot *dni_gz_slot_adopt(struct gz_index *ix, const char *key, size_t len, bool *created);
+
+/* ---- the index's image in the store (image.c) ------------------------------- */
+
+/** This build's id: the hash of its sources. */
+const char *dni_gz_image_build_id(void);
+/** The image of an index as built (before prefixes or learned names):
+ * *out (len bytes) is the caller's to dn_free. */
+dn_status dni_gz_image_encode(dn_ctx *ctx, const struct gz_index *ix, unsigned char **out, size_t *len);
+/** Fill an empty index (dn_calloc'ed) from an image. Any inconsistency is
+ * DN_ERR_INPUT, told in ctx; what was filled is then ix's to free. */
+dn_status dni_gz_image_decode(dn_ctx *ctx, const unsigned char *data, size_t len, struct gz_index *ix);
+/** Read the store's image into an empty index when it is this build's and
+ * current (*loaded), and the tables' epoch (-1 on a store without the
+ * table). DN_ERR_INPUT for a damaged image, DN_ERR_DB when SQLite fails. */
+dn_status dni_gz_image_fetch(dn_ctx *ctx, struct gz_index *ix, bool *loaded, long long *epoch);
+/** Write ix's image into the store under `epoch` (the epoch its tables
+ * were read at), on a connection of its own. Best effort: nothing is
+ * written when the store is busy, read-only or changed since. */
+void dni_gz_image_save(dn_ctx *ctx, const struct gz_index *ix, long long epoch);
 /** Whether ctx holds an index of the store it is connected to. */
 bool dni_gz_index_ready(dn_ctx *ctx);
 
 /** Copy `len` bytes into the arena (NUL-terminated); NULL on failure. */
 const char *dni_gz_strdup(struct gz_arena *a, const char *s, size_t len);
+/** The first chunk of an empty arena, `len` bytes for the caller to fill
+ * (an image's strings; strings added later go behind them); NULL on
+ * failure or when the arena is not empty. */
+char *dni_gz_arena_block(struct gz_arena *a, size_t len);
+void dni_gz_arena_free(struct gz_arena *a);
 
 uint32_t dni_gz_hash(const void *data, size_t len);
 /** Mark every run of leading words of every key as a prefix (for the

@@ -226,9 +226,14 @@ dn_status dn_geodata_load(dn_ctx *ctx, bool force, struct dn_geodata_report *rep
      * most of its I/O into memory copies (SQLite's default is 2 MB) */
     s = dn_store_exec(ctx, "PRAGMA cache_size = -262144");
     if (s == DN_OK) s = dn_store_begin(ctx);
+    /* one change of the gazetteer's tables for the whole load, not a
+     * trigger's for each of its 500,000 rows (the triggers are back
+     * before the commit) */
+    if (s == DN_OK) s = dn_store_gazetteer_triggers(ctx, false);
     if (s == DN_OK) s = clear_layers(ctx);
     if (s == DN_OK) s = dni_load_areas(ctx, ds, rep);
     if (s == DN_OK) s = dni_load_places(ctx, ds, rep);
+    if (s == DN_OK) s = dn_store_gazetteer_triggers(ctx, true);
     if (s == DN_OK) s = dn_store_meta_set(ctx, "geodata_version", rep->version);
     if (s == DN_OK) s = dn_store_meta_set(ctx, "geodata_stamp", stamped ? stamp : "");
     if (s == DN_OK) s = dn_store_commit(ctx);

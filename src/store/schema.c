@@ -3,6 +3,7 @@
  * database at version N-1 to version N. Never edit a released migration:
  * append a new one.
  */
+#include <stdio.h>
 #include <string.h>
 
 #include "core/core.h"
@@ -268,8 +269,65 @@ static dn_status migrate_to_1(dn_ctx *ctx)
     return DN_OK;
 }
 
+/* Version 2: the gazetteer index's image (gazetteer/image.c). One row;
+ * epoch counts the changes to the tables the index is built from, made
+ * by the triggers below, which also drop the image that no longer fits. */
+static const char *const v2_statements[] = {
+    "CREATE TABLE gazetteer_image ("
+    " id INTEGER PRIMARY KEY CHECK (id = 1),"
+    " epoch INTEGER NOT NULL DEFAULT 0,"
+    " build TEXT,"  /* the build id of the durand that wrote the image */
+    " image BLOB)",
+    "INSERT INTO gazetteer_image(id, epoch) VALUES (1, 0)",
+    NULL};
+
+static const char *const gazetteer_tables[] = {"places", "place_names", "admin_areas", "crossings", NULL};
+static const char *const gazetteer_ops[] = {"INSERT", "UPDATE", "DELETE"};
+
+/* "gazetteer_<table>_<op>", in buf */
+static const char *trigger_name(char *buf, size_t size, const char *table, const char *op)
+{
+    snprintf(buf, size, "gazetteer_%s_%c", table, op[0] + ('a' - 'A'));
+    return buf;
+}
+
+static const char gazetteer_changed_sql[] =
+    "UPDATE gazetteer_image SET epoch = epoch + 1, build = NULL, image = NULL WHERE id = 1";
+
+dn_status dn_store_gazetteer_triggers(dn_ctx *ctx, bool create)
+{
+    char name[64], sql[256];
+    if (!create) {
+        dn_status s = dn_store_exec(ctx, gazetteer_changed_sql);
+        if (s != DN_OK) return s;
+    }
+    for (size_t t = 0; gazetteer_tables[t]; t++) {
+        for (size_t o = 0; o < DN_ARRAY_LEN(gazetteer_ops); o++) {
+            const char *table = gazetteer_tables[t], *op = gazetteer_ops[o];
+            /* names from the fixed lists above, never from input */
+            if (create)
+                snprintf(sql, sizeof sql,
+                         "CREATE TRIGGER IF NOT EXISTS %s AFTER %s ON %s BEGIN %s; END",
+                         trigger_name(name, sizeof name, table, op), op, table, gazetteer_changed_sql);
+            else snprintf(sql, sizeof sql, "DROP TRIGGER IF EXISTS %s", trigger_name(name, sizeof name, table, op));
+            dn_status s = dn_store_exec(ctx, sql);
+            if (s != DN_OK) return s;
+        }
+    }
+    return DN_OK;
+}
+
+static dn_status migrate_to_2(dn_ctx *ctx)
+{
+    for (const char *const *s = v2_statements; *s; s++) {
+        dn_status st = run_statement(ctx, *s);
+        if (st != DN_OK) return st;
+    }
+    return dn_store_gazetteer_triggers(ctx, true);
+}
+
 typedef dn_status (*migration_fn)(dn_ctx *ctx);
-static const migration_fn migrations[DN_SCHEMA_VERSION] = {migrate_to_1};
+static const migration_fn migrations[DN_SCHEMA_VERSION] = {migrate_to_1, migrate_to_2};
 
 static dn_status record_version(dn_ctx *ctx, int version)
 {
@@ -299,7 +357,14 @@ dn_status dni_schema_migrate(dn_ctx *ctx, int from_version)
     }
     for (int v = from_version + 1; v <= DN_SCHEMA_VERSION; v++) {
         if ((s = dn_store_begin(ctx)) != DN_OK) return s;
-        if ((s = migrations[v - 1](ctx)) != DN_OK || (s = record_version(ctx, v)) != DN_OK ||
+        /* another writer opening the store at the same time may have taken
+         * this step while we waited for the lock */
+        int now = 0;
+        if ((s = dn_store_schema_version(ctx, &now)) == DN_OK && now >= v) {
+            if ((s = dn_store_commit(ctx)) != DN_OK) return s;
+            continue;
+        }
+        if (s != DN_OK || (s = migrations[v - 1](ctx)) != DN_OK || (s = record_version(ctx, v)) != DN_OK ||
             (s = dn_store_commit(ctx)) != DN_OK) {
             dn_store_rollback(ctx);
             return s;

@@ -320,7 +320,7 @@ dn_status dn_store_open(dn_ctx *ctx, const char *path, unsigned flags)
                      path, version, DN_SCHEMA_VERSION);
     if (s == DN_OK && version == 0 && readonly)
         s = dni_fail(ctx, DN_ERR_NOT_FOUND, "%s: not a durand database yet (run 'durand init' first)", path);
-    if (s == DN_OK && version < DN_SCHEMA_VERSION) {
+    if (s == DN_OK && version < DN_SCHEMA_VERSION && !(readonly && version >= DN_SCHEMA_READABLE_FROM)) {
         if (readonly)
             s = dni_fail(ctx, DN_ERR_SCHEMA, "%s: schema version %d needs migrating to %d; open it read-write once", path,
                          version, DN_SCHEMA_VERSION);

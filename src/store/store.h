@@ -14,7 +14,10 @@
 #include "durand.h"
 
 /** The schema version this build creates and understands. */
-#define DN_SCHEMA_VERSION 1
+#define DN_SCHEMA_VERSION 2
+/** The oldest version a read-only open accepts as it is: version 2 only
+ * added the gazetteer's image, which a reader does without. */
+#define DN_SCHEMA_READABLE_FROM 1
 
 enum dn_store_flags {
     DN_STORE_READONLY = 1, /**< open read-only; fails if missing or not yet a durand database */
@@ -34,6 +37,14 @@ dn_status dn_store_open(dn_ctx *ctx, const char *path, unsigned flags);
  * a file this process has no permission to write (then dn_store_begin fails
  * with DN_ERR_DB saying so). */
 bool dn_store_readonly(dn_ctx *ctx);
+
+/** The triggers by which every change to the tables the gazetteer index
+ * is built from (places, place_names, admin_areas, crossings) bumps
+ * gazetteer_image.epoch and drops the index's image (gazetteer/image.c):
+ * create them, or drop them and bump the epoch once — for a bulk load of
+ * the geodata, which creates them again before its commit. In the
+ * caller's transaction. */
+dn_status dn_store_gazetteer_triggers(dn_ctx *ctx, bool create);
 
 /** Close the database (finalising cached statements). Safe when none is open. */
 void dn_store_close(dn_ctx *ctx);

@@ -20,7 +20,7 @@ print (exit code, stderr/stdout substrings) and what must be stored after it
                 events (commands that only read); "seeded-copy": a fresh copy
                 of it; "none": no database file; "file:NAME": a file of
                 tests/bad-input/files copied as the database; "truncated",
-                "corrupt-middle", "newer-schema", "foreign", "empty",
+                "corrupt-middle", "corrupt-image", "newer-schema", "foreign", "empty",
                 "directory": broken databases made from the template;
                 "readonly": a seeded copy in a directory nobody may write
                 (run as user nobody when the test runs as root)
@@ -154,9 +154,24 @@ class Corpus:
                 dst.write(src.read(os.path.getsize(template) // 4))
         elif kind == "corrupt-middle":
             shutil.copyfile(template, db)
+            with sqlite3.connect(db) as c:  # no gazetteer image: the index is built from every table
+                c.execute("UPDATE gazetteer_image SET image = NULL")
+            c.close()
             with open(db, "r+b") as f:  # garbage over pages in the middle of the file
                 f.seek(os.path.getsize(db) // 2 // 4096 * 4096)
                 f.write(b"\xde\xad\xbe\xef" * 4096)
+        elif kind == "corrupt-image":
+            shutil.copyfile(template, db)
+            with sqlite3.connect(db) as c:  # the pages of the gazetteer image's blob
+                page_size = c.execute("PRAGMA page_size").fetchone()[0]
+                pages = [r[0] for r in c.execute(
+                    "SELECT pageno FROM dbstat WHERE name = 'gazetteer_image' AND pagetype = 'overflow'"
+                    " ORDER BY pageno")]
+            c.close()
+            assert pages, "the template has no gazetteer image"
+            with open(db, "r+b") as f:  # garbage over one in the middle
+                f.seek((pages[len(pages) // 2] - 1) * page_size)
+                f.write(b"\xde\xad\xbe\xef" * (page_size // 4))
         elif kind == "newer-schema":
             shutil.copyfile(template, db)
             with sqlite3.connect(db) as c:

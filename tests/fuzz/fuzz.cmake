@@ -10,9 +10,10 @@ set(DN_FUZZ_SANITIZERS -fsanitize=address,undefined -fno-sanitize-recover=undefi
 
 # A separately instrumented copy of the library: coverage for libFuzzer
 # (fuzzer-no-link) plus ASan/UBSan, whatever the main build uses.
-add_library(durand_fuzz STATIC ${DN_LIB_SOURCES})
+add_library(durand_fuzz STATIC ${DN_LIB_SOURCES} ${PROJECT_BINARY_DIR}/generated/dn_build_id.h)
 target_compile_options(durand_fuzz PRIVATE -fsanitize=fuzzer-no-link ${DN_FUZZ_SANITIZERS})
-target_include_directories(durand_fuzz PUBLIC ${PROJECT_SOURCE_DIR}/include ${PROJECT_SOURCE_DIR}/src)
+target_include_directories(durand_fuzz PUBLIC ${PROJECT_SOURCE_DIR}/include ${PROJECT_SOURCE_DIR}/src
+  PRIVATE ${PROJECT_BINARY_DIR}/generated)
 target_compile_definitions(durand_fuzz PRIVATE
   DN_VERSION_STRING="${PROJECT_VERSION}"
   DN_DEFAULT_GEODATA_DIR="${DN_GEODATA_DIR}")
@@ -21,7 +22,7 @@ target_link_libraries(durand_fuzz PUBLIC
 
 # One target per parser (the table in README "Fuzzing" maps functions to them).
 set(DN_FUZZERS fuzz_csv_reader fuzz_parse_date fuzz_parse_count fuzz_text_extract fuzz_name_key fuzz_geocode
-    fuzz_filter)
+    fuzz_filter fuzz_gz_image)
 foreach(target ${DN_FUZZERS})
   add_executable(${target} ${PROJECT_SOURCE_DIR}/tests/fuzz/${target}.c)
   target_compile_options(${target} PRIVATE -fsanitize=fuzzer ${DN_FUZZ_SANITIZERS})

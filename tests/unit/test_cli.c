@@ -89,7 +89,7 @@ START_TEST(test_cli__init_then_info_json)
     ck_assert_str_eq(c.err.data, "");
     captured_free(&c);
     ck_assert_int_eq(run_cli(&c, "info", "--format", "json", "--db", db, NULL), 0);
-    ck_assert_ptr_nonnull(strstr(c.out.data, "\"schema_version\":1"));
+    ck_assert_ptr_nonnull(strstr(c.out.data, "\"schema_version\":2"));
     ck_assert_ptr_nonnull(strstr(c.out.data, "\"events\":0"));
     ck_assert_int_eq(c.out.data[0], '{');
     captured_free(&c);

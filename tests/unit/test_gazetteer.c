@@ -973,5 +973,7 @@ Suite *make_gazetteer_suite(void)
     suite_add_tcase(s, tc);
 
     suite_add_tcase(s, make_gazetteer_real_tcase());
+    suite_add_tcase(s, make_gazetteer_image_tcase());
+    suite_add_tcase(s, make_gazetteer_image_shipped_tcase());
     return s;
 }

@@ -16,6 +16,10 @@ Suite *make_export_suite(void);
 Suite *make_ingest_suite(void);
 /** The gazetteer's cases on the shipped geodata (part of the gazetteer suite). */
 TCase *make_gazetteer_real_tcase(void);
+/** The index's image in the store, on the small geodata and (tagged
+ * shipped_geodata) the shipped one (part of the gazetteer suite). */
+TCase *make_gazetteer_image_tcase(void);
+TCase *make_gazetteer_image_shipped_tcase(void);
 Suite *make_border_suite(void);
 Suite *make_geodata_accept_suite(void);
 
