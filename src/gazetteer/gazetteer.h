@@ -119,6 +119,12 @@ struct dn_gazetteer_stats {
  * report its figures (`stats` may be NULL). */
 dn_status dn_gazetteer_load(dn_ctx *ctx, struct dn_gazetteer_stats *stats);
 
+/** The store's image of the index (gazetteer/image.c): its size in bytes
+ * (0: none) and whether this build may read it (written by this build,
+ * and no change to the places and names since, which would have dropped
+ * it). */
+dn_status dn_gazetteer_image_info(dn_ctx *ctx, long long *bytes, bool *current);
+
 /** Drop the in-memory index (after the geodata was reloaded). */
 void dn_gazetteer_invalidate(dn_ctx *ctx);
 

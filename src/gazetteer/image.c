@@ -526,3 +526,24 @@ void dni_gz_image_save(dn_ctx *ctx, const struct gz_index *ix, long long epoch)
     sqlite3_close_v2(db);
     dn_free(data);
 }
+
+dn_status dn_gazetteer_image_info(dn_ctx *ctx, long long *bytes, bool *current)
+{
+    *bytes = 0;
+    *current = false;
+    if (sqlite3_table_column_metadata(dni_db(ctx), NULL, "gazetteer_image", "image", NULL, NULL, NULL, NULL, NULL) !=
+        SQLITE_OK)
+        return DN_OK; /* a store made before schema version 2 */
+    sqlite3_stmt *st;
+    /* length() of a blob reads its size, not its bytes */
+    dn_status s = dn_store_stmt(ctx, "SELECT length(image), build = ? FROM gazetteer_image WHERE id = 1", &st);
+    if (s != DN_OK) return s;
+    sqlite3_bind_text(st, 1, dni_gz_image_build_id(), -1, SQLITE_STATIC);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        *bytes = sqlite3_column_int64(st, 0);
+        *current = *bytes > 0 && sqlite3_column_int(st, 1) == 1;
+    }
+    sqlite3_reset(st);
+    return rc == SQLITE_ROW || rc == SQLITE_DONE ? DN_OK : dni_fail_sqlite(ctx, "reading the gazetteer image");
+}
