@@ -62,14 +62,17 @@ static void put(struct writer *w, const void *v, size_t n)
     memcpy(w->p, v, n);
     w->p += n;
 }
-static void put_u8(struct writer *w, unsigned v) { *w->p++ = (unsigned char)v; }
-static void put_u16(struct writer *w, uint16_t v) { put(w, &v, sizeof v); }
-static void put_u32(struct writer *w, uint32_t v) { put(w, &v, sizeof v); }
-static void put_i32(struct writer *w, int32_t v) { put(w, &v, sizeof v); }
-static void put_u64(struct writer *w, uint64_t v) { put(w, &v, sizeof v); }
-static void put_i64(struct writer *w, int64_t v) { put(w, &v, sizeof v); }
-static void put_f64(struct writer *w, double v) { put(w, &v, sizeof v); }
-static void put_f32(struct writer *w, float v) { put(w, &v, sizeof v); }
+/* put_u8(w, v), put_u16... : one value of the type, in this machine's byte order */
+#define DN_IMAGE_PUT(name, type)                                                                                       \
+    static void name(struct writer *w, type v) { put(w, &v, sizeof v); }
+DN_IMAGE_PUT(put_u8, uint8_t)
+DN_IMAGE_PUT(put_u16, uint16_t)
+DN_IMAGE_PUT(put_u32, uint32_t)
+DN_IMAGE_PUT(put_i32, int32_t)
+DN_IMAGE_PUT(put_u64, uint64_t)
+DN_IMAGE_PUT(put_i64, int64_t)
+DN_IMAGE_PUT(put_f64, double)
+DN_IMAGE_PUT(put_f32, float)
 
 static int chunk_cmp(const void *a, const void *b)
 {
@@ -247,54 +250,22 @@ static void get(struct reader *r, void *v, size_t n)
     memcpy(v, r->p, n);
     r->p += n;
 }
-static uint8_t get_u8(struct reader *r)
-{
-    uint8_t v;
-    get(r, &v, 1);
-    return v;
-}
-static uint16_t get_u16(struct reader *r)
-{
-    uint16_t v;
-    get(r, &v, sizeof v);
-    return v;
-}
-static uint32_t get_u32(struct reader *r)
-{
-    uint32_t v;
-    get(r, &v, sizeof v);
-    return v;
-}
-static int32_t get_i32(struct reader *r)
-{
-    int32_t v;
-    get(r, &v, sizeof v);
-    return v;
-}
-static uint64_t get_u64(struct reader *r)
-{
-    uint64_t v;
-    get(r, &v, sizeof v);
-    return v;
-}
-static int64_t get_i64(struct reader *r)
-{
-    int64_t v;
-    get(r, &v, sizeof v);
-    return v;
-}
-static double get_f64(struct reader *r)
-{
-    double v;
-    get(r, &v, sizeof v);
-    return v;
-}
-static float get_f32(struct reader *r)
-{
-    float v;
-    get(r, &v, sizeof v);
-    return v;
-}
+/* get_u8(r), get_u16... : one value of the type (0 once the reader is bad) */
+#define DN_IMAGE_GET(name, type)                                                                                       \
+    static type name(struct reader *r)                                                                                 \
+    {                                                                                                                  \
+        type v;                                                                                                        \
+        get(r, &v, sizeof v);                                                                                          \
+        return v;                                                                                                      \
+    }
+DN_IMAGE_GET(get_u8, uint8_t)
+DN_IMAGE_GET(get_u16, uint16_t)
+DN_IMAGE_GET(get_u32, uint32_t)
+DN_IMAGE_GET(get_i32, int32_t)
+DN_IMAGE_GET(get_u64, uint64_t)
+DN_IMAGE_GET(get_i64, int64_t)
+DN_IMAGE_GET(get_f64, double)
+DN_IMAGE_GET(get_f32, float)
 
 /* A string reference: NULL for 0, else a NUL-terminated string of the
  * arena (its last byte is a NUL, checked once). */

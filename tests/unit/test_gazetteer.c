@@ -224,13 +224,6 @@ END_TEST
 
 static dn_ctx *ctx;
 
-static void exec_sql(const char *sql)
-{
-    char *err = NULL;
-    int rc = sqlite3_exec(dni_db(ctx), sql, NULL, NULL, &err);
-    if (rc != SQLITE_OK) ck_abort_msg("fixture SQL failed: %s\n%s", err ? err : "?", sql);
-}
-
 static void area(long long id, int level, int hist, const char *code, const char *name, const char *country,
                  const char *parent_code, const char *parent_name, double w, double s, double e, double n)
 {
@@ -244,7 +237,7 @@ static void area(long long id, int level, int hist, const char *code, const char
              parent_code ? "'" : "", parent_code ? parent_code : "NULL", parent_code ? "'" : "",
              parent_name ? "'" : "", parent_name ? parent_name : "NULL", parent_name ? "'" : "", km2, w, s, e, s, e, n,
              w, n, w, s);
-    exec_sql(sql);
+    sql_exec(dni_db(ctx), sql);
 }
 
 /* A place with its names ("|"-separated; the first is the main name). */
@@ -301,7 +294,7 @@ static void alias(long long place_id, const char *name)
     snprintf(sql, sizeof sql,
              "INSERT INTO place_names(place_id, name, key, rank, source) VALUES (%lld, '%s', '%s', 1, 'aliases.csv')",
              place_id, name, key_of(name));
-    exec_sql(sql);
+    sql_exec(dni_db(ctx), sql);
 }
 
 enum {
@@ -310,7 +303,7 @@ enum {
 
 static void build_gazetteer(void)
 {
-    exec_sql("BEGIN");
+    sql_exec(dni_db(ctx), "BEGIN");
     area(A_AFG, 0, 0, "AFG", "Afghanistan", "AFG", NULL, NULL, 60, 29, 70, 38.5);
     area(A_PAK, 0, 0, "PAK", "Pakistan", "PAK", NULL, NULL, 70, 24, 78, 37);
     area(A_NAN, 1, 0, "AF-NAN", "Nangarhar", "AFG", NULL, NULL, 69.5, 33.9, 69.99, 34.6);
@@ -391,7 +384,7 @@ static void build_gazetteer(void)
     place(20, "Bahadur Kalle|Bahadur", "PPL", "locality", "PAK", "PK-KP", "Khyber Pakhtunkhwa", "Peshawar", -1, 0,
           71.6, 34.1);
     place(21, "Khan", "PPL", "locality", "PAK", "PK-KP", "Khyber Pakhtunkhwa", "Swabi", -1, 0, 72.4, 34.2);
-    exec_sql("COMMIT");
+    sql_exec(dni_db(ctx), "COMMIT");
 }
 
 static void setup(void)
@@ -505,7 +498,7 @@ END_TEST
  * crossing whose settlement is not at its point adds nothing. */
 START_TEST(test_gazetteer__crossings_name_their_settlement)
 {
-    exec_sql("INSERT INTO crossings(name, side, proxy_name, alt_names, geom) VALUES"
+    sql_exec(dni_db(ctx), "INSERT INTO crossings(name, side, proxy_name, alt_names, geom) VALUES"
              " ('Michni (Shinwari Gate)', 'PAK', 'Landi Kotal', 'Michni Post|مچنی', MakePoint(71.15, 34.1, 4326)),"
              " ('Khar', 'PAK', 'Khar', NULL, MakePoint(71.16, 34.74, 4326)),"
              " ('Razmak Gate', 'PAK', 'Razmak', NULL, MakePoint(71.0, 33.5, 4326))");
@@ -702,38 +695,28 @@ END_TEST
 
 /* ---- learned names ------------------------------------------------------------------- */
 
-static long long count_sql(const char *sql)
-{
-    sqlite3_stmt *st;
-    ck_assert_int_eq(sqlite3_prepare_v2(dni_db(ctx), sql, -1, &st, NULL), SQLITE_OK);
-    ck_assert_int_eq(sqlite3_step(st), SQLITE_ROW);
-    long long n = sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
-    return n;
-}
-
 START_TEST(test_gazetteer__learned_names_resolve_in_the_same_run)
 {
     gc("Spinwam", NULL, 0);
     ck_assert_int_eq(dn_gazetteer_learn(ctx, "Spinwam", 70.39, 33.18, "acled.csv"), DN_OK);
-    struct dn_geocode_result *r = gc("Spinwam", NULL, 0 + (long long)count_sql("SELECT max(id) FROM places"));
+    struct dn_geocode_result *r = gc("Spinwam", NULL, 0 + (long long)sql_int(dni_db(ctx), "SELECT max(id) FROM places"));
     ck_assert_str_eq(r->place.kind, "LEARNED");
     ck_assert_str_eq(r->place.district, "North Waziristan"); /* from the district polygon */
     ck_assert_str_eq(r->place.province, "Khyber Pakhtunkhwa");
     ck_assert_str_eq(r->place.country, "PAK");
-    ck_assert_int_eq(count_sql("SELECT count(*) FROM place_names WHERE source = 'learned:acled.csv'"), 1);
+    ck_assert_int_eq(sql_int(dni_db(ctx), "SELECT count(*) FROM place_names WHERE source = 'learned:acled.csv'"), 1);
     /* the same name a kilometre away from another file: the same place, one more source */
     ck_assert_int_eq(dn_gazetteer_learn(ctx, " Spinwam ", 70.40, 33.18, "ucdp.csv"), DN_OK);
-    ck_assert_int_eq(count_sql("SELECT count(*) FROM places WHERE kind = 'LEARNED'"), 1);
-    ck_assert_int_eq(count_sql("SELECT count(*) FROM place_names WHERE source LIKE 'learned:%'"), 2);
+    ck_assert_int_eq(sql_int(dni_db(ctx), "SELECT count(*) FROM places WHERE kind = 'LEARNED'"), 1);
+    ck_assert_int_eq(sql_int(dni_db(ctx), "SELECT count(*) FROM place_names WHERE source LIKE 'learned:%'"), 2);
     /* far away: another place */
     ck_assert_int_eq(dn_gazetteer_learn(ctx, "Spinwam", 72.3, 34.2, "ucdp.csv"), DN_OK);
-    ck_assert_int_eq(count_sql("SELECT count(*) FROM places WHERE kind = 'LEARNED'"), 2);
+    ck_assert_int_eq(sql_int(dni_db(ctx), "SELECT count(*) FROM places WHERE kind = 'LEARNED'"), 2);
     /* a gazetteer place of that name nearby: nothing to learn */
     ck_assert_int_eq(dn_gazetteer_learn(ctx, "Razmak", 70.31, 32.9, "acled.csv"), DN_OK);
-    ck_assert_int_eq(count_sql("SELECT count(*) FROM places WHERE kind = 'LEARNED'"), 2);
+    ck_assert_int_eq(sql_int(dni_db(ctx), "SELECT count(*) FROM places WHERE kind = 'LEARNED'"), 2);
     /* fuzzy lookups see learned words too (the fuzzy index was built above) */
-    gc("Spinwaam", NULL, (long long)count_sql("SELECT min(id) FROM places WHERE kind = 'LEARNED'"));
+    gc("Spinwaam", NULL, (long long)sql_int(dni_db(ctx), "SELECT min(id) FROM places WHERE kind = 'LEARNED'"));
     struct dn_learned *list;
     size_t n;
     ck_assert_int_eq(dn_gazetteer_learned(ctx, &list, &n), DN_OK);
@@ -754,7 +737,7 @@ START_TEST(test_gazetteer__learning_joins_the_callers_transaction)
     ck_assert_int_eq(dn_store_begin(ctx), DN_OK);
     ck_assert_int_eq(dn_gazetteer_learn(ctx, "Tochi Bridge", 70.2, 32.95, "a.csv"), DN_OK);
     dn_store_rollback(ctx);
-    ck_assert_int_eq(count_sql("SELECT count(*) FROM places WHERE kind = 'LEARNED'"), 0);
+    ck_assert_int_eq(sql_int(dni_db(ctx), "SELECT count(*) FROM places WHERE kind = 'LEARNED'"), 0);
 }
 END_TEST
 

@@ -43,23 +43,6 @@ static void teardown(void)
     unsetenv("DURAND_NO_GAZETTEER_IMAGE");
 }
 
-static void exec_sql(const char *sql)
-{
-    char *err = NULL;
-    int rc = sqlite3_exec(dni_db(ctx), sql, NULL, NULL, &err);
-    ck_assert_msg(rc == SQLITE_OK, "%s: %s", sql, err ? err : "?");
-}
-
-static long long query_int(const char *sql)
-{
-    sqlite3_stmt *st;
-    ck_assert_int_eq(sqlite3_prepare_v2(dni_db(ctx), sql, -1, &st, NULL), SQLITE_OK);
-    ck_assert_int_eq(sqlite3_step(st), SQLITE_ROW);
-    long long v = sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
-    return v;
-}
-
 static bool same_str(const char *a, const char *b) { return a == b || (a && b && strcmp(a, b) == 0); }
 
 /* Two indexes hold the same areas, places, keys and postings. */
@@ -152,7 +135,7 @@ END_TEST
 
 static void assert_image_saved(bool saved)
 {
-    ck_assert_int_eq(query_int("SELECT image IS NOT NULL FROM gazetteer_image"), saved);
+    ck_assert_int_eq(sql_int(dni_db(ctx), "SELECT image IS NOT NULL FROM gazetteer_image"), saved);
     if (!saved) return;
     sqlite3_stmt *st;
     ck_assert_int_eq(sqlite3_prepare_v2(dni_db(ctx), "SELECT build FROM gazetteer_image", -1, &st, NULL), SQLITE_OK);
@@ -213,22 +196,22 @@ START_TEST(test_gz_image__any_change_to_the_tables_drops_it)
     for (size_t i = 0; i < DN_ARRAY_LEN(changes); i++) {
         index_now();
         assert_image_saved(true);
-        long long epoch = query_int("SELECT epoch FROM gazetteer_image");
-        exec_sql(changes[i]);
-        ck_assert_msg(query_int("SELECT epoch FROM gazetteer_image") > epoch, "%s", changes[i]);
+        long long epoch = sql_int(dni_db(ctx), "SELECT epoch FROM gazetteer_image");
+        sql_exec(dni_db(ctx), changes[i]);
+        ck_assert_msg(sql_int(dni_db(ctx), "SELECT epoch FROM gazetteer_image") > epoch, "%s", changes[i]);
         assert_image_saved(false);
         if (i == 0) {
             ck_assert(!index_now()->from_image);
-            ck_assert_int_eq(geocoded_id("Zarkanai"), query_int("SELECT id FROM places WHERE name = 'Zhob'"));
+            ck_assert_int_eq(geocoded_id("Zarkanai"), sql_int(dni_db(ctx), "SELECT id FROM places WHERE name = 'Zhob'"));
         }
     }
     /* a geodata reload: one bump for the whole load, the triggers back after it */
     index_now();
-    long long epoch = query_int("SELECT epoch FROM gazetteer_image");
+    long long epoch = sql_int(dni_db(ctx), "SELECT epoch FROM gazetteer_image");
     ck_assert_int_eq(dn_geodata_load(ctx, true, NULL), DN_OK);
-    ck_assert_int_eq(query_int("SELECT epoch FROM gazetteer_image"), epoch + 1);
+    ck_assert_int_eq(sql_int(dni_db(ctx), "SELECT epoch FROM gazetteer_image"), epoch + 1);
     assert_image_saved(false);
-    ck_assert_int_eq(query_int("SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'gazetteer_%'"),
+    ck_assert_int_eq(sql_int(dni_db(ctx), "SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'gazetteer_%'"),
                      12);
 }
 END_TEST
@@ -236,29 +219,29 @@ END_TEST
 START_TEST(test_gz_image__an_image_of_other_code_or_an_older_epoch_is_not_used)
 {
     index_now();
-    exec_sql("UPDATE gazetteer_image SET build = 'another build'");
+    sql_exec(dni_db(ctx), "UPDATE gazetteer_image SET build = 'another build'");
     ck_assert(!index_now()->from_image);
     assert_image_saved(true); /* replaced by this build's */
     ck_assert(index_now()->from_image);
 
     /* an index read at epoch e, saved after a change: not written */
-    exec_sql("UPDATE gazetteer_image SET image = NULL");
+    sql_exec(dni_db(ctx), "UPDATE gazetteer_image SET image = NULL");
     struct gz_index *ix;
     ck_assert_int_eq(dni_gz_index_build(ctx, &ix), DN_OK);
     ck_assert(!ix->from_image && ix->image_epoch >= 0);
-    exec_sql("UPDATE places SET population = population WHERE id = (SELECT min(id) FROM places)");
+    sql_exec(dni_db(ctx), "UPDATE places SET population = population WHERE id = (SELECT min(id) FROM places)");
     dni_gz_image_save(ctx, ix, ix->image_epoch);
     assert_image_saved(false);
-    dni_gz_image_save(ctx, ix, query_int("SELECT epoch FROM gazetteer_image")); /* the epoch now: written */
+    dni_gz_image_save(ctx, ix, sql_int(dni_db(ctx), "SELECT epoch FROM gazetteer_image")); /* the epoch now: written */
     assert_image_saved(true);
     dni_gz_index_free(ix);
 
     /* an index built inside the caller's transaction is not saved: its
      * epoch may yet be rolled back */
-    exec_sql("UPDATE gazetteer_image SET image = NULL");
-    exec_sql("BEGIN");
+    sql_exec(dni_db(ctx), "UPDATE gazetteer_image SET image = NULL");
+    sql_exec(dni_db(ctx), "BEGIN");
     ck_assert(!index_now()->from_image);
-    exec_sql("COMMIT");
+    sql_exec(dni_db(ctx), "COMMIT");
     assert_image_saved(false);
 }
 END_TEST
@@ -327,7 +310,7 @@ START_TEST(test_gz_image__a_damaged_image_is_refused_and_replaced)
 
     /* in the store: a warning, the index from the tables, a sound image again */
     index_now();
-    exec_sql("UPDATE gazetteer_image SET image = substr(image, 1, 1000)");
+    sql_exec(dni_db(ctx), "UPDATE gazetteer_image SET image = substr(image, 1, 1000)");
     struct captured cap = {0};
     dn_ctx_set_output(ctx, capture_output, &cap);
     ck_assert(!index_now()->from_image);
@@ -347,11 +330,11 @@ END_TEST
 START_TEST(test_gz_image__readers_open_a_store_made_before_it)
 {
     long long zhob = geocoded_id("Zhob");
-    exec_sql("BEGIN");
+    sql_exec(dni_db(ctx), "BEGIN");
     ck_assert_int_eq(dn_store_gazetteer_triggers(ctx, false), DN_OK);
-    exec_sql("DROP TABLE gazetteer_image");
-    exec_sql("DELETE FROM schema_version WHERE version = 2");
-    exec_sql("COMMIT");
+    sql_exec(dni_db(ctx), "DROP TABLE gazetteer_image");
+    sql_exec(dni_db(ctx), "DELETE FROM schema_version WHERE version = 2");
+    sql_exec(dni_db(ctx), "COMMIT");
     dn_ctx_free(ctx);
     ck_assert_int_eq(dn_ctx_new(&ctx), DN_OK);
     ck_assert_int_eq(dn_store_open(ctx, db, DN_STORE_READONLY), DN_OK);

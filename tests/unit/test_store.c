@@ -536,24 +536,6 @@ static sqlite3 *pack_db(void)
     return db;
 }
 
-static void exec_ok(sqlite3 *db, const char *sql)
-{
-    char *err = NULL;
-    int rc = sqlite3_exec(db, sql, NULL, NULL, &err);
-    ck_assert_msg(rc == SQLITE_OK, "%s: %s", sql, err ? err : "?");
-    sqlite3_free(err);
-}
-
-static long long int_of(sqlite3 *db, const char *sql)
-{
-    sqlite3_stmt *st;
-    ck_assert_int_eq(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
-    ck_assert_int_eq(sqlite3_step(st), SQLITE_ROW);
-    long long v = sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
-    return v;
-}
-
 static const char *text_of(sqlite3 *db, const char *sql)
 {
     static char buf[512];
@@ -576,10 +558,10 @@ static double pack_rand(void)
  * values on both sides of zero and where a float rounds either way. */
 static void fill_entries(sqlite3 *db, int n)
 {
-    exec_ok(db, "DROP TABLE IF EXISTS src; CREATE TABLE src(id INTEGER PRIMARY KEY, x0, x1, y0, y1)");
+    sql_exec(db, "DROP TABLE IF EXISTS src; CREATE TABLE src(id INTEGER PRIMARY KEY, x0, x1, y0, y1)");
     sqlite3_stmt *st;
     ck_assert_int_eq(sqlite3_prepare_v2(db, "INSERT INTO src VALUES (?, ?, ?, ?, ?)", -1, &st, NULL), SQLITE_OK);
-    exec_ok(db, "BEGIN");
+    sql_exec(db, "BEGIN");
     for (int i = 0; i < n; i++) {
         double x = 60 + pack_rand() * 15, y = 29 + pack_rand() * 8;
         if (i % 7 == 3) x = -x, y = -y;
@@ -594,16 +576,16 @@ static void fill_entries(sqlite3 *db, int n)
         sqlite3_reset(st);
     }
     sqlite3_finalize(st);
-    exec_ok(db, "COMMIT");
+    sql_exec(db, "COMMIT");
 }
 
 /* The packed tree against SQLite's own inserts of the same entries. */
 static void assert_same_as_inserted(sqlite3 *db, int n)
 {
-    exec_ok(db, "DROP TABLE IF EXISTS ref; CREATE VIRTUAL TABLE ref USING rtree(pkid, xmin, xmax, ymin, ymax);"
+    sql_exec(db, "DROP TABLE IF EXISTS ref; CREATE VIRTUAL TABLE ref USING rtree(pkid, xmin, xmax, ymin, ymax);"
                 "INSERT INTO ref SELECT * FROM src");
-    ck_assert_int_eq(int_of(db, "SELECT count(*) FROM packed"), n);
-    ck_assert_int_eq(int_of(db, "SELECT count(*) FROM packed p JOIN ref r USING (pkid) WHERE p.xmin = r.xmin"
+    ck_assert_int_eq(sql_int(db, "SELECT count(*) FROM packed"), n);
+    ck_assert_int_eq(sql_int(db, "SELECT count(*) FROM packed p JOIN ref r USING (pkid) WHERE p.xmin = r.xmin"
                                 " AND p.xmax = r.xmax AND p.ymin = r.ymin AND p.ymax = r.ymax"),
                      n);
     ck_assert_str_eq(text_of(db, "SELECT rtreecheck('packed')"), "ok");
@@ -619,7 +601,7 @@ static void assert_same_as_inserted(sqlite3 *db, int n)
                      "SELECT count(*), 0 FROM %s WHERE xmin <= %.17g AND xmax >= %.17g AND ymin <= %.17g"
                      " AND ymax >= %.17g",
                      tables[t], w + size, w, s + size, s);
-            found[t] = int_of(db, sql);
+            found[t] = sql_int(db, sql);
         }
         ck_assert_int_eq(found[0], found[1]);
     }
@@ -631,25 +613,25 @@ START_TEST(test_store__packed_rtree_equals_inserted)
     pack_rng = 42;
     /* empty; a lone leaf root; one full node; two; three levels (51 a node) */
     static const int sizes[] = {0, 1, 51, 52, 2700};
-    exec_ok(db, "CREATE VIRTUAL TABLE packed USING rtree(pkid, xmin, xmax, ymin, ymax);"
+    sql_exec(db, "CREATE VIRTUAL TABLE packed USING rtree(pkid, xmin, xmax, ymin, ymax);"
                 "INSERT INTO packed VALUES (7, 1, 2, 3, 4), (8, -1, 0, 0, 1)"); /* replaced by the pack */
     for (size_t k = 0; k < sizeof sizes / sizeof sizes[0]; k++) {
         int n = sizes[k];
         fill_entries(db, n);
-        exec_ok(db, "BEGIN");
+        sql_exec(db, "BEGIN");
         ck_assert_int_eq(dni_rtree_pack(ctx, "packed", "SELECT id, x0, x1, y0, y1 FROM src"), DN_OK);
-        exec_ok(db, "COMMIT");
+        sql_exec(db, "COMMIT");
         assert_same_as_inserted(db, n);
         /* the root's first two bytes: the tree's depth */
         ck_assert_str_eq(text_of(db, "SELECT hex(substr(data, 1, 2)) FROM packed_node WHERE nodeno = 1"),
                          n <= 51 ? "0000" : n <= 51 * 51 ? "0001" : "0002");
     }
     /* SQLite goes on inserting into and deleting from a packed tree */
-    exec_ok(db, "INSERT INTO packed SELECT id + 1, x0, x1, y0, y1 FROM src WHERE id % 9 = 1;"
+    sql_exec(db, "INSERT INTO packed SELECT id + 1, x0, x1, y0, y1 FROM src WHERE id % 9 = 1;"
                 "DELETE FROM packed WHERE pkid % 4 = 0;"
                 "INSERT INTO src SELECT id + 1, x0, x1, y0, y1 FROM src WHERE id % 9 = 1;"
                 "DELETE FROM src WHERE id % 4 = 0");
-    assert_same_as_inserted(db, (int)int_of(db, "SELECT count(*) FROM src"));
+    assert_same_as_inserted(db, (int)sql_int(db, "SELECT count(*) FROM src"));
 }
 END_TEST
 
@@ -660,11 +642,11 @@ START_TEST(test_store__packed_rtree_falls_back_when_defensive)
     sqlite3 *db = pack_db();
     pack_rng = 7;
     fill_entries(db, 300);
-    exec_ok(db, "CREATE VIRTUAL TABLE packed USING rtree(pkid, xmin, xmax, ymin, ymax)");
+    sql_exec(db, "CREATE VIRTUAL TABLE packed USING rtree(pkid, xmin, xmax, ymin, ymax)");
     ck_assert_int_eq(sqlite3_db_config(db, SQLITE_DBCONFIG_DEFENSIVE, 1, NULL), SQLITE_OK);
-    exec_ok(db, "BEGIN");
+    sql_exec(db, "BEGIN");
     ck_assert_int_eq(dni_rtree_pack(ctx, "packed", "SELECT id, x0, x1, y0, y1 FROM src"), DN_OK);
-    exec_ok(db, "COMMIT");
+    sql_exec(db, "COMMIT");
     assert_same_as_inserted(db, 300);
 }
 END_TEST
@@ -674,15 +656,15 @@ END_TEST
 START_TEST(test_store__packed_rtree_refuses_a_repeated_id)
 {
     sqlite3 *db = pack_db();
-    exec_ok(db, "CREATE TABLE src(id, x0, x1, y0, y1);"
+    sql_exec(db, "CREATE TABLE src(id, x0, x1, y0, y1);"
                 "INSERT INTO src VALUES (1, 70, 70, 33, 33), (2, 71, 71, 34, 34), (1, 69, 69, 32, 32);"
                 "CREATE VIRTUAL TABLE packed USING rtree(pkid, xmin, xmax, ymin, ymax);"
                 "INSERT INTO packed VALUES (5, 1, 2, 3, 4)");
-    exec_ok(db, "BEGIN");
+    sql_exec(db, "BEGIN");
     ck_assert_int_eq(dni_rtree_pack(ctx, "packed", "SELECT id, x0, x1, y0, y1 FROM src"), DN_ERR_DB);
     ck_assert_ptr_nonnull(strstr(dn_ctx_errmsg(ctx), "two entries for id 1"));
-    exec_ok(db, "ROLLBACK");
-    ck_assert_int_eq(int_of(db, "SELECT count(*) FROM packed WHERE pkid = 5"), 1);
+    sql_exec(db, "ROLLBACK");
+    ck_assert_int_eq(sql_int(db, "SELECT count(*) FROM packed WHERE pkid = 5"), 1);
     ck_assert_str_eq(text_of(db, "SELECT rtreecheck('packed')"), "ok");
 }
 END_TEST
@@ -718,7 +700,7 @@ static const char *events_indexes(void)
 /* How many INSERT triggers events has. */
 static int events_insert_triggers(void)
 {
-    return int_of(dni_db(ctx), "SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'events'"
+    return sql_int(dni_db(ctx), "SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'events'"
                                " AND sql LIKE '% INSERT ON events%'");
 }
 
@@ -763,12 +745,12 @@ START_TEST(test_store__bulk_load_keeps_the_append_only_indexes)
     ck_assert_str_eq(events_indexes(), ALL_EVENTS_INDEXES);
     ck_assert_int_eq(events_insert_triggers(), 2);
     sqlite3 *db = dni_db(ctx);
-    ck_assert_int_eq(int_of(db, "SELECT count(*) FROM events"), N);
-    ck_assert_int_eq(int_of(db, "SELECT count(*) FROM events WHERE cluster_id = id"), N);
-    ck_assert_int_eq(int_of(db, "SELECT count(*) FROM idx_events_geom r JOIN events e ON r.pkid = e.id"
+    ck_assert_int_eq(sql_int(db, "SELECT count(*) FROM events"), N);
+    ck_assert_int_eq(sql_int(db, "SELECT count(*) FROM events WHERE cluster_id = id"), N);
+    ck_assert_int_eq(sql_int(db, "SELECT count(*) FROM idx_events_geom r JOIN events e ON r.pkid = e.id"
                                 " WHERE r.xmin <= e.lon AND r.xmax >= e.lon AND r.ymin <= e.lat AND r.ymax >= e.lat"),
                      N);
-    ck_assert_int_eq(int_of(db, "SELECT count(*) FROM events_rtree_deferred"), 0);
+    ck_assert_int_eq(sql_int(db, "SELECT count(*) FROM events_rtree_deferred"), 0);
     ck_assert_str_eq(text_of(db, "SELECT rtreecheck('idx_events_geom')"), "ok");
     ck_assert_str_eq(text_of(db, "PRAGMA integrity_check"), "ok");
 }
@@ -897,8 +879,8 @@ START_TEST(test_store__bulk_load_checks_hashed_uids_by_a_map)
     finish_bulk_load();
 
     ck_assert_str_eq(events_indexes(), ALL_EVENTS_INDEXES);
-    ck_assert_int_eq(int_of(db, "SELECT count(*) FROM events"), 10 + N + 1);
-    ck_assert_int_eq(int_of(db, "SELECT count(DISTINCT uid) FROM events"), 10 + N + 1);
+    ck_assert_int_eq(sql_int(db, "SELECT count(*) FROM events"), 10 + N + 1);
+    ck_assert_int_eq(sql_int(db, "SELECT count(DISTINCT uid) FROM events"), 10 + N + 1);
     ck_assert_str_eq(text_of(db, "SELECT row_hash FROM events WHERE uid = 'csv:u.csv:before4'"), "changed");
     ck_assert_str_eq(text_of(db, "PRAGMA integrity_check"), "ok");
     /* after the load, the index checks them again */
@@ -968,8 +950,8 @@ START_TEST(test_store__writers_beside_a_bulk_load_of_hashed_uids)
 
     ck_assert_str_eq(events_indexes(), ALL_EVENTS_INDEXES);
     sqlite3 *db = dni_db(ctx);
-    ck_assert_int_eq(int_of(db, "SELECT count(*) FROM events"), 10);
-    ck_assert_int_eq(int_of(db, "SELECT count(DISTINCT uid) FROM events"), 10);
+    ck_assert_int_eq(sql_int(db, "SELECT count(*) FROM events"), 10);
+    ck_assert_int_eq(sql_int(db, "SELECT count(DISTINCT uid) FROM events"), 10);
     ck_assert_str_eq(text_of(db, "PRAGMA integrity_check"), "ok");
     other = dn_ctx_free(other);
 }
@@ -1006,7 +988,7 @@ START_TEST(test_store__uid_map_gives_way_to_the_index_when_full)
     ck_assert_int_eq(upsert_one("csv:u.csv:40", "h", NULL), DN_UPSERT_INSERTED);
     finish_bulk_load();
     ck_assert_str_eq(events_indexes(), ALL_EVENTS_INDEXES);
-    ck_assert_int_eq(int_of(dni_db(ctx), "SELECT count(*) FROM events"), 51);
+    ck_assert_int_eq(sql_int(dni_db(ctx), "SELECT count(*) FROM events"), 51);
 
     /* 51 stored, more than the map may hold: the next load keeps the index */
     ck_assert_int_eq(dn_store_begin(ctx), DN_OK);
@@ -1017,7 +999,7 @@ START_TEST(test_store__uid_map_gives_way_to_the_index_when_full)
     ck_assert_int_eq(upsert_one("csv:u.csv:8", "h", NULL), DN_UPSERT_UNCHANGED);
     ck_assert_int_eq(upsert_one("csv:u.csv:41", "h", NULL), DN_UPSERT_INSERTED);
     finish_bulk_load();
-    ck_assert_int_eq(int_of(dni_db(ctx), "SELECT count(*) FROM events"), 52);
+    ck_assert_int_eq(sql_int(dni_db(ctx), "SELECT count(*) FROM events"), 52);
     ck_assert_str_eq(text_of(dni_db(ctx), "PRAGMA integrity_check"), "ok");
 }
 END_TEST
@@ -1033,7 +1015,7 @@ static void make_store_of_unique_uid_column(const char *path)
     sqlite3 *db;
     ck_assert_int_eq(sqlite3_open(path, &db), SQLITE_OK);
     ck_assert(strstr(text_of(db, "SELECT sql FROM sqlite_master WHERE name = 'events'"), " uid TEXT NOT NULL,"));
-    exec_ok(db, "PRAGMA writable_schema = ON;"
+    sql_exec(db, "PRAGMA writable_schema = ON;"
                 "UPDATE sqlite_master SET sql = replace(sql, ' uid TEXT NOT NULL,', ' uid TEXT NOT NULL UNIQUE,')"
                 " WHERE type = 'table' AND name = 'events';"
                 "UPDATE sqlite_master SET name = 'sqlite_autoindex_events_1', sql = NULL WHERE name = 'events_uid';"
@@ -1063,7 +1045,7 @@ START_TEST(test_store__store_of_unique_uid_column_keeps_it)
     dn_store_close(ctx);
     ck_assert_int_eq(dn_store_open(ctx, db_path, 0), DN_OK);
     ck_assert_str_eq(events_indexes(), "events_admin,events_border,events_cluster,events_date,events_source");
-    ck_assert_int_eq(int_of(dni_db(ctx), "SELECT count(*) FROM events"), 1);
+    ck_assert_int_eq(sql_int(dni_db(ctx), "SELECT count(*) FROM events"), 1);
     ck_assert_str_eq(text_of(dni_db(ctx), "PRAGMA integrity_check"), "ok");
 }
 END_TEST
@@ -1080,7 +1062,7 @@ START_TEST(test_store__plan_thread_writes_the_packed_tree)
     sqlite3 *db = dni_db(ctx);
     pack_rng = 11;
     fill_entries(db, 2700);
-    exec_ok(db, "CREATE VIRTUAL TABLE packed USING rtree(pkid, xmin, xmax, ymin, ymax);"
+    sql_exec(db, "CREATE VIRTUAL TABLE packed USING rtree(pkid, xmin, xmax, ymin, ymax);"
                 "CREATE VIRTUAL TABLE twin USING rtree(pkid, xmin, xmax, ymin, ymax)");
     static const char entries[] = "SELECT id, x0, x1, y0, y1 FROM src";
     struct dni_rtree_shape shape;
@@ -1088,24 +1070,24 @@ START_TEST(test_store__plan_thread_writes_the_packed_tree)
     ck_assert_uint_eq(shape.cap, 51);
 
     ck_assert_int_eq(dn_store_begin(ctx), DN_OK);
-    exec_ok(db, "INSERT INTO src VALUES (1, 70, 70, 33, 33)"); /* not committed: the thread cannot see it */
+    sql_exec(db, "INSERT INTO src VALUES (1, 70, 70, 33, 33)"); /* not committed: the thread cannot see it */
     struct dni_rtree_plan_thread *t = NULL;
     ck_assert_int_eq(dni_rtree_plan_thread_start(ctx, db_path, entries, &shape, &t), DN_OK);
     struct dni_rtree_plan *plan = NULL;
     ck_assert_int_eq(dni_rtree_plan_thread_finish(ctx, t, &plan), DN_OK);
     ck_assert_ptr_nonnull(plan);
     ck_assert_int_eq(dni_rtree_plan_write(ctx, "packed", plan), DN_OK);
-    exec_ok(db, "DELETE FROM src WHERE id = 1");
+    sql_exec(db, "DELETE FROM src WHERE id = 1");
     ck_assert_int_eq(dni_rtree_pack(ctx, "twin", entries), DN_OK);
     ck_assert_int_eq(dn_store_commit(ctx), DN_OK);
 
     assert_same_as_inserted(db, 2700);
-    ck_assert_int_eq(int_of(db, "SELECT count(*) FROM packed WHERE pkid = 1"), 0);
-    ck_assert_int_eq(int_of(db, "SELECT count(*) FROM packed_node p JOIN twin_node t USING (nodeno)"
+    ck_assert_int_eq(sql_int(db, "SELECT count(*) FROM packed WHERE pkid = 1"), 0);
+    ck_assert_int_eq(sql_int(db, "SELECT count(*) FROM packed_node p JOIN twin_node t USING (nodeno)"
                                 " WHERE p.data = t.data"),
-                     int_of(db, "SELECT count(*) FROM twin_node"));
-    ck_assert_int_eq(int_of(db, "SELECT count(*) FROM packed_node"), int_of(db, "SELECT count(*) FROM twin_node"));
-    ck_assert_int_eq(int_of(db, "SELECT count(*) FROM packed_rowid p JOIN twin_rowid t USING (rowid)"
+                     sql_int(db, "SELECT count(*) FROM twin_node"));
+    ck_assert_int_eq(sql_int(db, "SELECT count(*) FROM packed_node"), sql_int(db, "SELECT count(*) FROM twin_node"));
+    ck_assert_int_eq(sql_int(db, "SELECT count(*) FROM packed_rowid p JOIN twin_rowid t USING (rowid)"
                                 " WHERE p.nodeno = t.nodeno"),
                      2700);
 }

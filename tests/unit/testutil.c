@@ -66,3 +66,21 @@ void write_file(const char *path, const void *data, size_t n)
     ck_assert_int_eq(fwrite(data, 1, n, fp), n);
     ck_assert_int_eq(fclose(fp), 0);
 }
+
+void sql_exec(sqlite3 *db, const char *sql)
+{
+    char *err = NULL;
+    int rc = sqlite3_exec(db, sql, NULL, NULL, &err);
+    if (rc != SQLITE_OK) ck_abort_msg("SQL failed: %s\n%s", err ? err : sqlite3_errstr(rc), sql);
+    sqlite3_free(err);
+}
+
+long long sql_int(sqlite3 *db, const char *sql)
+{
+    sqlite3_stmt *st;
+    ck_assert_msg(sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK, "%s: %s", sql, sqlite3_errmsg(db));
+    ck_assert_msg(sqlite3_step(st) == SQLITE_ROW, "no row: %s", sql);
+    long long v = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    return v;
+}

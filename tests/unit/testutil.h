@@ -4,6 +4,8 @@
 #ifndef DN_TESTUTIL_H
 #define DN_TESTUTIL_H
 
+#include <sqlite3.h>
+
 #include "core/core.h"
 
 /** The small synthetic geodata (tests/data/make_mini_geodata.py): cheap
@@ -28,5 +30,12 @@ void remove_tree(const char *path);
 /** Write n bytes to path (created or truncated); fails the calling test
  * when it cannot. */
 void write_file(const char *path, const void *data, size_t n);
+
+/** Run SQL on `db`; fails the calling test (with SQLite's message) when
+ * it fails. */
+void sql_exec(sqlite3 *db, const char *sql);
+/** The first column of the first row of a query, as an integer; fails the
+ * calling test when there is no row. */
+long long sql_int(sqlite3 *db, const char *sql);
 
 #endif
