@@ -23,7 +23,7 @@ struct command {
 static const struct command commands[] = {
     {"init", dn_cmd_init, "create the database and load the shipped geodata"},
     {"ingest", dn_cmd_ingest, "read event tables and news articles into the database"},
-    {"info", dn_cmd_info, "show the database's schema version and row counts"},
+    {"info", dn_cmd_info, "show the database's schema version, row counts and gazetteer image"},
     {"geocode", dn_cmd_geocode, "resolve place names to places (with precision, radius, alternatives)"},
     {"places", dn_cmd_places, "browse the gazetteer and the learned names"},
     {"query", dn_cmd_query, "list the stored events that match filters (place, radius, border, dates...)"},
