@@ -138,6 +138,8 @@ bool dn_parse_number(const char *text, const char *unit, double *out);
  * else the build-time default. Owned by the context. */
 const char *dni_geodata_dir(dn_ctx *ctx);
 
+/** Whether the environment variable `name` is set to anything but "" or "0". */
+bool dni_env_flag(const char *name);
 /** DURAND_NO_LOOKUP_CACHE is set (to anything but "" or "0"): the
  * geocoder's name memo and the ingest's point memo are off, for tests that
  * compare both paths. */

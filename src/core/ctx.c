@@ -258,8 +258,10 @@ dn_status dni_set_geodata_dir(dn_ctx *ctx, const char *dir)
     return DN_OK;
 }
 
-bool dni_lookup_cache_off(void)
+bool dni_env_flag(const char *name)
 {
-    const char *v = getenv("DURAND_NO_LOOKUP_CACHE");
+    const char *v = getenv(name);
     return v && *v && strcmp(v, "0") != 0;
 }
+
+bool dni_lookup_cache_off(void) { return dni_env_flag("DURAND_NO_LOOKUP_CACHE"); }

@@ -160,10 +160,9 @@ struct gz_index {
     bool memo_off;               /* DURAND_NO_LOOKUP_CACHE */
     /* the image (image.c): whether the index was read from one, and the
      * epoch of the tables an index built from them reflects (-1: not to
-     * be saved), with its version then, which later additions change */
+     * be saved) */
     bool from_image;
     long long image_epoch;
-    uint64_t built_version;
 };
 
 /** The gazetteer index of the context's open store, built on first use
@@ -179,8 +178,9 @@ dn_status dni_gz_index_build(dn_ctx *ctx, struct gz_index **out);
 dn_status dni_gz_index_install(dn_ctx *ctx, struct gz_index *ix);
 /** Free a built index that was not installed (NULL: nothing). */
 void dni_gz_index_free(struct gz_index *ix);
-/** Empty an index that is being filled (areas, places, keys, postings and
- * strings), as dn_calloc left it. */
+/** Free an index's tables (areas, places, keys, postings and strings) and
+ * leave it as dn_calloc did (but for memo_off): a half-filled index before
+ * it is filled again, and the last step of freeing one. */
 void dni_gz_index_clear(struct gz_index *ix);
 /** Allocate the tables of an empty index for this many places, postings
  * and keys. DN_ERR_NOMEM (what was allocated is the index's to free). */

@@ -38,10 +38,9 @@ enum { PLACE_BYTES = 8 + 4 * 4 + 4 + 8 + 8 + 8 + 3 * 4 + 1 + 1 + 4 };
 enum { POST_BYTES = 4 + 4 + 1 + 1 };
 enum { KEY_BYTES = 4 + 4 + 2 + 1 };
 
-struct header {
-    uint64_t nareas, nplaces, nposts, nkeys, strings, nnames, nskipped, maxtokens;
-};
-enum { HEADER_BYTES = 8 + 4 + 4 + 8 * 8 };
+/* the header's counts, in this order */
+enum { H_AREAS, H_PLACES, H_POSTS, H_KEYS, H_STRINGS, H_NAMES, H_SKIPPED, H_MAXTOKENS, H_COUNT };
+enum { HEADER_BYTES = 8 + 4 + 4 + 8 * H_COUNT };
 
 const char *dni_gz_image_build_id(void) { return DN_BUILD_ID; }
 
@@ -127,9 +126,10 @@ dn_status dni_gz_image_encode(dn_ctx *ctx, const struct gz_index *ix, unsigned c
     put(&w, magic, sizeof magic);
     put_u32(&w, BYTE_ORDER_MARK);
     put_u32(&w, IMAGE_FORMAT);
-    const uint64_t counts[8] = {ix->nareas, ix->nplaces, ix->nposts, nkeys, strings, ix->nnames, ix->nskipped,
-                                ix->maxtokens};
-    for (size_t i = 0; i < 8; i++) put_u64(&w, counts[i]);
+    const uint64_t h[H_COUNT] = {[H_AREAS] = ix->nareas, [H_PLACES] = ix->nplaces,   [H_POSTS] = ix->nposts,
+                                 [H_KEYS] = nkeys,        [H_STRINGS] = strings,      [H_NAMES] = ix->nnames,
+                                 [H_SKIPPED] = ix->nskipped, [H_MAXTOKENS] = ix->maxtokens};
+    for (size_t i = 0; i < H_COUNT; i++) put_u64(&w, h[i]);
     for (size_t i = 0, off = 0; i < a->nchunks; off += a->fill[i], i++) {
         w.chunks[i] = (struct chunk_ref){a->chunks[i], a->fill[i], off};
         put(&w, a->chunks[i], a->fill[i]);
@@ -298,30 +298,32 @@ static dn_status decode(dn_ctx *ctx, struct reader *r, struct gz_index *ix)
     if (r->bad || memcmp(m, magic, sizeof m) != 0) return bad(ctx, r, "not an image");
     if (get_u32(r) != BYTE_ORDER_MARK) return bad(ctx, r, "another byte order");
     if (get_u32(r) != IMAGE_FORMAT) return bad(ctx, r, "another format");
-    struct header h;
-    uint64_t *counts[8] = {&h.nareas, &h.nplaces, &h.nposts, &h.nkeys, &h.strings, &h.nnames, &h.nskipped, &h.maxtokens};
-    for (size_t i = 0; i < 8; i++) *counts[i] = get_u64(r);
+    uint64_t h[H_COUNT];
+    for (size_t i = 0; i < H_COUNT; i++) h[i] = get_u64(r);
     /* the counts must account for the bytes exactly (which also bounds them) */
     size_t rest = remaining(r);
-    if (r->bad || h.strings > rest || h.nareas > rest / AREA_BYTES || h.nplaces > rest / PLACE_BYTES ||
-        h.nposts > rest / POST_BYTES || h.nkeys > rest / KEY_BYTES || h.strings >= UINT32_MAX ||
-        h.strings + h.nareas * AREA_BYTES + h.nplaces * PLACE_BYTES + h.nposts * POST_BYTES + h.nkeys * KEY_BYTES !=
+    if (r->bad || h[H_STRINGS] > rest || h[H_AREAS] > rest / AREA_BYTES || h[H_PLACES] > rest / PLACE_BYTES ||
+        h[H_POSTS] > rest / POST_BYTES || h[H_KEYS] > rest / KEY_BYTES || h[H_STRINGS] >= UINT32_MAX ||
+        h[H_STRINGS] + h[H_AREAS] * AREA_BYTES + h[H_PLACES] * PLACE_BYTES + h[H_POSTS] * POST_BYTES +
+                h[H_KEYS] * KEY_BYTES !=
             rest)
         return bad(ctx, r, "its counts do not match its size");
-    if (h.strings == 0) return bad(ctx, r, "strings");
+    size_t nstrings = (size_t)h[H_STRINGS], nareas = (size_t)h[H_AREAS], nplaces = (size_t)h[H_PLACES],
+           nposts = (size_t)h[H_POSTS], nkeys = (size_t)h[H_KEYS];
+    if (nstrings == 0) return bad(ctx, r, "strings");
 
-    char *strings = dni_gz_arena_block(&ix->arena, (size_t)h.strings);
+    char *strings = dni_gz_arena_block(&ix->arena, nstrings);
     if (!strings) return dni_fail(ctx, DN_ERR_NOMEM, "out of memory");
-    get(r, strings, (size_t)h.strings);
+    get(r, strings, nstrings);
     /* every string reference then ends within them */
-    if (r->bad || strings[h.strings - 1] != '\0') return bad(ctx, r, "strings");
+    if (r->bad || strings[nstrings - 1] != '\0') return bad(ctx, r, "strings");
     r->strings = strings;
-    r->nstrings = (size_t)h.strings;
+    r->nstrings = nstrings;
 
-    ix->areas = dn_calloc(h.nareas ? h.nareas : 1, sizeof *ix->areas);
-    if (!ix->areas || dni_gz_index_size(ix, (size_t)h.nplaces, (size_t)h.nposts, (size_t)h.nkeys) != DN_OK)
+    ix->areas = dn_calloc(nareas ? nareas : 1, sizeof *ix->areas);
+    if (!ix->areas || dni_gz_index_size(ix, nplaces, nposts, nkeys) != DN_OK)
         return dni_fail(ctx, DN_ERR_NOMEM, "out of memory");
-    for (size_t i = 0; i < h.nareas; i++) {
+    for (size_t i = 0; i < nareas; i++) {
         struct gz_area *a = &ix->areas[i];
         a->id = get_i64(r);
         a->level = get_i32(r);
@@ -334,13 +336,13 @@ static dn_status decode(dn_ctx *ctx, struct reader *r, struct gz_index *ix)
         a->place = get_i32(r);
         a->parent = get_i32(r);
         /* sorted by id: dni_gz_area_index searches them by halves */
-        if (a->country[3] != '\0' || !a->name || !index_in(a->place, (size_t)h.nplaces) ||
-            !index_in(a->parent, (size_t)h.nareas) || (i > 0 && a[-1].id >= a->id))
+        if (a->country[3] != '\0' || !a->name || !index_in(a->place, nplaces) ||
+            !index_in(a->parent, nareas) || (i > 0 && a[-1].id >= a->id))
             r->bad = true;
         if (r->bad) return bad(ctx, r, "admin areas");
         ix->nareas++;
     }
-    for (size_t i = 0; i < h.nplaces; i++) {
+    for (size_t i = 0; i < nplaces; i++) {
         struct gz_place p = {0};
         p.id = get_i64(r);
         p.name = get_str(r);
@@ -364,18 +366,18 @@ static dn_status decode(dn_ctx *ctx, struct reader *r, struct gz_index *ix)
         if (r->bad) return bad(ctx, r, "places");
         if (dni_gz_append_place(ix, &p) < 0) return dni_fail(ctx, DN_ERR_NOMEM, "out of memory");
     }
-    for (size_t i = 0; i < h.nposts; i++) {
+    for (size_t i = 0; i < nposts; i++) {
         struct gz_post *p = &ix->posts[i];
         p->place = get_u32(r);
         p->next = get_u32(r);
         p->quality = get_u8(r);
         p->rank = get_u8(r);
         /* a posting's next is an earlier one (+ 1), so no chain can loop */
-        if (p->place >= h.nplaces || p->next > i) r->bad = true;
+        if (p->place >= nplaces || p->next > i) r->bad = true;
         if (r->bad) return bad(ctx, r, "postings");
         ix->nposts++;
     }
-    for (size_t i = 0; i < h.nkeys; i++) {
+    for (size_t i = 0; i < nkeys; i++) {
         uint32_t ref = get_u32(r), head = get_u32(r);
         uint16_t klen = get_u16(r);
         uint8_t flags = get_u8(r);
@@ -391,9 +393,9 @@ static dn_status decode(dn_ctx *ctx, struct reader *r, struct gz_index *ix)
         s->flags = flags;
     }
     if (remaining(r) != 0) return bad(ctx, r, "trailing bytes");
-    ix->nnames = (size_t)h.nnames;
-    ix->nskipped = (size_t)h.nskipped;
-    ix->maxtokens = h.maxtokens > 255 ? 255 : (size_t)h.maxtokens;
+    ix->nnames = (size_t)h[H_NAMES];
+    ix->nskipped = (size_t)h[H_SKIPPED];
+    ix->maxtokens = h[H_MAXTOKENS] > 255 ? 255 : (size_t)h[H_MAXTOKENS];
     return DN_OK;
 }
 
@@ -410,10 +412,13 @@ dn_status dni_gz_image_decode(dn_ctx *ctx, const unsigned char *data, size_t len
 
 /* ---- the store's row ----------------------------------------------------------- */
 
-static bool images_off(void)
+static bool images_off(void) { return dni_env_flag("DURAND_NO_GAZETTEER_IMAGE"); }
+
+/* The table came with schema version 2; a reader may open an older store as it is. */
+static bool have_image_table(dn_ctx *ctx)
 {
-    const char *v = getenv("DURAND_NO_GAZETTEER_IMAGE");
-    return v && *v && strcmp(v, "0") != 0;
+    return sqlite3_table_column_metadata(dni_db(ctx), NULL, "gazetteer_image", "image", NULL, NULL, NULL, NULL,
+                                         NULL) == SQLITE_OK;
 }
 
 /* Decode the image in row 1 of gazetteer_image, read piece by piece. */
@@ -439,10 +444,7 @@ dn_status dni_gz_image_fetch(dn_ctx *ctx, struct gz_index *ix, bool *loaded, lon
     *loaded = false;
     *epoch = -1;
     sqlite3_stmt *st;
-    /* a store made before schema version 2 has no such table (a reader may open it) */
-    if (sqlite3_table_column_metadata(dni_db(ctx), NULL, "gazetteer_image", "image", NULL, NULL, NULL, NULL, NULL) !=
-        SQLITE_OK)
-        return DN_OK;
+    if (!have_image_table(ctx)) return DN_OK;
     /* typeof() reads the image's type, not its bytes */
     dn_status s = dn_store_stmt(
         ctx, "SELECT epoch, build = ? AND typeof(image) = 'blob' FROM gazetteer_image WHERE id = 1", &st);
@@ -502,9 +504,7 @@ dn_status dn_gazetteer_image_info(dn_ctx *ctx, long long *bytes, bool *current)
 {
     *bytes = 0;
     *current = false;
-    if (sqlite3_table_column_metadata(dni_db(ctx), NULL, "gazetteer_image", "image", NULL, NULL, NULL, NULL, NULL) !=
-        SQLITE_OK)
-        return DN_OK; /* a store made before schema version 2 */
+    if (!have_image_table(ctx)) return DN_OK;
     sqlite3_stmt *st;
     /* length() of a blob reads its size, not its bytes */
     dn_status s = dn_store_stmt(ctx, "SELECT length(image), build = ? FROM gazetteer_image WHERE id = 1", &st);

@@ -939,19 +939,14 @@ static void index_free(dn_ctx *ctx, void *state)
     dni_gz_stoplist_free(ix->stop);
     for (size_t i = 0; i < ix->nregions; i++) dn_free(ix->regions[i].members);
     dn_free(ix->regions);
-    dn_free(ix->places);
     if (ix->cands) dn_free(ix->cands->v);
     dn_free(ix->cands);
     dn_free(ix->mark);
     dn_free(ix->stamp);
-    dn_free(ix->areas);
-    dn_free(ix->slots);
-    dn_free(ix->posts);
-    dn_free(ix->ids);
-    dni_gz_arena_free(&ix->arena);
     dn_strbuf_free(&ix->scratch);
     dni_gz_memo_free(ix->memo);
     dn_strbuf_free(&ix->memo_key);
+    dni_gz_index_clear(ix);
     dn_free(ix);
 }
 
@@ -1023,7 +1018,6 @@ static dn_status load_or_build(dn_ctx *ctx, struct gz_index *ix)
     ix->from_image = from_image;
     /* an index built in a snapshot of its own may be saved as the image */
     ix->image_epoch = s == DN_OK && own_read && !from_image ? epoch : -1;
-    ix->built_version = ix->version;
     return s;
 }
 
@@ -1058,11 +1052,10 @@ dn_status dni_gz_index_install(dn_ctx *ctx, struct gz_index *ix)
         index_free(ctx, ix);
         return s;
     }
-    /* an index just built from the tables and not changed since: the next
-     * command reads it instead (image.c); a writer's store only */
-    if (ix->image_epoch >= 0 && ix->version == ix->built_version && dni_store_writable_file(ctx))
-        dni_gz_image_save(ctx, ix, ix->image_epoch);
-    ix->image_epoch = -1;
+    /* an index just built from the tables (nothing can add to it before it
+     * is installed): the next command reads it instead (image.c); a
+     * writer's store only */
+    if (ix->image_epoch >= 0 && dni_store_writable_file(ctx)) dni_gz_image_save(ctx, ix, ix->image_epoch);
     ix->load_ms += now_ms() - t0;
     ix->load_cpu_ms += cpu_ms() - c0;
     dni_slot_set(ctx, DNI_SLOT_GAZETTEER, ix, index_free);
