@@ -279,8 +279,9 @@ static size_t find_close(struct pass1 *p, size_t from, size_t k)
         if (!lt) break;
         i = (size_t)(lt - p->d);
         if (i + 2 + nl > p->len) break;
+        /* "</nav" may end the input: the byte after the name exists only before the end */
         if (p->d[i + 1] == '/' && strncasecmp((const char *)p->d + i + 2, name, nl) == 0 &&
-            !isalnum(p->d[i + 2 + nl]))
+            (i + 2 + nl == p->len || !isalnum(p->d[i + 2 + nl])))
             return i;
     }
     p->close_nf[k] = from;

@@ -449,6 +449,25 @@ START_TEST(test_text__clean_drops_tracking_and_boilerplate_lines)
 }
 END_TEST
 
+/* A closing tag cut off by the end of the input is still found, and the byte
+ * after the input is never read: the sentinel after `len` is a letter, so
+ * reading it would make "</nav" look like "</navx" and keep the menu. */
+START_TEST(test_text__clean_closing_tag_at_end_of_input)
+{
+    const char *t = "<p>Before</p><nav>menu</nav";
+    size_t n = strlen(t);
+    unsigned char *buf = malloc(n + 1);
+    ck_assert_ptr_nonnull(buf);
+    memcpy(buf, t, n);
+    buf[n] = 'x';
+    struct dni_text_cleaned c;
+    ck_assert_int_eq(dni_text_clean(ctx, buf, n, 0, DNI_ENC_UTF8, &c), DN_OK);
+    ck_assert_str_eq(c.text, "Before");
+    dni_text_cleaned_free(&c);
+    free(buf);
+}
+END_TEST
+
 /* ---- sentences -------------------------------------------------------------------------- */
 
 struct sents {
@@ -1013,6 +1032,7 @@ Suite *make_text_suite(void)
     tcase_add_test(tc, test_text__jsonl_rejects_go_to_the_callback);
     tcase_add_test(tc, test_text__clean_map_points_into_original);
     tcase_add_test(tc, test_text__clean_drops_tracking_and_boilerplate_lines);
+    tcase_add_test(tc, test_text__clean_closing_tag_at_end_of_input);
     tcase_add_test(tc, test_text__sentences_respect_abbreviations);
     tcase_add_test(tc, test_text__sentences_are_capped);
     tcase_add_test(tc, test_text__dates_resolve_against_article_date);
