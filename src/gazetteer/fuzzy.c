@@ -112,7 +112,9 @@ static dn_status dels_grow(struct gz_fuzzy *f)
     return DN_OK;
 }
 
-static dn_status dels_add(struct gz_fuzzy *f, uint32_t hash, uint32_t word)
+/* `first_link`: the first link the word's deletions made; a deletion whose
+ * list already starts at or after it hashes like another of the same word. */
+static dn_status dels_add(struct gz_fuzzy *f, uint32_t hash, uint32_t word, size_t first_link)
 {
     if ((f->ndels + 1) * 10 > (f->dels ? f->dmask + 1 : 0) * 7 && dels_grow(f) != DN_OK) return DN_ERR_NOMEM;
     size_t j = hash & f->dmask;
@@ -128,8 +130,8 @@ static dn_status dels_add(struct gz_fuzzy *f, uint32_t hash, uint32_t word)
     if (!d->head) {
         d->hash = hash;
         f->ndels++;
-    } else if (f->links[d->head - 1].word == word) {
-        return DN_OK; /* the same word twice (a learned key re-adding it) */
+    } else if (d->head > first_link) {
+        return DN_OK; /* the word is on this list already (it is the list's head) */
     }
     f->links[f->nlinks] = (struct fz_link){.word = word, .next = d->head};
     d->head = (uint32_t)++f->nlinks;
@@ -163,9 +165,13 @@ static long word_find(const struct gz_fuzzy *f, const char *s, size_t len, uint3
     return -1;
 }
 
-/* Add one word (a stable pointer into an index key) with its deletions. */
-static dn_status word_add(struct gz_fuzzy *f, const char *s, size_t len, float prom)
+/* Add one word (a stable pointer into an index key) to the word set, or
+ * count it again. Returns the new word's index through `added` (UINT32_MAX
+ * when the word was known or is not corrected); `cp`/`ncp` its code points. */
+static dn_status word_put(struct gz_fuzzy *f, const char *s, size_t len, float prom, int32_t *cp, size_t *ncp,
+                          uint32_t *added)
 {
+    *added = UINT32_MAX;
     uint32_t hash = dni_gz_hash(s, len);
     long found = word_find(f, s, len, hash);
     if (found >= 0) {
@@ -173,7 +179,6 @@ static dn_status word_add(struct gz_fuzzy *f, const char *s, size_t len, float p
         if (prom > f->words[found].prom) f->words[found].prom = prom;
         return DN_OK;
     }
-    int32_t cp[WORD_CP_MAX];
     size_t n = decode(s, len, cp, WORD_CP_MAX);
     if (n < 3 || n >= WORD_CP_MAX || len > 65535) return DN_OK;
     if ((f->nwords + 1) * 2 > (f->wslots ? f->wmask + 1 : 0) && words_grow(f) != DN_OK) return DN_ERR_NOMEM;
@@ -189,12 +194,40 @@ static dn_status word_add(struct gz_fuzzy *f, const char *s, size_t len, float p
     size_t j = hash & f->wmask;
     while (f->wslots[j]) j = (j + 1) & f->wmask;
     f->wslots[j] = idx + 1;
-    if (dels_add(f, cp_hash(cp, n, SIZE_MAX, SIZE_MAX), idx) != DN_OK) return DN_ERR_NOMEM;
-    for (size_t i = 0; i < n; i++) {
-        if (i > 0 && cp[i] == cp[i - 1]) continue; /* same deletion as the previous one */
-        if (dels_add(f, cp_hash(cp, n, i, SIZE_MAX), idx) != DN_OK) return DN_ERR_NOMEM;
-    }
+    *ncp = n;
+    *added = idx;
     return DN_OK;
+}
+
+/* Index a word under itself and each one-letter deletion of it. Each
+ * deletion's slot is a cache miss in a table of megabytes: all of them are
+ * hashed and their slots fetched first, so that the misses overlap. */
+static dn_status word_dels_add(struct gz_fuzzy *f, uint32_t idx, const int32_t *cp, size_t n)
+{
+    if (n < 3) return DN_OK; /* never indexed (word_put); says so to the compiler too */
+    uint32_t hashes[WORD_CP_MAX + 1];
+    size_t nh = 0;
+    hashes[nh++] = cp_hash(cp, n, SIZE_MAX, SIZE_MAX);
+    for (size_t i = 0; i < n; i++)
+        if (i == 0 || cp[i] != cp[i - 1]) hashes[nh++] = cp_hash(cp, n, i, SIZE_MAX); /* else: the same deletion */
+#if defined(__GNUC__)
+    for (size_t k = 0; f->dels && k < nh; k++) __builtin_prefetch(&f->dels[hashes[k] & f->dmask]);
+#endif
+    size_t first_link = f->nlinks;
+    for (size_t k = 0; k < nh; k++)
+        if (dels_add(f, hashes[k], idx, first_link) != DN_OK) return DN_ERR_NOMEM;
+    return DN_OK;
+}
+
+/* A word with its deletions (a learned key's words, once the index is built). */
+static dn_status word_add(struct gz_fuzzy *f, const char *s, size_t len, float prom)
+{
+    int32_t cp[WORD_CP_MAX];
+    size_t n = 0;
+    uint32_t idx;
+    dn_status st = word_put(f, s, len, prom, cp, &n, &idx);
+    if (st != DN_OK || idx == UINT32_MAX) return st;
+    return word_dels_add(f, idx, cp, n);
 }
 
 /* The prominence of the most prominent place a slot's key names. */
@@ -208,14 +241,47 @@ static float slot_prominence(const struct gz_index *ix, const struct gz_slot *sl
     return best;
 }
 
-static dn_status key_words_add(struct gz_fuzzy *f, const char *key, size_t len, float prom)
+/* Each word of a key: into the word set only (`with_dels` false: the
+ * build adds every word's deletions afterwards, into tables sized once),
+ * or with its deletions. */
+static dn_status key_words_add(struct gz_fuzzy *f, const char *key, size_t len, float prom, bool with_dels)
 {
     for (size_t i = 0; i < len;) {
         size_t j = i;
         while (j < len && key[j] != ' ') j++;
-        dn_status s = word_add(f, key + i, j - i, prom);
+        dn_status s;
+        if (with_dels) {
+            s = word_add(f, key + i, j - i, prom);
+        } else {
+            int32_t cp[WORD_CP_MAX];
+            size_t n;
+            uint32_t idx;
+            s = word_put(f, key + i, j - i, prom, cp, &n, &idx);
+        }
         if (s != DN_OK) return s;
         i = j + 1;
+    }
+    return DN_OK;
+}
+
+/* Every word's deletions, in word order (the order one pass adding each
+ * word with its deletions gives: each deletion's list is the same), into
+ * a deletion table and link array sized for them, so neither is grown. */
+static dn_status all_dels_add(struct gz_fuzzy *f)
+{
+    size_t nlinks = 0;
+    for (size_t w = 0; w < f->nwords; w++) nlinks += (size_t)f->words[w].ncp + 1;
+    size_t slots = 1u << 18;
+    while (slots * 7 < nlinks * 10) slots *= 2; /* the load dels_add keeps below 0.7 */
+    f->dels = dn_calloc(slots, sizeof *f->dels);
+    f->links = nlinks ? dn_malloc(nlinks * sizeof *f->links) : NULL;
+    if (!f->dels || (nlinks && !f->links)) return DN_ERR_NOMEM;
+    f->dmask = slots - 1;
+    f->caplinks = nlinks;
+    for (size_t w = 0; w < f->nwords; w++) {
+        int32_t cp[WORD_CP_MAX];
+        size_t n = decode(f->words[w].s, f->words[w].len, cp, WORD_CP_MAX);
+        if (word_dels_add(f, (uint32_t)w, cp, n) != DN_OK) return DN_ERR_NOMEM;
     }
     return DN_OK;
 }
@@ -226,7 +292,7 @@ dn_status dni_gz_fuzzy_add_key(struct gz_index *ix, const char *key, size_t len)
     if (!ix->fuzzy) return DN_OK;
     const struct gz_slot *s = dni_gz_find(ix, key, len, dni_gz_hash(key, len));
     if (!s) return DN_OK;
-    return key_words_add(ix->fuzzy, s->key, s->len, slot_prominence(ix, s)); /* the slot's copy is stable */
+    return key_words_add(ix->fuzzy, s->key, s->len, slot_prominence(ix, s), true); /* the slot's copy is stable */
 }
 
 static double now_ms(void)
@@ -245,8 +311,9 @@ static dn_status build(dn_ctx *ctx, struct gz_index *ix)
     for (size_t i = 0; s == DN_OK && ix->slots && i <= ix->slotmask; i++) {
         const struct gz_slot *sl = &ix->slots[i];
         if (sl->key && (sl->flags & GZ_SLOT_KEY) && (sl->flags & GZ_SLOT_WORDS))
-            s = key_words_add(f, sl->key, sl->len, slot_prominence(ix, sl));
+            s = key_words_add(f, sl->key, sl->len, slot_prominence(ix, sl), false);
     }
+    if (s == DN_OK) s = all_dels_add(f);
     if (s != DN_OK) {
         dni_gz_fuzzy_free(f);
         return dni_fail(ctx, DN_ERR_NOMEM, "out of memory");
