@@ -323,6 +323,80 @@ static dn_status build(dn_ctx *ctx, struct gz_index *ix)
     return DN_OK;
 }
 
+/* ---- checking ------------------------------------------------------------------ */
+
+static int cmp_u64(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return (x > y) - (x < y);
+}
+
+/* Each word's deletion hashes, as dels_add keeps them: once per word. */
+static size_t word_del_hashes(const struct fz_word *w, uint32_t *out)
+{
+    int32_t cp[WORD_CP_MAX];
+    size_t n = decode(w->s, w->len, cp, WORD_CP_MAX), nh = 0;
+    for (size_t i = 0; i <= n; i++) {
+        if (i < n && i > 0 && cp[i] == cp[i - 1]) continue;
+        uint32_t h = i == n ? cp_hash(cp, n, SIZE_MAX, SIZE_MAX) : cp_hash(cp, n, i, SIZE_MAX);
+        bool seen = false;
+        for (size_t k = 0; k < nh && !seen; k++) seen = out[k] == h;
+        if (!seen) out[nh++] = h;
+    }
+    return nh;
+}
+
+dn_status dni_gz_fuzzy_check(const struct gz_fuzzy *f, size_t *missing, size_t *extra)
+{
+    *missing = *extra = 0;
+    if (!f) return DN_OK;
+    size_t nexp = 0;
+    for (size_t w = 0; w < f->nwords; w++) nexp += (size_t)f->words[w].ncp + 1;
+    uint64_t *want = dn_malloc((nexp ? nexp : 1) * sizeof *want);
+    uint64_t *have = dn_malloc((f->nlinks ? f->nlinks : 1) * sizeof *have);
+    if (!want || !have) {
+        dn_free(want);
+        dn_free(have);
+        return DN_ERR_NOMEM;
+    }
+    size_t nw = 0, nh = 0;
+    for (size_t w = 0; w < f->nwords; w++) {
+        const struct fz_word *word = &f->words[w];
+        if (word_find(f, word->s, word->len, word->hash) != (long)w) ++*missing; /* not in the word set */
+        uint32_t hashes[WORD_CP_MAX + 1];
+        size_t k = word_del_hashes(word, hashes);
+        for (size_t i = 0; i < k; i++) want[nw++] = (uint64_t)hashes[i] << 32 | w;
+    }
+    for (size_t j = 0; f->dels && j <= f->dmask; j++) {
+        /* a list runs from later links to earlier ones; anything else is a loop */
+        for (uint32_t l = f->dels[j].head, prev = UINT32_MAX; l; prev = l, l = f->links[l - 1].next) {
+            if (l >= prev || l > f->nlinks || nh == f->nlinks) {
+                ++*extra;
+                break;
+            }
+            have[nh++] = (uint64_t)f->dels[j].hash << 32 | f->links[l - 1].word;
+        }
+    }
+    qsort(want, nw, sizeof *want, cmp_u64);
+    qsort(have, nh, sizeof *have, cmp_u64);
+    size_t i = 0, j = 0;
+    while (i < nw || j < nh) {
+        if (j == nh || (i < nw && want[i] < have[j])) {
+            ++*missing;
+            i++;
+        } else if (i == nw || have[j] < want[i]) {
+            ++*extra; /* a link no word's deletion asks for, or a second copy of one */
+            j++;
+        } else {
+            i++;
+            j++;
+        }
+    }
+    dn_free(want);
+    dn_free(have);
+    return DN_OK;
+}
+
 /* ---- lookup ---------------------------------------------------------------------- */
 
 /* Optimal string alignment distance, giving up beyond `max`. */

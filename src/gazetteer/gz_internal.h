@@ -341,6 +341,11 @@ dn_status dni_gz_fuzzy(dn_ctx *ctx, struct gz_index *ix, const char *key, size_t
 dn_status dni_gz_fuzzy_add_key(struct gz_index *ix, const char *key, size_t len);
 void dni_gz_fuzzy_free(struct gz_fuzzy *f);
 size_t dni_gz_fuzzy_words(const struct gz_fuzzy *f); /**< 0 for NULL */
+/** Check a fuzzy index against its words: *missing counts (word, deletion)
+ * pairs no list holds and words the word set does not find, *extra links no
+ * word's deletion asks for, second copies and broken chains. Both 0 for a
+ * sound index (and for NULL). DN_ERR_NOMEM when its scratch fails. */
+dn_status dni_gz_fuzzy_check(const struct gz_fuzzy *f, size_t *missing, size_t *extra);
 
 /* ---- hints -------------------------------------------------------------------- */
 

@@ -717,6 +717,12 @@ START_TEST(test_gazetteer__learned_names_resolve_in_the_same_run)
     ck_assert_int_eq(sql_int(dni_db(ctx), "SELECT count(*) FROM places WHERE kind = 'LEARNED'"), 2);
     /* fuzzy lookups see learned words too (the fuzzy index was built above) */
     gc("Spinwaam", NULL, (long long)sql_int(dni_db(ctx), "SELECT min(id) FROM places WHERE kind = 'LEARNED'"));
+    struct gz_index *ix;
+    ck_assert_int_eq(dni_gz_index(ctx, &ix), DN_OK);
+    size_t missing, extra;
+    ck_assert_int_eq(dni_gz_fuzzy_check(ix->fuzzy, &missing, &extra), DN_OK);
+    ck_assert_uint_eq(missing, 0); /* the learned words' deletions too */
+    ck_assert_uint_eq(extra, 0);
     struct dn_learned *list;
     size_t n;
     ck_assert_int_eq(dn_gazetteer_learned(ctx, &list, &n), DN_OK);

@@ -355,6 +355,26 @@ START_TEST(test_gazetteer__weak_fuzzy_matches_are_not_resolved)
 }
 END_TEST
 
+/* The fuzzy index of the shipped gazetteer, built by the first misspelling,
+ * holds every word under itself and each of its one-letter deletions, once,
+ * and nothing else (what a lookup's probes rely on; its build fills the
+ * deletion lists in a second pass). */
+START_TEST(test_gazetteer__fuzzy_index_holds_every_deletion_of_every_word)
+{
+    struct dn_geocode_result r;
+    ck_assert_int_eq(dn_geocode(ctx, "Peshawer", 8, NULL, &r), DN_OK);
+    ck_assert_str_eq(r.place.name, "Peshawar");
+    dn_geocode_result_clear(&r);
+    struct gz_index *ix;
+    ck_assert_int_eq(dni_gz_index(ctx, &ix), DN_OK);
+    ck_assert_uint_gt(dni_gz_fuzzy_words(ix->fuzzy), 100000);
+    size_t missing, extra;
+    ck_assert_int_eq(dni_gz_fuzzy_check(ix->fuzzy, &missing, &extra), DN_OK);
+    ck_assert_uint_eq(missing, 0);
+    ck_assert_uint_eq(extra, 0);
+}
+END_TEST
+
 START_TEST(test_gazetteer__district_radius_comes_from_its_area)
 {
     struct dn_geocode_result r;
@@ -502,6 +522,7 @@ TCase *make_gazetteer_real_tcase(void)
     tcase_add_test(tc, test_gazetteer__district_radius_comes_from_its_area);
     tcase_add_test(tc, test_gazetteer__waziristan_is_both_districts);
     tcase_add_test(tc, test_gazetteer__weak_fuzzy_matches_are_not_resolved);
+    tcase_add_test(tc, test_gazetteer__fuzzy_index_holds_every_deletion_of_every_word);
     tcase_add_test(tc, test_gazetteer__stoplist_entries_all_name_places);
     tcase_add_test(tc, test_gazetteer__mentions_in_the_sample_article);
     tcase_add_test(tc, test_gazetteer__query_filter_names);
