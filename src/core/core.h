@@ -96,6 +96,10 @@ void *dn_realloc(void *p, size_t n);
 void dn_free(void *p);
 char *dn_strdup(const char *s);
 char *dn_strndup(const char *s, size_t n);
+/** The largest m <= n at which a UTF-8 character of `s` starts (or `s` ends):
+ * where to cut `s` to at most n bytes without splitting a character. s[n]
+ * must be readable (n <= strlen(s)). */
+size_t dn_utf8_floor(const char *s, size_t n);
 /** Test hook: make the allocation `n` calls from now fail (n >= 1); 0 turns
  * injection off. Process-wide; for single-threaded tests only. */
 void dni_alloc_fail_after(long n);

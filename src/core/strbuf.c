@@ -8,6 +8,12 @@
 
 #include "core/core.h"
 
+size_t dn_utf8_floor(const char *s, size_t n)
+{
+    while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80) n--; /* a continuation byte */
+    return n;
+}
+
 static bool reserve(struct dn_strbuf *b, size_t extra)
 {
     if (b->failed) return false;

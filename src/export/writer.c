@@ -65,14 +65,6 @@ dn_status dni_xwriter_begin(dn_ctx *ctx, GDALDatasetH ds, const struct dni_xform
 
 void dni_xset_null(struct dni_xwriter *w, int i) { OGR_F_SetFieldNull(w->feat, w->idx[i]); }
 
-/* Cut at a UTF-8 character boundary at or below the limit. */
-static size_t utf8_cut(const char *s, size_t limit)
-{
-    size_t n = limit;
-    while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80) n--;
-    return n;
-}
-
 void dni_xset_str(struct dni_xwriter *w, int i, const char *s)
 {
     if (!s) {
@@ -83,7 +75,7 @@ void dni_xset_str(struct dni_xwriter *w, int i, const char *s)
         size_t len = strlen(s);
         if (len > w->max_text) {
             char buf[SHP_MAX_TEXT + 1];
-            size_t n = utf8_cut(s, w->max_text);
+            size_t n = dn_utf8_floor(s, w->max_text); /* whole characters */
             memcpy(buf, s, n);
             buf[n] = '\0';
             w->cut++;

@@ -320,8 +320,7 @@ static dn_status texts(struct dn_reader *r, const struct dni_row *row, struct dn
      * reader shows the notes there (DN_EVENT_SELECT_COLUMNS). A copy was a
      * sixth of a stored row, written twice through the WAL. */
     if (ev->notes && strlen(ev->notes) > EXCERPT_MAX) {
-        size_t n = EXCERPT_MAX;
-        while (n && ((unsigned char)ev->notes[n] & 0xC0) == 0x80) n--; /* keep whole characters */
+        size_t n = dn_utf8_floor(ev->notes, EXCERPT_MAX); /* keep whole characters */
         struct dn_strbuf b = {0};
         dn_strbuf_append(&b, ev->notes, n);
         dn_strbuf_puts(&b, "\xE2\x80\xA6"); /* … */

@@ -125,7 +125,7 @@ dn_status dni_text_store_article(dn_ctx *ctx, const struct dn_text_article *a, l
     if (a->text) {
         /* the first line of the cleaned text is the headline in news pages */
         size_t n = strcspn(a->text, "\n");
-        title = dn_strndup(a->text, n > 200 ? 200 : n);
+        title = dn_strndup(a->text, n > 200 ? dn_utf8_floor(a->text, 200) : n); /* whole characters */
     }
     sqlite3_stmt *st;
     dn_status s = dn_store_stmt(ctx,

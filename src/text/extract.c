@@ -454,8 +454,7 @@ static void count_country(struct state *st, const char *code)
 static char *excerpt_of(const char *s, size_t len)
 {
     if (len <= DN_TEXT_MAX_EXCERPT) return dn_strndup(s, len);
-    size_t cut = DN_TEXT_MAX_EXCERPT - 3;
-    while (cut > 0 && ((unsigned char)s[cut] & 0xC0) == 0x80) cut--;
+    size_t cut = dn_utf8_floor(s, DN_TEXT_MAX_EXCERPT - 3);
     char *e = dn_malloc(cut + 4);
     if (!e) return NULL;
     memcpy(e, s, cut);

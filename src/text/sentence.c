@@ -73,7 +73,7 @@ static bool emit(struct splitter *s, size_t a, size_t b)
         while (sp > a && t[sp] != ' ') sp--;
         if (sp > a + DN_TEXT_MAX_SENTENCE / 2) cut = sp;
         else
-            while (cut > a && ((unsigned char)t[cut] & 0xC0) == 0x80) cut--; /* UTF-8 boundary */
+            cut = a + dn_utf8_floor(t + a, cut - a);
         if (!s->fn(s->ud, a, cut)) return false;
         a = cut;
         while (a < b && isspace((unsigned char)t[a])) a++;

@@ -78,4 +78,20 @@ r, again = ingest(batched, [src], ["--batch", "3"])
 check(again["stored"] == 0 and again["duplicates"] == rep["stored"], f"the same command again stores nothing: {again}",
       r)
 check(store(batched)[0] == b[0], "the events are unchanged by the second run")
+# a headline longer than the stored title's 200 bytes is cut between characters, not inside one
+headline = "A" + "\u067e\u0634\u0627\u0648\u0631 " * 40  # "Peshawar" in Urdu script: 2-byte letters
+check(headline.encode("utf-8")[200] & 0xC0 == 0x80, "the headline's byte 200 is inside a character")
+long_title = os.path.join(args.workdir, "long_title.txt")
+with open(os.path.join(texts, "kurram_wrapped.txt"), encoding="utf-8") as f:
+    body = f.read()
+with open(long_title, "w", encoding="utf-8") as f:
+    f.write(headline + "\n\n" + body)
+titled = fresh_db("titled.sqlite")
+ingest(titled, [long_title], codes=(0,))
+con = sqlite3.connect(titled)
+con.text_factory = bytes
+(title,) = con.execute("SELECT title FROM articles").fetchone()
+con.close()
+check(len(title) == 199, f"the title is cut to whole characters within 200 bytes: {len(title)} bytes")
+check(title.decode("utf-8") == headline.encode("utf-8")[:199].decode("utf-8"), f"the title is valid UTF-8: {title!r}")
 print("ok: a directory of articles in batches across files")

@@ -219,6 +219,15 @@ START_TEST(test_core__emit_csv_quotes_and_json_escapes)
 }
 END_TEST
 
+START_TEST(test_core__utf8_floor_cuts_between_characters)
+{
+    const char *s = "ab\xd9\xbe\xe2\x80\xa6\xf0\x9f\x98\x80z"; /* a b, a 2-, 3- and 4-byte character, z */
+    static const size_t want[] = {0, 1, 2, 2, 4, 4, 4, 7, 7, 7, 7, 11, 12};
+    for (size_t n = 0; n < DN_ARRAY_LEN(want); n++)
+        ck_assert_msg(dn_utf8_floor(s, n) == want[n], "n=%zu: %zu", n, dn_utf8_floor(s, n));
+}
+END_TEST
+
 START_TEST(test_core__emit_rejects_short_rows)
 {
     static const char *const cols[] = {"a", "b"};
@@ -267,6 +276,7 @@ Suite *make_core_suite(void)
     tcase_add_test(tc, test_core__numbers_as_people_type_them);
     tcase_add_test(tc, test_core__ctx_new_survives_allocation_failure);
     tcase_add_test(tc, test_core__emit_csv_quotes_and_json_escapes);
+    tcase_add_test(tc, test_core__utf8_floor_cuts_between_characters);
     tcase_add_test(tc, test_core__emit_rejects_short_rows);
     tcase_add_test(tc, test_core__event_flags_do_not_repeat);
     suite_add_tcase(s, tc);
