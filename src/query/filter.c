@@ -217,7 +217,10 @@ static dn_status precision_item(dn_ctx *ctx, struct dn_filter *f, int id, const 
 
 static dn_status type_item(dn_ctx *ctx, struct dn_filter *f, int id, const char *item)
 {
-    (void)id;
+    for (size_t i = 0; i < f->ntypes; i++)
+        if (strcasecmp(f->types[i], item) == 0) return DN_OK; /* matched without regard to case */
+    if (f->ntypes == DN_FILTER_MAX_TYPES)
+        return dni_fail(ctx, DN_ERR_USAGE, "--%s: more than %d different types", opt_name(id), DN_FILTER_MAX_TYPES);
     char **p = dn_realloc(f->types, (f->ntypes + 1) * sizeof *p);
     if (!p) return dni_fail(ctx, DN_ERR_NOMEM, "out of memory");
     f->types = p;

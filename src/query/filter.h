@@ -22,7 +22,8 @@
  *                          matched on the events' stored columns
  *   --bbox W,S,E,N         event point inside the box (degrees)
  *   --from/--to DATE       YYYY, YYYY-MM or YYYY-MM-DD, inclusive periods
- *   --type T[,T...]        type or sub_type equals T (case-insensitive)
+ *   --type T[,T...]        type or sub_type equals T (case-insensitive; at most
+ *                          DN_FILTER_MAX_TYPES different ones)
  *   --actor TEXT           actor1 or actor2 contains TEXT (case-insensitive)
  *   --min-fatalities N     fatalities >= N
  *   --precision P[,P...]   precision in the list (point|town|district|province|country)
@@ -63,6 +64,8 @@ enum dn_filter_opt {
     DN_FILTER_OPT_END /**< one past the last filter id */
 };
 #define DN_FILTER_IS_OPT(id) ((id) >= DN_FILTER_OPT_BASE && (id) < DN_FILTER_OPT_END)
+/** Different --type values one filter takes (ACLED has 6 types and 25 sub-types). */
+#define DN_FILTER_MAX_TYPES 1000
 
 /** Radius of --near when --radius is not given. */
 #define DN_FILTER_DEFAULT_RADIUS_KM 25.0

@@ -237,10 +237,14 @@ dn_status dn_filter_where(dn_ctx *ctx, const struct dn_filter *f, struct dn_strb
     if (f && f->from[0]) cond(sql, &first, ""), dn_strbuf_printf(sql, "%se.date >= :from", x);
     if (f && f->to[0]) cond(sql, &first, ""), dn_strbuf_printf(sql, "%se.date <= :to", x);
     if (f && f->ntypes) {
+        /* IN lists, not a chain of ORs: SQLite refuses an expression tree
+         * deeper than 1,000, which 500 types chained would be */
         cond(sql, &first, "(");
-        for (size_t i = 0; i < f->ntypes; i++)
-            dn_strbuf_printf(sql, "%se.type = :type%zu COLLATE NOCASE OR e.sub_type = :type%zu COLLATE NOCASE",
-                             i ? " OR " : "", i, i);
+        for (int col = 0; col < 2; col++) {
+            dn_strbuf_printf(sql, "%se.%s COLLATE NOCASE IN (", col ? " OR " : "", col ? "sub_type" : "type");
+            for (size_t i = 0; i < f->ntypes; i++) dn_strbuf_printf(sql, "%s:type%zu", i ? ", " : "", i);
+            dn_strbuf_putc(sql, ')');
+        }
         dn_strbuf_putc(sql, ')');
     }
     if (f && f->actor_like)

@@ -125,7 +125,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         if (s == DN_OK) {
             struct seen sn = {f, 0};
             s = dn_filter_each(ctx, f, dn_filter_has_near(f) ? DN_FILTER_ORDER_DISTANCE : NULL, 10, on_row, &sn);
-            if (s != DN_OK || sn.rows > 5) abort();
+            if (s != DN_OK || sn.rows > 5) {
+                fprintf(stderr, "fuzz_filter: status %d, %ld rows: %s\n", (int)s, sn.rows, dn_ctx_errmsg(ctx));
+                abort();
+            }
         } else if (s != DN_ERR_USAGE) {
             abort();
         }

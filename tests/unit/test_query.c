@@ -322,6 +322,23 @@ START_TEST(test_query__attribute_filters_combine)
     set(DN_FILTER_ACTOR, "taliban"); /* contains, any case: matches "TTP: Tehrik-i-Taliban Pakistan" too */
     ck_assert_str_eq(ids(NULL), "1,6,12,13");
     reset();
+    /* a long list (SQLite refused 500 types as a chain of ORs: expression tree too deep) */
+    struct dn_strbuf many = {0};
+    for (int i = 0; i < DN_FILTER_MAX_TYPES - 1; i++) dn_strbuf_printf(&many, "type %d,", i);
+    dn_strbuf_puts(&many, "BATTLES,battles"); /* the same type twice, in two cases */
+    ck_assert(!many.failed);
+    set(DN_FILTER_TYPE, many.data);
+    ck_assert_uint_eq(f->ntypes, DN_FILTER_MAX_TYPES);
+    char battles_of_many[256];
+    snprintf(battles_of_many, sizeof battles_of_many, "%s", ids(NULL));
+    ck_assert_int_eq(dn_filter_set(ctx, f, DN_FILTER_TYPE, "one more"), DN_ERR_USAGE);
+    ck_assert_ptr_nonnull(strstr(dn_ctx_errmsg(ctx), "more than 1000 different types"));
+    dn_strbuf_free(&many);
+    reset();
+    set(DN_FILTER_TYPE, "Battles");
+    ck_assert_str_eq(battles_of_many, ids(NULL)); /* the other 999 types name nothing */
+    ck_assert_str_eq(battles_of_many, "1,3,6,9,10,12,14");
+    reset();
     set(DN_FILTER_ACTOR, "(2018-)");
     set(DN_FILTER_ACTOR, "100%"); /* % is literal: nothing has it */
     ck_assert_str_eq(ids(NULL), "");
