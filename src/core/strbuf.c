@@ -1,5 +1,6 @@
 /** @file strbuf.c
- * Growable string buffer, with JSON-string and CSV-field escaping.
+ * Growable string buffer, with JSON-string and CSV-field escaping, and
+ * where to cut UTF-8 text between characters.
  */
 #include <stdio.h>
 #include <string.h>

@@ -86,6 +86,7 @@ static size_t decode(const char *s, size_t len, int32_t *cp, size_t cap)
 /* Hash of the code points with up to two positions left out (a deletion). */
 static uint32_t cp_hash(const int32_t *cp, size_t n, size_t skip1, size_t skip2)
 {
+    if (n == 0) return dni_gz_hash(cp, 0); /* nothing to copy (nor an unwritten tmp to hand on) */
     int32_t tmp[WORD_CP_MAX];
     size_t m = 0;
     for (size_t i = 0; i < n; i++)
@@ -199,17 +200,25 @@ static dn_status word_put(struct gz_fuzzy *f, const char *s, size_t len, float p
     return DN_OK;
 }
 
-/* Index a word under itself and each one-letter deletion of it. Each
- * deletion's slot is a cache miss in a table of megabytes: all of them are
- * hashed and their slots fetched first, so that the misses overlap. */
+/* The hashes a word is indexed under: itself and each one-letter deletion
+ * of it (deleting either of two equal neighbours gives the same word once).
+ * `out` holds WORD_CP_MAX + 1. */
+static size_t del_hashes(const int32_t *cp, size_t n, uint32_t *out)
+{
+    size_t nh = 0;
+    out[nh++] = cp_hash(cp, n, SIZE_MAX, SIZE_MAX);
+    for (size_t i = 0; i < n; i++)
+        if (i == 0 || cp[i] != cp[i - 1]) out[nh++] = cp_hash(cp, n, i, SIZE_MAX);
+    return nh;
+}
+
+/* Index a word under its deletions. Each deletion's slot is a cache miss
+ * in a table of megabytes: all of them are hashed and their slots fetched
+ * first, so that the misses overlap. */
 static dn_status word_dels_add(struct gz_fuzzy *f, uint32_t idx, const int32_t *cp, size_t n)
 {
-    if (n < 3) return DN_OK; /* never indexed (word_put); says so to the compiler too */
     uint32_t hashes[WORD_CP_MAX + 1];
-    size_t nh = 0;
-    hashes[nh++] = cp_hash(cp, n, SIZE_MAX, SIZE_MAX);
-    for (size_t i = 0; i < n; i++)
-        if (i == 0 || cp[i] != cp[i - 1]) hashes[nh++] = cp_hash(cp, n, i, SIZE_MAX); /* else: the same deletion */
+    size_t nh = del_hashes(cp, n, hashes);
 #if defined(__GNUC__)
     for (size_t k = 0; f->dels && k < nh; k++) __builtin_prefetch(&f->dels[hashes[k] & f->dmask]);
 #endif
@@ -217,17 +226,6 @@ static dn_status word_dels_add(struct gz_fuzzy *f, uint32_t idx, const int32_t *
     for (size_t k = 0; k < nh; k++)
         if (dels_add(f, hashes[k], idx, first_link) != DN_OK) return DN_ERR_NOMEM;
     return DN_OK;
-}
-
-/* A word with its deletions (a learned key's words, once the index is built). */
-static dn_status word_add(struct gz_fuzzy *f, const char *s, size_t len, float prom)
-{
-    int32_t cp[WORD_CP_MAX];
-    size_t n = 0;
-    uint32_t idx;
-    dn_status st = word_put(f, s, len, prom, cp, &n, &idx);
-    if (st != DN_OK || idx == UINT32_MAX) return st;
-    return word_dels_add(f, idx, cp, n);
 }
 
 /* The prominence of the most prominent place a slot's key names. */
@@ -249,19 +247,24 @@ static dn_status key_words_add(struct gz_fuzzy *f, const char *key, size_t len, 
     for (size_t i = 0; i < len;) {
         size_t j = i;
         while (j < len && key[j] != ' ') j++;
-        dn_status s;
-        if (with_dels) {
-            s = word_add(f, key + i, j - i, prom);
-        } else {
-            int32_t cp[WORD_CP_MAX];
-            size_t n;
-            uint32_t idx;
-            s = word_put(f, key + i, j - i, prom, cp, &n, &idx);
-        }
+        int32_t cp[WORD_CP_MAX];
+        size_t n = 0;
+        uint32_t idx;
+        dn_status s = word_put(f, key + i, j - i, prom, cp, &n, &idx);
+        if (s == DN_OK && with_dels && idx != UINT32_MAX) s = word_dels_add(f, idx, cp, n);
         if (s != DN_OK) return s;
         i = j + 1;
     }
     return DN_OK;
+}
+
+/* At least as many as the words' deletions (del_hashes gives at most
+ * one more than a word's code points). */
+static size_t dels_bound(const struct gz_fuzzy *f)
+{
+    size_t n = 0;
+    for (size_t w = 0; w < f->nwords; w++) n += (size_t)f->words[w].ncp + 1;
+    return n;
 }
 
 /* Every word's deletions, in word order (the order one pass adding each
@@ -269,8 +272,7 @@ static dn_status key_words_add(struct gz_fuzzy *f, const char *key, size_t len, 
  * a deletion table and link array sized for them, so neither is grown. */
 static dn_status all_dels_add(struct gz_fuzzy *f)
 {
-    size_t nlinks = 0;
-    for (size_t w = 0; w < f->nwords; w++) nlinks += (size_t)f->words[w].ncp + 1;
+    size_t nlinks = dels_bound(f);
     size_t slots = 1u << 18;
     while (slots * 7 < nlinks * 10) slots *= 2; /* the load dels_add keeps below 0.7 */
     f->dels = dn_calloc(slots, sizeof *f->dels);
@@ -331,17 +333,16 @@ static int cmp_u64(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-/* Each word's deletion hashes, as dels_add keeps them: once per word. */
+/* A word's deletion hashes as dels_add keeps them: each once. */
 static size_t word_del_hashes(const struct fz_word *w, uint32_t *out)
 {
     int32_t cp[WORD_CP_MAX];
-    size_t n = decode(w->s, w->len, cp, WORD_CP_MAX), nh = 0;
-    for (size_t i = 0; i <= n; i++) {
-        if (i < n && i > 0 && cp[i] == cp[i - 1]) continue;
-        uint32_t h = i == n ? cp_hash(cp, n, SIZE_MAX, SIZE_MAX) : cp_hash(cp, n, i, SIZE_MAX);
+    uint32_t all[WORD_CP_MAX + 1];
+    size_t n = del_hashes(cp, decode(w->s, w->len, cp, WORD_CP_MAX), all), nh = 0;
+    for (size_t i = 0; i < n; i++) {
         bool seen = false;
-        for (size_t k = 0; k < nh && !seen; k++) seen = out[k] == h;
-        if (!seen) out[nh++] = h;
+        for (size_t k = 0; k < nh && !seen; k++) seen = out[k] == all[i];
+        if (!seen) out[nh++] = all[i];
     }
     return nh;
 }
@@ -350,8 +351,7 @@ dn_status dni_gz_fuzzy_check(const struct gz_fuzzy *f, size_t *missing, size_t *
 {
     *missing = *extra = 0;
     if (!f) return DN_OK;
-    size_t nexp = 0;
-    for (size_t w = 0; w < f->nwords; w++) nexp += (size_t)f->words[w].ncp + 1;
+    size_t nexp = dels_bound(f);
     uint64_t *want = dn_malloc((nexp ? nexp : 1) * sizeof *want);
     uint64_t *have = dn_malloc((f->nlinks ? f->nlinks : 1) * sizeof *have);
     if (!want || !have) {
