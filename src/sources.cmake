@@ -8,6 +8,7 @@ set(DN_LIB_SOURCES
   src/core/emit.c
   src/core/event.c
   src/core/hash.c
+  src/core/file_scope.c
   src/core/geo.c
   src/core/number.c
   # store: SpatiaLite database, schema and migrations
@@ -95,6 +96,7 @@ set(DN_LIB_SOURCES
   src/ingest/store_side.c
   src/ingest/writer_thread.c
   src/ingest/pipeline.c
+  src/ingest/rejects_file.c
   src/ingest/text_source.c
   src/cli/cli.c
   src/cli/cmd_ingest.c

@@ -142,6 +142,15 @@ bool dn_parse_number(const char *text, const char *unit, double *out);
  * else the build-time default. Owned by the context. */
 const char *dni_geodata_dir(dn_ctx *ctx);
 
+/** The scope of the keys a file gives its own rows (an id column of a
+ * generic table, an article's sentences): "<file name>@<16 hex digits>", the
+ * digits a hash of the file's directory resolved by realpath(), so that one
+ * file named from any working directory, relatively or absolutely, has one
+ * scope, and two files of the same name in two directories have two (their
+ * rows' ids must not meet in one uid). "-" (stdin) is "-". A new string
+ * (dn_free), or NULL when out of memory. */
+char *dn_file_scope(const char *path);
+
 /** Whether the environment variable `name` is set to anything but "" or "0". */
 bool dni_env_flag(const char *name);
 /** DURAND_NO_LOOKUP_CACHE is set (to anything but "" or "0"): the

@@ -24,14 +24,24 @@
  * What the readers decide (documented choices):
  * - uid: "acled:<event_id_cnty>" and "ucdp:<id>" (those ids are unique in
  *   their datasets, so re-downloads and overlapping exports dedupe);
- *   "csv:<basename>:<id>" / "ogr:<basename>:<id>" when a mapped id column has
- *   a value (such ids are only unique within one file); otherwise
+ *   "csv:<scope>:<id>" / "ogr:<scope>:<id>" when a mapped id column has a
+ *   value (such ids are only unique within one file; the scope,
+ *   dn_file_scope(), is "<basename>@<16 hex digits of its directory>", so
+ *   that two files of one name in two directories keep their rows apart
+ *   and one file named two ways is one file; an OGR layer's adds
+ *   "/<layer name>"); otherwise
  *   "<kind>:<basename>:<FNV-1a 64 of basename + row content>". Row content
  *   is the fields after decoding to UTF-8, each trimmed, line breaks inside
  *   fields as "\n", joined by 0x1F: so the uid survives re-ingest, CRLF ↔ LF
  *   conversion and Windows-1252 ↔ UTF-8 re-encoding. Two identical id-less
  *   rows in one file get the same uid (they are the same report).
- * - row_hash: FNV-1a 64 of the row content (16 hex digits).
+ * - row_hash (the store's change check): FNV-1a 64 (16 hex digits) of the
+ *   row content and of the reading: the format, the column each field is
+ *   bound to (guessed or --map), and the day/month order used (given or
+ *   detected for the file) when the row's date reads as another date the
+ *   other way round. A re-run with a corrected --map or --date-order thus
+ *   updates the events it changes; the same reading stores nothing new. The
+ *   uid of a row without an id stays the hash of its content alone.
  * - date precision: ACLED time_precision 1 → day, 2 → day + flag
  *   "date_approx_week", 3 → month. UCDP date_prec 1 → day, 2 and 3 → day +
  *   "date_approx_week", 4 → month, 5 → year. Coarser dates are stored as the
@@ -39,16 +49,31 @@
  * - place precision: ACLED geo_precision 1 → town (ACLED's coordinates are
  *   the town's), 2 → district ("near" a town or part of a district), 3 →
  *   province (only a larger region is named). UCDP where_prec 1 → point,
- *   2 → town (within ~25 km of a known point), 3 → district (ADM2),
- *   4 → province (ADM1), 5 → province + flag "wide_area" (a linear feature or
- *   an area larger than ADM1 inside one country), 6 → country, 7 → unknown +
- *   flag "international_area". Generic CSV/OGR: point when coordinates are
- *   given, else unknown. radius_km is left NaN for the geocoder.
+ *   2 → town with radius_km 25 (within ~25 km of a known point), 3 →
+ *   district (ADM2), 4 → province (ADM1), 5 → province + flag "wide_area" (a
+ *   linear feature or an area larger than ADM1 inside one country), 6 →
+ *   country, 7 → country + flag "international_area" (international waters
+ *   or airspace, or not known: no level is coarser). A code the format does
+ *   not define is the format's coarsest level (ACLED province, UCDP
+ *   country) + flag "bad_geo_precision"; an empty code (or no column) the
+ *   same + flag "no_geo_precision": an unknown precision is never taken for
+ *   the finest. Generic CSV/OGR: point when coordinates are given, else
+ *   unknown. radius_km is otherwise left NaN for the geocoder, which gives
+ *   the level's default.
  * - coordinates: NaN/inf text, |lat| > 90, |lon| > 180 reject the row naming
  *   the column; (0, 0) → has_coords false + flag "zero_coords"; only one of
  *   the pair → has_coords false + flag "partial_coords".
  * - rows that are not data are skipped (counted, one warning each), not
- *   rejected: blank rows, a repeated header row, totals/footer rows.
+ *   rejected: blank rows, a repeated header row, totals/footer rows. A
+ *   totals row has, among its first three non-blank values, one that is
+ *   exactly "total", "totals", "grand total", "subtotal", "sub total" or
+ *   "sum" (any case, an optional ':'), and no valid date; a footnote is a
+ *   lone value on a row shorter than the header. A value that only starts
+ *   with such a word ("Total of 12 killed", "Sum Kalay") is data.
+ * - header: blank names after the last named column (a spreadsheet's
+ *   trailing ",,") are columns no row has to fill: a row may stop at the
+ *   last named column or fill them; blank fields past the header are
+ *   padding; a value past the header rejects the row.
  *
  * Thread-safety: a reader belongs to one thread at a time, like its dn_ctx.
  */

@@ -50,6 +50,12 @@ static dn_status open_layer(struct dn_reader *r, const struct dn_reader_opts *op
     if (!r->layer)
         return name ? dni_fail(r->ctx, DN_ERR_NOT_FOUND, "%s: no layer named '%s'", r->path, name)
                     : dni_fail(r->ctx, DN_ERR_INPUT, "%s: the dataset has no layers", r->path);
+    /* the layers of one GeoPackage number their features apart */
+    struct dn_strbuf scope = {0};
+    dn_strbuf_printf(&scope, "%s/%s", r->scope, OGR_L_GetName(r->layer));
+    if (scope.failed) return dni_fail(r->ctx, DN_ERR_NOMEM, "out of memory");
+    dn_free(r->scope);
+    r->scope = scope.data;
     OGRFeatureDefnH defn = OGR_L_GetLayerDefn(r->layer);
     int n = OGR_FD_GetFieldCount(defn);
     r->header = dn_calloc((size_t)n + 1, sizeof *r->header);
@@ -65,6 +71,7 @@ static dn_status open_layer(struct dn_reader *r, const struct dn_reader_opts *op
     dn_status s = dni_bind_columns(r->ctx, r->path, r->desc, r->header, r->nheader, opts ? opts->map : NULL,
                                    opts ? opts->nmap : 0, r->col);
     if (s != DN_OK) return s;
+    r->reading_hash = dni_reading_hash(r);
     OGR_L_ResetReading(r->layer);
     return make_transform(r);
 }

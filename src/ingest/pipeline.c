@@ -20,6 +20,7 @@
 #include "ingest/coord_checks.h"
 #include "ingest/pipeline.h"
 #include "ingest/point_memo.h"
+#include "ingest/rejects_file.h"
 #include "ingest/store_side.h"
 #include "ingest/text_source.h"
 #include "ingest/writer_thread.h"
@@ -31,7 +32,7 @@ struct run {
     dn_ctx *ctx;
     const struct dn_ingest_opts *opts;
     struct dn_ingest_report *rep;
-    FILE *rejects;
+    struct dni_rejects_file rejects;
     long progress_at;
     const char *file; /* file being read */
     struct dni_text_finder finder;
@@ -106,7 +107,7 @@ static void report_problem(struct run *r, const char *file, long line, const cha
     if (line > 0) dni_warn(r->ctx, "%s:%ld: %s: %s", file, line, field ? field : "row", reason);
     else if (!field) dni_warn(r->ctx, "%s", reason); /* the message names the file already */
     else dni_warn(r->ctx, "%s: %s: %s", file, field ? field : "file", reason);
-    if (!r->rejects) return;
+    if (!r->rejects.fp) return;
     struct dn_strbuf b = {0};
     dn_strbuf_csv_field(&b, file);
     dn_strbuf_printf(&b, ",%ld,", line);
@@ -114,7 +115,7 @@ static void report_problem(struct run *r, const char *file, long line, const cha
     dn_strbuf_putc(&b, ',');
     dn_strbuf_csv_field(&b, reason);
     dn_strbuf_puts(&b, "\r\n");
-    if (!b.failed) fwrite(b.data, 1, b.len, r->rejects);
+    if (!b.failed) fwrite(b.data, 1, b.len, r->rejects.fp);
     dn_strbuf_free(&b);
 }
 
@@ -463,7 +464,12 @@ static dn_status ingest_dir(struct run *r, const char *path, int depth)
     if (s == DN_OK) qsort(names, n, sizeof *names, compare_names);
     for (size_t i = 0; s == DN_OK && i < n; i++) {
         struct stat sb;
-        if (stat(names[i], &sb) == 0 && !S_ISDIR(sb.st_mode) && !data_extension(names[i])) {
+        bool found = stat(names[i], &sb) == 0;
+        if (found && dni_rejects_is_run_file(&r->rejects, &sb)) {
+            dni_info(r->ctx, "%s: the database or this run's rejects report, skipped", names[i]);
+            continue;
+        }
+        if (found && !S_ISDIR(sb.st_mode) && !data_extension(names[i])) {
             /* README.md, a shapefile's .dbf/.shx/.prj, QGIS styles... */
             dni_info(r->ctx, "%s: not a data file, skipped", names[i]);
             continue;
@@ -514,10 +520,8 @@ dn_status dn_ingest_paths(dn_ctx *ctx, const char *const *paths, size_t n, const
     memset(r.rep, 0, sizeof *r.rep);
     dn_status s = DN_OK;
     if (opts->rejects_path) {
-        r.rejects = fopen(opts->rejects_path, "wb");
-        if (!r.rejects)
-            return dni_fail(ctx, DN_ERR_IO, "%s: cannot write the rejects file: %s", opts->rejects_path, strerror(errno));
-        fputs("file,line,field,reason\r\n", r.rejects);
+        s = dni_rejects_open(ctx, opts->rejects_path, dn_store_path(ctx), paths, n, &r.rejects);
+        if (s != DN_OK) return s;
     }
     s = dni_store_side_connection(ctx);
     if (s == DN_OK) s = dn_store_count(ctx, "events", &r.events_at_start);
@@ -529,8 +533,8 @@ dn_status dn_ingest_paths(dn_ctx *ctx, const char *const *paths, size_t n, const
     count_stored(&r);
     dni_writer_stop(r.writer); /* every table file committed its own; after a failure, rolls back what it holds */
     r.writer = NULL;
-    if (r.rejects && fclose(r.rejects) != 0 && s == DN_OK)
-        s = dni_fail(ctx, DN_ERR_IO, "%s: cannot write the rejects file", opts->rejects_path);
+    dn_status closed = dni_rejects_close(ctx, &r.rejects, opts->rejects_path);
+    if (s == DN_OK) s = closed;
     if (s == DN_OK && (r.rep->rejected > 0 || r.rep->failed_files > 0)) {
         dni_fail(ctx, DN_ERR_PARTIAL, "%ld rows rejected, %ld files unreadable", r.rep->rejected, r.rep->failed_files);
         return DN_ERR_PARTIAL;

@@ -26,7 +26,8 @@ static dn_status reader_new(dn_ctx *ctx, const char *path, const struct dn_reade
         if (s != DN_OK) return s;
     }
     struct dn_reader *r = dn_calloc(1, sizeof *r);
-    if (!r || !(r->path = dn_strdup(path))) {
+    if (!r || !(r->path = dn_strdup(path)) || !(r->scope = dn_file_scope(path))) {
+        if (r) dn_free(r->path);
         dn_free(r);
         return dni_fail(ctx, DN_ERR_NOMEM, "out of memory");
     }
@@ -108,5 +109,6 @@ void dn_reader_close(struct dn_reader *r)
     dni_ogr_close(r);
     if (r->own_fp && r->fp) fclose(r->fp);
     dn_free(r->path);
+    dn_free(r->scope);
     dn_free(r);
 }

@@ -89,8 +89,10 @@ struct dn_reader {
     enum dn_ingest_format format;
     const struct dni_format_desc *desc;
     char *path, *basename;
+    char *scope; /**< dn_file_scope(path): what a mapped id is unique within */
     enum dn_date_order order; /**< given, or detected for this file */
     int col[DNF_COUNT];
+    uint64_t reading_hash; /**< dni_reading_hash(): the format and bindings, part of every row hash */
     struct dn_reader_stats stats;
 
     struct dn_reject rej;
@@ -106,6 +108,8 @@ struct dn_reader {
     char **header; /**< normalised names */
     char **header_raw;
     size_t nheader;
+    size_t nnamed; /**< the header's columns up to its last named one: a spreadsheet's trailing
+                        ",," adds columns no row has to fill */
 
     /* OGR */
     GDALDatasetH ds;
@@ -120,6 +124,11 @@ dn_status dni_reader_reject(struct dn_reader *r, long line, const char *field, c
 /** Quote a value for a reason text: at most ~40 bytes on a UTF-8 boundary,
  * control characters shown as '?'. */
 void dni_quote_value(char *dst, size_t cap, const char *v);
+
+/** The reading choices that turn a row of this file into values: the
+ * format and which column each field is bound to. Call once the columns are
+ * bound; the result goes into r->reading_hash. */
+uint64_t dni_reading_hash(const struct dn_reader *r);
 
 /** Fill `ev` (already cleared) from a row. DN_ERR_INPUT for a rejected row. */
 dn_status dni_row_to_event(struct dn_reader *r, const struct dni_row *row, struct dn_event *ev);

@@ -90,19 +90,24 @@ static dn_status ids(struct dn_reader *r, const struct dni_row *row, struct dn_e
     OOM(dn_event_set(&ev->source_kind, r->desc->kind));
     OOM(dn_event_set(&ev->source, r->path));
     OOM(dn_event_set(&ev->source_ref, row->ref));
-    OOM(dn_event_set(&ev->row_hash, hex));
     OOM(set_text(&ev->source_id, row->val[DNF_ID]));
     struct dn_strbuf uid = {0};
     dn_strbuf_puts(&uid, r->desc->kind);
     dn_strbuf_putc(&uid, ':');
     if (ev->source_id && (r->format == DN_INGEST_ACLED || r->format == DN_INGEST_UCDP)) {
         dn_strbuf_puts(&uid, ev->source_id);
+    } else if (ev->source_id) {
+        /* a file's own ids repeat in other files of the same name (monthly
+         * exports, each numbered from 1): the directory tells them apart */
+        dn_strbuf_puts(&uid, r->scope);
+        dn_strbuf_putc(&uid, ':');
+        dn_strbuf_puts(&uid, ev->source_id);
     } else {
+        /* the content is the key: the same row in a file of the same name
+         * anywhere is the same report */
         dn_strbuf_puts(&uid, r->basename);
         dn_strbuf_putc(&uid, ':');
-        if (ev->source_id) {
-            dn_strbuf_puts(&uid, ev->source_id);
-        } else {
+        {
             uint64_t h = dn_hash_bytes(DN_HASH_INIT, r->basename, strlen(r->basename));
             h = dn_hash_bytes(h, "\x1e", 1);
             h = dn_hash_bytes(h, hex, 16);
@@ -116,6 +121,53 @@ static dn_status ids(struct dn_reader *r, const struct dni_row *row, struct dn_e
     }
     ev->uid = uid.data;
     return DN_OK;
+}
+
+uint64_t dni_reading_hash(const struct dn_reader *r)
+{
+    const char *format = dn_ingest_format_name(r->format);
+    uint64_t h = dn_hash_bytes(DN_HASH_INIT, format, strlen(format));
+    for (int f = 0; f < DNF_COUNT; f++) {
+        /* byte by byte, so that a database moved to another machine keeps its hashes */
+        unsigned char b[4];
+        uint32_t c = (uint32_t)r->col[f];
+        for (int i = 0; i < 4; i++) b[i] = (unsigned char)(c >> (8 * i));
+        h = dn_hash_bytes(h, b, sizeof b);
+    }
+    return h;
+}
+
+/* The row hash is the store's change check. The row's content alone would
+ * call a row read again with a corrected --map or --date-order "already
+ * stored" and keep the wrong values, so it also covers the reading: the
+ * format and bindings, and the day/month order where that order decided
+ * this row's date (only there, so that giving --date-order to a file of ISO
+ * dates does not rewrite every event with the same values). */
+static dn_status row_hash(struct dn_reader *r, const struct dni_row *row, struct dn_event *ev, bool order_decided)
+{
+    unsigned char b[8];
+    for (int i = 0; i < 8; i++) b[i] = (unsigned char)(r->reading_hash >> (8 * i));
+    uint64_t h = dn_hash_bytes(row->content_hash, b, sizeof b);
+    if (order_decided) h = dn_hash_bytes(h, r->order == DN_DATE_ORDER_MDY ? "mdy" : "dmy", 3);
+    char hex[17];
+    dn_hash_hex(h, hex);
+    OOM(dn_event_set(&ev->row_hash, hex));
+    return DN_OK;
+}
+
+/* Whether the day/month order decided a date read as `iso`: it reads as
+ * another date the other way round (03/04/2022; not 13/04/2022, 04/04/2022
+ * or 2022-04-03). */
+static bool order_decides(const char *v, enum dn_date_order order, const char iso[11])
+{
+    while (*v == ' ' || *v == '\t') v++;
+    size_t digits = 0;
+    while (v[digits] >= '0' && v[digits] <= '9') digits++;
+    if (digits == 0 || digits > 2) return false; /* the cheap test, for the many ISO dates */
+    char other[11];
+    enum dn_date_precision prec;
+    enum dn_date_order flipped = order == DN_DATE_ORDER_MDY ? DN_DATE_ORDER_DMY : DN_DATE_ORDER_MDY;
+    return dn_parse_date(v, flipped, other, &prec) == DN_OK && memcmp(other, iso, 10) != 0;
 }
 
 /* The format's time precision code may only make the date coarser. */
@@ -150,8 +202,9 @@ static dn_status date_precision_code(struct dn_reader *r, const struct dni_row *
     return DN_OK;
 }
 
-static dn_status date(struct dn_reader *r, const struct dni_row *row, struct dn_event *ev)
+static dn_status date(struct dn_reader *r, const struct dni_row *row, struct dn_event *ev, bool *order_decided)
 {
+    *order_decided = false;
     if (!row->col[DNF_DATE]) return DN_OK; /* no date column: date unknown */
     const char *v = row->val[DNF_DATE];
     char iso[11], q[64];
@@ -166,6 +219,7 @@ static dn_status date(struct dn_reader *r, const struct dni_row *row, struct dn_
         return dni_reader_reject(r, row->line, col, "impossible date %s (or a year outside %d..%d)", q,
                                  DN_DATE_YEAR_MIN, DN_DATE_YEAR_MAX);
     }
+    *order_decided = order_decides(v, r->order, iso);
     if ((s = date_precision_code(r, row, ev, iso, &prec)) != DN_OK) return s;
     OOM(dn_event_set(&ev->date, iso));
     ev->date_precision = prec;
@@ -187,27 +241,46 @@ static dn_status coord(struct dn_reader *r, const struct dni_row *row, enum dni_
     return dni_reader_reject(r, row->line, col, "not a coordinate: %s", q);
 }
 
-static enum dn_precision geo_precision_code(struct dn_reader *r, int code, struct dn_event *ev, bool *ok)
+/* UCDP's codebook puts a where_prec 2 location "within approximately 25
+ * km" of its coordinates: a town's few km would claim more than that. */
+#define UCDP_NEAR_POINT_KM 25.0
+
+/* The precision the format's code gives the coordinates. A code the format
+ * does not define, or none at all, says nothing about them: it gets the
+ * format's coarsest level and a flag, never the finest, which the geocoder
+ * would give the coordinates and the Durand Line check would call a
+ * certain side on. */
+static dn_status geo_precision(struct dn_reader *r, const struct dni_row *row, struct dn_event *ev)
 {
-    *ok = true;
+    if (r->format != DN_INGEST_ACLED && r->format != DN_INGEST_UCDP) {
+        ev->precision = ev->has_coords ? DN_PREC_POINT : DN_PREC_UNKNOWN;
+        return DN_OK;
+    }
+    const char *v = row->val[DNF_GEO_PREC];
+    bool given = !dn_is_missing(v);
+    int code = given ? code_of(v) : -1;
+    const char *flag = NULL;
     if (r->format == DN_INGEST_ACLED) {
-        if (code == 1) return DN_PREC_TOWN;
-        if (code == 2) return DN_PREC_DISTRICT;
-        if (code == 3) return DN_PREC_PROVINCE;
-    } else if (r->format == DN_INGEST_UCDP) {
         switch (code) {
-        case 1: return DN_PREC_POINT;
-        case 2: return DN_PREC_TOWN;
-        case 3: return DN_PREC_DISTRICT;
-        case 4: return DN_PREC_PROVINCE;
-        case 5: *ok = dn_event_add_flag(ev, "wide_area"); return DN_PREC_PROVINCE;
-        case 6: return DN_PREC_COUNTRY;
-        case 7: *ok = dn_event_add_flag(ev, "international_area"); return DN_PREC_UNKNOWN;
-        default: break;
+        case 1: ev->precision = DN_PREC_TOWN; break;
+        case 2: ev->precision = DN_PREC_DISTRICT; break;
+        case 3: ev->precision = DN_PREC_PROVINCE; break;
+        default: ev->precision = DN_PREC_PROVINCE, flag = given ? "bad_geo_precision" : "no_geo_precision"; break;
+        }
+    } else {
+        switch (code) {
+        case 1: ev->precision = DN_PREC_POINT; break;
+        case 2: ev->precision = DN_PREC_TOWN, ev->radius_km = UCDP_NEAR_POINT_KM; break;
+        case 3: ev->precision = DN_PREC_DISTRICT; break;
+        case 4: ev->precision = DN_PREC_PROVINCE; break;
+        case 5: ev->precision = DN_PREC_PROVINCE, flag = "wide_area"; break;
+        case 6: ev->precision = DN_PREC_COUNTRY; break;
+        case 7: ev->precision = DN_PREC_COUNTRY, flag = "international_area"; break;
+        default: ev->precision = DN_PREC_COUNTRY, flag = given ? "bad_geo_precision" : "no_geo_precision"; break;
         }
     }
-    *ok = dn_event_add_flag(ev, "bad_geo_precision");
-    return DN_PREC_UNKNOWN;
+    if (flag) OOM(dn_event_add_flag(ev, flag));
+    return DN_OK;
 }
 
 static dn_status location(struct dn_reader *r, const struct dni_row *row, struct dn_event *ev)
@@ -240,14 +313,7 @@ static dn_status location(struct dn_reader *r, const struct dni_row *row, struct
         OOM(dn_event_add_flag(ev, "partial_coords"));
     }
 
-    const char *pv = row->val[DNF_GEO_PREC];
-    if (!dn_is_missing(pv)) {
-        bool ok;
-        ev->precision = geo_precision_code(r, code_of(pv), ev, &ok);
-        OOM(ok);
-    } else {
-        ev->precision = ev->has_coords ? DN_PREC_POINT : DN_PREC_UNKNOWN;
-    }
+    if ((s = geo_precision(r, row, ev)) != DN_OK) return s;
     OOM(set_text(&ev->place, row->val[DNF_PLACE]) && set_text(&ev->country_hint, row->val[DNF_COUNTRY]) &&
         set_text(&ev->province_hint, row->val[DNF_PROVINCE]) && set_text(&ev->district_hint, row->val[DNF_DISTRICT]));
     return DN_OK;
@@ -337,7 +403,9 @@ static dn_status texts(struct dn_reader *r, const struct dni_row *row, struct dn
 dn_status dni_row_to_event(struct dn_reader *r, const struct dni_row *row, struct dn_event *ev)
 {
     dn_status s;
-    if ((s = ids(r, row, ev)) != DN_OK || (s = date(r, row, ev)) != DN_OK || (s = location(r, row, ev)) != DN_OK ||
+    bool order_decided;
+    if ((s = ids(r, row, ev)) != DN_OK || (s = date(r, row, ev, &order_decided)) != DN_OK ||
+        (s = row_hash(r, row, ev, order_decided)) != DN_OK || (s = location(r, row, ev)) != DN_OK ||
         (s = casualties(r, row, ev)) != DN_OK || (s = texts(r, row, ev)) != DN_OK) {
         dn_event_clear(ev);
         return s;

@@ -61,6 +61,8 @@ static dn_status read_header(struct dn_reader *r)
         if (!(r->header_raw[i] = dn_strndup(raw, n)) || !(r->header[i] = dni_normalize_column(raw)))
             return dni_fail(r->ctx, DN_ERR_NOMEM, "out of memory");
     }
+    r->nnamed = r->nheader;
+    while (r->nnamed > 0 && blank_field(rec.field[r->nnamed - 1], rec.len[r->nnamed - 1])) r->nnamed--;
     for (size_t i = 0; i < r->nheader; i++)
         for (size_t j = 0; j < i; j++)
             if (r->header[i][0] && !strcmp(r->header[i], r->header[j])) {
@@ -168,6 +170,7 @@ dn_status dni_table_open(struct dn_reader *r, const struct dn_reader_opts *opts,
     s = dni_bind_columns(r->ctx, r->path, r->desc, r->header, r->nheader, opts ? opts->map : NULL,
                          opts ? opts->nmap : 0, r->col);
     if (s != DN_OK) return s;
+    r->reading_hash = dni_reading_hash(r);
     /* Without a column for when or where, every row would become an empty
      * event: most often the header row is missing and the first data row
      * was taken for it. */
@@ -212,44 +215,63 @@ static bool repeated_header(const struct dn_reader *r, const struct dn_csv_recor
             continue;
         if (r->header[i][0] && !strcmp(norm, r->header[i])) same++;
     }
-    return same >= 2 && same * 2 >= r->nheader;
+    return same >= 2 && same * 2 >= r->nnamed;
 }
 
-static bool starts_word(const char *s, const char *word)
+/* Exactly the label a totals row puts in a cell: "Total", "Totals:",
+ * "Grand total", "Subtotal", "Sum", any case. A value that only starts with
+ * such a word is data: notes "Total of 12 militants killed...", the village
+ * "Sum Kalay". */
+static bool totals_label(const char *s, size_t n)
 {
-    while (*s == ' ') s++;
-    size_t n = strlen(word);
-    for (size_t i = 0; i < n; i++) {
-        char c = s[i];
-        if (c >= 'A' && c <= 'Z') c = (char)(c - 'A' + 'a');
-        if (c != word[i]) return false;
+    static const char *const labels[] = {"total", "totals", "grand total", "subtotal", "sub total", "sum"};
+    while (n && (*s == ' ' || *s == '\t')) s++, n--;
+    while (n && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r' || s[n - 1] == '\n')) n--;
+    if (n && s[n - 1] == ':') n--;
+    for (size_t k = 0; k < DN_ARRAY_LEN(labels); k++) {
+        if (strlen(labels[k]) != n) continue;
+        size_t i = 0;
+        while (i < n && lower(s[i]) == labels[k][i]) i++;
+        if (i == n) return true;
     }
-    char next = s[n];
-    return !((next >= 'a' && next <= 'z') || (next >= 'A' && next <= 'Z'));
+    return false;
+}
+
+/* Whether the row's date column holds a date: a totals row has none. */
+static bool has_date(const struct dn_reader *r, const struct dn_csv_record *rec)
+{
+    int c = r->col[DNF_DATE];
+    if (c < 0 || (size_t)c >= rec->nfields) return false;
+    char iso[11];
+    enum dn_date_precision prec;
+    return dn_parse_date(rec->field[c], r->order, iso, &prec) == DN_OK;
 }
 
 /* Totals and footnotes that spreadsheets append: "Total,,,,12" or a lone
- * "Source: ..." line. */
+ * "Source: ..." line. A totals row is a label among its first three values
+ * and no date; a real event that mentions a total keeps its date. */
 static bool footer_row(const struct dn_reader *r, const struct dn_csv_record *rec)
 {
     size_t nonblank = 0;
-    for (size_t i = 0; i < rec->nfields; i++) {
+    bool label = false;
+    for (size_t i = 0; i < rec->nfields && !label; i++) {
         if (blank_field(rec->field[i], rec->len[i])) continue;
         if (++nonblank > 3) break; /* only the first three values can say "Total" */
-        const char *f = rec->field[i];
-        if (starts_word(f, "total") || starts_word(f, "totals") || starts_word(f, "grand total") ||
-            starts_word(f, "sum"))
-            return true;
+        label = totals_label(rec->field[i], rec->len[i]);
     }
-    return nonblank == 1 && rec->nfields < r->nheader && r->nheader > 2;
+    if (label) return !has_date(r, rec);
+    return nonblank == 1 && rec->nfields < r->nnamed && r->nnamed > 2;
 }
 
+/* The row's first n fields; a short row counts as padded with empty ones,
+ * so that leaving off a spreadsheet's unnamed trailing columns does not
+ * make another row of it. */
 static uint64_t content_hash(const struct dn_csv_record *rec, size_t n)
 {
     uint64_t h = DN_HASH_INIT;
     for (size_t i = 0; i < n; i++) {
-        const char *f = rec->field[i];
-        size_t len = rec->len[i];
+        const char *f = i < rec->nfields ? rec->field[i] : "";
+        size_t len = i < rec->nfields ? rec->len[i] : 0;
         while (len && (*f == ' ' || *f == '\t')) f++, len--;
         while (len && (f[len - 1] == ' ' || f[len - 1] == '\t' || f[len - 1] == '\n')) len--;
         h = dn_hash_bytes(h, f, len);
@@ -267,7 +289,7 @@ dn_status dni_table_next(struct dn_reader *r, struct dn_event *ev, bool *done)
             const struct dn_csv_reject *rj = dn_csv_reject(r->csv);
             char col[32];
             const char *field = "row";
-            if (rj->field >= 0 && (size_t)rj->field < r->nheader) {
+            if (rj->field >= 0 && (size_t)rj->field < r->nheader && r->header_raw[rj->field][0]) {
                 field = r->header_raw[rj->field];
             } else if (rj->field >= 0) {
                 snprintf(col, sizeof col, "column %ld", rj->field + 1);
@@ -292,18 +314,25 @@ dn_status dni_table_next(struct dn_reader *r, struct dn_event *ev, bool *done)
             dni_warn(r->ctx, "%s:%ld: skipped a totals/footer row", r->path, rec.line);
             continue;
         }
+        /* blank fields past the named columns are padding, whichever row (the
+         * header or this one) has them */
         size_t used = rec.nfields;
-        while (used > r->nheader && blank_field(rec.field[used - 1], rec.len[used - 1])) used--;
-        if (used != r->nheader)
+        while (used > r->nnamed && blank_field(rec.field[used - 1], rec.len[used - 1])) used--;
+        if (used > r->nheader)
             return dni_reader_reject(r, rec.line, "row", "%zu fields where the header has %zu", rec.nfields,
                                      r->nheader);
+        if (used < r->nnamed)
+            return dni_reader_reject(r, rec.line, "row",
+                                     r->nnamed == r->nheader ? "%zu fields where the header has %zu"
+                                                             : "%zu fields where the header names %zu columns",
+                                     rec.nfields, r->nnamed);
 
-        struct dni_row row = {.line = rec.line, .ref = r->ref, .content_hash = content_hash(&rec, used)};
+        struct dni_row row = {.line = rec.line, .ref = r->ref, .content_hash = content_hash(&rec, r->nheader)};
         line_ref(r->ref, rec.line);
         for (int f = 0; f < DNF_COUNT; f++) {
             int c = r->col[f];
             if (c < 0) continue;
-            row.val[f] = rec.field[c];
+            row.val[f] = (size_t)c < rec.nfields ? rec.field[c] : "";
             row.col[f] = r->header_raw[c];
         }
         if ((s = dni_row_to_event(r, &row, ev)) == DN_OK) r->stats.events++;
@@ -322,5 +351,5 @@ void dni_table_close(struct dn_reader *r)
     dn_free(r->header);
     dn_free(r->header_raw);
     r->header = r->header_raw = NULL;
-    r->nheader = 0;
+    r->nheader = r->nnamed = 0;
 }

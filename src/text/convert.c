@@ -48,9 +48,14 @@ dn_status dn_text_event_to_event(dn_ctx *ctx, const struct dn_text_article *a, s
     char ref[96], uid[48], rowhash[24], date[16], flags[160];
     if (a->line > 0) snprintf(ref, sizeof ref, "line %ld text bytes %lld-%lld", a->line, e->span_start, e->span_end);
     else snprintf(ref, sizeof ref, "bytes %lld-%lld", e->span_start, e->span_end);
-    /* uid: the same sentence of the same source typed the same way is the same
-     * event, however often it is ingested */
-    uint64_t h = dni_fnv1a(DNI_FNV_INIT, source, strlen(source) + 1);
+    /* uid: the same sentence of the same source is the same event, however
+     * often it is ingested and however its path is written (a file is
+     * known by its name and its directory as realpath resolves it) */
+    char *scope = a->url ? NULL : dn_file_scope(a->name);
+    if (!a->url && !scope) return dni_fail(ctx, DN_ERR_NOMEM, "out of memory converting a text event");
+    const char *identity = a->url ? a->url : scope;
+    uint64_t h = dni_fnv1a(DNI_FNV_INIT, identity, strlen(identity) + 1);
+    dn_free(scope);
     h = dni_fnv1a(h, ref, strlen(ref) + 1);
     h = dni_fnv1a(h, e->type, strlen(e->type) + 1);
     snprintf(uid, sizeof uid, "text:%016llx", (unsigned long long)h);

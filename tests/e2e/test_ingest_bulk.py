@@ -137,7 +137,7 @@ check(r.code == 0 and json.loads(r.out)["stored"] == 1, "ingest into an old stor
 con = sqlite3.connect(db)
 trig = {n for (n,) in con.execute("SELECT name FROM sqlite_master WHERE type='trigger' AND tbl_name='events'")}
 (indexed,), = con.execute("SELECT count(*) FROM idx_events_geom r JOIN events e ON r.pkid = e.id"
-                          " WHERE e.uid LIKE '%small.csv:s1'").fetchall()
+                          " WHERE e.uid LIKE '%small.csv@%:s1'").fetchall()
 con.close()
 check({"events_geom_insert", "events_geom_check"} <= trig and indexed == 1, f"upgraded: {trig} {indexed}")
 # events indexes defined otherwise by an older durand are built again as this one defines them:

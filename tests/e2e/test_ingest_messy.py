@@ -43,7 +43,7 @@ def events(like):
 rep, r = ingest("cp1252_cr.csv")
 check(rep["read"] == 3 and rep["stored"] == 3, f"cp1252: {rep}", r)
 check("cp1252_cr.csv:2: the file is not UTF-8; reading it as Windows-1252" in r.err, "one encoding warning", r)
-ev = events("%cp1252_cr.csv:%")
+ev = events("%cp1252_cr.csv@%")
 check(ev["w1"][9] == "Gunmen attacked a checkpost \u2013 \u201ctwo soldiers\u201d killed", f"w1 notes {ev['w1']}")
 check(ev["w2"][9] == "A protest at the caf\u00e9 near the gate \u2013 no casualties", f"w2 notes {ev['w2']}")
 check([ev[k][7] for k in ("w1", "w2", "w3")] == ["South Waziristan", "Chaman", "Khyber"], f"districts {ev}")
@@ -54,13 +54,13 @@ rep, r = ingest("totals_header.csv")
 check(rep["read"] == 3 and rep["stored"] == 3 and rep["skipped"] == 3 and rep["rejected"] == 0, f"totals: {rep}", r)
 check("totals_header.csv:5: skipped a repeated header row" in r.err, "second header warned", r)
 check("totals_header.csv:7: skipped a totals/footer row" in r.err, "totals row warned", r)
-ev = events("%totals_header.csv:%")
+ev = events("%totals_header.csv@%")
 check(sorted(ev) == ["t1", "t2", "t3"] and sum(e[2] for e in ev.values()) == 8, f"only the data rows: {ev}")
 
 # day-first dates, decided for the whole file by 13/05/2023
 rep, r = ingest("dayfirst.csv")
 check(rep["stored"] == 3, f"dayfirst: {rep}", r)
-ev = events("%dayfirst.csv:%")
+ev = events("%dayfirst.csv@%")
 check([ev[k][0] for k in ("d1", "d2", "d3")] == ["2023-05-13", "2023-06-02", "2024-01-07"], f"dates {ev}")
 
 # a generic CSV that only --map can read
@@ -68,7 +68,7 @@ rep, r = ingest("mapped.csv", "--map", "id=Incident Ref", "--map", "date=When", 
                 "--map", "latitude=North", "--map", "longitude=East", "--map", "killed=Dead",
                 "--map", "injured=Hurt", "--map", "district=Region")
 check(rep["stored"] == 2 and rep["rejected"] == 0, f"mapped: {rep}", r)
-ev = events("%mapped.csv:%")
+ev = events("%mapped.csv@%")
 check(ev["m1"][:4] == ("2023-09-01", "Angoor Adda", 2, 5) and ev["m2"][7] == "Zhob", f"mapped rows {ev}")
 check(abs(ev["m2"][4] - 69.4493) < 1e-6 and abs(ev["m2"][5] - 31.3410) < 1e-6, f"mapped coordinates {ev['m2']}")
 
@@ -86,7 +86,7 @@ check([g[:2] for g in got] == [(None, "Angoor Adda"), (None, "Zhob")], f"unmappe
 # a GeoJSON layer through OGR: points as given, a polygon at its centroid (flagged)
 rep, r = ingest("layer.geojson")
 check(rep["stored"] == 3, f"geojson: {rep}", r)
-ev = events("ogr:%layer.geojson:%")
+ev = events("ogr:layer.geojson@%")
 check(abs(ev["g1"][4] - 71.094) < 1e-6 and abs(ev["g1"][5] - 34.1286) < 1e-6 and ev["g1"][7] == "Khyber",
       f"g1 {ev['g1']}")
 check(ev["g2"][10] == "Protests" and ev["g2"][2] == 0, f"g2 {ev['g2']}")

@@ -123,13 +123,13 @@ file_b = write_csv("reports_b.csv", ["id", "date", "place", "province", "killed"
 db = fresh_db("learn.sqlite")
 rep, _ = ingest(db, file_a)
 check(rep["learned"] == 1, f"the name is learned: {rep}")
-(flags,), = rows(db, "SELECT flags FROM events WHERE uid LIKE '%reports_a.csv:a1'")
+(flags,), = rows(db, "SELECT flags FROM events WHERE uid LIKE '%reports_a.csv@%:a1'")
 check("place_namesake_elsewhere" in flags and "coord_conflict" not in flags,
       f"a namesake 500 km away is not a conflict when the point lies in the named district: {flags}")
 rep, _ = ingest(db, file_b)
 check(rep["learned"] == 0, f"a row without coordinates teaches nothing: {rep}")
 (lon, lat, prec, place_id, district), = rows(
-    db, "SELECT lon, lat, precision, place_id, district FROM events WHERE uid LIKE '%reports_b.csv:b1'")
+    db, "SELECT lon, lat, precision, place_id, district FROM events WHERE uid LIKE '%reports_b.csv@%:b1'")
 check(abs(lon - 69.25) < 1e-6 and abs(lat - 32.75) < 1e-6 and district == "Barmal",
       f"file B's village resolves to file A's point: {lon} {lat} {district}")
 check(prec == "town" and place_id is not None, f"as a town-level place: {prec} {place_id}")
@@ -157,7 +157,7 @@ r = dn_e2e.run(args, ["--db", db, "places", "--learned", "--format", "json"])
 check(r.code == 0 and json.loads(r.out) == [], "no learned names", r)
 check("durand: no learned names yet" in r.err, "an empty list says why on stderr", r)
 ingest(db, file_b)
-(lon, district), = rows(db, "SELECT lon, district FROM events WHERE uid LIKE '%reports_b.csv:b1'")
+(lon, district), = rows(db, "SELECT lon, district FROM events WHERE uid LIKE '%reports_b.csv@%:b1'")
 check(district != "Barmal" and abs(lon - 69.25) > 0.01, f"unlearned: not at A's point: {lon} {district}")
 
 # names with untrustworthy coordinates are never learned

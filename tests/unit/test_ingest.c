@@ -4,6 +4,7 @@
  * the fixtures in tests/data/ingest (made by make_fixtures.sh), asserting
  * exact field values, rejects (line, field, reason) and counts.
  */
+#include <ctype.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -124,6 +125,16 @@ static void assert_str_or_null(const char *got, const char *want)
 }
 
 /* ---- value parsers -------------------------------------------------------- */
+
+/* A uid keyed within its file: "<kind>:<file>@<16 hex digits of the directory><rest>"
+ * (dn_file_scope; <rest> is ":<id>", or "/<layer>:<id>" for an OGR layer). */
+static void assert_scoped_uid(const char *uid, const char *kind_and_file, const char *rest)
+{
+    size_t n = strlen(kind_and_file);
+    ck_assert_msg(uid && strncmp(uid, kind_and_file, n) == 0 && uid[n] == '@', "uid %s", uid);
+    for (size_t i = n + 1; i < n + 17; i++) ck_assert_msg(isxdigit((unsigned char)uid[i]), "uid %s", uid);
+    ck_assert_str_eq(uid + n + 17, rest);
+}
 
 START_TEST(test_ingest__parse_date_accepts_the_usual_spellings)
 {
@@ -577,6 +588,49 @@ START_TEST(test_ingest__ucdp_ged_precisions_and_estimates)
 }
 END_TEST
 
+/* A location no more precise than a country (UCDP where_prec 7), a code the
+ * format does not define, or none: the format's coarsest level and a flag,
+ * never "point", which would make the border side look certain. */
+START_TEST(test_ingest__unknown_location_precision_is_coarse_and_flagged)
+{
+    static const struct {
+        const char *uid;
+        enum dn_precision precision;
+        double radius_km; /* NaN: the geocoder's default for the level */
+        const char *flags;
+    } want[] = {
+        {"ucdp:320002", DN_PREC_TOWN, 25.0, NULL},
+        {"ucdp:320005", DN_PREC_PROVINCE, NAN, "wide_area"},
+        {"ucdp:320007", DN_PREC_COUNTRY, NAN, "international_area"},
+        {"ucdp:320000", DN_PREC_COUNTRY, NAN, "bad_geo_precision"},
+        {"ucdp:320008", DN_PREC_COUNTRY, NAN, "bad_geo_precision"},
+        {"ucdp:320009", DN_PREC_COUNTRY, NAN, "bad_geo_precision"},
+        {"ucdp:320010", DN_PREC_COUNTRY, NAN, "no_geo_precision"},
+        {"acled:PAK91004", DN_PREC_PROVINCE, NAN, "bad_geo_precision"},
+        {"acled:PAK91005", DN_PREC_PROVINCE, NAN, "no_geo_precision"},
+        {"acled:PAK91006", DN_PREC_PROVINCE, NAN, "bad_geo_precision"},
+    };
+    struct result ucdp, acled;
+    read_all(FIXTURE("ucdp_where_prec.csv"), &ucdp);
+    read_all(FIXTURE("acled_geo_precision.csv"), &acled);
+    ck_assert_int_eq(ucdp.nrej, 0);
+    ck_assert_int_eq(acled.nrej, 0);
+    ck_assert_int_eq(ucdp.nev + acled.nev, (int)DN_ARRAY_LEN(want));
+    for (size_t i = 0; i < DN_ARRAY_LEN(want); i++) {
+        const struct dn_event *e = i < (size_t)ucdp.nev ? &ucdp.ev[i] : &acled.ev[i - (size_t)ucdp.nev];
+        ck_assert_str_eq(e->uid, want[i].uid);
+        ck_assert(e->has_coords);
+        ck_assert_msg(e->precision == want[i].precision, "%s: precision %d, want %d", e->uid, e->precision,
+                      want[i].precision);
+        if (isnan(want[i].radius_km)) ck_assert_msg(isnan(e->radius_km), "%s: radius %g", e->uid, e->radius_km);
+        else ck_assert_double_eq_tol(e->radius_km, want[i].radius_km, 1e-9); /* km */
+        assert_str_or_null(e->flags, want[i].flags);
+    }
+    result_free(&ucdp);
+    result_free(&acled);
+}
+END_TEST
+
 /* ---- generic CSV -------------------------------------------------------------- */
 
 START_TEST(test_ingest__generic_messy_file)
@@ -662,6 +716,107 @@ START_TEST(test_ingest__date_order_detected_per_file_or_forced)
 }
 END_TEST
 
+/* The row hash is the store's change check: a re-run with a corrected
+ * --date-order or --map must give other hashes where the values change,
+ * the same ones where nothing changed, and never another uid. */
+START_TEST(test_ingest__row_hash_follows_the_reading_not_only_the_row)
+{
+    const char *dated[] = {"date=When"};
+    const char *counted[] = {"date=When", "killed=Dead (best)"};
+    struct dn_reader_opts detected = {.map = dated, .nmap = 1}; /* no date settles it: day-first */
+    struct dn_reader_opts dmy = {.map = dated, .nmap = 1, .date_order = DN_DATE_ORDER_DMY};
+    struct dn_reader_opts mdy = {.map = dated, .nmap = 1, .date_order = DN_DATE_ORDER_MDY};
+    struct dn_reader_opts killed = {.map = counted, .nmap = 2};
+    struct result first, again, given, flipped, mapped;
+    read_all_opts(FIXTURE("remapped.csv"), &detected, &first);
+    read_all_opts(FIXTURE("remapped.csv"), &detected, &again);
+    read_all_opts(FIXTURE("remapped.csv"), &dmy, &given);
+    read_all_opts(FIXTURE("remapped.csv"), &mdy, &flipped);
+    read_all_opts(FIXTURE("remapped.csv"), &killed, &mapped);
+    struct result *all[] = {&first, &again, &given, &flipped, &mapped};
+    for (size_t k = 0; k < DN_ARRAY_LEN(all); k++) {
+        ck_assert_int_eq(all[k]->nev, 3);
+        for (int i = 0; i < 3; i++) ck_assert_str_eq(all[k]->ev[i].uid, first.ev[i].uid);
+    }
+    ck_assert_ptr_null(first.ev[2].source_id); /* its uid is made of its content */
+    ck_assert_str_eq(first.ev[0].date, "2023-06-05");
+    ck_assert_str_eq(flipped.ev[0].date, "2023-05-06");
+    ck_assert_int_eq(first.ev[0].fatalities, DN_COUNT_UNKNOWN);
+    ck_assert_int_eq(mapped.ev[0].fatalities, 2);
+    for (int i = 0; i < 3; i++) {
+        ck_assert_str_eq(again.ev[i].row_hash, first.ev[i].row_hash); /* same reading: already stored */
+        ck_assert_str_eq(given.ev[i].row_hash, first.ev[i].row_hash); /* day-first given = day-first found */
+        ck_assert_str_ne(mapped.ev[i].row_hash, first.ev[i].row_hash);
+    }
+    /* the order changed the two all-numeric dates, not the ISO one */
+    ck_assert_str_ne(flipped.ev[0].row_hash, first.ev[0].row_hash);
+    ck_assert_str_eq(flipped.ev[1].row_hash, first.ev[1].row_hash);
+    ck_assert_str_ne(flipped.ev[2].row_hash, first.ev[2].row_hash);
+    for (size_t k = 0; k < DN_ARRAY_LEN(all); k++) result_free(all[k]);
+
+    /* an OGR layer's bindings count the same way */
+    const char *notes[] = {"notes=location"};
+    struct dn_reader_opts ogr_mapped = {.map = notes, .nmap = 1};
+    read_all(FIXTURE("events.geojson"), &first);
+    read_all_opts(FIXTURE("events.geojson"), &ogr_mapped, &mapped);
+    ck_assert_int_eq(first.nev, 2);
+    ck_assert_int_eq(mapped.nev, 2);
+    ck_assert_str_eq(mapped.ev[0].uid, first.ev[0].uid);
+    ck_assert_str_ne(mapped.ev[0].row_hash, first.ev[0].row_hash);
+    result_free(&first);
+    result_free(&mapped);
+}
+END_TEST
+
+/* A totals row is a label ("Total", "Subtotal:", "Grand Total", "Sum")
+ * with no date; a value that starts with such a word is data. */
+START_TEST(test_ingest__totals_row_is_a_label_without_a_date)
+{
+    struct result res;
+    read_all(FIXTURE("totals_lookalikes.csv"), &res);
+    ck_assert_int_eq(res.open_status, DN_OK);
+    ck_assert_int_eq(res.nrej, 0);
+    ck_assert_int_eq(res.nev, 4);
+    ck_assert_str_eq(res.ev[0].notes, "Total of 12 militants killed in an operation");
+    ck_assert_int_eq(res.ev[0].fatalities, 12);
+    ck_assert_str_eq(res.ev[1].place, "Sum Kalay");
+    ck_assert_str_eq(res.ev[2].notes, "Sum of two attacks");
+    ck_assert_str_eq(res.ev[3].place, "Total"); /* it has a date: a place of that name */
+    ck_assert_str_eq(res.ev[3].date, "2023-08-02");
+    ck_assert_int_eq(res.stats.skipped, 2);
+    const char *err = cap.err.data;
+    ck_assert_ptr_nonnull(strstr(err, "totals_lookalikes.csv:6: skipped a totals/footer row"));
+    ck_assert_ptr_nonnull(strstr(err, "totals_lookalikes.csv:7: skipped a totals/footer row"));
+    ck_assert_ptr_null(strstr(err, "totals_lookalikes.csv:2:"));
+    result_free(&res);
+}
+END_TEST
+
+/* A spreadsheet's ",," after the last column name adds columns no row has
+ * to fill; a value past them is still an error. */
+START_TEST(test_ingest__trailing_unnamed_header_columns_are_optional)
+{
+    struct result res;
+    read_all(FIXTURE("blank_header_columns.csv"), &res);
+    ck_assert_int_eq(res.open_status, DN_OK);
+    static const char *const refs[] = {"line 2", "line 3", "line 4", "line 5", "line 8"};
+    static const char *const places[] = {"Landi Kotal", "Torkham", "Wana", "Chaman", "Landi Kotal"};
+    ck_assert_int_eq(res.nev, (int)DN_ARRAY_LEN(refs));
+    for (size_t i = 0; i < DN_ARRAY_LEN(refs); i++) {
+        ck_assert_str_eq(res.ev[i].source_ref, refs[i]);
+        ck_assert_str_eq(res.ev[i].place, places[i]);
+    }
+    ck_assert_int_eq(res.ev[0].fatalities, 2);
+    /* the padding does not make another row of the same one */
+    ck_assert_str_eq(res.ev[4].uid, res.ev[0].uid);
+    ck_assert_str_eq(res.ev[4].row_hash, res.ev[0].row_hash);
+    ck_assert_int_eq(res.nrej, 2);
+    assert_reject(&res, 0, 6, "row", "6 fields where the header has 5");
+    assert_reject(&res, 1, 7, "row", "2 fields where the header names 3 columns");
+    result_free(&res);
+}
+END_TEST
+
 START_TEST(test_ingest__map_names_columns_and_is_validated)
 {
     const char *map[] = {"date=Datum", "place=Ort", "latitude=Breite", "longitude=Laenge", "killed=Tote",
@@ -709,7 +864,7 @@ START_TEST(test_ingest__forced_format_must_match_the_header)
     read_all_opts(FIXTURE("acled_2023.csv"), &opts, &res);
     ck_assert_int_eq(res.format, DN_INGEST_CSV);
     ck_assert_int_eq(res.nev, 4);
-    ck_assert_str_eq(res.ev[0].uid, "csv:acled_2023.csv:PAK90001");
+    assert_scoped_uid(res.ev[0].uid, "csv:acled_2023.csv", ":PAK90001");
     result_free(&res);
     enum dn_ingest_format f;
     ck_assert_int_eq(dn_ingest_format_parse(ctx, "ucdp", &f), DN_OK);
@@ -841,7 +996,7 @@ START_TEST(test_ingest__uid_is_stable_across_line_ends_and_reingest)
         ck_assert_str_eq(lf.ev[i].row_hash, cr.ev[i].row_hash);
         ck_assert_str_eq(lf.ev[i].source_ref, cr.ev[i].source_ref);
     }
-    ck_assert_str_eq(lf.ev[0].uid, "csv:lines_lf.csv:K1");
+    assert_scoped_uid(lf.ev[0].uid, "csv:lines_lf.csv", ":K1");
     ck_assert_str_eq(cr.ev[1].source_ref, "line 4");
     result_free(&lf);
     result_free(&crlf);
@@ -1030,7 +1185,7 @@ START_TEST(test_ingest__geojson_layer_uses_geometry)
     ck_assert_int_eq(res.format, DN_INGEST_OGR);
     ck_assert_int_eq(res.nev, 2);
     const struct dn_event *e = &res.ev[0];
-    ck_assert_str_eq(e->uid, "ogr:events.geojson:G1");
+    assert_scoped_uid(e->uid, "ogr:events.geojson", "/events:G1");
     ck_assert_str_eq(e->source_kind, "ogr");
     ck_assert_str_eq(e->date, "2023-08-01");
     ck_assert_str_eq(e->place, "Torkham");
@@ -1139,8 +1294,12 @@ Suite *make_ingest_suite(void)
     tcase_add_test(tc, test_ingest__acled_2023_layout);
     tcase_add_test(tc, test_ingest__acled_old_layout_uppercase_crlf);
     tcase_add_test(tc, test_ingest__ucdp_ged_precisions_and_estimates);
+    tcase_add_test(tc, test_ingest__unknown_location_precision_is_coarse_and_flagged);
     tcase_add_test(tc, test_ingest__generic_messy_file);
     tcase_add_test(tc, test_ingest__date_order_detected_per_file_or_forced);
+    tcase_add_test(tc, test_ingest__row_hash_follows_the_reading_not_only_the_row);
+    tcase_add_test(tc, test_ingest__totals_row_is_a_label_without_a_date);
+    tcase_add_test(tc, test_ingest__trailing_unnamed_header_columns_are_optional);
     tcase_add_test(tc, test_ingest__map_names_columns_and_is_validated);
     tcase_add_test(tc, test_ingest__forced_format_must_match_the_header);
     tcase_add_test(tc, test_ingest__utf8_bom_is_stripped);

@@ -121,6 +121,24 @@ write("ucdp_ged.csv", ucdp, [
              latitude="32.3000", longitude="69.5700", date_prec="1", date_start="2019-10-05",
              date_end="2019-10-05", best="-3", high="0", low="0"),
 ])
+
+# Location precision codes beyond the plain ones: UCDP's "within ~25 km" (2),
+# international waters or unknown (7), codes GED does not define, none.
+def ucdp_at(id, where_prec):
+    return ucdp_row(id=id, relid="PAK-2020-1-736-" + id, type_of_violence="1", source_headline="where_prec "
+                    + (where_prec or "empty"), where_prec=where_prec, where_coordinates="Wana",
+                    latitude="32.3000", longitude="69.5700", date_prec="1", date_start="2020-01-05",
+                    date_end="2020-01-05", best="1", high="1", low="1")
+write("ucdp_where_prec.csv", ucdp, [ucdp_at("320002", "2"), ucdp_at("320005", "5"), ucdp_at("320007", "7"),
+                                    ucdp_at("320000", "0"), ucdp_at("320008", "8"), ucdp_at("320009", "x"),
+                                    ucdp_at("320010", "")])
+def acled_at(id, geo_precision):
+    return dict(event_id_cnty=id, event_date="2023-09-01", year="2023", time_precision="1", event_type="Battles",
+                sub_event_type="Armed clash", country="Pakistan", admin1="Khyber Pakhtunkhwa", admin2="Khyber",
+                location="Landi Kotal", latitude="34.0986", longitude="71.1461", geo_precision=geo_precision,
+                fatalities="1")
+write("acled_geo_precision.csv", acled_2023, [acled_at("PAK91004", "4"), acled_at("PAK91005", ""),
+                                              acled_at("PAK91006", "x")])
 PY
 
 # Generic CSV with messy values; header case, spacing and a duplicate column.
@@ -142,6 +160,38 @@ Event Date,Place,LAT,Lon,Killed,Injured,Notes,NOTES
 26/11/2022,Barikot,35.3000,71.5333,1,0,"Range with en dash wrongly typed",x
 31/02/2022,Nowhere,34,70,1,0,Impossible date,
 Total,,,,15,3,,
+CSV
+
+# Values that only a --map or --date-order reads right: no column name is
+# guessed for the date, "Dead (best)" is not guessed for killed, 05/06/2023
+# reads both ways; the third row has no id (its uid is its content's hash).
+printf 'id,When,Village,Dead (best),Lat,Lng\nr1,05/06/2023,Landi Kotal,2,34.0986,71.1461\nr2,2023-07-30,Torkham,3,34.1147,71.0847\n,07/08/2023,Wana,1,32.3000,69.5700\n' > remapped.csv
+
+# Values that begin like a totals row's label but are data, then two real
+# totals rows.
+cat > totals_lookalikes.csv <<'CSV'
+date,place,description,killed
+2023-07-30,Wana,"Total of 12 militants killed in an operation",12
+2023-07-31,Sum Kalay,clash,1
+2023-08-01,Wana,Sum of two attacks,3
+2023-08-02,Total,a place of that name,1
+Subtotal:,,,17
+Grand Total,,,17
+CSV
+
+# A spreadsheet's trailing unnamed header columns (",,"): rows short of
+# them, filling them, past them with blanks, with a value in one (ignored,
+# as before), with a value past the header, short of the named columns, and
+# line 2's row again with the padding.
+cat > blank_header_columns.csv <<'CSV'
+date,place,killed,,
+2023-07-30,Landi Kotal,2
+2023-07-31,Torkham,1,,
+2023-08-01,Wana,4,,,
+2023-08-02,Chaman,1,,x
+2023-08-03,Khar,1,,,y
+2023-08-04,Kurram
+2023-07-30,Landi Kotal,2,,
 CSV
 
 # Month-first file: 12/31/2022 settles the order for 03/04/2022.
