@@ -97,6 +97,8 @@ static dn_status find_places(void *ud, const char *sentence, size_t len, struct 
         dst->specificity = specificity_of(dst->kind);
         snprintf(dst->country, sizeof dst->country, "%s", src->place.country ? src->place.country : "");
         dst->name = src->place.name; /* owned by the context's gazetteer: outlives the article */
+        dst->province = src->place.province;
+        dst->district = src->place.district;
         /* a clear mention helps resolve the article's later ones */
         if ((src->ncandidates == 1 || src->confidence >= 0.7 || src->place.precision >= DN_PREC_DISTRICT) &&
             f->ncontext < sizeof f->context / sizeof f->context[0])

@@ -2,16 +2,22 @@
  * Killed and injured counts of one sentence. A number counts only when it is
  * tied to a casualty word by one of these shapes:
  *   "six soldiers (were) killed", "eight students were killed and 120 others injured"
- *   "killed 148 civilians", "killing six", "injured 120 others"
- *   "left eight dead", "the death toll rose to 12", "the deaths of thousands of militants"
+ *   "12 people, including three soldiers, were killed" (also "(among them …)";
+ *     the part named after "including"/"among" is in the count, not added to it)
+ *   "killed 148 civilians", "killing six", "injured 120 others", "killed a tribal elder"
+ *   "a cleric was shot dead", "left eight dead", "the deaths of thousands of militants"
+ *   "the death toll rose to 12", "the death toll from Monday's bombing in Quetta
+ *     has risen to 15" (also "climbed", "reached", "jumped", "stood at", "is now")
  *   "12 dead", "five bodies"
  * and the noun after it (if any) must be a person ("civilians", "soldiers",
- * "others") — so years, ages, distances, percentages, "a 32-member group"
- * or "30 militants released" never count. Modifiers set bounds: "at least N"
- * (low = best = N), "more than N"/"over N" (low = best = N + 1), "up to N"
- * (high = best = N), "about N" (approximate), "N to M"/"N-M" (low = best = N,
- * high = M). "scores", "dozens", "many" are vague: the count stays unknown
- * and is flagged.
+ * "others", "elder", "commander") — so years, ages, distances, percentages,
+ * "a 32-member group" or "30 militants released" never count. A bare number
+ * takes only a verb right after it ("six were killed"): in "In 2021, 500
+ * people were killed" the verb is the 500's. Modifiers set bounds: "at least
+ * N" (low = best = N), "more than N"/"over N" (low = best = N + 1), "up to N"
+ * (high = best = N), "about N" (approximate), "N to M"/"N-M"/"between N and
+ * M" (low = best = N, high = M). "scores", "dozens", "many" are vague: the
+ * count stays unknown and is flagged.
  */
 #include <ctype.h>
 #include <stdint.h>
@@ -55,7 +61,29 @@ static const struct noun_class persons[] = {
     {"terrorists", "militants", false}, {"terrorist", "militants", true}, {"fighters", "militants", false},
     {"fighter", "militants", true},   {"gunmen", "militants", false}, {"gunman", "militants", true},
     {"attackers", "militants", false}, {"attacker", "militants", true}, {"assailants", "militants", false},
-    {"bombers", "militants", false},  {"rebels", "militants", false}, {"khawarij", "militants", false}};
+    {"bombers", "militants", false},  {"rebels", "militants", false}, {"khawarij", "militants", false},
+    /* the victims of targeted killings, named by their standing or trade */
+    {"elders", "civilians", false},   {"elder", "civilians", true},   {"clerics", "civilians", false},
+    {"cleric", "civilians", true},    {"scholars", "civilians", false}, {"scholar", "civilians", true},
+    {"imams", "civilians", false},    {"imam", "civilians", true},    {"judges", "civilians", false},
+    {"judge", "civilians", true},     {"lawyers", "civilians", false}, {"lawyer", "civilians", true},
+    {"activists", "civilians", false}, {"activist", "civilians", true}, {"drivers", "civilians", false},
+    {"driver", "civilians", true},    {"shopkeeper", "civilians", true}, {"farmer", "civilians", true},
+    {"traders", "civilians", false},  {"trader", "civilians", true},  {"businessmen", "civilians", false},
+    {"businessman", "civilians", true}, {"doctor", "civilians", true}, {"nurses", "civilians", false},
+    {"nurse", "civilians", true},     {"engineers", "civilians", false}, {"engineer", "civilians", true},
+    {"politicians", "civilians", false}, {"politician", "civilians", true},
+    {"councillors", "civilians", false}, {"councillor", "civilians", true},
+    {"councilors", "civilians", false}, {"councilor", "civilians", true}, {"villager", "civilians", true},
+    {"resident", "civilians", true},  {"labourer", "civilians", true}, {"laborer", "civilians", true},
+    {"pilgrim", "civilians", true},   {"worshipper", "civilians", true}, {"worshiper", "civilians", true},
+    {"bystander", "civilians", true}, {"pedestrian", "civilians", true},
+    {"khasadars", "security forces", false}, {"khasadar", "security forces", true},
+    /* "leader", "commander", "official" may be of either side: the class,
+     * if any, comes from the noun before them ("a militant commander",
+     * "a police official") */
+    {"leaders", NULL, false},         {"leader", NULL, true},         {"commanders", NULL, false},
+    {"commander", NULL, true},        {"officials", NULL, false},     {"official", NULL, true}};
 
 static const struct noun_class *person_noun(const struct dni_toks *t, size_t i)
 {
@@ -64,6 +92,16 @@ static const struct noun_class *person_noun(const struct dni_toks *t, size_t i)
     const char *w = dni_tok_lower(t, i, &n);
     for (size_t k = 0; k < DN_ARRAY_LEN(persons); k++)
         if (persons[k].word[0] == w[0] && strlen(persons[k].word) == n && memcmp(persons[k].word, w, n) == 0)
+            return &persons[k];
+    return NULL;
+}
+
+/* A person noun of class `victim` and the given number: what "a police
+ * official" stands for when its head, "official", has no class. */
+static const struct noun_class *person_of_class(const char *victim, bool singular)
+{
+    for (size_t k = 0; k < DN_ARRAY_LEN(persons); k++)
+        if (persons[k].victim && strcmp(persons[k].victim, victim) == 0 && persons[k].singular == singular)
             return &persons[k];
     return NULL;
 }
@@ -87,7 +125,7 @@ static const char *const aux_words[] = {"were", "was", "have", "has", "had", "be
 static const char *const np_stop[] = {"in", "at", "on", "from", "and", "or", "were", "was", "are", "is",
                                       "had", "have", "has", "by", "after", "when", "while", "as", "with",
                                       "during", "near", "including", "who", "which", "that", "to", "for",
-                                      "but", "been", "being", NULL};
+                                      "but", "been", "being", "said", "says", "told", NULL};
 
 static bool is_punct_tok(const struct dni_toks *t, size_t i)
 {
@@ -107,7 +145,7 @@ struct quantity {
     bool article_one;   /* "a soldier": needs a singular person noun */
 };
 
-enum mod { MOD_NONE, MOD_ATLEAST, MOD_MORE, MOD_UPTO, MOD_ABOUT };
+enum mod { MOD_NONE, MOD_ATLEAST, MOD_MORE, MOD_UPTO, MOD_ABOUT, MOD_BETWEEN };
 
 static size_t modifier_at(const struct dni_toks *t, size_t i, enum mod *m)
 {
@@ -125,6 +163,7 @@ static size_t modifier_at(const struct dni_toks *t, size_t i, enum mod *m)
     if (dni_tok_is(t, i, "at") && dni_tok_is(t, i + 1, "most")) return *m = MOD_UPTO, 2;
     if ((dni_tok_is(t, i, "fewer") || dni_tok_is(t, i, "less")) && dni_tok_is(t, i + 1, "than"))
         return *m = MOD_UPTO, 2;
+    if (dni_tok_is(t, i, "between")) return *m = MOD_BETWEEN, 1; /* a range: quantity_at wants "and M" */
     if (dni_tok_is(t, i, "an") && dni_tok_is(t, i + 1, "estimated")) return *m = MOD_ABOUT, 2;
     if (dni_tok_is(t, i, "close") && dni_tok_is(t, i + 1, "to")) return *m = MOD_ABOUT, 2;
     static const char *const about[] = {"about", "around", "nearly", "almost", "approximately", "roughly",
@@ -182,6 +221,19 @@ static bool quantity_at(const struct dni_toks *t, const bool *skip, size_t i, st
     }
     if (dni_tok_is(t, j, "some") || (num.vague && ml == 0 && dni_tok_is(t, j, "more"))) return false;
     q->end = j + num.ntok;
+    if (m == MOD_BETWEEN) {
+        /* "between 10 and 15" is one count, not two to add up; anything
+         * else after "between" ("between 2019 and 2021" when the years are
+         * skipped, "between the two") is no count */
+        if (num.vague || !dni_tok_is(t, q->end, "and") || q->end + 1 >= t->n || (skip && skip[q->end + 1]))
+            return false;
+        struct dni_number upper = dni_number_at(t, q->end + 1);
+        if (!upper.ntok || upper.vague || upper.value <= num.value) return false;
+        q->best = q->low = num.value;
+        q->high = upper.value;
+        q->end += 1 + upper.ntok;
+        return true;
+    }
     if (num.vague) {
         q->vague = true;
         return true;
@@ -255,9 +307,16 @@ static size_t noun_phrase(const struct dni_toks *t, size_t i, const struct noun_
         if (pc) {
             *person = pc;
             j++;
-            /* a compound head: "security personnel" → take the last person noun */
+            /* a compound head: "security personnel" → take the last person
+             * noun, its number and, unless it has none, its class ("a
+             * militant commander" is a militant) */
             const struct noun_class *pc2 = person_noun(t, j);
-            if (pc2) *person = pc2, j++;
+            if (pc2) {
+                const struct noun_class *classed = pc2->victim || !pc->victim ? NULL
+                                                   : person_of_class(pc->victim, pc2->singular);
+                *person = classed ? classed : pc2;
+                j++;
+            }
             continue;
         }
         if (*person) break;
@@ -286,6 +345,48 @@ static size_t skip_conjoined(const struct dni_toks *t, const bool *skip, size_t 
     return j;
 }
 
+/* One member of a list of persons: "three soldiers", "a child", "women". */
+static bool person_item_at(const struct dni_toks *t, const bool *skip, size_t i, size_t *end)
+{
+    struct quantity q = {0};
+    size_t np = quantity_at(t, skip, i, &q) ? q.end : i;
+    const struct noun_class *pc;
+    enum kind hk;
+    bool other;
+    size_t e = noun_phrase(t, np, &pc, &hk, &other);
+    if (!pc || (np != i && q.article_one && !pc->singular)) return false;
+    *end = e;
+    return true;
+}
+
+/* After the victims, before their verb: ", including three soldiers," or
+ * "(among them two children)" names a part of the count just given — the
+ * part is not added (its quantity follows "including"/"among", see
+ * dni_find_casualties) and must not hide the verb: "12 people, including
+ * three soldiers, were killed". Returns the position after the clause, or
+ * j when there is none. */
+static size_t skip_part_of_count(const struct dni_toks *t, const bool *skip, size_t j)
+{
+    size_t k = j;
+    bool opened = punct_is(t, k, ',') || punct_is(t, k, '(');
+    if (opened) k++;
+    if (dni_tok_is(t, k, "including")) k++;
+    else if (dni_tok_is(t, k, "among") && dni_tok_in(t, k + 1, (const char *const[]){"them", "whom", "those", NULL}))
+        k += 2;
+    else return j;
+    size_t end;
+    if (!person_item_at(t, skip, k, &end)) return j;
+    /* more members: "three soldiers and a child", "two women, a child" */
+    for (int guard = 0; guard < 4; guard++) {
+        if (!(dni_tok_is(t, end, "and") || punct_is(t, end, ','))) break;
+        size_t more;
+        if (!person_item_at(t, skip, end + 1, &more)) break;
+        end = more;
+    }
+    if (opened && (punct_is(t, end, ',') || punct_is(t, end, ')'))) end++;
+    return end;
+}
+
 static enum kind passive_kind_after(const struct dni_toks *t, size_t j)
 {
     for (int guard = 0; guard < 6 && dni_tok_in(t, j, aux_words); guard++) j++;
@@ -308,6 +409,41 @@ static enum kind passive_kind_after(const struct dni_toks *t, size_t j)
         dni_number_at(t, j + 2).ntok)
         return NONE;
     return k;
+}
+
+/* Verbs and particles between a toll and its figure: "rose to", "has
+ * risen to", "stood at", "is now". */
+static const char *const toll_verbs[] = {"rose", "rises", "risen", "climbed", "climbs", "reached", "reaches",
+                                         "stood", "stands", "jumped", "jumps", "increased", "increases",
+                                         "mounted", "soared", "surged", "hit", "hits", "touched", "gone",
+                                         "went", "up", "further", "at", "to", "of", "has", "have", "had",
+                                         "been", "is", "was", "now", "already", "reportedly", NULL};
+/* Words that open a new clause: a "toll" before them is not the subject of
+ * the verb after them. */
+static const char *const clause_words[] = {"and", "but", "or", "while", "whereas", "although", "though", "as",
+                                           "said", "says", "that", "which", "who", "when", "where", "because",
+                                           "if", NULL};
+
+/* Is the quantity at b the figure of a death toll? "the death toll rose to
+ * 12", "the toll has risen to 15", and with the toll's event named between
+ * the toll and its verb: "the death toll from Monday's bombing in Quetta has
+ * risen to 15" (a short phrase opened by a preposition, with no clause
+ * break and not about the injured). */
+static bool toll_before(const struct dni_toks *t, size_t b)
+{
+    size_t p = b; /* walks back over the verb chain; the token before is at p - 1 */
+    while (p > 0 && b - p < 5 && dni_tok_in(t, p - 1, toll_verbs)) p--;
+    if (p > 0 && dni_tok_is(t, p - 1, "toll")) return true;
+    if (p == b) return false; /* the phrase needs a verb to end it */
+    for (size_t back = 1; back <= 8 && back < p; back++) {
+        size_t w = p - back; /* the phrase's first token, once "toll" is before it */
+        if (dni_tok_is(t, w - 1, "toll"))
+            return dni_tok_in(t, w, (const char *const[]){"from", "in", "of", "after", "following", "at", NULL});
+        if ((is_punct_tok(t, w) && !punct_is(t, w, '\'')) || dni_tok_in(t, w, clause_words) ||
+            dni_tok_in(t, w, injured_words))
+            return false;
+    }
+    return false;
 }
 
 struct acc {
@@ -370,8 +506,9 @@ void dni_find_casualties(const struct dni_toks *t, const bool *skip, struct dni_
     struct acc killed = {0}, injured = {0};
     memset(out, 0, sizeof *out);
     out->first_tok = SIZE_MAX;
-    size_t prev_end = SIZE_MAX;
+    size_t prev_end = SIZE_MAX; /* the previous quantity's noun phrase: where a conjoined one starts */
     enum kind prev_kind = NONE;
+    bool prev_subset = false;
     for (size_t i = 0; i < t->n;) {
         struct quantity q;
         if (!quantity_at(t, skip, i, &q)) {
@@ -391,8 +528,14 @@ void dni_find_casualties(const struct dni_toks *t, const bool *skip, struct dni_
             continue;
         }
         size_t b = q.start; /* the token before the quantity is at b - 1 */
+        bool conjoined = b > 0 && (dni_tok_is(t, b - 1, "and") || punct_is(t, b - 1, ',')) && prev_end == b - 1;
+        /* a part of a count given in the same sentence: "including three
+         * soldiers (and a child)", "among them two children" */
         bool subset = b > 0 && (dni_tok_is(t, b - 1, "including") || dni_tok_is(t, b - 1, "among") ||
-                                (b > 1 && dni_tok_is(t, b - 2, "including")));
+                                (b > 1 && dni_tok_is(t, b - 2, "including")) ||
+                                (b > 1 && dni_tok_is(t, b - 2, "among") &&
+                                 dni_tok_in(t, b - 1, (const char *const[]){"them", "whom", "those", NULL})) ||
+                                (conjoined && prev_subset));
         enum kind k = NONE;
         if (!subset && b > 0) {
             if (dni_tok_in(t, b - 1, active_killed)) k = KILLED;
@@ -408,26 +551,24 @@ void dni_find_casualties(const struct dni_toks *t, const bool *skip, struct dni_
                 if (k) ne++;
             } else if (head != NONE) {
                 k = head; /* "eight dead and 30 wounded": each noun says which */
-            } else if ((dni_tok_is(t, b - 1, "and") || punct_is(t, b - 1, ',')) && prev_end == b - 1 &&
-                       prev_kind != NONE) {
-                k = prev_kind; /* "killed six soldiers and two civilians" */
-            } else {
-                for (size_t back = 1; back <= 4 && back <= b; back++) {
-                    if (dni_tok_is(t, b - back, "toll")) {
-                        k = KILLED;
-                        out->toll = true;
-                        break;
-                    }
-                    if (!dni_tok_in(t, b - back, (const char *const[]){"rose", "climbed", "reached", "stood", "at",
-                                                                        "to", "has", "had", "risen", "is", "was",
-                                                                        "jumped", "increased", "of", NULL}))
-                        break;
-                }
+            } else if (conjoined && prev_kind != NONE) {
+                /* "killed six soldiers and two civilians" — unless the
+                 * newcomers have a verb of their own: "the toll rose to 12
+                 * and 20 others were injured" */
+                enum kind own = passive_kind_after(t, ne);
+                k = own != NONE ? own : prev_kind;
+            } else if (toll_before(t, b)) {
+                k = KILLED;
+                out->toll = true;
             }
         }
         if (!subset && k == NONE) {
             if (head != NONE) k = head;
-            else k = passive_kind_after(t, skip_conjoined(t, skip, ne));
+            else if (pc) k = passive_kind_after(t, skip_part_of_count(t, skip, skip_conjoined(t, skip, ne)));
+            /* a bare number takes only a verb right after it ("six were
+             * killed"): through ", 500 people were killed" the verb is
+             * someone else's, and the number may be a year */
+            else k = passive_kind_after(t, ne);
         }
         if (k != NONE) {
             acc_add(k == KILLED ? &killed : &injured, &q);
@@ -439,9 +580,10 @@ void dni_find_casualties(const struct dni_toks *t, const bool *skip, struct dni_
             prev_end = ne;
             prev_kind = k;
         } else {
-            prev_end = SIZE_MAX;
+            prev_end = subset ? ne : SIZE_MAX;
             prev_kind = NONE;
         }
+        prev_subset = subset;
         i = q.end > i ? q.end : i + 1;
     }
     zero_counts(t, &killed, &injured);

@@ -419,7 +419,7 @@ size_t dni_find_dates(const struct dni_toks *t, const struct dn_text_date *ref, 
 
 /* "PESHAWAR, Nov 3 (Reuters) -": capitalised words, a comma, the date, an
  * optional (Agency), then a dash. */
-static bool reuters_dateline(const struct dni_toks *t, const struct dni_date_expr *e)
+bool dni_date_is_dateline(const struct dni_toks *t, const struct dni_date_expr *e)
 {
     size_t s = e->tok_start;
     if (s < 2 || !is_punct(t, s - 1, ',')) return false;
@@ -455,7 +455,7 @@ bool dni_find_dateline(const char *text, size_t len, const struct dn_text_date *
                     continue;
                 bool yearless = (ex[k].flags & DATE_YEARLESS) != 0;
                 bool short_line = ll <= 100 && !yearless;
-                if (short_line || reuters_dateline(&t, &ex[k])) {
+                if (short_line || dni_date_is_dateline(&t, &ex[k])) {
                     *out = ex[k].date;
                     found = true;
                 }

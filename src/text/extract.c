@@ -11,6 +11,7 @@
 #include <ctype.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include "text/text_int.h"
 
@@ -505,6 +506,28 @@ static void fill_count(struct dn_text_count *dst, const struct dn_text_count *sr
     if (!count_known(dst) && count_known(src)) *dst = *src;
 }
 
+static bool same_name(const char *a, const char *b) { return a && b && strcasecmp(a, b) == 0; }
+
+/* Whether mention `inner` lies in the district or province `outer` names:
+ * a headline's "North Waziristan" and its lead's "Mir Ali". */
+static bool mention_within(const struct dn_text_mention *outer, const struct dn_text_mention *inner)
+{
+    if (strcmp(outer->country, inner->country) != 0 || inner->specificity <= outer->specificity) return false;
+    if (outer->kind == DN_TEXT_PLACE_DISTRICT) return same_name(outer->district, inner->district);
+    if (outer->kind == DN_TEXT_PLACE_PROVINCE) return same_name(outer->province, inner->province);
+    return false;
+}
+
+/* Whether two mentions name one district or province through two records
+ * of the gazetteer (an admin area and GeoNames' entry for it). */
+static bool same_area(const struct dn_text_mention *a, const struct dn_text_mention *b)
+{
+    if (a->kind != b->kind || strcmp(a->country, b->country) != 0) return false;
+    if (a->kind == DN_TEXT_PLACE_DISTRICT) return same_name(a->district, b->district);
+    if (a->kind == DN_TEXT_PLACE_PROVINCE) return same_name(a->province, b->province);
+    return false;
+}
+
 /* Merge `c` into the latest event it can be part of: of its group (a
  * headline and its body, "the ceasefire" referring back), or, for a sentence
  * that only elaborates (no date or place of its own) or updates the death
@@ -529,7 +552,10 @@ static bool try_merge(struct state *st, struct dn_text_event *c, struct aux *cx,
         bool dates = cx->toll || c->date_basis == DN_TEXT_BASIS_ASSUMED || e->date_basis == DN_TEXT_BASIS_ASSUMED ||
                      (c->date.precision == e->date.precision && dni_date_cmp(&c->date, &e->date) == 0);
         bool places = c->place < 0 || e->place < 0 ||
-                      a->mentions[c->place].place_id == a->mentions[e->place].place_id;
+                      a->mentions[c->place].place_id == a->mentions[e->place].place_id ||
+                      same_area(&a->mentions[c->place], &a->mentions[e->place]) ||
+                      mention_within(&a->mentions[c->place], &a->mentions[e->place]) ||
+                      mention_within(&a->mentions[e->place], &a->mentions[c->place]);
         bool counts = cx->toll ||
                       (counts_compatible(&c->killed, &e->killed) && counts_compatible(&c->injured, &e->injured));
         if (!(dates && places && counts)) return false;
@@ -557,7 +583,9 @@ static bool try_merge(struct state *st, struct dn_text_event *c, struct aux *cx,
                 e->flags &= ~DN_TEXT_F_DATE_ASSUMED;
                 e->flags |= c->flags & DN_TEXT_F_DATE_APPROX;
             }
-            if (e->place < 0 && c->place >= 0) {
+            /* no place yet, or one the new sentence narrows down */
+            if (c->place >= 0 && (e->place < 0 || mention_within(&a->mentions[e->place], &a->mentions[c->place]))) {
+                if (e->place >= 0) a->mentions[e->place].event = -1;
                 e->place = c->place;
                 e->flags &= ~(DN_TEXT_F_NO_PLACE | DN_TEXT_F_PLACE_COARSE);
                 e->flags |= c->flags & DN_TEXT_F_PLACE_COARSE;
@@ -640,10 +668,16 @@ static bool on_sentence(void *ud, size_t s, size_t e)
     struct dni_date_expr dates[MAX_DATES];
     size_t nd = dni_find_dates(t, &a->date, dates, MAX_DATES);
     bool since = false;
+    size_t kept = 0;
     for (size_t i = 0; i < nd; i++) {
         for (size_t k = dates[i].tok_start; k < dates[i].tok_end && k < t->n; k++) st->skip[k] = true;
+        /* a lead that starts with the wire's dateline dates the filing: "on
+         * Tuesday" after it is the event's date, resolved against it */
+        if (dni_date_is_dateline(t, &dates[i])) continue;
         since |= (dates[i].flags & DNI_DATE_SINCE) != 0;
+        dates[kept++] = dates[i];
     }
+    nd = kept;
 
     /* place mentions (every one goes into the article's list) */
     struct smention sm[DN_TEXT_MAX_MENTIONS];

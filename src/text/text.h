@@ -72,6 +72,8 @@ struct dn_text_mention {
     char country[4];    /**< ISO 3166-1 alpha-3 of the place, "" if unknown */
     const char *name;   /**< canonical name or NULL; owned by the finder and must outlive
                              the article (the module never frees it) */
+    const char *province, *district; /**< the place's province and district names (a province's or
+                             district's own), or NULL; owned like `name` */
     /* filled by this module in an article's `mentions` list: */
     char *surface;      /**< the words as written; owned by the article */
     long long orig_start, orig_end; /**< byte span in the original file */
@@ -234,7 +236,7 @@ dn_status dn_text_extract(dn_ctx *ctx, const char *name, const char *data, size_
 /** Fill the "as reported" fields of `ev` from event `i` of `a`:
  * source_kind "text", source (URL, else the file name), source_ref
  * ("bytes A-B", or "line N text bytes A-B" for JSON Lines), uid (stable hash of
- * source + span + type), row_hash (hash of the sentence), date + precision,
+ * the URL, else the file's dn_file_scope(), + span + type), row_hash (hash of the sentence), date + precision,
  * type, actors, place as written (+ place_id and country_hint from the
  * finder), counts, excerpt, span, confidence, flags, and notes (venue, date
  * basis). `ev` must be initialised (dn_event_init); its previous strings are

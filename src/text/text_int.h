@@ -166,6 +166,11 @@ size_t dni_find_dates(const struct dni_toks *t, const struct dn_text_date *ref, 
  * Returns true and fills *out (day precision) when found. */
 bool dni_find_dateline(const char *text, size_t len, const struct dn_text_date *ref, struct dn_text_date *out);
 
+/** Whether the date expression `e` of sentence `t` is a wire dateline at
+ * the sentence's head ("PESHAWAR, Pakistan, Nov 16, 2023 (Reuters) -"): the
+ * date the report was filed, not the date of what it reports. */
+bool dni_date_is_dateline(const struct dni_toks *t, const struct dni_date_expr *e);
+
 /** Compare two dates by (year, month, day) as stored. */
 int dni_date_cmp(const struct dn_text_date *a, const struct dn_text_date *b);
 

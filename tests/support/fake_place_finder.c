@@ -8,40 +8,40 @@
 
 /* Kinds and countries as a gazetteer would report them; ids are arbitrary. */
 const struct fake_place fake_places[] = {
-    {"Afghanistan", DN_TEXT_PLACE_COUNTRY, "AFG", 1},
-    {"Pakistan", DN_TEXT_PLACE_COUNTRY, "PAK", 2},
-    {"Khyber Pakhtunkhwa", DN_TEXT_PLACE_PROVINCE, "PAK", 10},
-    {"Balochistan", DN_TEXT_PLACE_PROVINCE, "PAK", 11},
-    {"Nangarhar", DN_TEXT_PLACE_PROVINCE, "AFG", 12},
-    {"Khost", DN_TEXT_PLACE_PROVINCE, "AFG", 13},
-    {"Paktika", DN_TEXT_PLACE_PROVINCE, "AFG", 14},
-    {"Kunar", DN_TEXT_PLACE_PROVINCE, "AFG", 15},
-    {"North Waziristan", DN_TEXT_PLACE_DISTRICT, "PAK", 20},
-    {"South Waziristan", DN_TEXT_PLACE_DISTRICT, "PAK", 21},
-    {"Bajaur", DN_TEXT_PLACE_DISTRICT, "PAK", 22},
-    {"Kurram", DN_TEXT_PLACE_DISTRICT, "PAK", 23},
-    {"Dir", DN_TEXT_PLACE_DISTRICT, "PAK", 24},
-    {"Khyber", DN_TEXT_PLACE_DISTRICT, "PAK", 25},
-    {"D.I. Khan", DN_TEXT_PLACE_DISTRICT, "PAK", 26},
-    {"Dera Ismail Khan", DN_TEXT_PLACE_DISTRICT, "PAK", 26},
-    {"Bannu", DN_TEXT_PLACE_DISTRICT, "PAK", 27},
-    {"Peshawar", DN_TEXT_PLACE_TOWN, "PAK", 30},
-    {"Kabul", DN_TEXT_PLACE_TOWN, "AFG", 31},
-    {"Islamabad", DN_TEXT_PLACE_TOWN, "PAK", 32},
-    {"Quetta", DN_TEXT_PLACE_TOWN, "PAK", 33},
-    {"Jalalabad", DN_TEXT_PLACE_TOWN, "AFG", 34},
-    {"Miranshah", DN_TEXT_PLACE_TOWN, "PAK", 35},
-    {"Wana", DN_TEXT_PLACE_TOWN, "PAK", 36},
-    {"Parachinar", DN_TEXT_PLACE_TOWN, "PAK", 37},
-    {"Chaman", DN_TEXT_PLACE_TOWN, "PAK", 38},
-    {"Spin Boldak", DN_TEXT_PLACE_TOWN, "AFG", 39},
-    {"Landi Kotal", DN_TEXT_PLACE_TOWN, "PAK", 40},
-    {"Mir Ali", DN_TEXT_PLACE_TOWN, "PAK", 41},
-    {"Dir Colony", DN_TEXT_PLACE_NEIGHBOURHOOD, "PAK", 50},
-    {"Hayatabad", DN_TEXT_PLACE_NEIGHBOURHOOD, "PAK", 51},
-    {"Torkham", DN_TEXT_PLACE_FEATURE, "PAK", 60},
-    {"Durand Line", DN_TEXT_PLACE_BORDER, "", 70},
-    {NULL, DN_TEXT_PLACE_COUNTRY, NULL, 0}};
+    {"Afghanistan", DN_TEXT_PLACE_COUNTRY, "AFG", 1, NULL},
+    {"Pakistan", DN_TEXT_PLACE_COUNTRY, "PAK", 2, NULL},
+    {"Khyber Pakhtunkhwa", DN_TEXT_PLACE_PROVINCE, "PAK", 10, NULL},
+    {"Balochistan", DN_TEXT_PLACE_PROVINCE, "PAK", 11, NULL},
+    {"Nangarhar", DN_TEXT_PLACE_PROVINCE, "AFG", 12, NULL},
+    {"Khost", DN_TEXT_PLACE_PROVINCE, "AFG", 13, NULL},
+    {"Paktika", DN_TEXT_PLACE_PROVINCE, "AFG", 14, NULL},
+    {"Kunar", DN_TEXT_PLACE_PROVINCE, "AFG", 15, NULL},
+    {"North Waziristan", DN_TEXT_PLACE_DISTRICT, "PAK", 20, "North Waziristan"},
+    {"South Waziristan", DN_TEXT_PLACE_DISTRICT, "PAK", 21, "South Waziristan"},
+    {"Bajaur", DN_TEXT_PLACE_DISTRICT, "PAK", 22, NULL},
+    {"Kurram", DN_TEXT_PLACE_DISTRICT, "PAK", 23, NULL},
+    {"Dir", DN_TEXT_PLACE_DISTRICT, "PAK", 24, NULL},
+    {"Khyber", DN_TEXT_PLACE_DISTRICT, "PAK", 25, "Khyber"},
+    {"D.I. Khan", DN_TEXT_PLACE_DISTRICT, "PAK", 26, NULL},
+    {"Dera Ismail Khan", DN_TEXT_PLACE_DISTRICT, "PAK", 26, NULL},
+    {"Bannu", DN_TEXT_PLACE_DISTRICT, "PAK", 27, NULL},
+    {"Peshawar", DN_TEXT_PLACE_TOWN, "PAK", 30, NULL},
+    {"Kabul", DN_TEXT_PLACE_TOWN, "AFG", 31, NULL},
+    {"Islamabad", DN_TEXT_PLACE_TOWN, "PAK", 32, NULL},
+    {"Quetta", DN_TEXT_PLACE_TOWN, "PAK", 33, NULL},
+    {"Jalalabad", DN_TEXT_PLACE_TOWN, "AFG", 34, NULL},
+    {"Miranshah", DN_TEXT_PLACE_TOWN, "PAK", 35, "North Waziristan"},
+    {"Wana", DN_TEXT_PLACE_TOWN, "PAK", 36, "South Waziristan"},
+    {"Parachinar", DN_TEXT_PLACE_TOWN, "PAK", 37, NULL},
+    {"Chaman", DN_TEXT_PLACE_TOWN, "PAK", 38, NULL},
+    {"Spin Boldak", DN_TEXT_PLACE_TOWN, "AFG", 39, NULL},
+    {"Landi Kotal", DN_TEXT_PLACE_TOWN, "PAK", 40, "Khyber"},
+    {"Mir Ali", DN_TEXT_PLACE_TOWN, "PAK", 41, "North Waziristan"},
+    {"Dir Colony", DN_TEXT_PLACE_NEIGHBOURHOOD, "PAK", 50, NULL},
+    {"Hayatabad", DN_TEXT_PLACE_NEIGHBOURHOOD, "PAK", 51, NULL},
+    {"Torkham", DN_TEXT_PLACE_FEATURE, "PAK", 60, NULL},
+    {"Durand Line", DN_TEXT_PLACE_BORDER, "", 70, NULL},
+    {NULL, DN_TEXT_PLACE_COUNTRY, NULL, 0, NULL}};
 
 static int specificity(enum dn_text_place_kind k)
 {
@@ -97,6 +97,7 @@ dn_status fake_place_finder(void *ud, const char *s, size_t len, struct dn_text_
         strncpy(m->country, best->country, sizeof m->country - 1);
         m->country[sizeof m->country - 1] = '\0';
         m->name = best->name;
+        m->district = best->district;
         i += best_len;
     }
     return DN_OK;

@@ -15,6 +15,7 @@ struct fake_place {
     enum dn_text_place_kind kind;
     const char *country;
     long long id;
+    const char *district; /**< the district it lies in (a district's own name), or NULL */
 };
 
 /** The fixture list (static, terminated by a NULL name). */

@@ -630,6 +630,33 @@ struct cas_case {
     bool vague;
 };
 
+static void check_casualty_cases(const struct cas_case *cases, size_t n)
+{
+    struct dni_toks t = {0};
+    for (size_t i = 0; i < n; i++) {
+        const struct cas_case *c = &cases[i];
+        ck_assert(dni_tokenize(&t, c->sentence, strlen(c->sentence)));
+        struct dni_casualties r;
+        dni_find_casualties(&t, NULL, &r);
+        ck_assert_msg(r.killed.best == c->killed && r.killed.low == c->klow && r.killed.high == c->khigh &&
+                          r.injured.best == c->injured && (r.killed_vague || r.injured_vague) == c->vague,
+                      "'%s': killed %d (%d-%d) injured %d vague %d", c->sentence, r.killed.best, r.killed.low,
+                      r.killed.high, r.injured.best, r.killed_vague || r.injured_vague);
+    }
+    dni_toks_free(&t);
+}
+
+/* The victim class of a sentence's first count. */
+static const char *casualty_victim(const char *sentence)
+{
+    struct dni_toks t = {0};
+    ck_assert(dni_tokenize(&t, sentence, strlen(sentence)));
+    struct dni_casualties r;
+    dni_find_casualties(&t, NULL, &r);
+    dni_toks_free(&t);
+    return r.victim ? r.victim : "";
+}
+
 START_TEST(test_text__casualty_counts)
 {
     const int U = DN_COUNT_UNKNOWN;
@@ -661,18 +688,57 @@ START_TEST(test_text__casualty_counts)
         {"the convoy was hit 2 km from the border", U, U, U, U, false},
         {"two of the injured were in a stable condition", U, U, U, U, false},
     };
-    struct dni_toks t = {0};
-    for (size_t i = 0; i < DN_ARRAY_LEN(cases); i++) {
-        const struct cas_case *c = &cases[i];
-        ck_assert(dni_tokenize(&t, c->sentence, strlen(c->sentence)));
-        struct dni_casualties r;
-        dni_find_casualties(&t, NULL, &r);
-        ck_assert_msg(r.killed.best == c->killed && r.killed.low == c->klow && r.killed.high == c->khigh &&
-                          r.injured.best == c->injured && (r.killed_vague || r.injured_vague) == c->vague,
-                      "'%s': killed %d (%d-%d) injured %d vague %d", c->sentence, r.killed.best, r.killed.low,
-                      r.killed.high, r.injured.best, r.killed_vague || r.injured_vague);
-    }
-    dni_toks_free(&t);
+    check_casualty_cases(cases, DN_ARRAY_LEN(cases));
+}
+END_TEST
+
+/* Regressions (QA): shapes that gave no count or a wrong one. */
+START_TEST(test_text__casualty_counts_parts_ranges_titles_and_tolls)
+{
+    const int U = DN_COUNT_UNKNOWN;
+    const struct cas_case cases[] = {
+        /* "including …" between the victims and their verb is part of the count, not added to it */
+        {"At least 12 people, including three soldiers, were killed in Wana on Monday.", 12, 12, U, U, false},
+        {"12 people including 3 soldiers were killed in Wana on Monday.", 12, 12, 12, U, false},
+        {"Twelve people, including three soldiers, died in an attack in Wana on Monday.", 12, 12, 12, U, false},
+        {"12 people including three soldiers and a child were killed", 12, 12, 12, U, false},
+        {"12 people, among them two children and a woman, were killed", 12, 12, 12, U, false},
+        {"12 people (including three soldiers) were killed", 12, 12, 12, U, false},
+        {"the blast, killing at least 12 people, including three soldiers", 12, 12, U, U, false},
+        /* "between N and M" is a range, not a sum */
+        {"Between 10 and 15 people were killed in Quetta on Monday.", 10, 10, 15, U, false},
+        {"between five and six people died", 5, 5, 6, U, false},
+        /* people named by their standing or trade */
+        {"Gunmen killed an elder in Wana on Monday.", 1, 1, 1, U, false},
+        {"Gunmen killed a tribal elder in Wana on Monday.", 1, 1, 1, U, false},
+        {"Unknown gunmen killed a prominent cleric in Wana on Monday.", 1, 1, 1, U, false},
+        {"A tribal elder was shot dead in Wana on Monday.", 1, 1, 1, U, false},
+        {"gunmen shot dead a prayer leader and two shopkeepers", 3, 3, 3, U, false},
+        /* a toll with its event named before the verb, and a toll beside the injured */
+        {"The death toll from Monday's bombing in Quetta has risen to 15.", 15, 15, 15, U, false},
+        {"The death toll in the twin blasts climbed to 22 on Tuesday.", 22, 22, 22, U, false},
+        {"The death toll rose to 15.", 15, 15, 15, U, false},
+        {"the toll rose to 12 and 20 others were injured", 12, 12, 12, 20, false},
+        /* numbers that are no casualties stay out */
+        {"In 2021, 500 people were killed", 500, 500, 500, U, false},
+        {"two sources said 5 people were killed", 5, 5, 5, U, false},
+        {"12 people, including three soldiers, were arrested in Wana on Monday.", U, U, U, U, false},
+        {"Police arrested 12 people, including three soldiers, in Wana.", U, U, U, U, false},
+        {"between 2019 and 2021 the attacks doubled", U, U, U, U, false},
+        {"Between 50 and 60 militants surrendered", U, U, U, U, false},
+        {"Two leaders were arrested in Wana", U, U, U, U, false},
+        {"An elder said 40 houses were destroyed", U, U, U, U, false},
+        {"A 65-year-old elder was arrested", U, U, U, U, false},
+        {"The toll of the injured has risen to 30", U, U, U, U, false},
+        {"the toll plaza in Kohat has 15 booths", U, U, U, U, false},
+        {"The death toll was not known but the number reached 15", U, U, U, U, false},
+    };
+    check_casualty_cases(cases, DN_ARRAY_LEN(cases));
+    ck_assert_str_eq(casualty_victim("Gunmen killed a tribal elder"), "civilians");
+    /* "commander" and "official" take the class of the noun before them */
+    ck_assert_str_eq(casualty_victim("a militant commander was killed"), "militants");
+    ck_assert_str_eq(casualty_victim("a senior police official was martyred"), "police");
+    ck_assert_str_eq(casualty_victim("gunmen killed a prayer leader"), "");
 }
 END_TEST
 
@@ -729,6 +795,51 @@ static const struct dn_text_event *one_event(struct dn_text_article **a, const c
     return &(*a)->events[0];
 }
 
+/* A headline naming the district and a lead naming the town in it report
+ * one incident, whose place is the town; a town outside the headline's
+ * district is another incident. */
+START_TEST(test_text__headline_and_its_lead_in_the_district_are_one_event)
+{
+    struct dn_text_options o = {.finder = fake_place_finder, .date = "2024-03-06"};
+    const char *one = "Blast kills five in North Waziristan\n\n"
+                      "A bomb blast killed five people at a market in Mir Ali on Tuesday, police said.\n";
+    struct dn_text_article *a = NULL;
+    ck_assert_int_eq(dn_text_extract(ctx, "one.txt", one, strlen(one), -1, &o, &a), DN_OK);
+    ck_assert_int_eq(a->n_events, 1);
+    ck_assert_str_eq(place_of(a, &a->events[0]), "Mir Ali");
+    ck_assert_int_eq(a->events[0].killed.best, 5);
+    char date[16];
+    ck_assert_str_eq(dn_text_date_format(&a->events[0].date, date, sizeof date), "2024-03-05");
+    ck_assert(a->events[0].flags & DN_TEXT_F_MERGED);
+    a = dn_text_article_free(a);
+    const char *two = "Blast kills five in South Waziristan\n\n"
+                      "A bomb blast killed five people at a market in Mir Ali on Tuesday, police said.\n";
+    ck_assert_int_eq(dn_text_extract(ctx, "two.txt", two, strlen(two), -1, &o, &a), DN_OK);
+    ck_assert_int_eq(a->n_events, 2);
+    dn_text_article_free(a);
+}
+END_TEST
+
+/* A wire lead that begins with its dateline: the dateline dates the filing
+ * (the article date), "on Tuesday" the event. */
+START_TEST(test_text__dateline_in_the_lead_dates_the_filing_not_the_event)
+{
+    struct dn_text_options o = {.finder = fake_place_finder};
+    const char *t = "PESHAWAR, Pakistan, Nov 16, 2023 (Reuters) - Gunmen attacked a police station in Bannu on Tuesday,"
+                    " killing four policemen, officials said.\n";
+    struct dn_text_article *a = NULL;
+    ck_assert_int_eq(dn_text_extract(ctx, "wire.txt", t, strlen(t), -1, &o, &a), DN_OK);
+    char date[16];
+    ck_assert_int_eq(a->date_source, DN_TEXT_DATE_DATELINE);
+    ck_assert_str_eq(dn_text_date_format(&a->date, date, sizeof date), "2023-11-16");
+    ck_assert_int_eq(a->n_events, 1);
+    ck_assert_str_eq(dn_text_date_format(&a->events[0].date, date, sizeof date), "2023-11-14");
+    ck_assert_int_eq(a->events[0].date_basis, DN_TEXT_BASIS_RELATIVE);
+    ck_assert_int_eq(a->events[0].killed.best, 4);
+    dn_text_article_free(a);
+}
+END_TEST
+
 START_TEST(test_text__place_is_the_locus_of_the_action)
 {
     struct dn_text_article *a;
@@ -773,6 +884,43 @@ START_TEST(test_text__no_finder_means_no_place)
 }
 END_TEST
 
+/* Regressions (QA): one-sentence reports whose count the casualty counter
+ * missed became no event, or one without fatalities. */
+START_TEST(test_text__casualty_sentences_become_counted_events)
+{
+    const int U = DN_COUNT_UNKNOWN;
+    const struct {
+        const char *text;
+        int killed, low, high;
+    } cases[] = {
+        {"At least 12 people, including three soldiers, were killed in Wana on Monday.", 12, 12, U},
+        {"12 people including 3 soldiers were killed in Wana on Monday.", 12, 12, 12},
+        {"Twelve people, including three soldiers, died in an attack in Wana on Monday.", 12, 12, 12},
+        {"Between 10 and 15 people were killed in Quetta on Monday.", 10, 10, 15},
+        {"Gunmen killed an elder in Wana on Monday.", 1, 1, 1},
+        {"Gunmen killed a tribal elder in Wana on Monday.", 1, 1, 1},
+        {"Unknown gunmen killed a prominent cleric in Wana on Monday.", 1, 1, 1},
+        {"A tribal elder was shot dead in Wana on Monday.", 1, 1, 1},
+        {"The death toll from Monday's bombing in Quetta has risen to 15.", 15, 15, 15},
+        {"The death toll rose to 15.", 15, 15, 15},
+    };
+    for (size_t i = 0; i < DN_ARRAY_LEN(cases); i++) {
+        struct dn_text_article *a;
+        const struct dn_text_event *e = one_event(&a, cases[i].text);
+        ck_assert_msg(e->killed.best == cases[i].killed && e->killed.low == cases[i].low &&
+                          e->killed.high == cases[i].high,
+                      "'%s': killed %d (%d-%d)", cases[i].text, e->killed.best, e->killed.low, e->killed.high);
+        dn_text_article_free(a);
+    }
+    const char *arrest = "12 people, including three soldiers, were arrested in Wana on Monday.";
+    struct dn_text_options o = {.finder = fake_place_finder, .date = "2023-01-10"};
+    struct dn_text_article *a = NULL;
+    ck_assert_int_eq(dn_text_extract(ctx, "t.txt", arrest, strlen(arrest), -1, &o, &a), DN_OK);
+    for (size_t i = 0; i < a->n_events; i++) ck_assert_int_eq(a->events[i].killed.best, U);
+    dn_text_article_free(a);
+}
+END_TEST
+
 /* ---- conversion ------------------------------------------------------------------------------ */
 
 START_TEST(test_text__event_conversion)
@@ -802,7 +950,8 @@ START_TEST(test_text__event_conversion)
     ck_assert_int_eq(strlen(ev.uid), 21);
     ck_assert_int_eq(strlen(ev.row_hash), 16);
     ck_assert_double_eq_tol(ev.confidence, a->events[0].confidence, 1e-12);
-    ck_assert_ptr_nonnull(strstr(ev.notes, "date: explicit"));
+    /* "on Tuesday" dates the event; the dateline's Nov 3 (a Tuesday) only the filing */
+    ck_assert_ptr_nonnull(strstr(ev.notes, "date: relative (article date 2020-11-03 from dateline)"));
     /* the uid is stable across runs and differs between events */
     struct dn_text_article *b = fixture("reuters_bajaur.txt", NULL, unix_time(2020, 11, 5));
     ck_assert_int_eq(dn_text_event_to_event(ctx, b, 0, &ev2), DN_OK);
@@ -1037,12 +1186,16 @@ Suite *make_text_suite(void)
     tcase_add_test(tc, test_text__sentences_are_capped);
     tcase_add_test(tc, test_text__dates_resolve_against_article_date);
     tcase_add_test(tc, test_text__datelines);
+    tcase_add_test(tc, test_text__dateline_in_the_lead_dates_the_filing_not_the_event);
+    tcase_add_test(tc, test_text__headline_and_its_lead_in_the_district_are_one_event);
     tcase_add_test(tc, test_text__article_date_sources);
     tcase_add_test(tc, test_text__casualty_counts);
+    tcase_add_test(tc, test_text__casualty_counts_parts_ranges_titles_and_tolls);
     tcase_add_test(tc, test_text__casualty_scan_stays_inside_the_skip_mask);
     tcase_add_test(tc, test_text__number_words);
     tcase_add_test(tc, test_text__place_is_the_locus_of_the_action);
     tcase_add_test(tc, test_text__no_finder_means_no_place);
+    tcase_add_test(tc, test_text__casualty_sentences_become_counted_events);
     tcase_add_test(tc, test_text__event_conversion);
     tcase_add_test(tc, test_text__jsonl_event_reference);
     tcase_add_test(tc, test_text__bad_files_fail_clearly);
