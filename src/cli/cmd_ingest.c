@@ -83,7 +83,7 @@ int dn_cmd_ingest(struct dn_cli *cli, int argc, char **argv)
      * search) then had malloc_consolidate sweep them all into the free
      * lists (perf: 5 % of the reading thread; bench_ingest: 3 % less wall
      * time on 1M rows). Other commands keep them: a query printing 188,000
-     * rows took 3.7 % longer without (GLIBC_TUNABLES, timed by hand: README).
+     * rows took 3.7 % longer without (GLIBC_TUNABLES, timed by hand: bench/INGEST_LOG.md).
      * For a binary built with DN_MIMALLOC=OFF: with mimalloc, glibc's
      * allocator serves nothing and this changes nothing. */
     mallopt(M_MXFAST, 0);

@@ -47,7 +47,7 @@ enum dn_bulk_indexes {
     /** drop only the indexes no lookup of an ingest uses, events_admin and
      * events_border (their entries go in at random; a second source of
      * 200,000 rows into a store of as many took 15.3 s with them kept,
-     * 12.5-13.2 s without: bench_ingest --rows 200000 --second-source, README);
+     * 12.5-13.2 s without: bench_ingest --rows 200000 --second-source, bench/INGEST_LOG.md);
      * keep those dedupe and the uid checks read */
     DN_BULK_KEEP_LOOKUP_INDEXES,
     /** for a load without dedupe: events_date too. Every insert then

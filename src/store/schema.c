@@ -229,7 +229,7 @@ const char *const dni_schema_events_indexes[][2] = {
      * this index answers it alone; through events_cluster each candidate
      * cost a random read of a row (a second source of 200,000 rows into a
      * store of 200,000: 18.6-20.7 s -> 13.3 s, the same clusters;
-     * bench_ingest --rows 200000 --second-source, README) */
+     * bench_ingest --rows 200000 --second-source, bench/INGEST_LOG.md) */
     {"events_source", "CREATE INDEX events_source ON events(source, cluster_id)"},
     {NULL, NULL}};
 
