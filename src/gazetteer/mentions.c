@@ -261,6 +261,78 @@ static bool inside_a_name(const struct words *w, const struct found *f, const st
     return prev->capital && !cur->hard_before && !sentence_start;
 }
 
+/* "Khost province", "Kurram district": the name and the admin word after it
+ * name the admin area, not its namesake town (the key of "Khost" alone is
+ * the city). The admin word joins the mention when the two resolve to an
+ * area of that level. */
+static dn_status admin_word_after(dn_ctx *ctx, struct gz_index *ix, const struct gz_hints *hints,
+                                  const struct words *w, struct found *f, struct dn_strbuf *key)
+{
+    size_t next = f->last + 1;
+    if (next >= w->n || w->v[next].hard_before) return DN_OK;
+    const char *word = w->folded.data + w->v[next].off;
+    size_t n = w->v[next].len;
+    int level = n == 8 && memcmp(word, "province", 8) == 0 ? GZ_C_ADM1
+                : n == 8 && memcmp(word, "district", 8) == 0 ? GZ_C_ADM2
+                                                             : -1;
+    if (level < 0 || (f->pick.place >= 0 && ix->places[f->pick.place].cls == level)) return DN_OK;
+    if (!span_key(w, f->first, next, key)) return DN_ERR_NOMEM;
+    struct gz_pick pick;
+    dn_status s = dni_gz_resolve_key(ctx, ix, key->data, key->len, hints, &pick);
+    if (s != DN_OK || pick.place < 0 || ix->places[pick.place].cls != level) return s;
+    char *k = dn_strndup(key->data, key->len);
+    if (!k) return DN_ERR_NOMEM;
+    dn_free(f->key);
+    f->key = k;
+    f->pick = pick;
+    f->last = next;
+    return DN_OK;
+}
+
+/* The district or province mention that qualifies mention k: the next one,
+ * at most four words on ("Thal, Hangu district", "the Shawal valley of North
+ * Waziristan", "Bara in Khyber"), naming an admin area. -1 when none. */
+static long qualifier_of(const struct gz_index *ix, const struct found *found, size_t nfound, size_t k)
+{
+    if (k + 1 >= nfound || found[k + 1].first > found[k].last + 5 || found[k + 1].pick.place < 0) return -1;
+    const struct gz_place *q = &ix->places[found[k + 1].pick.place];
+    if ((q->cls != GZ_C_ADM1 && q->cls != GZ_C_ADM2) || q->area < 0) return -1;
+    const struct gz_place *p = found[k].pick.place >= 0 ? &ix->places[found[k].pick.place] : NULL;
+    if (p && gz_class_is_admin(p->cls)) return -1;
+    return (long)(k + 1);
+}
+
+/* A place the sentence puts in a district or province is looked up in it,
+ * as a table's district column would have it: namesakes elsewhere lose
+ * ("Thal, Hangu district" is not Thal in Upper Dir). A name with no place
+ * there, whose pick lies known outside it, is a place this gazetteer lacks:
+ * the event falls back to the qualifier, coarser but right ("Shawal valley
+ * of North Waziristan" is not Shawal in Zabul, across the border; "the
+ * Tirah valley of Khyber" not a village Tirah in Bajaur). */
+static dn_status apply_qualifiers(dn_ctx *ctx, struct gz_index *ix, const struct gz_hints *hints, struct found *found,
+                                  size_t nfound)
+{
+    for (size_t k = 0; k < nfound; k++) {
+        long qk = qualifier_of(ix, found, nfound, k);
+        if (qk < 0) continue;
+        const struct gz_place *q = &ix->places[found[qk].pick.place];
+        struct gz_hints h = *hints;
+        struct gz_filter *f = q->cls == GZ_C_ADM2 ? &h.district : &h.province;
+        *f = (struct gz_filter){.given = true, .resolved = true, .n = 1, .areas = {q->area}};
+        if (q->cls == GZ_C_ADM2) h.province = (struct gz_filter){0};
+        snprintf(h.country, sizeof h.country, "%s", q->country);
+        struct gz_pick pick;
+        dn_status s = dni_gz_resolve_key(ctx, ix, found[k].key, strlen(found[k].key), &h, &pick);
+        if (s != DN_OK) return s;
+        if (pick.place >= 0 && dni_gz_filter_match(ix, f, &ix->places[pick.place]) == 1) {
+            found[k].pick = pick;
+        } else if (found[k].pick.place >= 0 && dni_gz_filter_match(ix, f, &ix->places[found[k].pick.place]) == -1) {
+            found[k].pick.place = -1;
+        }
+    }
+    return DN_OK;
+}
+
 dn_status dn_gazetteer_find_mentions(dn_ctx *ctx, const char *text, size_t len, const struct dn_geocode_opts *opts,
                                      struct dn_mentions *out)
 {
@@ -352,6 +424,8 @@ dn_status dn_gazetteer_find_mentions(dn_ctx *ctx, const char *text, size_t len, 
         h.ncontext = nanchors;
         s = dni_gz_resolve_key(ctx, ix, found[k].key, strlen(found[k].key), &h, &found[k].pick);
     }
+    for (size_t k = 0; s == DN_OK && k < nfound; k++) s = admin_word_after(ctx, ix, &hints, &w, &found[k], &key);
+    if (s == DN_OK) s = apply_qualifiers(ctx, ix, &hints, found, nfound);
     if (s == DN_OK && nfound) {
         out->items = dn_calloc(nfound, sizeof *out->items);
         if (!out->items) s = DN_ERR_NOMEM;

@@ -455,6 +455,42 @@ START_TEST(test_gazetteer__mentions_in_the_sample_article)
 }
 END_TEST
 
+/* A sentence that puts a place in a district or province settles its
+ * namesakes by it, falls back to the area when the gazetteer has no such
+ * place there, and "NAME province" is the province, not its town. */
+START_TEST(test_gazetteer__mentions_qualified_by_their_district)
+{
+    const struct {
+        const char *text, *surface, *district, *country;
+        enum dn_precision precision;
+        bool gone; /* `gone` names no place: the mention is dropped */
+    } sentences[] = {
+        {"Three people were killed in Thal, Hangu district, on Monday.", "Thal", "Hangu", "PAK", DN_PREC_TOWN, false},
+        {"Three soldiers were killed in the Shawal valley of North Waziristan.", "Shawal", NULL, NULL, 0, true},
+        {"Troops were killed in the Tirah valley of Khyber district on Monday.", "Tirah", NULL, NULL, 0, true},
+        {"Three people were killed in Khost province on Monday.", "Khost province", NULL, "AFG", DN_PREC_PROVINCE,
+         false},
+    };
+    for (size_t i = 0; i < DN_ARRAY_LEN(sentences); i++) {
+        struct dn_mentions m;
+        ck_assert_int_eq(dn_gazetteer_find_mentions(ctx, sentences[i].text, strlen(sentences[i].text), NULL, &m), DN_OK);
+        const struct dn_mention *hit = NULL;
+        for (size_t k = 0; k < m.count; k++)
+            if (strcmp(m.items[k].surface, sentences[i].surface) == 0) hit = &m.items[k];
+        if (sentences[i].gone) {
+            ck_assert_msg(!hit, "%s: '%s' kept (%s, %s)", sentences[i].text, sentences[i].surface, hit ? hit->place.district : "",
+                          hit ? hit->place.country : "");
+        } else {
+            ck_assert_msg(hit, "%s: no mention '%s'", sentences[i].text, sentences[i].surface);
+            if (sentences[i].district) ck_assert_str_eq(hit->place.district, sentences[i].district);
+            ck_assert_str_eq(hit->place.country, sentences[i].country);
+            ck_assert_int_eq(hit->place.precision, sentences[i].precision);
+        }
+        dn_mentions_clear(&m);
+    }
+}
+END_TEST
+
 /* `query --near/--in` names go through the geocoder: misspellings, spelling
  * variants and old names of the shipped gazetteer work, a historical region
  * stands for its current districts, and a town is no region. */
@@ -525,6 +561,7 @@ TCase *make_gazetteer_real_tcase(void)
     tcase_add_test(tc, test_gazetteer__fuzzy_index_holds_every_deletion_of_every_word);
     tcase_add_test(tc, test_gazetteer__stoplist_entries_all_name_places);
     tcase_add_test(tc, test_gazetteer__mentions_in_the_sample_article);
+    tcase_add_test(tc, test_gazetteer__mentions_qualified_by_their_district);
     tcase_add_test(tc, test_gazetteer__query_filter_names);
     return tc;
 }
