@@ -611,8 +611,8 @@ static dn_status suggest(dn_ctx *ctx, struct gz_index *ix, const char *key, size
     return DN_OK;
 }
 
-dn_status dn_geocode(dn_ctx *ctx, const char *name, size_t len, const struct dn_geocode_opts *opts,
-                     struct dn_geocode_result *out)
+static dn_status geocode_name(dn_ctx *ctx, const char *name, size_t len, const struct dn_geocode_opts *opts,
+                              struct dn_geocode_result *out)
 {
     memset(out, 0, sizeof *out);
     out->status = DN_GEOCODE_UNRESOLVED;
@@ -675,6 +675,80 @@ dn_status dn_geocode(dn_ctx *ctx, const char *name, size_t len, const struct dn_
     dni_gz_memo_put(ix, name, len, opts, &hints, var.kind_hint);
     dni_gz_score(ix, ix->cands, &hints, var.kind_hint);
     return build_result(ctx, ix, ix->cands, &hints, max_alt, out);
+}
+
+static bool is_blank(char c) { return c == ' ' || c == '\t'; }
+
+/* "Wana, South Waziristan", "Peshawar (KP)", "Khost, Afghanistan": a name
+ * and the area it lies in, as spreadsheets and reports write them. Splits
+ * at the last comma or an ending "(...)"; false when there is no such
+ * qualifier. The parts point into `name`. */
+static bool split_qualifier(const char *name, size_t len, size_t *name_len, const char **qual, size_t *qual_len)
+{
+    size_t end = len;
+    while (end > 0 && is_blank(name[end - 1])) end--;
+    size_t cut = end, qs, qe = end;
+    if (end > 0 && name[end - 1] == ')') {
+        const char *open = memchr(name, '(', end);
+        if (!open) return false;
+        cut = (size_t)(open - name);
+        qs = cut + 1;
+        qe = end - 1;
+    } else {
+        while (cut > 0 && name[cut - 1] != ',') cut--;
+        if (cut == 0) return false;
+        qs = cut;
+        cut--;
+    }
+    while (qs < qe && is_blank(name[qs])) qs++;
+    while (qe > qs && is_blank(name[qe - 1])) qe--;
+    while (cut > 0 && is_blank(name[cut - 1])) cut--;
+    if (cut == 0 || qe == qs) return false;
+    *name_len = cut;
+    *qual = name + qs;
+    *qual_len = qe - qs;
+    return true;
+}
+
+dn_status dn_geocode(dn_ctx *ctx, const char *name, size_t len, const struct dn_geocode_opts *opts,
+                     struct dn_geocode_result *out)
+{
+    dn_status s = geocode_name(ctx, name, len, opts, out);
+    size_t nlen, qlen;
+    const char *qual;
+    if (s != DN_OK || out->status != DN_GEOCODE_UNRESOLVED || !split_qualifier(name, len, &nlen, &qual, &qlen))
+        return s;
+    /* the qualifier as the hint of its level, unless that level is hinted already */
+    struct dn_geocode_opts area_opts = {.admin_only = DN_GEOCODE_ADMIN_COUNTRY | DN_GEOCODE_ADMIN_PROVINCE |
+                                                      DN_GEOCODE_ADMIN_REGION | DN_GEOCODE_ADMIN_DISTRICT,
+                                        .alternatives_given = true};
+    struct dn_geocode_result area;
+    if ((s = geocode_name(ctx, qual, qlen, &area_opts, &area)) != DN_OK) {
+        dni_clear_error(ctx); /* a qualifier with no letters: the name stays unresolved */
+        return DN_OK;
+    }
+    char *qcopy = area.status != DN_GEOCODE_UNRESOLVED ? dn_strndup(qual, qlen) : NULL;
+    struct dn_geocode_opts with = opts ? *opts : (struct dn_geocode_opts){0};
+    const char **level = area.place.precision == DN_PREC_COUNTRY    ? &with.country
+                         : area.place.precision == DN_PREC_PROVINCE ? &with.province
+                                                                     : &with.district;
+    dn_geocode_result_clear(&area);
+    if (!qcopy || *level) {
+        dn_free(qcopy);
+        return DN_OK; /* not an area, or out of memory for it: the name stays unresolved */
+    }
+    *level = qcopy;
+    struct dn_geocode_result qualified;
+    s = geocode_name(ctx, name, nlen, &with, &qualified);
+    dn_free(qcopy);
+    if (s != DN_OK) return s;
+    if (qualified.status == DN_GEOCODE_UNRESOLVED || qualified.outside_hints) {
+        dn_geocode_result_clear(&qualified);
+        return DN_OK;
+    }
+    dn_geocode_result_clear(out);
+    *out = qualified;
+    return DN_OK;
 }
 
 dn_status dn_gazetteer_place(dn_ctx *ctx, long long id, struct dn_place *out)

@@ -491,6 +491,34 @@ START_TEST(test_gazetteer__mentions_qualified_by_their_district)
 }
 END_TEST
 
+/* "NAME, AREA" and "NAME (AREA)", as spreadsheets write places: the area
+ * is the name's hint of its level; a name not in that area stays
+ * unresolved rather than answer with a namesake elsewhere. */
+START_TEST(test_gazetteer__names_with_their_area_after_a_comma)
+{
+    const struct {
+        const char *text, *country, *district; /* country NULL: unresolved */
+    } names[] = {
+        {"Wana, South Waziristan", "PAK", "South Waziristan"}, {"Peshawar (KP)", "PAK", "Peshawar"},
+        {"Khost, Afghanistan", "AFG", NULL},                   {"Thal, Hangu", "PAK", "Hangu"},
+        {"Peshawar, Pakistan", "PAK", "Peshawar"},             {"Wana, Kandahar", NULL, NULL},
+        {"Atlantis, Pakistan", NULL, NULL},
+    };
+    for (size_t i = 0; i < DN_ARRAY_LEN(names); i++) {
+        struct dn_geocode_result r;
+        ck_assert_int_eq(dn_geocode(ctx, names[i].text, strlen(names[i].text), NULL, &r), DN_OK);
+        if (!names[i].country) {
+            ck_assert_msg(r.status == DN_GEOCODE_UNRESOLVED, "%s: %s", names[i].text, dn_geocode_status_name(r.status));
+        } else {
+            ck_assert_msg(r.status != DN_GEOCODE_UNRESOLVED, "%s unresolved", names[i].text);
+            ck_assert_str_eq(r.place.country, names[i].country);
+            if (names[i].district) ck_assert_str_eq(r.place.district, names[i].district);
+        }
+        dn_geocode_result_clear(&r);
+    }
+}
+END_TEST
+
 /* `query --near/--in` names go through the geocoder: misspellings, spelling
  * variants and old names of the shipped gazetteer work, a historical region
  * stands for its current districts, and a town is no region. */
@@ -562,6 +590,7 @@ TCase *make_gazetteer_real_tcase(void)
     tcase_add_test(tc, test_gazetteer__stoplist_entries_all_name_places);
     tcase_add_test(tc, test_gazetteer__mentions_in_the_sample_article);
     tcase_add_test(tc, test_gazetteer__mentions_qualified_by_their_district);
+    tcase_add_test(tc, test_gazetteer__names_with_their_area_after_a_comma);
     tcase_add_test(tc, test_gazetteer__query_filter_names);
     return tc;
 }
