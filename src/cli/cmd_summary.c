@@ -17,7 +17,10 @@ static const char help_head[] =
     "\n"
     "  --by KEYS      " DN_SUMMARY_BY_KEYS "\n"
     "                 (comma-separated, e.g. --by district,year; zone = band;\n"
-    "                 month is null for events dated only to a year)\n"
+    "                 month is null for events dated only to a year;\n"
+    "                 district is a district of its province: its province\n"
+    "                 is printed before it, so namesakes such as Arghandab,\n"
+    "                 Kandahar and Arghandab, Zabul are two rows)\n"
     "  --format F     output format (default table)\n"
     "\n";
 

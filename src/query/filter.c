@@ -68,7 +68,10 @@ dn_status dn_filter_new(dn_ctx *ctx, struct dn_filter **out)
 
 static void free_regions(struct dn_filter *f)
 {
-    for (size_t i = 0; i < f->nregions; i++) dn_free(f->regions[i].name);
+    for (size_t i = 0; i < f->nregions; i++) {
+        dn_free(f->regions[i].name);
+        dn_free(f->regions[i].province);
+    }
     dn_free(f->regions);
     f->regions = NULL;
     f->nregions = 0;

@@ -12,11 +12,15 @@
 enum { DNI_SIDE_AFG = 1, DNI_SIDE_PAK = 2, DNI_SIDE_OTHER = 4, DNI_SIDE_NONE = 8 };
 
 /** A region --in resolved to: events whose stored columns hold it.
- * level 0: country only; 1: country + province; 2: country + district. */
+ * level 0: country only; 1: country + province; 2: country + province +
+ * district (district names repeat across provinces: Arghandab lies in
+ * Kandahar and in Zabul, so the district alone names no one area). */
 struct dni_region {
     int level;
     char country[4]; /**< ISO3 */
     char *name;      /**< province or district name as stored; owned */
+    char *province;  /**< level 2: the district's province as stored; owned;
+                          NULL when the gazetteer does not know it (any) */
 };
 
 enum { DNI_INNER_BOXES = 3 };

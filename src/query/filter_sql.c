@@ -230,6 +230,8 @@ dn_status dn_filter_where(dn_ctx *ctx, const struct dn_filter *f, struct dn_strb
             if (NEVER(level < 0 || level > 2)) level = 0;
             dn_strbuf_printf(sql, "(%se.country = :in_c%zu", x, i);
             if (level > 0) dn_strbuf_printf(sql, " AND %se.%s = :in_n%zu", x, column[level], i);
+            /* a district is told from its namesakes by its province */
+            if (level == 2 && f->regions[i].province) dn_strbuf_printf(sql, " AND %se.province = :in_p%zu", x, i);
             dn_strbuf_putc(sql, ')');
         }
         dn_strbuf_putc(sql, ')');
@@ -332,6 +334,8 @@ dn_status dn_filter_bind(dn_ctx *ctx, const struct dn_filter *f, sqlite3_stmt *s
         B(bind_text(st, name, f->regions[i].country));
         snprintf(name, sizeof name, ":in_n%zu", i);
         B(bind_text(st, name, f->regions[i].name));
+        snprintf(name, sizeof name, ":in_p%zu", i);
+        B(bind_text(st, name, f->regions[i].province));
     }
     if (f->from[0]) B(bind_text(st, ":from", f->from));
     if (f->to[0]) B(bind_text(st, ":to", f->to));

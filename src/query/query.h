@@ -63,7 +63,9 @@ struct dn_summary_totals {
 };
 
 /** Print one row per group of the events matching `f` (resolved; NULL =
- * all): the keys, then events, fatalities, injured (sums of the known
+ * all): the keys (a district key groups by country, province and district,
+ * and is printed with the province before it unless province is a key
+ * too), then events, fatalities, injured (sums of the known
  * counts; null when no event of the group has one), first_date, last_date. Groups are ordered by their keys, unknown
  * values (null) last. month is null for events dated only to a year.
  * @param fmt table, csv, json, jsonl or md.

@@ -331,12 +331,17 @@ struct region_cand {
     int level;
     char country[4];
     char name[128], parent[128];
+    char province[128]; /* level 2: the district's province, "" if unknown */
 };
 
+/* Add r unless it is there already. Districts are told apart by their
+ * province too: seven Afghan district names (Arghandab, Qarabagh, ...)
+ * belong to two provinces each. */
 static bool add_region(struct region_cand *c, size_t *n, size_t cap, const struct region_cand *r)
 {
     for (size_t i = 0; i < *n; i++)
-        if (c[i].level == r->level && strcmp(c[i].country, r->country) == 0 && strcmp(c[i].name, r->name) == 0)
+        if (c[i].level == r->level && strcmp(c[i].country, r->country) == 0 && strcmp(c[i].name, r->name) == 0 &&
+            strcmp(c[i].province, r->province) == 0)
             return true;
     if (*n == cap) return false;
     c[(*n)++] = *r;
@@ -352,8 +357,12 @@ static dn_status to_regions(dn_ctx *ctx, const struct region_cand *c, size_t n, 
     for (size_t i = 0; i < n; i++) {
         r[i].level = c[i].level;
         memcpy(r[i].country, c[i].country, 4);
-        if (c[i].level > 0 && !(r[i].name = dn_strdup(c[i].name))) {
-            for (size_t j = 0; j < i; j++) dn_free(r[j].name);
+        if ((c[i].level > 0 && !(r[i].name = dn_strdup(c[i].name))) ||
+            (c[i].level == 2 && c[i].province[0] && !(r[i].province = dn_strdup(c[i].province)))) {
+            for (size_t j = 0; j <= i; j++) {
+                dn_free(r[j].name);
+                dn_free(r[j].province);
+            }
             dn_free(r);
             return dni_fail(ctx, DN_ERR_NOMEM, "out of memory");
         }
@@ -414,6 +423,7 @@ static dn_status quick_region(dn_ctx *ctx, const char *name, const char *key, co
             copy_col(c.country, sizeof c.country, st, 1);
             copy_col(c.name, sizeof c.name, st, 2);
             copy_col(c.parent, sizeof c.parent, st, 3);
+            if (c.level == 2) memcpy(c.province, c.parent, sizeof c.province);
             if (!same_key(c.name, key, &tmp)) continue;
             if (has_qual && !(same_key(c.parent, qkey.buf.data, &tmp) || (qual_iso[0] && strcmp(c.country, qual_iso) == 0)))
                 continue;
@@ -443,6 +453,7 @@ static void region_of(const struct dn_place *p, struct region_cand *c)
     const char *name = c->level == 0 ? c->country : c->level == 1 ? str_or(p->province, p->name) : str_or(p->district, p->name);
     snprintf(c->name, sizeof c->name, "%s", name);
     snprintf(c->parent, sizeof c->parent, "%s", c->level == 2 ? str_or(p->province, c->country) : c->country);
+    if (c->level == 2) snprintf(c->province, sizeof c->province, "%s", str_or(p->province, ""));
 }
 
 static bool is_historical(const struct dn_place *p) { return p->kind && strcmp(p->kind, "ADM1H") == 0; }
@@ -537,11 +548,20 @@ static dn_status geocode_region(dn_ctx *ctx, const char *text, const char *name,
             goto done;
         }
     }
-    if (res.match != DN_MATCH_EXACT || is_historical(&res.place) || *n > 1) {
+    if (is_historical(&res.place) || (res.match != DN_MATCH_EXACT && *n == 1)) {
         describe_region(&m, &cands[0]);
         if (!m.failed)
             dni_info(ctx, "--in '%s': taking %s%s (%s match)", text, m.data,
                      *n > 1 ? " and the other districts it holds" : "", dn_match_name(res.match));
+    } else if (*n > 1) {
+        /* "district:Arghandab": the level asked for, every area of it that bears the name */
+        for (size_t i = 0; i < *n; i++) {
+            if (i) dn_strbuf_puts(&m, ", ");
+            describe_region(&m, &cands[i]);
+        }
+        if (!m.failed)
+            dni_info(ctx, "--in '%s': taking every %s of that name: %s (%s match)", text, level_names[cands[0].level],
+                     m.data, dn_match_name(res.match));
     }
 done:
     dn_strbuf_free(&m);

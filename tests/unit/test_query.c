@@ -2,7 +2,8 @@
  * Filters, spatial queries and summaries on the fixture of
  * tests/data/query: the test geodata (admin areas, places) plus 14 events
  * whose expected answers are worked out by hand in tests/data/query/README.md
- * (distances checked with PROJ's `geod -I` command, not with durand).
+ * (distances checked with PROJ's `geod -I` command, not with durand); the
+ * namesake tests add the 4 events of namesakes.sql.
  */
 #include <math.h>
 #include <stdio.h>
@@ -32,18 +33,25 @@ static void capture_data(void *ud, dn_out_level level, const char *text, size_t 
     if (level == DN_OUT_DATA) dn_strbuf_append(&out, text, len);
 }
 
-static void load_events_sql(dn_ctx *c)
+/* Run tests/data/query/NAME (SQL) on the store of `c`. */
+static void load_sql(dn_ctx *c, const char *name)
 {
-    FILE *fp = fopen(FIXTURE_DIR "/events.sql", "rb");
-    ck_assert_ptr_nonnull(fp);
+    char path[512];
+    snprintf(path, sizeof path, "%s/%s", FIXTURE_DIR, name);
+    FILE *fp = fopen(path, "rb");
+    ck_assert_msg(fp != NULL, "%s", path);
     static char sql[64 * 1024];
     size_t n = fread(sql, 1, sizeof sql - 1, fp);
+    ck_assert_msg(feof(fp), "%s: larger than the buffer", name);
     fclose(fp);
     sql[n] = '\0';
     char *err = NULL;
     int rc = sqlite3_exec(dni_db(c), sql, NULL, NULL, &err);
-    ck_assert_msg(rc == SQLITE_OK, "events.sql: %s", err ? err : "?");
+    ck_assert_msg(rc == SQLITE_OK, "%s: %s", name, err ? err : "?");
+    sqlite3_free(err);
 }
+
+static void load_events_sql(dn_ctx *c) { load_sql(c, "events.sql"); }
 
 /* A store at `path` with the test geodata and the fixture events. */
 static void make_fixture(dn_ctx *c, const char *path)
@@ -465,6 +473,48 @@ START_TEST(test_query__qualifiers_are_geocoder_hints)
 }
 END_TEST
 
+START_TEST(test_query__in_district_namesakes)
+{
+    /* Arghandab is a district of Kandahar (event 21) and of Zabul (22, 23;
+     * 24 lies in Zabul, district unknown): the district's name names
+     * neither, so the qualifier must pick the province's district (hand SQL:
+     * district = 'Arghandab' AND province = 'Zabul' -> 22, 23), and the bare
+     * name is ambiguous like any other */
+    load_sql(ctx, "namesakes.sql");
+    geocoder_only = _i == 1;
+    set(DN_FILTER_IN, "Arghandab, Zabul");
+    ck_assert_str_eq(ids(NULL), "22,23");
+    set(DN_FILTER_IN, "district:Arghandab, Zabul");
+    ck_assert_str_eq(ids(NULL), "22,23");
+    set(DN_FILTER_IN, "Arghandab, Kandahar");
+    ck_assert_str_eq(ids(NULL), "21");
+    set(DN_FILTER_IN, "district:Arghandab, Kandahar");
+    ck_assert_str_eq(ids(NULL), "21");
+    set(DN_FILTER_IN, "Zabul");
+    ck_assert_str_eq(ids(NULL), "22,23,24");
+    set(DN_FILTER_IN, "Kandahar"); /* the province: its Arghandab too */
+    ck_assert_str_eq(ids(NULL), "9,13,21");
+    set(DN_FILTER_IN, "district:Arghandab"); /* the level asked for: every district of the name, as district:Chaman */
+    ck_assert_str_eq(ids(NULL), "21,22,23");
+    static const char *const ambiguous[] = {"Arghandab", "Arghandab, AFG", "arghandab"};
+    for (size_t i = 0; i < sizeof ambiguous / sizeof ambiguous[0]; i++) {
+        set(DN_FILTER_IN, ambiguous[i]);
+        ck_assert_msg(dn_filter_resolve(ctx, f) == DN_ERR_USAGE, "--in '%s' resolved", ambiguous[i]);
+        char want[256];
+        snprintf(want, sizeof want,
+                 "--in: '%s' is ambiguous: 'district:Arghandab, Kandahar', 'district:Arghandab, Zabul'", ambiguous[i]);
+        ck_assert_str_eq(dn_ctx_errmsg(ctx), want);
+    }
+    /* what the message offers works as typed */
+    set(DN_FILTER_IN, "district:Arghandab, Zabul");
+    ck_assert_str_eq(ids(NULL), "22,23");
+    /* a district qualifier outside the province is refused */
+    set(DN_FILTER_IN, "Arghandab, Khost");
+    ck_assert_int_eq(dn_filter_resolve(ctx, f), DN_ERR_USAGE);
+    ck_assert_ptr_nonnull(strstr(dn_ctx_errmsg(ctx), "no country, province or district 'Arghandab' in Khost"));
+}
+END_TEST
+
 START_TEST(test_query__exact_lookup_agrees_with_the_geocoder)
 {
     /* the store's exact lookup answers only what the geocoder would answer */
@@ -604,15 +654,16 @@ START_TEST(test_query__summary_by_district_year_with_filter)
     set(DN_FILTER_NEAR, "Landi Kotal");
     set(DN_FILTER_RADIUS, "30");
     summary("district,year", DN_FORMAT_JSONL);
+    /* a district comes with its province, and groups sort by it first */
     ck_assert_str_eq(out.data,
-                     "{\"district\":\"Khyber\",\"year\":\"2022\",\"events\":1,\"fatalities\":2,\"injured\":0,"
-                     "\"first_date\":\"2022-11-02\",\"last_date\":\"2022-11-02\"}\n"
-                     "{\"district\":\"Khyber\",\"year\":\"2023\",\"events\":2,\"fatalities\":17,\"injured\":33,"
-                     "\"first_date\":\"2023-03-14\",\"last_date\":\"2023-03-20\"}\n"
-                     "{\"district\":\"Mohmand Dara\",\"year\":\"2023\",\"events\":2,\"fatalities\":2,\"injured\":4,"
-                     "\"first_date\":\"2023-04-01\",\"last_date\":\"2023-09-06\"}\n"
-                     "{\"district\":\"Peshawar\",\"year\":\"2022\",\"events\":1,\"fatalities\":1,\"injured\":4,"
-                     "\"first_date\":\"2022-12-25\",\"last_date\":\"2022-12-25\"}\n");
+                     "{\"province\":\"Khyber Pakhtunkhwa\",\"district\":\"Khyber\",\"year\":\"2022\",\"events\":1,"
+                     "\"fatalities\":2,\"injured\":0,\"first_date\":\"2022-11-02\",\"last_date\":\"2022-11-02\"}\n"
+                     "{\"province\":\"Khyber Pakhtunkhwa\",\"district\":\"Khyber\",\"year\":\"2023\",\"events\":2,"
+                     "\"fatalities\":17,\"injured\":33,\"first_date\":\"2023-03-14\",\"last_date\":\"2023-03-20\"}\n"
+                     "{\"province\":\"Khyber Pakhtunkhwa\",\"district\":\"Peshawar\",\"year\":\"2022\",\"events\":1,"
+                     "\"fatalities\":1,\"injured\":4,\"first_date\":\"2022-12-25\",\"last_date\":\"2022-12-25\"}\n"
+                     "{\"province\":\"Nangarhar\",\"district\":\"Mohmand Dara\",\"year\":\"2023\",\"events\":2,"
+                     "\"fatalities\":2,\"injured\":4,\"first_date\":\"2023-04-01\",\"last_date\":\"2023-09-06\"}\n");
 }
 END_TEST
 
@@ -643,6 +694,50 @@ START_TEST(test_query__summary_by_side_band_markdown)
                                "| ---- | ------- | ------ | ---------- | ------- | ---------- | ---------- |\n"
                                "| AFG  | 0-10 km | 4      | 28         | 32      | 2021-08-15 | 2023-09-06 |\n"
                                "| PAK  | 0-10 km | 3      | 18         | 48      | 2023-01-05 | 2023-03-20 |\n");
+}
+END_TEST
+
+START_TEST(test_query__summary_by_district_keeps_namesakes_apart)
+{
+    /* 2024: Arghandab, Kandahar = {21} (2/1); Arghandab, Zabul = {22, 23}
+     * (3+4 = 7; injured 2, 22's unknown); 24 in Zabul without a district
+     * (1/-). Hand SQL: GROUP BY country, province, district. */
+    load_sql(ctx, "namesakes.sql");
+    set(DN_FILTER_FROM, "2024");
+    static const char rows[] = "Kandahar,Arghandab,1,2,1,2024-05-01,2024-05-01\r\n"
+                               "Zabul,Arghandab,2,7,2,2024-05-02,2024-05-20\r\n"
+                               "Zabul,,1,1,,2024-05-10,2024-05-10\r\n";
+    summary("district", DN_FORMAT_CSV);
+    ck_assert_str_eq(out.data, "province,district,events,fatalities,injured,first_date,last_date\r\n"
+                               "Kandahar,Arghandab,1,2,1,2024-05-01,2024-05-01\r\n"
+                               "Zabul,Arghandab,2,7,2,2024-05-02,2024-05-20\r\n"
+                               "Zabul,,1,1,,2024-05-10,2024-05-10\r\n");
+    /* the province asked for too: the same rows, in the order asked */
+    summary("province,district", DN_FORMAT_CSV);
+    ck_assert_str_eq(out.data + strlen("province,district,events,fatalities,injured,first_date,last_date\r\n"), rows);
+    ck_assert_int_eq(strncmp(out.data, "province,district,", 18), 0);
+    summary("district,province", DN_FORMAT_CSV);
+    ck_assert_str_eq(out.data, "district,province,events,fatalities,injured,first_date,last_date\r\n"
+                               "Arghandab,Kandahar,1,2,1,2024-05-01,2024-05-01\r\n"
+                               "Arghandab,Zabul,2,7,2,2024-05-02,2024-05-20\r\n"
+                               ",Zabul,1,1,,2024-05-10,2024-05-10\r\n");
+    summary("country,district", DN_FORMAT_CSV);
+    ck_assert_str_eq(out.data, "country,province,district,events,fatalities,injured,first_date,last_date\r\n"
+                               "AFG,Kandahar,Arghandab,1,2,1,2024-05-01,2024-05-01\r\n"
+                               "AFG,Zabul,Arghandab,2,7,2,2024-05-02,2024-05-20\r\n"
+                               "AFG,Zabul,,1,1,,2024-05-10,2024-05-10\r\n");
+    /* events with neither province nor district (12, AFG) are one null group */
+    reset();
+    set(DN_FILTER_TO, "2023");
+    set(DN_FILTER_SIDE, "AFG,none");
+    summary("district", DN_FORMAT_CSV);
+    ck_assert_str_eq(out.data, "province,district,events,fatalities,injured,first_date,last_date\r\n"
+                               "Kandahar,Kandahar,1,0,0,2022-06-10,2022-06-10\r\n"
+                               "Kandahar,Spin Boldak,1,6,17,2023-01-05,2023-01-05\r\n"
+                               "Khost,Khost,1,47,20,2022-01-01,2022-01-01\r\n"
+                               "Nangarhar,Jalalabad,1,3,,2021-08-18,2021-08-18\r\n"
+                               "Nangarhar,Mohmand Dara,3,22,15,2021-08-15,2023-09-06\r\n"
+                               ",,1,,,2023-06-01,2023-06-01\r\n");
 }
 END_TEST
 
@@ -785,6 +880,9 @@ Suite *make_query_suite(void)
 {
     Suite *s = suite_create("query");
     TCase *tc = tcase_create("filters");
+    /* inner_box_lies_inside_the_circle takes ~1 s alone (100,000 geodesics):
+     * check's default 4 s ran out under ctest -j2 on the loaded 2-core box */
+    tcase_set_timeout(tc, 60);
     tcase_add_checked_fixture(tc, setup, teardown);
     tcase_add_test(tc, test_query__near_radius_is_geodesic);
     tcase_add_loop_test(tc, test_query__near_place_uses_gazetteer_point, 0, 2);
@@ -798,6 +896,7 @@ Suite *make_query_suite(void)
     tcase_add_loop_test(tc, test_query__in_region_by_level, 0, 2);
     tcase_add_test(tc, test_query__misspelt_and_alias_names_through_the_geocoder);
     tcase_add_test(tc, test_query__qualifiers_are_geocoder_hints);
+    tcase_add_loop_test(tc, test_query__in_district_namesakes, 0, 2);
     tcase_add_test(tc, test_query__exact_lookup_agrees_with_the_geocoder);
     tcase_add_test(tc, test_query__bad_values_are_usage_errors);
     tcase_add_test(tc, test_query__all_events_with_null_filter_and_limit);
@@ -810,6 +909,7 @@ Suite *make_query_suite(void)
     tcase_add_test(sum, test_query__summary_by_district_year_with_filter);
     tcase_add_test(sum, test_query__summary_month_and_unknowns);
     tcase_add_test(sum, test_query__summary_by_side_band_markdown);
+    tcase_add_test(sum, test_query__summary_by_district_keeps_namesakes_apart);
     tcase_add_test(sum, test_query__summary_keys_are_checked);
     suite_add_tcase(s, sum);
 

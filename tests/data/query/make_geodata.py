@@ -4,7 +4,10 @@ geodata, for the query/summary tests. Only names and hierarchy matter to those
 tests (events carry their own coordinates and admin names), so areas are plain
 boxes; places sit at their approximate real positions. Two fictional entries
 exist to make ambiguity testable: a district "Chaman" in Kandahar (AFG) beside
-the real one in Balochistan (PAK), and the village pair "Mirpur".
+the real one in Balochistan (PAK), and the village pair "Mirpur". The two real
+districts "Arghandab" (in Kandahar and in Zabul, both AFG) are namesakes in
+one country: only the province tells them apart (namesakes.sql has events in
+them).
 
 Run from anywhere: python3 tests/data/query/make_geodata.py (needs ogr2ogr).
 """
@@ -36,6 +39,7 @@ admin1 = [
     ({"code": "PK-KP", "name": "Khyber Pakhtunkhwa", "country": "PAK",
       "alt_names": "KP|NWFP|North-West Frontier Province"}, box(70.5, 31.0, 74.0, 36.5)),
     ({"code": "PK-BA", "name": "Balochistan", "country": "PAK", "alt_names": "Baluchistan"}, box(61.0, 24.8, 70.3, 32.1)),
+    ({"code": "AF-ZAB", "name": "Zabul", "country": "AFG", "alt_names": None}, box(66.9, 32.1, 68.2, 33.0)),
 ]
 admin2 = [
     ("Jalalabad", "AFG", "AF-NAN", "Nangarhar", box(70.3, 34.3, 70.6, 34.5)),
@@ -49,6 +53,9 @@ admin2 = [
     ("Peshawar", "PAK", "PK-KP", "Khyber Pakhtunkhwa", box(71.4, 33.9, 71.8, 34.2)),
     ("Chaman", "PAK", "PK-BA", "Balochistan", box(66.4, 30.7, 66.8, 31.1)),
     ("Quetta", "PAK", "PK-BA", "Balochistan", box(66.8, 30.0, 67.2, 30.4)),
+    # namesakes in one country: two real districts, told apart by their province
+    ("Arghandab", "AFG", "AF-KAN", "Kandahar", box(65.5, 31.8, 65.9, 32.1)),
+    ("Arghandab", "AFG", "AF-ZAB", "Zabul", box(66.9, 32.3, 67.3, 32.7)),
 ]
 places = [
     # place_id, name, feature_code, country, province_code, province, district, lon, lat, population, alt_names
