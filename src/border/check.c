@@ -21,8 +21,8 @@ dn_status dni_check_range(dn_ctx *ctx, double lat, double lon)
 {
     if (!isfinite(lat)) return dni_fail(ctx, DN_ERR_RANGE, "latitude is not a finite number");
     if (!isfinite(lon)) return dni_fail(ctx, DN_ERR_RANGE, "longitude is not a finite number");
-    if (fabs(lat) > 90) return dni_fail(ctx, DN_ERR_RANGE, "latitude %g is out of range (-90 to 90)", lat);
-    if (fabs(lon) > 180) return dni_fail(ctx, DN_ERR_RANGE, "longitude %g is out of range (-180 to 180)", lon);
+    if (fabs(lat) > 90) return dni_fail(ctx, DN_ERR_RANGE, "latitude %.10g is out of range (-90 to 90)", lat);
+    if (fabs(lon) > 180) return dni_fail(ctx, DN_ERR_RANGE, "longitude %.10g is out of range (-180 to 180)", lon);
     return DN_OK;
 }
 

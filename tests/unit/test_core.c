@@ -154,13 +154,13 @@ START_TEST(test_core__numbers_as_people_type_them)
     static const struct {
         const char *text;
         double km;
-    } good[] = {{"30", 30}, {"30km", 30}, {"30 km", 30}, {" 2.5 KM ", 2.5}, {"0.25Km", 0.25}, {"1e1 km", 10}};
+    } good[] = {{"30", 30}, {"30km", 30}, {"30 km", 30}, {" 2.5 KM ", 2.5}, {"0.25Km", 0.25}, {"1e1 km", 10}, {".5 km", 0.5}};
     for (size_t i = 0; i < sizeof good / sizeof good[0]; i++) {
         double v = -1;
         ck_assert_msg(dn_parse_number(good[i].text, "km", &v), "'%s' refused", good[i].text);
         ck_assert_double_eq(v, good[i].km);
     }
-    static const char *const bad[] = {"", "km", "30mi", "30 m", "30 kms", "30 km km", "thirty", "nan", "inf km", "1e999"};
+    static const char *const bad[] = {"", "km", "30mi", "30 m", "30 kms", "30 km km", "thirty", "nan", "inf km", "1e999", "0x22", "0X1p3 km", "-0x1", "+inf"};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         double v = -1;
         ck_assert_msg(!dn_parse_number(bad[i], "km", &v), "'%s' accepted", bad[i]);
