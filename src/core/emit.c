@@ -102,12 +102,33 @@ static void set_cell(struct dn_emit *e, char *text, char *json)
     e->col++;
 }
 
+/* A value as a table cell: a line break would break the row, and in
+ * Markdown a '|' would end the cell ("Battles | clash" made two columns). */
+static char *table_text(const struct dn_emit *e, const char *s)
+{
+    bool md = e->fmt == DN_FORMAT_MD;
+    if (!s || (e->fmt != DN_FORMAT_TABLE && !md) || !strpbrk(s, md ? "|\n\r\t" : "\n\r\t")) return s ? dn_strdup(s) : NULL;
+    struct dn_strbuf b = {0};
+    for (const char *p = s; *p; p++) {
+        if (*p == '\n' || *p == '\r' || *p == '\t') dn_strbuf_putc(&b, ' ');
+        else if (*p == '|' && md) dn_strbuf_puts(&b, "\\|");
+        else dn_strbuf_putc(&b, *p);
+    }
+    if (b.failed) {
+        dn_strbuf_free(&b);
+        return NULL;
+    }
+    return b.data;
+}
+
 void dn_emit_str(struct dn_emit *e, const char *s)
 {
     struct dn_strbuf j = {0};
     dn_strbuf_json_string(&j, s);
     if (j.failed) e->failed = true;
-    set_cell(e, s ? dn_strdup(s) : NULL, j.data);
+    char *text = table_text(e, s);
+    if (s && !text) e->failed = true;
+    set_cell(e, text, j.data);
 }
 
 void dn_emit_null(struct dn_emit *e) { set_cell(e, NULL, dn_strdup("null")); }

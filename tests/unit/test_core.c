@@ -219,6 +219,35 @@ START_TEST(test_core__emit_csv_quotes_and_json_escapes)
 }
 END_TEST
 
+/* A value with '|' or a line break keeps a Markdown table's columns and a
+ * plain table's rows. */
+START_TEST(test_core__emit_tables_keep_their_cells)
+{
+    struct dn_strbuf out = {0};
+    dn_ctx_set_output(ctx, collect, &out);
+    static const char *const cols[] = {"type", "n"};
+    struct dn_emit *e;
+    ck_assert_int_eq(dn_emit_new(ctx, DN_FORMAT_MD, cols, 2, 0, &e), DN_OK);
+    dn_emit_str(e, "Battles | clash\nnight");
+    dn_emit_int(e, 3);
+    ck_assert_int_eq(dn_emit_row_end(e), DN_OK);
+    ck_assert_int_eq(dn_emit_finish(e), DN_OK);
+    dn_emit_free(e);
+    ck_assert_str_eq(out.data, "| type                   | n |\n"
+                               "| ---------------------- | - |\n"
+                               "| Battles \\| clash night | 3 |\n");
+    dn_strbuf_reset(&out);
+    ck_assert_int_eq(dn_emit_new(ctx, DN_FORMAT_TABLE, cols, 2, 0, &e), DN_OK);
+    dn_emit_str(e, "two\r\nlines");
+    dn_emit_int(e, 1);
+    ck_assert_int_eq(dn_emit_row_end(e), DN_OK);
+    ck_assert_int_eq(dn_emit_finish(e), DN_OK);
+    dn_emit_free(e);
+    ck_assert_str_eq(out.data, "type        n\n----------  -\ntwo  lines  1\n");
+    dn_strbuf_free(&out);
+}
+END_TEST
+
 START_TEST(test_core__utf8_floor_cuts_between_characters)
 {
     const char *s = "ab\xd9\xbe\xe2\x80\xa6\xf0\x9f\x98\x80z"; /* a b, a 2-, 3- and 4-byte character, z */
@@ -276,6 +305,7 @@ Suite *make_core_suite(void)
     tcase_add_test(tc, test_core__numbers_as_people_type_them);
     tcase_add_test(tc, test_core__ctx_new_survives_allocation_failure);
     tcase_add_test(tc, test_core__emit_csv_quotes_and_json_escapes);
+    tcase_add_test(tc, test_core__emit_tables_keep_their_cells);
     tcase_add_test(tc, test_core__utf8_floor_cuts_between_characters);
     tcase_add_test(tc, test_core__emit_rejects_short_rows);
     tcase_add_test(tc, test_core__event_flags_do_not_repeat);
