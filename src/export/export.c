@@ -18,6 +18,18 @@
 #include "export/export_internal.h"
 #include "store/store.h"
 
+/* mimalloc, when it serves the process's malloc (the durand binary links it:
+ * DN_MIMALLOC). Weak, so the library links and runs without it. */
+#if defined(__has_include)
+#if __has_include(<mimalloc.h>)
+#include <mimalloc.h>
+#pragma weak mi_reserve_os_memory
+#pragma weak mi_option_get
+#pragma weak mi_option_set
+#define DN_HAVE_MIMALLOC_H 1
+#endif
+#endif
+
 enum { PATH_CAP = 1024 };
 
 /* What one run writes, worked out before anything is touched. */
@@ -225,12 +237,59 @@ static dn_status create_dataset(dn_ctx *ctx, const struct dni_xformat *fmt, cons
     return DN_OK;
 }
 
+/* GDAL 3.6's LIBKML driver builds the whole document as one string when
+ * the dataset closes, then, in OGRLIBKMLRemoveSpaces(), copies all of it
+ * twice for every <SimpleData> (libkml's pretty printer puts a line break
+ * after each start tag, which GDAL takes out again): with admin_summary,
+ * 4,249 SimpleData in a 13 MB document, that is some 100 GB of memcpy
+ * (ogr2ogr -f LIBKML: about 25 CPU-s). Each copy is a new 13-26 MB
+ * allocation; mimalloc hands such huge blocks back to the OS when freed, so
+ * every copy page-faults its way through fresh memory, ten times slower
+ * again (QA bug 5: killed after 15 minutes). Letting mimalloc keep them, in
+ * an arena it does not decommit while the KML is written, makes the copies
+ * reuse warm pages (the arena is committed once, for the process). No-op without mimalloc (glibc's malloc raises its mmap
+ * threshold after the first such free by itself). */
+enum { KML_ARENA_BYTES = 1 << 30 }; /* address space; pages are committed on use */
+
+struct alloc_hold {
+    bool held;
+    long decommit;
+};
+
+static void alloc_hold_begin(const struct dni_xformat *fmt, struct alloc_hold *h)
+{
+    h->held = false;
+    h->decommit = 0;
+#ifdef DN_HAVE_MIMALLOC_H
+    static bool reserved;
+    if (fmt->id != DN_EXPORT_KML || !mi_reserve_os_memory || !mi_option_get || !mi_option_set) return;
+    if (!reserved) reserved = mi_reserve_os_memory(KML_ARENA_BYTES, true, false) == 0;
+    h->decommit = mi_option_get(mi_option_allow_decommit);
+    mi_option_set(mi_option_allow_decommit, 0);
+    h->held = true;
+#else
+    (void)fmt;
+#endif
+}
+
+static void alloc_hold_end(struct alloc_hold *h)
+{
+#ifdef DN_HAVE_MIMALLOC_H
+    if (h->held) mi_option_set(mi_option_allow_decommit, h->decommit);
+#endif
+    h->held = false;
+}
+
 /* Close, surfacing errors that only show when buffers are flushed. */
-static dn_status close_dataset(dn_ctx *ctx, GDALDatasetH ds, const char *shown, dn_status s)
+static dn_status close_dataset(dn_ctx *ctx, const struct dni_xformat *fmt, GDALDatasetH ds, const char *shown,
+                               dn_status s)
 {
     if (!ds) return s;
     CPLErrorReset();
+    struct alloc_hold hold;
+    alloc_hold_begin(fmt, &hold);
     GDALClose(ds);
+    alloc_hold_end(&hold);
     if (s == DN_OK && CPLGetLastErrorType() >= CE_Failure)
         return dni_fail(ctx, DN_ERR_IO, "%s: error while closing: %s", shown, dni_gdal_last(ctx));
     return s;
@@ -312,7 +371,7 @@ static dn_status write_per_layer(dn_ctx *ctx, const struct plan *p, const struct
         bool tx = begin_tx(ds);
         s = write_layer(ctx, ds, p, o, i, srs, sd, rep);
         s = commit_tx(ctx, ds, tx, s, path);
-        s = close_dataset(ctx, ds, path, s);
+        s = close_dataset(ctx, p->fmt, ds, path, s);
         snprintf(rep->layers[rep->nlayers - 1].path, PATH_CAP, "%s", path);
         if (s == DN_OK && p->fmt->qml_files) {
             sidecar(path, ".qml", qml);
@@ -356,7 +415,7 @@ static dn_status write_container(dn_ctx *ctx, const struct plan *p, const struct
     }
     if (s == DN_OK && p->fmt->style_table) s = dni_write_style_table(ctx, ds, catalog, schema, p->layers, p->nlayers, sd);
     s = commit_tx(ctx, ds, tx, s, p->shown);
-    s = close_dataset(ctx, ds, p->shown, s);
+    s = close_dataset(ctx, p->fmt, ds, p->shown, s);
     char path[PATH_CAP], qml[PATH_CAP];
     for (size_t i = 0; s == DN_OK && p->fmt->qml_files && i < p->nlayers; i++) {
         if ((s = join(ctx, path, p->dir, dn_export_layer_name(p->layers[i]), ".qml")) != DN_OK) break;

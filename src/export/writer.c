@@ -65,11 +65,36 @@ dn_status dni_xwriter_begin(dn_ctx *ctx, GDALDatasetH ds, const struct dni_xform
 
 void dni_xset_null(struct dni_xwriter *w, int i) { OGR_F_SetFieldNull(w->feat, w->idx[i]); }
 
+/* XML 1.0 allows no C0 control character but tab, line feed and carriage
+ * return: one ESC in a note ("\x1b[31m", pasted from a terminal) made a
+ * whole KML file unreadable ("PCDATA invalid Char value 27"). They become
+ * spaces there; other formats keep the value as stored. */
+static bool xml_forbidden(unsigned char c) { return c < 0x20 && c != '\t' && c != '\n' && c != '\r'; }
+
+static char *xml_clean_copy(const char *s)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    while (*p && !xml_forbidden(*p)) p++;
+    if (!*p) return NULL; /* nothing to clean */
+    char *copy = dn_strdup(s);
+    for (char *q = copy; q && *q; q++)
+        if (xml_forbidden((unsigned char)*q)) *q = ' ';
+    return copy;
+}
+
 void dni_xset_str(struct dni_xwriter *w, int i, const char *s)
 {
     if (!s) {
         OGR_F_SetFieldNull(w->feat, w->idx[i]);
         return;
+    }
+    if (w->fmt->id == DN_EXPORT_KML) {
+        char *clean = xml_clean_copy(s);
+        if (clean) {
+            OGR_F_SetFieldString(w->feat, w->idx[i], clean);
+            dn_free(clean);
+            return;
+        }
     }
     if (w->max_text) {
         size_t len = strlen(s);
