@@ -2,6 +2,7 @@
  * `durand ingest`: read event tables and news articles into the store.
  */
 #include <string.h>
+#include <strings.h>
 #ifdef __GLIBC__
 #include <malloc.h>
 #endif
@@ -74,6 +75,35 @@ static dn_status print_report(struct dn_cli *cli, enum dn_format fmt, const stru
     return s;
 }
 
+/* The FIELD of a --map FIELD=COLUMN already checked by
+ * dn_reader_check_map: its start and length, blanks around it dropped. */
+static const char *map_field(const char *entry, size_t *len)
+{
+    const char *eq = strchr(entry, '=');
+    while (*entry == ' ') entry++;
+    size_t n = (size_t)(eq - entry);
+    while (n && entry[n - 1] == ' ') n--;
+    *len = n;
+    return entry;
+}
+
+/* A field mapped twice: which column was meant is the user's to say. */
+static int check_map_twice(struct dn_cli *cli, const char *const *maps, size_t nmaps)
+{
+    for (size_t i = 1; i < nmaps; i++) {
+        size_t li;
+        const char *fi = map_field(maps[i], &li);
+        for (size_t j = 0; j < i; j++) {
+            size_t lj;
+            const char *fj = map_field(maps[j], &lj);
+            if (li == lj && strncasecmp(fi, fj, li) == 0)
+                return dn_cli_usage_error(cli, "--map: field '%.*s' mapped twice ('%s' and '%s')", (int)li, fi,
+                                          maps[j], maps[i]);
+        }
+    }
+    return DN_EXIT_OK;
+}
+
 int dn_cmd_ingest(struct dn_cli *cli, int argc, char **argv)
 {
 #ifdef M_MXFAST
@@ -113,7 +143,11 @@ int dn_cmd_ingest(struct dn_cli *cli, int argc, char **argv)
                 o.text = true;
                 break;
             }
-            if (dn_ingest_format_parse(cli->ctx, v, &o.reader.format) != DN_OK) return dn_cli_fail(cli, DN_ERR_USAGE);
+            if (dn_ingest_format_parse(cli->ctx, v, &o.reader.format) != DN_OK) {
+                dni_clear_error(cli->ctx); /* its list leaves out text, which only the command knows */
+                return dn_cli_usage_error(cli, "--format: unknown input format '%s' (expected auto, text, acled, "
+                                               "ucdp, csv or ogr)", v);
+            }
             break;
         case OPT_MAP:
             if (nmaps == DN_ARRAY_LEN(maps)) return dn_cli_usage_error(cli, "too many --map options");
@@ -148,12 +182,17 @@ int dn_cmd_ingest(struct dn_cli *cli, int argc, char **argv)
             if (!dn_cli_parse_long(cli, "--batch", v, 1, 1000000, &n)) return DN_EXIT_USAGE;
             o.batch = (size_t)n;
             break;
-        case OPT_REJECTS: rejects = v; break;
+        case OPT_REJECTS:
+            if (!*v) return dn_cli_usage_error(cli, "--rejects needs a non-empty path");
+            rejects = v;
+            break;
         case OPT_REPORT:
             report_set = true;
             if (dn_format_parse(cli->ctx, v, DN_FORMAT_BIT(DN_FORMAT_JSON) | DN_FORMAT_BIT(DN_FORMAT_TABLE), &report_fmt) !=
-                DN_OK)
-                return dn_cli_fail(cli, DN_ERR_USAGE);
+                DN_OK) {
+                dni_clear_error(cli->ctx); /* its message names --format */
+                return dn_cli_usage_error(cli, "--report: unknown report format '%s' (expected json or table)", v);
+            }
             break;
         default: return dn_cli_usage_error(cli, "unexpected option");
         }
@@ -164,6 +203,8 @@ int dn_cmd_ingest(struct dn_cli *cli, int argc, char **argv)
     o.reader.map = maps;
     o.reader.nmap = nmaps;
     if (nmaps && dn_reader_check_map(cli->ctx, maps, nmaps) != DN_OK) return dn_cli_fail(cli, DN_ERR_USAGE);
+    int twice = check_map_twice(cli, maps, nmaps);
+    if (twice != DN_EXIT_OK) return twice;
 
     /* the rejects report sits beside the database unless named */
     struct dn_strbuf rejects_default = {0};
@@ -183,11 +224,11 @@ int dn_cmd_ingest(struct dn_cli *cli, int argc, char **argv)
     memset(&rep, 0, sizeof rep);
     if (s == DN_OK) s = dn_ingest_paths(cli->ctx, paths, npaths, &o, &rep);
     int code = DN_EXIT_OK;
-    if (s == DN_ERR_PARTIAL && rep.files > 0 && rep.failed_files == rep.files) {
-        /* not one file could be read: that is bad input, not a partial success */
-        s = rep.files == 1 ? dni_fail(cli->ctx, DN_ERR_INPUT, "the input file could not be read")
-                           : dni_fail(cli->ctx, DN_ERR_INPUT, "none of the %ld input files could be read", rep.files);
-    }
+    if (s == DN_ERR_PARTIAL && rep.files > 0 && rep.failed_files == rep.files)
+        /* not one file could be read: no partial success. The context says
+         * why: an I/O error of each (exit 4, "a file could not be read"),
+         * else bad or missing input (exit 3) */
+        s = dn_ctx_status(cli->ctx);
     if (s != DN_OK && s != DN_ERR_PARTIAL) {
         code = dn_cli_fail(cli, s);
     } else {

@@ -223,7 +223,10 @@ void dn_mentions_clear(struct dn_mentions *m);
  * With coordinates: keep them, fill precision (point unless the reader
  * set one) and radius_km, and link the named place when it lies near.
  * Ambiguous and fuzzy matches add the flags "place_ambiguous" and
- * "place_fuzzy". */
+ * "place_fuzzy". An unreadable place name (too long, invalid UTF-8) only
+ * flags "bad_place_name"; an unreadable province or district name is
+ * DN_ERR_INPUT with the context's message, for the caller to reject the
+ * row. */
 dn_status dn_geocode_event(dn_ctx *ctx, struct dn_event *ev);
 
 /** Default uncertainty radius (km) for a precision level when no area is known. */

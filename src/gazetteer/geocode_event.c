@@ -10,6 +10,18 @@
 
 #include "core/geo.h"
 #include "gazetteer/gz_internal.h"
+#include "gazetteer/normalize.h"
+
+/* Whether dn_geocode refused the place itself (too long, a NUL byte,
+ * invalid UTF-8, no letter or digit) rather than one of the admin names
+ * given with it: asked only once dn_geocode has said DN_ERR_INPUT. */
+static bool place_unreadable(const char *place)
+{
+    struct dn_strbuf key = {0};
+    bool bad = dn_name_key(NULL, place, strlen(place), &key) == DN_ERR_INPUT || key.len == 0;
+    dn_strbuf_free(&key);
+    return bad;
+}
 
 static bool set_admin(const struct gz_index *ix, struct dn_event *ev, long long place_id)
 {
@@ -65,8 +77,10 @@ static dn_status with_coords(dn_ctx *ctx, struct dn_event *ev, struct dn_geocode
         o->near_lon = ev->lon;
         o->near_lat = ev->lat;
         s = dn_geocode(ctx, ev->place, strlen(ev->place), o, &r);
-        if (s == DN_ERR_INPUT) {
-            /* a bad place name does not spoil good coordinates */
+        if (s == DN_ERR_INPUT && place_unreadable(ev->place)) {
+            /* a bad place name does not spoil good coordinates; an admin
+             * name that cannot be read (DN_ERR_INPUT kept) is the row's
+             * fault, the caller's to report */
             dni_clear_error(ctx);
             dn_event_add_flag(ev, "bad_place_name");
             s = DN_OK;
@@ -104,7 +118,7 @@ dn_status dn_geocode_event(dn_ctx *ctx, struct dn_event *ev)
     if (ev->place && *ev->place) {
         struct dn_geocode_result r;
         s = dn_geocode(ctx, ev->place, strlen(ev->place), &o, &r);
-        if (s == DN_ERR_INPUT) {
+        if (s == DN_ERR_INPUT && place_unreadable(ev->place)) {
             dni_clear_error(ctx);
             dn_event_add_flag(ev, "bad_place_name");
             s = DN_OK;

@@ -7,6 +7,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <math.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,9 +18,11 @@
 #include "core/core.h"
 #include "core/geo.h"
 #include "gazetteer/gazetteer.h"
+#include "gazetteer/normalize.h"
 #include "ingest/coord_checks.h"
 #include "ingest/pipeline.h"
 #include "ingest/point_memo.h"
+#include "ingest/reader_impl.h"
 #include "ingest/rejects_file.h"
 #include "ingest/store_side.h"
 #include "ingest/text_source.h"
@@ -43,6 +46,17 @@ struct run {
     bool writer_tried;             /* started, or found impossible, once per run */
     bool warmed_up;                /* warm_up ran (at the first row or article) */
     long long events_at_start;     /* events in the store when the run began */
+    long failed_io;                /* files that failed for an I/O error (of rep->failed_files) */
+    struct seen_dir *dirs;         /* the directories walked so far, each once */
+    size_t ndirs, dirs_cap;
+};
+
+/* A directory walked by the run: a symbolic link back up the tree (or a
+ * second link to one) names it again, and is passed over. */
+struct seen_dir {
+    dev_t dev;
+    ino_t ino;
+    char *path; /* as first walked, for the warning */
 };
 
 /* DURAND_BULK_MIN_ROWS lowers the threshold so that tests can kill or read
@@ -144,6 +158,58 @@ static void reject(struct run *r, const char *file, long line, const char *field
 }
 
 /* ---- one event ------------------------------------------------------------- */
+
+/* Whether the geocoder cannot read `v` as a name (dn_name_key's checks). */
+static bool unreadable_name(const char *v)
+{
+    if (!v || !*v) return false;
+    struct dn_strbuf key = {0};
+    bool bad = dn_name_key(NULL, v, strlen(v), &key) == DN_ERR_INPUT;
+    dn_strbuf_free(&key);
+    return bad;
+}
+
+/* The column (a table's own name for it, else durand's field name) of
+ * the row's value the geocoder refused: the admin names in the order it
+ * reads them, then the place. "row" when none of them is to blame. */
+static const char *unreadable_field(const struct dn_event *ev, const struct dn_reader *rd)
+{
+    static const struct {
+        enum dni_field f;
+        size_t offset;
+    } fields[] = {{DNF_PROVINCE, offsetof(struct dn_event, province_hint)},
+                  {DNF_DISTRICT, offsetof(struct dn_event, district_hint)},
+                  {DNF_PLACE, offsetof(struct dn_event, place)}};
+    for (size_t i = 0; i < DN_ARRAY_LEN(fields); i++) {
+        const char *v = *(char *const *)((const char *)ev + fields[i].offset);
+        if (!unreadable_name(v)) continue;
+        int c = rd ? rd->col[fields[i].f] : -1;
+        return c >= 0 && rd->header_raw ? rd->header_raw[c] : dn_ingest_field_names()[fields[i].f];
+    }
+    return "row";
+}
+
+/* The line (CSV) or feature number (OGR) of the row just read, as the
+ * readers' own rejects give it; 0 for an article's event (no line). */
+static long row_line(const struct dn_reader *rd, const struct dn_event *ev)
+{
+    if (!rd) return 0;
+    if (rd->format == DN_INGEST_OGR) return rd->feature_no;
+    const char *ref = ev->source_ref ? ev->source_ref : "";
+    while (*ref && (*ref < '0' || *ref > '9')) ref++;
+    return strtol(ref, NULL, 10);
+}
+
+/* A value of the row the geocoder cannot read (DN_ERR_INPUT from
+ * dni_ingest_locate_event: a province or district name over DN_NAME_MAX
+ * bytes, say) rejects that row, naming the column; the file goes on. */
+static void reject_unreadable(struct run *r, const char *file, const struct dn_reader *rd, const struct dn_event *ev)
+{
+    char reason[256];
+    snprintf(reason, sizeof reason, "%s", dn_ctx_errmsg(r->ctx));
+    dni_clear_error(r->ctx);
+    reject(r, file, row_line(rd, ev), unreadable_field(ev, rd), reason);
+}
 
 /* A name worth remembering at the row's point: the source gave both, the
  * gazetteer does not know that name there, and nothing casts doubt on the
@@ -257,13 +323,6 @@ static void warm_up(struct run *r)
     dn_gazetteer_preload_finish(r->ctx, gazetteer);
 }
 
-/* On this thread's connection (articles, and tables without a writer). */
-static dn_status process_event(struct run *r, struct dn_event *ev)
-{
-    dn_status s = prepare_event(r, ev);
-    return s == DN_OK ? dni_store_side_put(&r->side, ev) : s;
-}
-
 /* ---- files ----------------------------------------------------------------- */
 
 /* Fatal for the run: the database or memory failed. Anything else is a
@@ -326,11 +385,12 @@ static dn_status ingest_table(struct run *r, const char *path)
         r->rep->read++;
         if (!ev.source_id) without_id++;
         warm_up(r);
-        if (w) {
-            s = prepare_event(r, &ev);
-            if (s == DN_OK) s = dni_writer_put(r->ctx, w, &ev);
-        } else {
-            s = process_event(r, &ev);
+        s = prepare_event(r, &ev);
+        if (s == DN_ERR_INPUT) {
+            reject_unreadable(r, path, rd, &ev);
+            s = DN_OK;
+        } else if (s == DN_OK) {
+            s = w ? dni_writer_put(r->ctx, w, &ev) : dni_store_side_put(&r->side, &ev);
         }
         if (s != DN_OK) break;
         progress(r);
@@ -381,7 +441,13 @@ static dn_status on_article(void *ud, const struct dn_text_article *a)
         r->rep->read++;
         dn_event_clear(&ev); /* the previous event's derived fields must not leak into this one */
         s = dn_text_event_to_event(r->ctx, a, i, &ev);
-        if (s == DN_OK) s = process_event(r, &ev);
+        if (s == DN_OK) s = prepare_event(r, &ev);
+        if (s == DN_ERR_INPUT) {
+            reject_unreadable(r, r->file, NULL, &ev);
+            s = DN_OK;
+        } else if (s == DN_OK) {
+            s = dni_store_side_put(&r->side, &ev);
+        }
         progress(r);
     }
     dn_event_clear(&ev);
@@ -481,10 +547,41 @@ static dn_status ingest_dir(struct run *r, const char *path, int depth)
     return s;
 }
 
+/* Whether the directory `sb` was walked already (warned about), else
+ * remembers it. */
+static dn_status dir_seen(struct run *r, const char *path, const struct stat *sb, bool *seen)
+{
+    *seen = false;
+    for (size_t i = 0; i < r->ndirs; i++) {
+        if (r->dirs[i].dev == sb->st_dev && r->dirs[i].ino == sb->st_ino) {
+            *seen = true;
+            struct stat lsb;
+            bool link = lstat(path, &lsb) == 0 && S_ISLNK(lsb.st_mode);
+            dni_warn(r->ctx, "%s: the same directory as %s%s: passed over, each directory is read once", path,
+                     r->dirs[i].path, link ? " (a symbolic link to it)" : "");
+            return DN_OK;
+        }
+    }
+    if (r->ndirs == r->dirs_cap) {
+        size_t cap = r->dirs_cap ? r->dirs_cap * 2 : 16;
+        struct seen_dir *d = dn_realloc(r->dirs, cap * sizeof *d);
+        if (!d) return dni_fail(r->ctx, DN_ERR_NOMEM, "out of memory");
+        r->dirs = d;
+        r->dirs_cap = cap;
+    }
+    char *copy = dn_strdup(path);
+    if (!copy) return dni_fail(r->ctx, DN_ERR_NOMEM, "out of memory");
+    r->dirs[r->ndirs++] = (struct seen_dir){.dev = sb->st_dev, .ino = sb->st_ino, .path = copy};
+    return DN_OK;
+}
+
 static dn_status ingest_path(struct run *r, const char *path, int depth)
 {
     struct stat sb;
     if (strcmp(path, "-") != 0 && stat(path, &sb) == 0 && S_ISDIR(sb.st_mode)) {
+        bool seen;
+        dn_status s = dir_seen(r, path, &sb, &seen);
+        if (s != DN_OK || seen) return s;
         if (depth > 16) return dni_fail(r->ctx, DN_ERR_INPUT, "%s: directories nested too deeply", path);
         return ingest_dir(r, path, depth);
     }
@@ -505,6 +602,7 @@ static dn_status ingest_path(struct run *r, const char *path, int depth)
     if (c == DN_OK) c = dni_store_side_commit(&r->side);
     if (c != DN_OK) return c;
     r->rep->failed_files++;
+    if (s == DN_ERR_IO) r->failed_io++;
     report_problem(r, path, 0, NULL, dn_ctx_errmsg(r->ctx));
     dni_clear_error(r->ctx);
     return DN_OK;
@@ -526,15 +624,37 @@ dn_status dn_ingest_paths(dn_ctx *ctx, const char *const *paths, size_t n, const
     s = dni_store_side_connection(ctx);
     if (s == DN_OK) s = dn_store_count(ctx, "events", &r.events_at_start);
     r.points = dni_point_memo_new();
-    for (size_t i = 0; s == DN_OK && i < n; i++) s = ingest_path(&r, paths[i], 0);
+    for (size_t i = 0; s == DN_OK && i < n; i++) {
+        long files_before = r.rep->files;
+        size_t dirs_before = r.ndirs;
+        s = ingest_path(&r, paths[i], 0);
+        if (s == DN_OK && r.ndirs > dirs_before && r.rep->files == files_before) /* a directory, walked */
+            dni_warn(ctx, "%s: no data file in it, nothing read (data files end in .csv .tsv .txt .html .jsonl "
+                          ".geojson .json .gpkg .shp .fgb ...)", paths[i]);
+    }
     if (s == DN_OK) s = dni_store_side_commit(&r.side);
     dni_point_memo_free(r.points);
+    for (size_t i = 0; i < r.ndirs; i++) dn_free(r.dirs[i].path);
+    dn_free(r.dirs);
     if (s != DN_OK) dni_store_side_rollback(&r.side);
     count_stored(&r);
     dni_writer_stop(r.writer); /* every table file committed its own; after a failure, rolls back what it holds */
     r.writer = NULL;
     dn_status closed = dni_rejects_close(ctx, &r.rejects, opts->rejects_path);
     if (s == DN_OK) s = closed;
+    if (s == DN_OK && r.rep->files > 0 && r.rep->failed_files == r.rep->files) {
+        /* not one file could be read: still DN_ERR_PARTIAL, as the report
+         * counts it, but the context says why, for a caller that tells it
+         * apart (the CLI's exit code): DN_ERR_IO when each file failed for
+         * an I/O error, else DN_ERR_INPUT (a missing file, no header, a
+         * format refused) */
+        dn_status why = r.failed_io == r.rep->failed_files ? DN_ERR_IO : DN_ERR_INPUT;
+        if (why == DN_ERR_IO && r.rep->files == 1) dni_fail(ctx, why, "the input file could not be read");
+        else if (why == DN_ERR_IO) dni_fail(ctx, why, "none of the %ld input files could be read", r.rep->files);
+        else if (r.rep->files == 1) dni_fail(ctx, why, "nothing could be ingested from the input file");
+        else dni_fail(ctx, why, "nothing could be ingested from any of the %ld input files", r.rep->files);
+        return DN_ERR_PARTIAL;
+    }
     if (s == DN_OK && (r.rep->rejected > 0 || r.rep->failed_files > 0)) {
         dni_fail(ctx, DN_ERR_PARTIAL, "%ld rows rejected, %ld files unreadable", r.rep->rejected, r.rep->failed_files);
         return DN_ERR_PARTIAL;

@@ -51,8 +51,10 @@ struct dn_ingest_report {
  * is in memory or DURAND_INGEST_THREADS=1; the call returns when it has
  * finished. Thread-safety: `ctx` is used by the calling thread only.
  * @return DN_OK; DN_ERR_PARTIAL when rows were rejected or files failed
- * (the report says how many); a fatal status (database, out of memory)
- * stops the run after rolling back the open batch. */
+ * (the report says how many; when no file could be read, the context's
+ * message and status are the last file's: DN_ERR_IO for a read error, else
+ * an input error); a fatal status (database, out of memory) stops the run
+ * after rolling back the open batch. */
 dn_status dn_ingest_paths(dn_ctx *ctx, const char *const *paths, size_t n, const struct dn_ingest_opts *opts,
                           struct dn_ingest_report *report);
 
@@ -65,7 +67,9 @@ struct dni_point_memo;
  * @param ph the run's placeholder list (read on first use).
  * @param points the run's memo of located points (borrowed; may be NULL).
  * @param source_coords receives whether the source gave coordinates.
- * @return DN_OK (also when the place stays unresolved) or a fatal status. */
+ * @return DN_OK (also when the place stays unresolved); DN_ERR_INPUT when a
+ * value of the row cannot be read (a province or district name over 512
+ * bytes): the caller rejects the row; or a fatal status. */
 dn_status dni_ingest_locate_event(dn_ctx *ctx, struct dni_placeholders *ph, struct dni_point_memo *points,
                                   struct dn_event *ev, bool *source_coords);
 

@@ -170,6 +170,17 @@ def main():
     write("mixed_good_bad.csv", acled([g("J")[0], acled_row(1, event_id_cnty="J0002", event_date="2023-13-01"),
                                        g("J")[2], acled_row(0, event_id_cnty="J0004", latitude="north"),
                                        acled_row(1, event_id_cnty="J0005", fatalities="many")]))
+    # a province or district name over DN_NAME_MAX (512) bytes: its row is rejected naming the column, with
+    # or without coordinates; a place name that long is only flagged (bad_place_name), the row stored
+    write("long_admin_names.csv", acled([acled_row(0, event_id_cnty="K0001"),
+                                         acled_row(0, event_id_cnty="K0002", admin2="X" * 600, location="",
+                                                   latitude="", longitude=""),
+                                         acled_row(0, event_id_cnty="K0003", admin1="Y" * 600, latitude="",
+                                                   longitude=""),
+                                         acled_row(0, event_id_cnty="K0004", admin2="X" * 600),
+                                         acled_row(0, event_id_cnty="K0005", location="Z" * 600, latitude="",
+                                                   longitude=""),
+                                         acled_row(2, event_id_cnty="K0006")]))
     write("duplicate_ids.csv", acled([acled_row(0, event_id_cnty="U0001"), acled_row(1, event_id_cnty="U0001"),
                                       acled_row(2, event_id_cnty="U0003")]))
     write("tab_separated.csv", acled(g("TS")).replace(",", "\t"))
