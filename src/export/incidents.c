@@ -3,6 +3,7 @@
  * of DESIGN.md, and the event rows it is built from.
  */
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "export/export_internal.h"
@@ -23,6 +24,7 @@ struct incidents {
     bool mapped;
     int col[DNI_XMAX_FIELDS]; /* result column of each field, -1 if absent */
     int lon, lat, type;
+    int band_field, border_km; /* the layer's band field, the border_km column: -1 if absent */
 };
 
 static void map_columns(struct incidents *in, sqlite3_stmt *st)
@@ -37,7 +39,23 @@ static void map_columns(struct incidents *in, sqlite3_stmt *st)
     in->lon = in->col[dni_xlayer_field(def, "lon")];
     in->lat = in->col[dni_xlayer_field(def, "lat")];
     in->type = in->col[dni_xlayer_field(def, "type")];
+    in->band_field = dni_xlayer_field(def, "band");
+    int km = dni_xlayer_field(def, "border_km");
+    in->border_km = km >= 0 ? in->col[km] : -1;
     in->mapped = true;
+}
+
+/* The band of a distance under the export's edges (--bands), in the words
+ * of the border_bands layer and the border check ("5-15", ">40"): the
+ * stored band was labelled with the check's edges at ingest, and a layer
+ * whose bands say 0-5/5-15 beside incidents saying 0-10/10-25 could not be
+ * joined or filtered by band. */
+static void band_of(const struct dni_xstyle_data *sd, double km, char *buf, size_t cap)
+{
+    size_t i = 0;
+    while (i < sd->nbands && km >= sd->bands[i]) i++;
+    if (i == sd->nbands) snprintf(buf, cap, ">%g", sd->bands[sd->nbands - 1]);
+    else dni_band_label(sd->bands, i, buf, cap);
 }
 
 static dn_status incident_row(void *ud, sqlite3_stmt *st)
@@ -48,6 +66,12 @@ static dn_status incident_row(void *ud, sqlite3_stmt *st)
     for (size_t i = 0; i < w->def->nfields; i++) {
         if (in->col[i] < 0) dni_xset_null(w, (int)i);
         else dni_xset_column(w, (int)i, st, in->col[i]);
+    }
+    if (in->band_field >= 0 && in->border_km >= 0 && in->sd->nbands &&
+        sqlite3_column_type(st, in->border_km) != SQLITE_NULL) {
+        char band[64];
+        band_of(in->sd, sqlite3_column_double(st, in->border_km), band, sizeof band);
+        dni_xset_str(w, in->band_field, band);
     }
     if (in->lon >= 0 && in->lat >= 0 && sqlite3_column_type(st, in->lon) != SQLITE_NULL &&
         sqlite3_column_type(st, in->lat) != SQLITE_NULL)

@@ -275,6 +275,39 @@ static void check_per_layer_files(const char *dir, const char *ext, bool shp, bo
     }
 }
 
+/* --bands relabels the incidents as it draws border_bands: each incident's
+ * band is the band of its border_km under the export's edges. */
+START_TEST(test_export__incident_bands_follow_the_export_edges)
+{
+    make_db(true);
+    struct captured c;
+    char *out = in_tmp("bands");
+    ck_assert_int_eq(run_cli(&c, "--db", db, "--geodata", DN_TEST_MINI_GEODATA, "export", "--format", "geojson", "--out",
+                             out, "--layers", "incidents", "--bands", "5,15,40", "--quiet", NULL),
+                     0);
+    captured_free(&c);
+    char path[800];
+    snprintf(path, sizeof path, "%s/incidents.geojson", out);
+    GDALDatasetH ds = open_vector(path);
+    OGRLayerH l = GDALDatasetGetLayer(ds, 0);
+    int bi = OGR_FD_GetFieldIndex(OGR_L_GetLayerDefn(l), "band"), ki = OGR_FD_GetFieldIndex(OGR_L_GetLayerDefn(l), "border_km");
+    OGRFeatureH f;
+    int checked = 0;
+    while ((f = OGR_L_GetNextFeature(l))) {
+        if (OGR_F_IsFieldSetAndNotNull(f, ki)) {
+            double km = OGR_F_GetFieldAsDouble(f, ki);
+            const char *want = km < 5 ? "0-5" : km < 15 ? "5-15" : km < 40 ? "15-40" : ">40";
+            ck_assert_msg(strcmp(OGR_F_GetFieldAsString(f, bi), want) == 0, "%g km: band %s, want %s", km,
+                          OGR_F_GetFieldAsString(f, bi), want);
+            checked++;
+        }
+        OGR_F_Destroy(f);
+    }
+    GDALClose(ds);
+    ck_assert_int_gt(checked, 0);
+}
+END_TEST
+
 START_TEST(test_export__geojson_is_rfc7946_and_rereads)
 {
     make_db(true);
@@ -801,6 +834,7 @@ Suite *make_export_suite(void)
     tcase_add_checked_fixture(tc, setup, teardown);
     tcase_set_timeout(tc, 120);
     tcase_add_test(tc, test_export__geojson_is_rfc7946_and_rereads);
+    tcase_add_test(tc, test_export__incident_bands_follow_the_export_edges);
     tcase_add_test(tc, test_export__shapefile_has_prj_cpg_short_names_and_map);
     tcase_add_test(tc, test_export__geopackage_rereads_with_default_styles);
     tcase_add_test(tc, test_export__kml_csv_flatgeobuf_reread);
