@@ -93,6 +93,15 @@ bool dni_sentences(const char *text, size_t len, bool (*fn)(void *ud, size_t sta
             start = i + 1;
             continue;
         }
+        /* a semicolon joins independent clauses, in wire copy often two
+         * incidents ("... killed in Jalalabad on Monday; the day before, two
+         * died in Khost"): each is read on its own, and a clause that only
+         * adds to the first (no place or date of its own) merges back */
+        if (c == ';' && i + 1 < len && text[i + 1] == ' ') {
+            if (!emit(&s, start, i + 1)) return false;
+            start = i + 1;
+            continue;
+        }
         if (c != '.' && c != '!' && c != '?') continue;
         size_t j = i + 1;
         while (j < len && (text[j] == '.' || text[j] == '!' || text[j] == '?')) j++;

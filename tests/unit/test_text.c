@@ -820,6 +820,31 @@ START_TEST(test_text__headline_and_its_lead_in_the_district_are_one_event)
 }
 END_TEST
 
+/* Two incidents joined by a semicolon are two events with their own
+ * counts (their sum went to the first, and the second place was lost); a
+ * clause that only adds counts still merges into the incident before it. */
+START_TEST(test_text__a_semicolon_parts_two_incidents)
+{
+    struct dn_text_options o = {.finder = fake_place_finder, .date = "2024-03-06"};
+    const char *two = "Three people were killed and seven wounded in Jalalabad on Monday; two people died in a blast"
+                      " in Quetta on Sunday.\n";
+    struct dn_text_article *a = NULL;
+    ck_assert_int_eq(dn_text_extract(ctx, "two.txt", two, strlen(two), -1, &o, &a), DN_OK);
+    ck_assert_int_eq(a->n_events, 2);
+    ck_assert_str_eq(place_of(a, &a->events[0]), "Jalalabad");
+    ck_assert_int_eq(a->events[0].killed.best, 3);
+    ck_assert_int_eq(a->events[0].injured.best, 7);
+    ck_assert_str_eq(place_of(a, &a->events[1]), "Quetta");
+    ck_assert_int_eq(a->events[1].killed.best, 2);
+    a = dn_text_article_free(a);
+    const char *one = "Militants attacked a checkpost in Bajaur on Monday; four soldiers were killed.\n";
+    ck_assert_int_eq(dn_text_extract(ctx, "one.txt", one, strlen(one), -1, &o, &a), DN_OK);
+    ck_assert_int_eq(a->n_events, 1);
+    ck_assert_int_eq(a->events[0].killed.best, 4);
+    dn_text_article_free(a);
+}
+END_TEST
+
 /* A wire lead that begins with its dateline: the dateline dates the filing
  * (the article date), "on Tuesday" the event. */
 START_TEST(test_text__dateline_in_the_lead_dates_the_filing_not_the_event)
@@ -1188,6 +1213,7 @@ Suite *make_text_suite(void)
     tcase_add_test(tc, test_text__datelines);
     tcase_add_test(tc, test_text__dateline_in_the_lead_dates_the_filing_not_the_event);
     tcase_add_test(tc, test_text__headline_and_its_lead_in_the_district_are_one_event);
+    tcase_add_test(tc, test_text__a_semicolon_parts_two_incidents);
     tcase_add_test(tc, test_text__article_date_sources);
     tcase_add_test(tc, test_text__casualty_counts);
     tcase_add_test(tc, test_text__casualty_counts_parts_ranges_titles_and_tolls);
