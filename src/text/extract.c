@@ -224,6 +224,23 @@ static size_t find_triggers(struct state *st, struct trigger *out)
     return n;
 }
 
+/* Whether tokens [start, end) are who reported the news rather than a
+ * party to it: "police said", "police officials told reporters", "said
+ * police", "according to the army" (a JUI-F rally bombed, "police said",
+ * made the police its actor2). */
+static bool attribution(const struct dni_toks *t, size_t start, size_t end)
+{
+    static const char *const speech[] = {"said", "says", "told", "added", "stated", NULL};
+    static const char *const speakers[] = {"official", "officials", "sources", "source", "spokesman", "spokesperson",
+                                           "officers", "officer", NULL};
+    size_t after = end < t->n && dni_tok_in(t, end, speakers) ? end + 1 : end;
+    if (after < t->n && dni_tok_in(t, after, speech)) return true;
+    size_t before = start > 0 && dni_tok_in(t, start - 1, (const char *const[]){"the", NULL}) ? start - 1 : start;
+    if (before > 0 && dni_tok_in(t, before - 1, speech)) return true;
+    return before >= 2 && dni_tok_in(t, before - 2, (const char *const[]){"according", NULL}) &&
+           dni_tok_in(t, before - 1, (const char *const[]){"to", NULL});
+}
+
 static size_t find_actors(struct state *st, struct actor_hit *out)
 {
     const struct dni_toks *t = &st->t;
@@ -232,6 +249,10 @@ static size_t find_actors(struct state *st, struct actor_hit *out)
         struct dni_lex_match m;
         if (!dni_lex_match_at(st->lex, 1, t, i, &m)) {
             i++;
+            continue;
+        }
+        if (attribution(t, m.start, m.end)) {
+            i = m.end;
             continue;
         }
         out[n++] = (struct actor_hit){m.p->target, m.start, m.end};

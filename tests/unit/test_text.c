@@ -845,6 +845,25 @@ START_TEST(test_text__a_semicolon_parts_two_incidents)
 }
 END_TEST
 
+/* Who reports is no party: "police said" made the police actor2 of a
+ * rally bombing; policemen killed are still the victims. */
+START_TEST(test_text__attribution_is_not_an_actor)
+{
+    struct dn_text_article *a;
+    const struct dn_text_event *e = one_event(&a, "A bomb exploded at a rally in Bajaur on Sunday, killing 12 people, police said.");
+    ck_assert_msg(!e->actor1 || !strstr(e->actor1, "police"), "actor1 %s", e->actor1);
+    ck_assert_msg(!e->actor2 || !strstr(e->actor2, "police"), "actor2 %s", e->actor2);
+    a = dn_text_article_free(a);
+    e = one_event(&a, "According to the police, militants attacked a checkpost in Bajaur on Sunday, killing two soldiers.");
+    ck_assert_msg(!e->actor1 || !strstr(e->actor1, "police"), "actor1 %s", e->actor1);
+    a = dn_text_article_free(a);
+    e = one_event(&a, "Gunmen killed two policemen in Bannu on Sunday, officials said.");
+    ck_assert_ptr_nonnull(e->actor2);
+    ck_assert_ptr_nonnull(strstr(e->actor2, "police"));
+    dn_text_article_free(a);
+}
+END_TEST
+
 /* A wire lead that begins with its dateline: the dateline dates the filing
  * (the article date), "on Tuesday" the event. */
 START_TEST(test_text__dateline_in_the_lead_dates_the_filing_not_the_event)
@@ -1214,6 +1233,7 @@ Suite *make_text_suite(void)
     tcase_add_test(tc, test_text__dateline_in_the_lead_dates_the_filing_not_the_event);
     tcase_add_test(tc, test_text__headline_and_its_lead_in_the_district_are_one_event);
     tcase_add_test(tc, test_text__a_semicolon_parts_two_incidents);
+    tcase_add_test(tc, test_text__attribution_is_not_an_actor);
     tcase_add_test(tc, test_text__article_date_sources);
     tcase_add_test(tc, test_text__casualty_counts);
     tcase_add_test(tc, test_text__casualty_counts_parts_ranges_titles_and_tolls);
