@@ -11,6 +11,7 @@
 #include <ogr_api.h>
 
 #include "core/hash.h"
+#include "ingest/encoding.h"
 #include "ingest/reader_impl.h"
 
 /* A transformation to WGS 84 lon/lat, or NULL when the layer has no CRS
@@ -134,8 +135,23 @@ static dn_status next_feature(struct dn_reader *r, struct dn_event *ev, bool *do
         off[i] = vals.len;
         set[i] = OGR_F_IsFieldSetAndNotNull(f, (int)i);
         const char *v = set[i] ? OGR_F_GetFieldAsString(f, (int)i) : "";
-        dn_strbuf_append(&vals, v, strlen(v) + 1);
-        h = dn_hash_bytes(dn_hash_bytes(h, v, strlen(v)), "\x1f", 1);
+        size_t n = strlen(v);
+        if (dni_utf8_valid(v, n, NULL)) {
+            dn_strbuf_append(&vals, v, n + 1);
+        } else {
+            /* a shapefile without .cpg in a legacy code page: OGR hands
+             * the bytes over as they are, and a store of UTF-8 must not take
+             * them (the CSV reader converts such files the same way) */
+            if (!r->warned_not_utf8)
+                dni_warn(r->ctx, "%s: feature %ld: field %s is not UTF-8; reading such values as Windows-1252"
+                         " (a shapefile's .cpg file names its encoding)",
+                         r->path, r->feature_no, r->header_raw[i]);
+            r->warned_not_utf8 = true;
+            dni_cp1252_to_utf8(v, n, &vals);
+            dn_strbuf_putc(&vals, '\0');
+        }
+        const char *stored = vals.data ? vals.data + off[i] : "";
+        h = dn_hash_bytes(dn_hash_bytes(h, stored, strlen(stored)), "\x1f", 1);
     }
     dn_status s = DN_OK;
     if (!off || !set || vals.failed) s = dni_fail(r->ctx, DN_ERR_NOMEM, "out of memory");

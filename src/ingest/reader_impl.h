@@ -116,6 +116,7 @@ struct dn_reader {
     OGRLayerH layer;
     OGRCoordinateTransformationH ct;
     long feature_no;
+    bool warned_not_utf8; /**< a value was read as Windows-1252 (warned once a file) */
 };
 
 /** Record a rejected row in r->rej and the context message. Returns DN_ERR_INPUT. */

@@ -1229,6 +1229,23 @@ START_TEST(test_ingest__projected_layer_is_transformed_to_lonlat)
 }
 END_TEST
 
+/* A shapefile whose .dbf is in Windows-1252 with no .cpg to say so: OGR
+ * passes the bytes on; the reader converts them, as the CSV reader does,
+ * with one warning, so the store holds UTF-8 only. */
+START_TEST(test_ingest__legacy_code_page_shapefile_is_converted)
+{
+    struct result res;
+    read_all(FIXTURE("events_cp1252.shp"), &res);
+    ck_assert_int_eq(res.open_status, DN_OK);
+    ck_assert_int_eq(res.nev, 1);
+    ck_assert_str_eq(res.ev[0].place, "Kandah\xc3\xa2r");
+    const char *warned = strstr(cap.err.data, "field location is not UTF-8");
+    ck_assert_ptr_nonnull(warned);
+    ck_assert_ptr_null(strstr(warned + strlen("field location is not UTF-8"), "is not UTF-8")); /* one warning */
+    result_free(&res);
+}
+END_TEST
+
 /* ---- the pipeline on a store of the small geodata ------------------------ */
 
 START_TEST(test_ingest__refused_file_loads_no_geodata_first)
@@ -1316,6 +1333,7 @@ Suite *make_ingest_suite(void)
     tcase_add_test(tc, test_ingest__allocation_failures_are_reported_not_crashed);
     tcase_add_test(tc, test_ingest__geojson_layer_uses_geometry);
     tcase_add_test(tc, test_ingest__projected_layer_is_transformed_to_lonlat);
+    tcase_add_test(tc, test_ingest__legacy_code_page_shapefile_is_converted);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("pipeline");

@@ -237,5 +237,12 @@ if command -v ogr2ogr >/dev/null; then
   rm -f events_utm.shp events_utm.shx events_utm.dbf events_utm.prj events_utm.cpg
   ogr2ogr -f "ESRI Shapefile" -s_srs EPSG:4326 -t_srs EPSG:32642 events_utm.shp events.geojson \
     -where "id = 'G1'" -nlt POINT
+  # a shapefile in Windows-1252 with no .cpg to say so: OGR hands its bytes over as they are
+  rm -f events_cp1252.shp events_cp1252.shx events_cp1252.dbf events_cp1252.prj events_cp1252.cpg
+  printf '%s\n' '{"type": "FeatureCollection", "features": [{"type": "Feature", "properties":' \
+    ' {"event_date": "2023-08-03", "location": "Kandahâr", "id": "W1"},' \
+    ' "geometry": {"type": "Point", "coordinates": [65.71, 31.61]}}]}' > events_cp1252.geojson
+  ogr2ogr -f "ESRI Shapefile" -lco ENCODING=CP1252 events_cp1252.shp events_cp1252.geojson
+  rm -f events_cp1252.cpg events_cp1252.geojson
 fi
 echo "fixtures written to $(pwd)"
