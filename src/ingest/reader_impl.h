@@ -117,6 +117,7 @@ struct dn_reader {
     OGRCoordinateTransformationH ct;
     long feature_no;
     bool warned_not_utf8; /**< a value was read as Windows-1252 (warned once a file) */
+    bool warned_order;    /**< a date contradicted the file's day/month order, or none settled it (once a file) */
 };
 
 /** Record a rejected row in r->rej and the context message. Returns DN_ERR_INPUT. */

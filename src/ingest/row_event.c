@@ -202,6 +202,37 @@ static dn_status date_precision_code(struct dn_reader *r, const struct dni_row *
     return DN_OK;
 }
 
+/* A date that reads one way only against the file's order (12/31/2023 in
+ * a file read day-first) says the file mixes orders, so its dates that
+ * read both ways (05/06/2023) may be wrong: flagged, and said once. Input
+ * that cannot be read twice (stdin, a pipe) has no order settled before
+ * its rows: its first date that reads both ways is said once too. */
+static dn_status order_doubts(struct dn_reader *r, const struct dni_row *row, struct dn_event *ev, const char *v,
+                              bool order_decided)
+{
+    int evidence = dn_date_order_evidence(v);
+    bool conflict = (evidence > 0 && r->order == DN_DATE_ORDER_MDY) || (evidence < 0 && r->order == DN_DATE_ORDER_DMY);
+    bool unsettled = r->order == DN_DATE_ORDER_AUTO && order_decided;
+    if (!conflict && !unsettled) return DN_OK;
+    if (conflict) OOM(dn_event_add_flag(ev, "date_order_conflict"));
+    if (r->warned_order) return DN_OK;
+    r->warned_order = true;
+    char q[64];
+    dni_quote_value(q, sizeof q, v);
+    if (conflict)
+        dni_warn(r->ctx,
+                 "%s:%ld: %s: %s reads %s only, but the file's dates are read %s: the file mixes orders, and its "
+                 "dates that read both ways may be wrong (rows like this one are flagged date_order_conflict)",
+                 r->path, row->line, field_name(row, DNF_DATE), q, evidence > 0 ? "day-first" : "month-first",
+                 r->order == DN_DATE_ORDER_MDY ? "month-first" : "day-first");
+    else
+        dni_warn(r->ctx,
+                 "%s:%ld: %s: %s reads both ways and this input cannot be read twice to settle the order; "
+                 "reading dates day-first (use --date-order mdy if they are month-first)",
+                 r->path, row->line, field_name(row, DNF_DATE), q);
+    return DN_OK;
+}
+
 static dn_status date(struct dn_reader *r, const struct dni_row *row, struct dn_event *ev, bool *order_decided)
 {
     *order_decided = false;
@@ -220,6 +251,7 @@ static dn_status date(struct dn_reader *r, const struct dni_row *row, struct dn_
                                  DN_DATE_YEAR_MIN, DN_DATE_YEAR_MAX);
     }
     *order_decided = order_decides(v, r->order, iso);
+    if ((s = order_doubts(r, row, ev, v, *order_decided)) != DN_OK) return s;
     if ((s = date_precision_code(r, row, ev, iso, &prec)) != DN_OK) return s;
     OOM(dn_event_set(&ev->date, iso));
     ev->date_precision = prec;

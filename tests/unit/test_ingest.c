@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <check.h>
 
@@ -1229,6 +1230,53 @@ START_TEST(test_ingest__projected_layer_is_transformed_to_lonlat)
 }
 END_TEST
 
+/* A file that mixes day- and month-first dates is said to, and its rows
+ * that read one way only against the file's order are flagged; input read
+ * once (a pipe) says when a date that reads both ways was read day-first. */
+START_TEST(test_ingest__day_month_order_doubts_are_said)
+{
+    static const char mixed[] = "id,date,place\n1,31/12/2023,Peshawar\n2,12/31/2023,Quetta\n3,05/06/2023,Wana\n";
+    char path[] = "/tmp/durand-order-XXXXXX";
+    int fd = mkstemp(path);
+    ck_assert_int_ge(fd, 0);
+    ck_assert_int_eq(write(fd, mixed, sizeof mixed - 1), (ssize_t)(sizeof mixed - 1));
+    close(fd);
+    struct dn_reader_opts opts = {.format = DN_INGEST_CSV};
+    static const char *const map[] = {"id=id", "date=date", "place=place"};
+    opts.map = map;
+    opts.nmap = 3;
+    struct result res;
+    read_all_opts(path, &opts, &res);
+    unlink(path);
+    ck_assert_int_eq(res.nev, 3);
+    ck_assert_str_eq(res.ev[1].date, "2023-12-31");
+    ck_assert_ptr_nonnull(res.ev[1].flags);
+    ck_assert_ptr_nonnull(strstr(res.ev[1].flags, "date_order_conflict"));
+    ck_assert(!res.ev[2].flags || !strstr(res.ev[2].flags, "date_order_conflict"));
+    ck_assert_ptr_nonnull(strstr(cap.err.data, ":3: date: '12/31/2023' reads month-first only"));
+    result_free(&res);
+
+    int p[2];
+    ck_assert_int_eq(pipe(p), 0);
+    static const char once[] = "id,date,place\n1,05/06/2023,Peshawar\n";
+    ck_assert_int_eq(write(p[1], once, sizeof once - 1), (ssize_t)(sizeof once - 1));
+    close(p[1]);
+    FILE *in = fdopen(p[0], "rb");
+    struct dn_reader *r = NULL;
+    ck_assert_int_eq(dn_reader_open_stream(ctx, in, "-", &opts, &r), DN_OK);
+    struct dn_event ev;
+    dn_event_init(&ev);
+    bool done = false;
+    ck_assert_int_eq(dn_reader_next(r, &ev, &done), DN_OK);
+    ck_assert(!done);
+    ck_assert_str_eq(ev.date, "2023-06-05");
+    ck_assert_ptr_nonnull(strstr(cap.err.data, "-:2: date: '05/06/2023' reads both ways"));
+    dn_event_clear(&ev);
+    dn_reader_close(r);
+    fclose(in);
+}
+END_TEST
+
 /* A shapefile whose .dbf is in Windows-1252 with no .cpg to say so: OGR
  * passes the bytes on; the reader converts them, as the CSV reader does,
  * with one warning, so the store holds UTF-8 only. */
@@ -1334,6 +1382,7 @@ Suite *make_ingest_suite(void)
     tcase_add_test(tc, test_ingest__geojson_layer_uses_geometry);
     tcase_add_test(tc, test_ingest__projected_layer_is_transformed_to_lonlat);
     tcase_add_test(tc, test_ingest__legacy_code_page_shapefile_is_converted);
+    tcase_add_test(tc, test_ingest__day_month_order_doubts_are_said);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("pipeline");
