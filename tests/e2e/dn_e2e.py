@@ -75,6 +75,15 @@ def apply_sql(args, sql_path, env=None):
     check(proc.returncode == 0, f"{sql_path}: sqlite3 failed: {proc.stderr.decode('utf-8', 'replace')}")
 
 
+def write_file(args, rel, text):
+    """Write `text` to <workdir>/<rel> (UTF-8), making its directories; returns the path."""
+    path = os.path.join(args.workdir, rel)
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(text)
+    return path
+
+
 def check(cond, msg, result=None):
     if not cond:
         print("FAIL:", msg, file=sys.stderr)

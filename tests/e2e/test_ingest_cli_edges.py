@@ -33,14 +33,6 @@ db = dn_e2e.fresh_geodata_db(args, "durand.sqlite")
 MAP = ["--map", "id=id", "--map", "date=date", "--map", "place=place"]
 
 
-def write(rel, text):
-    path = os.path.join(work, rel)
-    os.makedirs(os.path.dirname(path), exist_ok=True)
-    with open(path, "w", encoding="utf-8") as f:
-        f.write(text)
-    return path
-
-
 def ingest(*argv, code=0):
     r = dn_e2e.run(args, ["--db", db, "ingest", *argv])
     check(r.code == code, f"ingest {argv}: exit {r.code}, wanted {code}", r)
@@ -56,7 +48,7 @@ def events(sql="SELECT count(*) FROM events", *params):
 
 
 # ---- a symbolic link loop ---------------------------------------------------------------------
-write("loopd/events.csv", "id,date,place,latitude,longitude,killed\n"
+dn_e2e.write_file(args, "loopd/events.csv", "id,date,place,latitude,longitude,killed\n"
       "1,2023-07-30,Landi Kotal,34.0986,71.1461,2\n2,2023-08-01,Torkham,34.1147,71.0847,3\n")
 os.symlink(".", os.path.join(work, "loopd", "self"))
 os.makedirs(os.path.join(work, "loopd", "sub"))
@@ -82,7 +74,7 @@ check("none of the 2 input files could be read" in r.err, "two unreadable files"
 r = ingest("missing.csv", code=3)
 check("cannot open missing.csv" in r.err and "nothing could be ingested from the input file" in r.err,
       "a missing file is bad input", r)
-write("empty.csv", "")
+dn_e2e.write_file(args, "empty.csv", "")
 r = ingest("mem.csv", "empty.csv", code=3)
 check("nothing could be ingested from any of the 2 input files" in r.err, "an I/O error beside bad input: 3", r)
 r = ingest("mem.csv", "loopd/events.csv", "--report", "json", *MAP, code=1)
@@ -91,7 +83,7 @@ check(rep["failed_files"] == 1 and rep["duplicates"] == 2, f"one readable file: 
 
 # ---- a directory without data files -----------------------------------------------------------------
 os.makedirs(os.path.join(work, "emptyd"))
-write("docs/README.md", "# not data\n")
+dn_e2e.write_file(args, "docs/README.md", "# not data\n")
 r = ingest("emptyd", "docs", "--report", "json")
 check(json.loads(r.out)["files"] == 0, "nothing read", r)
 check("durand: warning: emptyd: no data file in it, nothing read" in r.err
@@ -112,7 +104,7 @@ for argv, msg in (
     check("--format" not in r.err or argv[1] == "--format", f"{argv}: names the wrong option", r)
 
 # ---- an admin name the geocoder cannot read --------------------------------------------------------
-write("long.csv", "id,date,place,province,district,latitude,longitude,killed\n"
+dn_e2e.write_file(args, "long.csv", "id,date,place,province,district,latitude,longitude,killed\n"
       f"11,2023-07-30,Landi Kotal,Khyber Pakhtunkhwa,Khyber,34.0986,71.1461,2\n"
       f"12,2023-07-31,,Khyber Pakhtunkhwa,{'X' * 600},,,1\n"
       f"13,2023-08-01,Torkham,{'Y' * 600},Khyber,,,1\n"

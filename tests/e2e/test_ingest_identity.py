@@ -29,14 +29,6 @@ db = dn_e2e.fresh_geodata_db(args, "durand.sqlite")
 MAP = ["--map", "id=id", "--map", "date=date", "--map", "place=place", "--map", "killed=killed"]
 
 
-def write(rel, text):
-    path = os.path.join(work, rel)
-    os.makedirs(os.path.dirname(path), exist_ok=True)
-    with open(path, "w", encoding="utf-8") as f:
-        f.write(text)
-    return path
-
-
 def ingest(paths, *opts, cwd=None, code=0):
     r = dn_e2e.run(args, ["--db", db, "ingest", *paths, *opts, "--report", "json"], cwd=cwd)
     check(r.code == code, f"ingest {paths} {opts}: exit {r.code}, wanted {code}", r)
@@ -52,8 +44,8 @@ def rows(sql, *params):
 
 
 # two monthly exports, each numbered from 1
-write("y2023/events.csv", "id,date,place,killed\n1,2023-05-02,Peshawar,3\n2,2023-05-09,Quetta,1\n")
-write("y2024/events.csv", "id,date,place,killed\n1,2024-06-11,Bannu,4\n2,2024-06-12,Wana,2\n")
+dn_e2e.write_file(args, "y2023/events.csv", "id,date,place,killed\n1,2023-05-02,Peshawar,3\n2,2023-05-09,Quetta,1\n")
+dn_e2e.write_file(args, "y2024/events.csv", "id,date,place,killed\n1,2024-06-11,Bannu,4\n2,2024-06-12,Wana,2\n")
 rep, r = ingest(["y2023/events.csv"], *MAP)
 check(rep["stored"] == 2, f"first export: {rep}", r)
 rep, r = ingest(["y2024/events.csv"], *MAP)
@@ -75,7 +67,7 @@ ogr2ogr = shutil.which("ogr2ogr")
 check(ogr2ogr is not None, "ogr2ogr is missing (scripts/install-deps.sh installs gdal-bin)")
 gpkg = os.path.join(work, "layers.gpkg")
 for layer, (place, lon, lat) in (("north", ("Miranshah", 70.07, 33.0)), ("south", ("Wana", 69.57, 32.3))):
-    src = write(f"{layer}.geojson", json.dumps({"type": "FeatureCollection", "features": [
+    src = dn_e2e.write_file(args, f"{layer}.geojson", json.dumps({"type": "FeatureCollection", "features": [
         {"type": "Feature", "geometry": {"type": "Point", "coordinates": [lon, lat]},
          "properties": {"id": 1, "date": "2024-02-0" + ("1" if layer == "north" else "2"), "place": place}}]}))
     proc = subprocess.run([ogr2ogr, *(["-update"] if layer == "south" else []), "-f", "GPKG", gpkg, src,
@@ -88,7 +80,7 @@ got = sorted(rows("SELECT place FROM events WHERE source_kind = 'ogr'"))
 check(got == [("Miranshah",), ("Wana",)], f"both layers kept: {got}")
 
 # an article named two ways
-write("news/bannu.txt", "PESHAWAR, March 5 (Staff) - Gunmen killed four policemen at a checkpoint in Bannu on"
+dn_e2e.write_file(args, "news/bannu.txt", "PESHAWAR, March 5 (Staff) - Gunmen killed four policemen at a checkpoint in Bannu on"
       " Monday, officials said.\n")
 rep, r = ingest(["news/bannu.txt"], "--date", "2024-03-05")
 check(rep["stored"] >= 1, f"article: {rep}", r)
@@ -111,15 +103,15 @@ _, r = ingest(["y2023/events.csv"], *MAP, "--rejects", "y2023/events.csv", code=
 check("is an input" in r.err, "--rejects an input", r)
 with open(os.path.join(work, "y2023/events.csv"), encoding="utf-8") as f:
     check(f.read() == table, "the input is untouched")
-notes = write("notes.md", "my field notes\n")
+notes = dn_e2e.write_file(args, "notes.md", "my field notes\n")
 _, r = ingest(["y2023/events.csv"], *MAP, "--rejects", notes, code=4)
 check("is not a rejects report" in r.err, "--rejects somebody's file", r)
 with open(notes, encoding="utf-8") as f:
     check(f.read() == "my field notes\n", "the file is untouched")
 # an earlier report is replaced; a bad row goes into it
-write("bad/events.csv", "id,date,place,killed\n7,2024-13-45,Peshawar,1\n")
+dn_e2e.write_file(args, "bad/events.csv", "id,date,place,killed\n7,2024-13-45,Peshawar,1\n")
 report = os.path.join(work, "bad", "rejects.csv")
-write("bad/rejects.csv", "file,line,field,reason\r\nold.csv,3,date,old\r\n")
+dn_e2e.write_file(args, "bad/rejects.csv", "file,line,field,reason\r\nold.csv,3,date,old\r\n")
 rep, r = ingest(["bad"], *MAP, "--rejects", report, code=1)
 check(rep["rejected"] == 1 and rep["files"] == 1, f"the walk reads events.csv only, not its own report: {rep}", r)
 with open(report, encoding="utf-8", newline="") as f:
