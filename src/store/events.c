@@ -210,6 +210,28 @@ static dn_status find_cluster(dn_ctx *ctx, const struct dn_event *ev, long long 
     return rc == SQLITE_DONE ? DN_OK : dni_fail_sqlite(ctx, "finding duplicate events");
 }
 
+/* An updated event may have moved or changed its date or type: its
+ * incident is looked for again, as for a new one (a report corrected 565
+ * km away kept the cluster of the one it had been near). Only with dedupe
+ * on; an event that finds none is an incident of its own. Events that had
+ * joined its cluster keep theirs: the id is only a label. */
+static dn_status recluster(dn_ctx *ctx, const struct dn_event *ev, long long id, const struct dn_dedupe_opts *d)
+{
+    if (!d || !d->enabled) return DN_OK;
+    long long cluster = 0;
+    dn_status s = find_cluster(ctx, ev, id, d, &cluster);
+    if (s != DN_OK) return s;
+    sqlite3_stmt *st;
+    if ((s = dn_store_stmt(ctx, "UPDATE events SET cluster_id = ?1 WHERE id = ?2 AND cluster_id IS NOT ?1", &st)) !=
+        DN_OK)
+        return s;
+    sqlite3_bind_int64(st, 1, cluster ? cluster : id);
+    sqlite3_bind_int64(st, 2, id);
+    int rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    return rc == SQLITE_DONE ? DN_OK : dni_fail_sqlite(ctx, "updating an event's incident");
+}
+
 static bool row_hash_same(const char *stored, const struct dn_event *ev)
 {
     return (stored == NULL && ev->row_hash == NULL) || (stored && ev->row_hash && strcmp(stored, ev->row_hash) == 0);
@@ -365,6 +387,7 @@ dn_status dn_store_event_upsert(dn_ctx *ctx, const struct dn_event *ev, const st
         return DN_OK;
     }
     if ((s = write_event(ctx, ev, id, 0, &inserted)) != DN_OK) return s;
+    if ((s = recluster(ctx, ev, id, dedupe)) != DN_OK) return s;
     *result = DN_UPSERT_UPDATED;
     return DN_OK;
 }

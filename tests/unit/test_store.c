@@ -250,6 +250,22 @@ START_TEST(test_store__reports_of_one_incident_share_a_cluster)
     ck_assert_int_eq(cluster_of(ids[2]), ids[2]);
     ck_assert_int_eq(cluster_of(ids[3]), ids[3]);
     ck_assert_int_eq(cluster_of(ids[4]), ids[4]);
+    /* b corrected to a place 565 km away: an incident of its own; corrected
+     * back: with an incident again, the nearest report's (c, stored after b
+     * first came, lies nearer than a) */
+    struct dn_event moved;
+    make_event(&moved, "u:b", "article.txt", "2024-03-17", 66.45, 30.95 - 2.5, "suicide attack", "2b");
+    long long id;
+    ck_assert_int_eq(dn_store_begin(ctx), DN_OK);
+    ck_assert_int_eq(dn_store_event_upsert(ctx, &moved, &d, &r, &id), DN_OK);
+    ck_assert_int_eq(r, DN_UPSERT_UPDATED);
+    ck_assert_int_eq(id, ids[1]);
+    ck_assert_int_eq(cluster_of(ids[1]), ids[1]);
+    ck_assert_int_eq(dn_store_event_upsert(ctx, &b, &d, &r, &id), DN_OK);
+    ck_assert_int_eq(r, DN_UPSERT_UPDATED);
+    ck_assert_int_eq(dn_store_commit(ctx), DN_OK);
+    ck_assert_int_eq(cluster_of(ids[1]), ids[2]);
+    dn_event_clear(&moved);
     for (int i = 0; i < 5; i++) dn_event_clear(all[i]);
     ck_assert(dn_event_types_compatible("Explosions/Remote violence", "bombing"));
     ck_assert(!dn_event_types_compatible("Protests", "armed clash"));
