@@ -527,7 +527,7 @@ static dn_status ingest_dir(struct run *r, const char *path, int depth)
         else names[n++] = b.data;
     }
     closedir(d);
-    if (s == DN_OK) qsort(names, n, sizeof *names, compare_names);
+    if (s == DN_OK && n > 1) qsort(names, n, sizeof *names, compare_names); /* an empty directory has no list */
     for (size_t i = 0; s == DN_OK && i < n; i++) {
         struct stat sb;
         bool found = stat(names[i], &sb) == 0;
