@@ -741,7 +741,14 @@ dn_status dn_geocode(dn_ctx *ctx, const char *name, size_t len, const struct dn_
     struct dn_geocode_result qualified;
     s = geocode_name(ctx, name, nlen, &with, &qualified);
     dn_free(qcopy);
-    if (s != DN_OK) return s;
+    if (s == DN_ERR_INPUT) { /* the part before the qualifier is no name ("\x0e, Urgun"): unresolved as it was */
+        dni_clear_error(ctx);
+        return DN_OK;
+    }
+    if (s != DN_OK) {
+        dn_geocode_result_clear(out); /* an error leaves nothing for the caller to free */
+        return s;
+    }
     if (qualified.status == DN_GEOCODE_UNRESOLVED || qualified.outside_hints) {
         dn_geocode_result_clear(&qualified);
         return DN_OK;
