@@ -553,6 +553,21 @@ static bool same_area(const struct dn_text_mention *a, const struct dn_text_ment
  * headline and its body, "the ceasefire" referring back), or, for a sentence
  * that only elaborates (no date or place of its own) or updates the death
  * toll, the latest violent event. */
+/* "two women were also wounded in the attack": a sentence that points back
+ * at the incident just told ("the attack", "the strike", "also") adds to it
+ * rather than reports another. */
+static bool refers_back(const struct dni_toks *t)
+{
+    static const char *const nouns[] = {"attack", "strike", "blast", "explosion", "bombing", "ambush", "raid",
+                                        "incident", "shelling", "operation", "clash", "clashes", "firing", NULL};
+    for (size_t i = 0; i < t->n; i++) {
+        if (dni_tok_in(t, i, (const char *const[]){"also", NULL})) return true;
+        if (i + 1 < t->n && dni_tok_in(t, i, (const char *const[]){"the", NULL}) && dni_tok_in(t, i + 1, nouns))
+            return true;
+    }
+    return false;
+}
+
 static bool try_merge(struct state *st, struct dn_text_event *c, struct aux *cx, bool fresh)
 {
     struct dn_text_article *a = st->a;
@@ -821,7 +836,7 @@ static bool on_sentence(void *ud, size_t s, size_t e)
      * just reported */
     x.elaboration = ev.violent && ev.place < 0 &&
                     ((!count_known(&ev.killed) && !count_known(&ev.injured)) ||
-                     (!from_trigger && ev.date_basis == DN_TEXT_BASIS_ASSUMED));
+                     (ev.date_basis == DN_TEXT_BASIS_ASSUMED && (!from_trigger || refers_back(t))));
     /* "In a separate incident", "In another attack" open a new event */
     bool fresh = best && best->fresh;
     for (size_t i = 0; i + 1 < t->n && i < 4; i++)

@@ -845,6 +845,26 @@ START_TEST(test_text__a_semicolon_parts_two_incidents)
 }
 END_TEST
 
+/* A later sentence that points back at the incident ("wounded in the
+ * attack") adds its counts to it, not to a new event or the next one. */
+START_TEST(test_text__a_sentence_pointing_back_adds_to_the_incident)
+{
+    struct dn_text_options o = {.finder = fake_place_finder, .date = "2024-03-20"};
+    const char *t = "Four militants were killed on Tuesday when a drone struck a house in Mir Ali.\n\n"
+                    "Residents said two women were also wounded in the attack.\n\n"
+                    "Meanwhile, troops killed three militants in Wana on Monday night.\n";
+    struct dn_text_article *a = NULL;
+    ck_assert_int_eq(dn_text_extract(ctx, "back.txt", t, strlen(t), -1, &o, &a), DN_OK);
+    ck_assert_int_eq(a->n_events, 2);
+    ck_assert_str_eq(place_of(a, &a->events[0]), "Mir Ali");
+    ck_assert_int_eq(a->events[0].killed.best, 4);
+    ck_assert_int_eq(a->events[0].injured.best, 2);
+    ck_assert_str_eq(place_of(a, &a->events[1]), "Wana");
+    ck_assert_int_eq(a->events[1].injured.best, DN_COUNT_UNKNOWN);
+    dn_text_article_free(a);
+}
+END_TEST
+
 /* Who reports is no party: "police said" made the police actor2 of a
  * rally bombing; policemen killed are still the victims. */
 START_TEST(test_text__attribution_is_not_an_actor)
@@ -1234,6 +1254,7 @@ Suite *make_text_suite(void)
     tcase_add_test(tc, test_text__headline_and_its_lead_in_the_district_are_one_event);
     tcase_add_test(tc, test_text__a_semicolon_parts_two_incidents);
     tcase_add_test(tc, test_text__attribution_is_not_an_actor);
+    tcase_add_test(tc, test_text__a_sentence_pointing_back_adds_to_the_incident);
     tcase_add_test(tc, test_text__article_date_sources);
     tcase_add_test(tc, test_text__casualty_counts);
     tcase_add_test(tc, test_text__casualty_counts_parts_ranges_titles_and_tolls);
