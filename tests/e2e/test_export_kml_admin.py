@@ -6,8 +6,11 @@ CPU-s in ogr2ogr); under mimalloc every copy was fresh, page-faulting memory
 (src/export/export.c, alloc_hold_begin). Fixed, the layer takes about 15
 CPU-s; the bound below is six times that and a fraction of the broken run.
 
-The store holds the shipped geodata and no event: admin_summary is always
-every province and district, whatever the filters."""
+The store holds the shipped geodata and one event (the note with control
+characters, checked first): admin_summary is always every province and
+district, whatever the filters. Under a wrapper (valgrind) or a sanitizer
+build only the control-character check runs: their allocators make GDAL's
+copies slower by far (ASan: past the 400 s wall bound)."""
 # fixture: geodata_db
 import os
 import resource
@@ -24,12 +27,44 @@ FIELDS = ["level", "code", "country", "province", "events", "fatalities", "injur
           "area_km2"]  # `name` becomes each placemark's <name>
 
 
+def control_characters_in_kml(args, db):
+    """A control character in a note (XML 1.0 forbids all but tab, LF, CR)
+    left the whole KML file unreadable."""
+    table = os.path.join(args.workdir, "esc.csv")
+    with open(table, "w", encoding="utf-8") as fp:
+        fp.write("id,date,place,latitude,longitude,notes\n"
+                 "e1,2024-03-05,Wana,32.3043,69.5829,\"shelling \x1b[31mreported\x1b[0m\x07 near Wana\"\n")
+    r = dn_e2e.run(args, ["--db", db, "ingest", table, "--map", "id=id", "--map", "date=date", "--map", "place=place",
+                          "--map", "latitude=latitude", "--map", "longitude=longitude", "--map", "notes=notes"])
+    dn_e2e.check(r.code == 0, "ingest of the note with control characters", r)
+    out2 = os.path.join(args.workdir, "kml2")
+    r = dn_e2e.run(args, ["--db", db, "export", "--format", "kml", "--out", out2, "--layers", "incidents"])
+    dn_e2e.check(r.code == 0, "export of incidents as KML", r)
+    kml2 = os.path.join(out2, "durand.kml")
+    info = subprocess.run(["ogrinfo", "-ro", "-al", kml2], capture_output=True, text=True)
+    dn_e2e.check(info.returncode == 0 and "Feature Count: 1" in subprocess.run(
+        ["ogrinfo", "-ro", "-so", "-al", kml2], capture_output=True, text=True).stdout,
+        f"ogrinfo cannot read the incidents KML:\n{info.stdout}\n{info.stderr}")
+    dn_e2e.check("shelling  [31mreported [0m  near Wana" in info.stdout,
+                 f"the control characters should be spaces:\n{info.stdout}")
+
+
+def sanitized(binary):
+    """Whether the binary is built with AddressSanitizer or ThreadSanitizer:
+    their interceptors and allocator make GDAL's copies slower by far, so
+    the CPU bound means nothing there either."""
+    with open(binary, "rb") as f:
+        data = f.read()
+    return b"__asan_init" in data or b"__tsan_init" in data
+
+
 def main():
     args = dn_e2e.parse_args()
-    if args.wrapper:
-        print("SKIP: a timing bound means nothing under a wrapper")
-        return dn_e2e.SKIP
     db = dn_e2e.fresh_geodata_db(args, "kml.sqlite")
+    control_characters_in_kml(args, db)
+    if args.wrapper or sanitized(args.durand):
+        print("the CPU bound of admin_summary is skipped under a wrapper or a sanitizer")
+        return 0
     con = sqlite3.connect(db)
     (areas,) = con.execute("SELECT count(*) FROM admin_areas WHERE level IN (1, 2) AND historical = 0").fetchone()
     con.close()
@@ -62,24 +97,6 @@ def main():
     dn_e2e.check("<SimpleData name=\"events\">0</SimpleData>" in text and ">\n0" not in text,
                  "SimpleData values should be written inline")
 
-    # a control character in a note (XML 1.0 forbids all but tab, LF, CR) left the whole file unreadable
-    table = os.path.join(args.workdir, "esc.csv")
-    with open(table, "w", encoding="utf-8") as fp:
-        fp.write("id,date,place,latitude,longitude,notes\n"
-                 "e1,2024-03-05,Wana,32.3043,69.5829,\"shelling \x1b[31mreported\x1b[0m\x07 near Wana\"\n")
-    r = dn_e2e.run(args, ["--db", db, "ingest", table, "--map", "id=id", "--map", "date=date", "--map", "place=place",
-                          "--map", "latitude=latitude", "--map", "longitude=longitude", "--map", "notes=notes"])
-    dn_e2e.check(r.code == 0, "ingest of the note with control characters", r)
-    out2 = os.path.join(args.workdir, "kml2")
-    r = dn_e2e.run(args, ["--db", db, "export", "--format", "kml", "--out", out2, "--layers", "incidents"])
-    dn_e2e.check(r.code == 0, "export of incidents as KML", r)
-    kml2 = os.path.join(out2, "durand.kml")
-    info = subprocess.run(["ogrinfo", "-ro", "-al", kml2], capture_output=True, text=True)
-    dn_e2e.check(info.returncode == 0 and "Feature Count: 1" in subprocess.run(
-        ["ogrinfo", "-ro", "-so", "-al", kml2], capture_output=True, text=True).stdout,
-        f"ogrinfo cannot read the incidents KML:\n{info.stdout}\n{info.stderr}")
-    dn_e2e.check("shelling  [31mreported [0m  near Wana" in info.stdout,
-                 f"the control characters should be spaces:\n{info.stdout}")
     print("ok")
     return 0
 
