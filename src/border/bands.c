@@ -9,16 +9,25 @@
 
 #include "border/border_internal.h"
 
+size_t dn_border_band_index(const double *edges_km, size_t n, double km)
+{
+    size_t i = 0;
+    while (i < n && km >= edges_km[i]) i++;
+    return i;
+}
+
+void dn_border_band_label_of(const double *edges_km, size_t n, size_t i, char *buf, size_t cap)
+{
+    if (n == 0) snprintf(buf, cap, "all");
+    else if (i == 0) snprintf(buf, cap, "0-%g", edges_km[0]);
+    else if (i >= n) snprintf(buf, cap, ">%g", edges_km[n - 1]);
+    else snprintf(buf, cap, "%g-%g", edges_km[i - 1], edges_km[i]);
+}
+
 static void make_labels(struct dni_bands *bands)
 {
-    for (size_t i = 0; i <= bands->n; i++) {
-        char *l = bands->label[i];
-        size_t cap = sizeof bands->label[i];
-        if (bands->n == 0) snprintf(l, cap, "all");
-        else if (i == 0) snprintf(l, cap, "0-%g", bands->edge_km[0]);
-        else if (i == bands->n) snprintf(l, cap, ">%g", bands->edge_km[i - 1]);
-        else snprintf(l, cap, "%g-%g", bands->edge_km[i - 1], bands->edge_km[i]);
-    }
+    for (size_t i = 0; i <= bands->n; i++)
+        dn_border_band_label_of(bands->edge_km, bands->n, i, bands->label[i], sizeof bands->label[i]);
 }
 
 void dni_bands_default(struct dni_bands *bands)

@@ -90,6 +90,14 @@ dn_status dn_border_bands_parse(dn_ctx *ctx, const char *spec, double *edges_km,
  * DN_ERR_USAGE naming the bad item. */
 dn_status dn_border_parse_bands(dn_ctx *ctx, const char *spec);
 
+/** The band of a distance under edges_km[0..n): 0 below the first edge,
+ * n at or past the last (an edge belongs to the band above it). */
+size_t dn_border_band_index(const double *edges_km, size_t n, double km);
+/** The label of band i (0..n) under edges_km[0..n) into buf: "0-10",
+ * "10-25", ">100"; "all" when n is 0. The words of every band column and
+ * layer, so that one style colours them all. */
+void dn_border_band_label_of(const double *edges_km, size_t n, size_t i, char *buf, size_t cap);
+
 /** Number of bands and the label of band i (static within the index). */
 size_t dn_border_band_count(dn_ctx *ctx);
 const char *dn_border_band_label(dn_ctx *ctx, size_t i);

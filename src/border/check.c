@@ -103,13 +103,6 @@ dn_status dni_border_side(dn_ctx *ctx, struct dni_border *b, double lon, double 
     return DN_OK;
 }
 
-static size_t band_of(const struct dni_bands *bands, double km)
-{
-    size_t i = 0;
-    while (i < bands->n && km >= bands->edge_km[i]) i++;
-    return i;
-}
-
 dn_status dn_border_check(dn_ctx *ctx, double lon, double lat, double radius_km, struct dn_border_result *out)
 {
     memset(out, 0, sizeof *out);
@@ -147,7 +140,7 @@ dn_status dn_border_check(dn_ctx *ctx, double lon, double lat, double radius_km,
     out->border_km = dist_m / 1000;
     /* the circle reaches the line when the line is no farther than the radius */
     out->side_certain = out->border_km > fmax(radius_km, LINE_TOLERANCE_KM);
-    out->band_index = (int)band_of(&b->bands, out->border_km);
+    out->band_index = (int)dn_border_band_index(b->bands.edge_km, b->bands.n, out->border_km);
     out->band = b->bands.label[out->band_index];
     out->crossing = hit.crossing >= 0 ? b->crossing[hit.crossing].name : NULL;
     out->crossing_km = hit.crossing >= 0 ? xing_m / 1000 : NAN;

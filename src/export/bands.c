@@ -26,6 +26,7 @@
 
 #include <geodesic.h>
 
+#include "border/border.h"
 #include "export/export_internal.h"
 #include "store/store.h"
 
@@ -307,12 +308,6 @@ static dn_status write_band(struct bands *b, struct dni_xwriter *w, const GEOSGe
     return s;
 }
 
-void dni_band_label(const double *edges, size_t i, char *buf, size_t cap)
-{
-    /* the same words as the events' `band` column, so one style colours both */
-    snprintf(buf, cap, "%g-%g", i == 0 ? 0.0 : edges[i - 1], edges[i]);
-}
-
 dn_status dni_export_bands(dn_ctx *ctx, struct dni_xwriter *w, const double *edges, size_t nedges)
 {
     struct bands b = {.ctx = ctx, .h = dni_geos(ctx)};
@@ -360,7 +355,7 @@ dn_status dni_export_bands(dn_ctx *ctx, struct dni_xwriter *w, const double *edg
             break;
         }
         char label[64];
-        dni_band_label(edges, e, label, sizeof label);
+        dn_border_band_label_of(edges, nedges, e, label, sizeof label);
         for (int k = 0; s == DN_OK && k < 2; k++)
             if (country[k])
                 s = write_band(&b, w, band, label, side[k], country[k], e == 0 ? 0.0 : edges[e - 1], edges[e]);

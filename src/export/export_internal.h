@@ -125,9 +125,6 @@ void dni_xstyle_data_type(struct dni_xstyle_data *sd, const char *type);
 dn_status dni_style_qml(dn_ctx *ctx, enum dn_export_layer layer, const struct dni_xstyle_data *sd,
                         struct dn_strbuf *out);
 
-/** Label of band i ("0-10", "10-25": the labels the border check gives events), written into buf. */
-void dni_band_label(const double *edges, size_t i, char *buf, size_t cap);
-
 /* ---- layer producers ---------------------------------------------------------- */
 
 dn_status dni_export_incidents(dn_ctx *ctx, struct dni_xwriter *w, const struct dn_filter *filter,

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "border/border.h"
 #include "export/export_internal.h"
 #include "query/filter.h"
 
@@ -45,18 +46,7 @@ static void map_columns(struct incidents *in, sqlite3_stmt *st)
     in->mapped = true;
 }
 
-/* The band of a distance under the export's edges (--bands), in the words
- * of the border_bands layer and the border check ("5-15", ">40"): the
- * stored band was labelled with the check's edges at ingest, and a layer
- * whose bands say 0-5/5-15 beside incidents saying 0-10/10-25 could not be
- * joined or filtered by band. */
-static void band_of(const struct dni_xstyle_data *sd, double km, char *buf, size_t cap)
-{
-    size_t i = 0;
-    while (i < sd->nbands && km >= sd->bands[i]) i++;
-    if (i == sd->nbands) snprintf(buf, cap, ">%g", sd->bands[sd->nbands - 1]);
-    else dni_band_label(sd->bands, i, buf, cap);
-}
+
 
 static dn_status incident_row(void *ud, sqlite3_stmt *st)
 {
@@ -69,8 +59,13 @@ static dn_status incident_row(void *ud, sqlite3_stmt *st)
     }
     if (in->band_field >= 0 && in->border_km >= 0 && in->sd->nbands &&
         sqlite3_column_type(st, in->border_km) != SQLITE_NULL) {
+        /* the band under the export's edges (--bands): the stored one was
+         * labelled with the check's edges at ingest, and a layer whose
+         * bands say 0-5/5-15 beside incidents saying 0-10/10-25 could not
+         * be joined or filtered by band */
         char band[64];
-        band_of(in->sd, sqlite3_column_double(st, in->border_km), band, sizeof band);
+        size_t i = dn_border_band_index(in->sd->bands, in->sd->nbands, sqlite3_column_double(st, in->border_km));
+        dn_border_band_label_of(in->sd->bands, in->sd->nbands, i, band, sizeof band);
         dni_xset_str(w, in->band_field, band);
     }
     if (in->lon >= 0 && in->lat >= 0 && sqlite3_column_type(st, in->lon) != SQLITE_NULL &&

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "border/border.h"
 #include "export/export_internal.h"
 
 static const char *const type_palette[DNI_XMAX_TYPES] = {"228,26,28",  "55,126,184", "77,175,74",  "152,78,163",
@@ -262,7 +263,7 @@ static void bands_style(struct dn_strbuf *b, const struct dni_xstyle_data *sd)
                       " enableorderby=\"0\">\n    <categories>\n");
     char label[64];
     for (size_t i = 0; i < sd->nbands; i++) {
-        dni_band_label(sd->bands, i, label, sizeof label);
+        dn_border_band_label_of(sd->bands, sd->nbands, i, label, sizeof label);
         dn_strbuf_printf(b, "      <category value=\"%s\" label=\"%s\" symbol=\"%zu\" render=\"true\"/>\n", label, label, i);
     }
     dn_strbuf_puts(b, "    </categories>\n    <symbols>\n");
