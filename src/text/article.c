@@ -35,6 +35,7 @@ struct dn_text_article *dn_text_article_free(struct dn_text_article *a)
     dn_free(a->text);
     dn_free(a->name);
     dn_free(a->url);
+    dn_free(a->scope);
     dni_text_map_free(a->map);
     dn_free(a);
     return NULL;
@@ -117,7 +118,8 @@ static dn_status extract_one(dn_ctx *ctx, const struct record *r, const unsigned
     a->line = r->line;
     a->name = dn_strdup(r->name);
     const char *url = r->url ? r->url : (opts ? opts->url : NULL);
-    if (!a->name || (url && !(a->url = dn_strdup(url)))) {
+    /* the file's scope once an article, not once an event (a realpath each) */
+    if (!a->name || (url && !(a->url = dn_strdup(url))) || (!url && !(a->scope = dn_file_scope(a->name)))) {
         dn_text_article_free(a);
         return dni_fail(ctx, DN_ERR_NOMEM, "out of memory");
     }

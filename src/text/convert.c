@@ -51,11 +51,9 @@ dn_status dn_text_event_to_event(dn_ctx *ctx, const struct dn_text_article *a, s
     /* uid: the same sentence of the same source is the same event, however
      * often it is ingested and however its path is written (a file is
      * known by its name and its directory as realpath resolves it) */
-    char *scope = a->url ? NULL : dn_file_scope(a->name);
-    if (!a->url && !scope) return dni_fail(ctx, DN_ERR_NOMEM, "out of memory converting a text event");
-    const char *identity = a->url ? a->url : scope;
+    const char *identity = a->url ? a->url : a->scope;
+    if (!identity) return dni_fail(ctx, DN_ERR_INTERNAL, "text event of an article with neither URL nor scope");
     uint64_t h = dni_fnv1a(DNI_FNV_INIT, identity, strlen(identity) + 1);
-    dn_free(scope);
     h = dni_fnv1a(h, ref, strlen(ref) + 1);
     h = dni_fnv1a(h, e->type, strlen(e->type) + 1);
     snprintf(uid, sizeof uid, "text:%016llx", (unsigned long long)h);

@@ -163,6 +163,8 @@ struct dn_text_event {
 struct dn_text_article {
     char *name;            /**< file path (or the caller's name for a buffer); owned */
     char *url;             /**< URL if known (JSON `url`, or options.url), else NULL; owned */
+    char *scope;           /**< dn_file_scope(name) when there is no URL: what the uids of its
+                                events are keyed by; else NULL; owned */
     long line;             /**< JSON Lines record line number, 0 for a whole file */
     const char *encoding;  /**< "utf-8", "utf-8-bom" or "windows-1252" (static) */
     bool html;             /**< markup was found and stripped */
