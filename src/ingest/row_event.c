@@ -158,12 +158,21 @@ static dn_status row_hash(struct dn_reader *r, const struct dni_row *row, struct
 /* Whether the day/month order decided a date read as `iso`: it reads as
  * another date the other way round (03/04/2022; not 13/04/2022, 04/04/2022
  * or 2022-04-03). */
-static bool order_decides(const char *v, enum dn_date_order order, const char iso[11])
+/* Whether `v` may be an all-numeric day/month date (it starts with one or
+ * two digits): the cheap test that spares the many ISO dates every check
+ * of the day/month order. */
+static bool may_be_day_month(const char *v)
 {
     while (*v == ' ' || *v == '\t') v++;
     size_t digits = 0;
     while (v[digits] >= '0' && v[digits] <= '9') digits++;
-    if (digits == 0 || digits > 2) return false; /* the cheap test, for the many ISO dates */
+    return digits == 1 || digits == 2;
+}
+
+static bool order_decides(const char *v, enum dn_date_order order, const char iso[11])
+{
+    if (!may_be_day_month(v)) return false;
+    while (*v == ' ' || *v == '\t') v++;
     char other[11];
     enum dn_date_precision prec;
     enum dn_date_order flipped = order == DN_DATE_ORDER_MDY ? DN_DATE_ORDER_DMY : DN_DATE_ORDER_MDY;
@@ -210,7 +219,7 @@ static dn_status date_precision_code(struct dn_reader *r, const struct dni_row *
 static dn_status order_doubts(struct dn_reader *r, const struct dni_row *row, struct dn_event *ev, const char *v,
                               bool order_decided)
 {
-    int evidence = dn_date_order_evidence(v);
+    int evidence = may_be_day_month(v) ? dn_date_order_evidence(v) : 0;
     bool conflict = (evidence > 0 && r->order == DN_DATE_ORDER_MDY) || (evidence < 0 && r->order == DN_DATE_ORDER_DMY);
     bool unsettled = r->order == DN_DATE_ORDER_AUTO && order_decided;
     if (!conflict && !unsettled) return DN_OK;
