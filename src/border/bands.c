@@ -73,7 +73,7 @@ dn_status dn_border_bands_parse(dn_ctx *ctx, const char *spec, double *edges_km,
         while (*p == ' ') p++;
         char *end;
         errno = 0;
-        double v = strtod(p, &end);
+        double v = dn_strtod_decimal(p, &end);
         const char *stop = end;
         while (*stop == ' ') stop++;
         if (end == p || errno == ERANGE || (*stop != ',' && *stop != '\0')) {

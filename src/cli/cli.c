@@ -163,7 +163,7 @@ int dn_cli_next_opt2(struct dn_cli *cli, struct dn_cli_optparse *p, const struct
             /* a negative number is a value, not an option: "check -33.5 70" */
             char *end;
             errno = 0;
-            (void)strtod(arg, &end);
+            (void)dn_strtod_decimal(arg, &end);
             if (end != arg && *end == '\0') {
                 *value = arg;
                 return DN_OPT_POSITIONAL;

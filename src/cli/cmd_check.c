@@ -111,13 +111,10 @@ static bool parse_number(const char *text, size_t len, double *out)
     if (!len || len >= sizeof buf) return false;
     memcpy(buf, text, len);
     buf[len] = '\0';
-    /* no hexadecimal: strtod reads "0x22" as 34, a latitude nobody typed */
-    const char *p = buf + (buf[0] == '+' || buf[0] == '-');
-    if (p[0] == '0' && (p[1] == 'x' || p[1] == 'X')) return false;
     char *end;
     errno = 0;
-    *out = strtod(buf, &end);
-    return *end == '\0' && errno != ERANGE;
+    *out = dn_strtod_decimal(buf, &end);
+    return end != buf && *end == '\0' && errno != ERANGE;
 }
 
 /* ---- place lookup --------------------------------------------------------- */

@@ -135,6 +135,10 @@ bool dn_strbuf_csv_field(struct dn_strbuf *b, const char *s);
  * number, trailing text, a value that is not finite); *out is set only on
  * success. */
 bool dn_parse_number(const char *text, const char *unit, double *out);
+/** strtod for numbers people type: the same, but a hexadecimal number
+ * ("0x22", which strtod reads as 34) is no number (*end = s). "nan" and
+ * "inf" still parse, for callers that name them in a range message. */
+double dn_strtod_decimal(const char *s, char **end);
 
 /* ---- paths -------------------------------------------------------------- */
 

@@ -10,16 +10,27 @@
 
 #include "core/core.h"
 
+double dn_strtod_decimal(const char *s, char **end)
+{
+    const char *p = s;
+    while (isspace((unsigned char)*p)) p++;
+    p += (*p == '+' || *p == '-');
+    if (p[0] == '0' && (p[1] == 'x' || p[1] == 'X')) {
+        *end = (char *)s;
+        return 0.0;
+    }
+    return strtod(s, end);
+}
+
 bool dn_parse_number(const char *text, const char *unit, double *out)
 {
     char *end;
     errno = 0;
     while (isspace((unsigned char)*text)) text++;
-    /* decimal only: strtod would read "0x22" as 34 and "inf"/"nan" as numbers */
+    /* digits first: "inf" and "nan" are no numbers here */
     const char *digits = text + (*text == '+' || *text == '-');
     if (!isdigit((unsigned char)digits[0]) && !(digits[0] == '.' && isdigit((unsigned char)digits[1]))) return false;
-    if (digits[0] == '0' && (digits[1] == 'x' || digits[1] == 'X')) return false;
-    double v = strtod(text, &end);
+    double v = dn_strtod_decimal(text, &end);
     if (end == text || errno == ERANGE || !isfinite(v)) return false;
     while (isspace((unsigned char)*end)) end++;
     size_t n = unit ? strlen(unit) : 0;

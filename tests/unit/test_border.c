@@ -412,6 +412,9 @@ START_TEST(test_border__bands_default_and_custom)
     ck_assert_ptr_nonnull(strstr(dn_ctx_errmsg(ctx), "'abc'"));
     ck_assert_int_eq(dn_border_parse_bands(ctx, "0,10"), DN_ERR_USAGE);
     ck_assert_int_eq(dn_border_parse_bands(ctx, ""), DN_ERR_USAGE);
+    /* strtod would take 0x10 for 16 km */
+    ck_assert_int_eq(dn_border_parse_bands(ctx, "5,0x10"), DN_ERR_USAGE);
+    ck_assert_ptr_nonnull(strstr(dn_ctx_errmsg(ctx), "'0x10'"));
 }
 END_TEST
 

@@ -173,6 +173,18 @@ START_TEST(test_core__numbers_as_people_type_them)
     ck_assert(!dn_parse_number("30km", NULL, &v));
     ck_assert(!dn_parse_number("30 x", NULL, &v));
     ck_assert_double_eq(v, -1.5);
+    /* the strtod the other parsers (check's fields, --bands, negative
+     * positionals) share: decimal, with nan and inf left to range checks */
+    static const char *const hex[] = {"0x22", " -0X1p3", "+0x10,20"};
+    for (size_t i = 0; i < sizeof hex / sizeof hex[0]; i++) {
+        char *end = NULL;
+        (void)dn_strtod_decimal(hex[i], &end);
+        ck_assert_msg(end == hex[i], "'%s' read as a number", hex[i]);
+    }
+    char *end = NULL;
+    ck_assert_double_eq(dn_strtod_decimal(" -12.5,3", &end), -12.5);
+    ck_assert_str_eq(end, ",3");
+    ck_assert(isinf(dn_strtod_decimal("inf", &end)) && *end == '\0');
 }
 END_TEST
 
