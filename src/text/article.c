@@ -3,14 +3,15 @@
  * ({"text": ..., "date": ..., "url": ...}, parsed with json-c). Refuses
  * empty, binary, UTF-16 and oversized input with a message naming the file
  * (and line); detects the encoding; sets the article date from --date, the
- * record, an HTML <meta>, a dateline, or the file's time; then extracts.
+ * record, an HTML <meta> or a dateline — never from the file's time, which
+ * says when the copy was made, not when the article was published (a file
+ * saved today would date its events today); then extracts.
  */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
 
 #include <json-c/json.h>
 
@@ -18,7 +19,7 @@
 
 const char *dn_text_date_source_name(enum dn_text_date_source s)
 {
-    static const char *const names[] = {"none", "flag", "field", "meta", "dateline", "file_mtime"};
+    static const char *const names[] = {"none", "flag", "field", "meta", "dateline"};
     return (unsigned)s < DN_ARRAY_LEN(names) ? names[s] : "none";
 }
 
@@ -71,16 +72,6 @@ static dn_status check_bytes(dn_ctx *ctx, const char *at, const unsigned char *d
     return DN_OK;
 }
 
-static struct dn_text_date date_of_time(long long t)
-{
-    struct dn_text_date d = {0};
-    if (t < 0) return d;
-    long days = (long)(t / 86400);
-    dni_civil_from_days(days, &d.year, &d.month, &d.day);
-    d.precision = DN_DATE_DAY;
-    return d;
-}
-
 /* Parse a record's date: "YYYY-MM-DD" optionally followed by a time. */
 static bool parse_record_date(const char *s, struct dn_text_date *out)
 {
@@ -97,7 +88,6 @@ struct record {
     const char *url;
     long line;
     const char *date; /* the record's date string or NULL */
-    long long mtime;
 };
 
 static dn_status extract_one(dn_ctx *ctx, const struct record *r, const unsigned char *d, size_t len,
@@ -152,7 +142,6 @@ static dn_status extract_one(dn_ctx *ctx, const struct record *r, const unsigned
     }
 
     /* the article date, in order of trust */
-    struct dn_text_date fallback = date_of_time(r->mtime);
     struct dn_text_date rd;
     if (flag_date.precision) {
         a->date = flag_date;
@@ -163,12 +152,9 @@ static dn_status extract_one(dn_ctx *ctx, const struct record *r, const unsigned
     } else if (c.meta_date[0] && dn_text_date_parse_iso(c.meta_date, &rd)) {
         a->date = rd;
         a->date_source = DN_TEXT_DATE_META;
-    } else if (dni_find_dateline(a->text, a->text_len, fallback.precision ? &fallback : NULL, &rd)) {
+    } else if (dni_find_dateline(a->text, a->text_len, NULL, &rd)) { /* "Nov 3" without a year: none */
         a->date = rd;
         a->date_source = DN_TEXT_DATE_DATELINE;
-    } else if (fallback.precision) {
-        a->date = fallback;
-        a->date_source = DN_TEXT_DATE_MTIME;
     }
     if (r->date && a->date_source != DN_TEXT_DATE_FIELD && a->date_source != DN_TEXT_DATE_FLAG)
         dni_warn(ctx, "%s: ignoring unreadable date '%.40s' (expected YYYY-MM-DD)", at, r->date);
@@ -185,7 +171,8 @@ static dn_status extract_one(dn_ctx *ctx, const struct record *r, const unsigned
 dn_status dn_text_extract(dn_ctx *ctx, const char *name, const char *data, size_t len, long long mtime,
                           const struct dn_text_options *opts, struct dn_text_article **out)
 {
-    struct record r = {name ? name : "-", NULL, 0, NULL, mtime};
+    (void)mtime; /* no article date: see the file comment */
+    struct record r = {name ? name : "-", NULL, 0, NULL};
     return extract_one(ctx, &r, (const unsigned char *)data, len, opts, out);
 }
 
@@ -241,7 +228,7 @@ static void skip_record(dn_ctx *ctx, const struct dn_text_options *opts, const c
 
 /* One JSON Lines record; returns DN_OK, DN_ERR_INPUT (record rejected, warned),
  * or a fatal status. */
-static dn_status jsonl_record(dn_ctx *ctx, const char *path, long line, const char *s, size_t n, long long mtime,
+static dn_status jsonl_record(dn_ctx *ctx, const char *path, long line, const char *s, size_t n,
                               const struct dn_text_options *opts, dn_text_article_cb cb, void *ud)
 {
     struct json_tokener *tok = json_tokener_new();
@@ -278,8 +265,7 @@ static dn_status jsonl_record(dn_ctx *ctx, const char *path, long line, const ch
         return DN_ERR_INPUT;
     }
     struct record r = {path, jurl && json_object_is_type(jurl, json_type_string) ? json_object_get_string(jurl) : NULL,
-                       line, jdate && json_object_is_type(jdate, json_type_string) ? json_object_get_string(jdate) : NULL,
-                       mtime};
+                       line, jdate && json_object_is_type(jdate, json_type_string) ? json_object_get_string(jdate) : NULL};
     if (r.url && !*r.url) r.url = NULL;
     struct dn_text_article *a = NULL;
     dn_status st = extract_one(ctx, &r, (const unsigned char *)json_object_get_string(jtext),
@@ -302,7 +288,7 @@ static dn_status jsonl_record(dn_ctx *ctx, const char *path, long line, const ch
     return st;
 }
 
-static dn_status read_jsonl(dn_ctx *ctx, const char *path, FILE *fp, long long mtime, const struct dn_text_options *opts,
+static dn_status read_jsonl(dn_ctx *ctx, const char *path, FILE *fp, const struct dn_text_options *opts,
                             dn_text_article_cb cb, void *ud)
 {
     struct dn_strbuf line = {0};
@@ -358,7 +344,7 @@ static dn_status read_jsonl(dn_ctx *ctx, const char *path, FILE *fp, long long m
             rejected++;
             continue;
         }
-        dn_status r = jsonl_record(ctx, path, lineno, s, n, mtime, opts, cb, ud);
+        dn_status r = jsonl_record(ctx, path, lineno, s, n, opts, cb, ud);
         if (r == DN_ERR_INPUT) rejected++;
         else if (r == DN_OK) good++;
         else st = r;
@@ -378,7 +364,6 @@ dn_status dn_text_read_file(dn_ctx *ctx, const char *path, const struct dn_text_
     struct stat sb;
     dn_status st = open_file(ctx, path, &fp, &sb);
     if (st != DN_OK) return st;
-    long long mtime = (long long)sb.st_mtime;
     enum dn_text_format fmt = opts ? opts->format : DN_TEXT_FORMAT_AUTO;
     if (fmt == DN_TEXT_FORMAT_AUTO && (ends_with(path, ".jsonl") || ends_with(path, ".ndjson")))
         fmt = DN_TEXT_FORMAT_JSONL;
@@ -390,7 +375,7 @@ dn_status dn_text_read_file(dn_ctx *ctx, const char *path, const struct dn_text_
         rewind(fp);
     }
     if (fmt == DN_TEXT_FORMAT_JSONL) {
-        st = read_jsonl(ctx, path, fp, mtime, opts, cb, ud);
+        st = read_jsonl(ctx, path, fp, opts, cb, ud);
         fclose(fp);
         return st;
     }
@@ -404,7 +389,7 @@ dn_status dn_text_read_file(dn_ctx *ctx, const char *path, const struct dn_text_
     st = read_all(ctx, path, fp, (size_t)sb.st_size, &buf, &len);
     fclose(fp);
     if (st != DN_OK) return st;
-    struct record r = {path, NULL, 0, NULL, mtime};
+    struct record r = {path, NULL, 0, NULL};
     struct dn_text_article *a = NULL;
     st = extract_one(ctx, &r, buf, len, opts, &a);
     dn_free(buf);

@@ -8,6 +8,13 @@
  * A month (or month and day) without a year is the most recent one not after
  * the article date; "last <Month>" is the most recent one before the
  * article's month; after "until"/"till"/"before" the next one on or after it.
+ *
+ * Phrases that count from the story's own time rather than the article's
+ * ("the day before", "the next day", "two days later", "on the same day",
+ * "the following Friday") resolve against the anchor: the day the preceding
+ * sentences last dated (the caller keeps it). A week is no day: "last week",
+ * "earlier this week", "two weeks ago" give the month (or year) holding
+ * every day they could mean.
  */
 #include <ctype.h>
 #include <stdio.h>
@@ -92,6 +99,19 @@ static struct dn_text_date day_date(long days)
 
 static long ref_days(const struct dn_text_date *ref) { return dni_days_from_civil(ref->year, ref->month, ref->day); }
 
+/* The finest date holding every day of [from, to]: its month, else its year,
+ * else none. A fuzzy phrase gets this, never a day picked from the span. */
+static struct dn_text_date span_date(long from, long to)
+{
+    struct dn_text_date a = day_date(from), b = day_date(to);
+    if (a.year != b.year) return (struct dn_text_date){0, 0, 0, DN_DATE_UNKNOWN, true};
+    if (a.month != b.month) return (struct dn_text_date){a.year, 0, 0, DN_DATE_YEAR, true};
+    return (struct dn_text_date){a.year, a.month, 0, DN_DATE_MONTH, true};
+}
+
+/* Day of the week of a day count: 0 Sunday .. 6 Saturday (1970-01-01 was a Thursday). */
+static long weekday_of(long days) { return ((days % 7) + 7 + 4) % 7; }
+
 /* ---- words ------------------------------------------------------------------------- */
 
 static const char *const month_names[] = {"january", "february", "march",     "april",   "may",      "june",
@@ -171,7 +191,9 @@ static const char *const date_preps[] = {"in",    "since", "of",     "last",  "t
 
 struct finder {
     const struct dni_toks *t;
-    const struct dn_text_date *ref; /* NULL when unknown */
+    const struct dn_text_date *ref;    /* NULL when unknown */
+    const struct dn_text_date *anchor; /* the story's latest day; NULL when unknown */
+    bool blind; /* resolving against no article date: relative dates are found, as unknown */
     struct dni_date_expr *out;
     size_t cap, n;
 };
@@ -194,6 +216,7 @@ static unsigned context_flags(const struct dni_toks *t, size_t s)
 
 static void add(struct finder *f, struct dn_text_date d, unsigned flags, size_t a, size_t b)
 {
+    if (f->blind) d = (struct dn_text_date){0, 0, 0, DN_DATE_UNKNOWN, d.approx};
     if (f->n < f->cap) f->out[f->n] = (struct dni_date_expr){d, flags | context_flags(f->t, a), a, b};
     f->n++;
 }
@@ -266,7 +289,10 @@ static size_t absolute_at(struct finder *f, size_t i)
             if ((dni_tok_is(t, e, "and") || dni_tok_is(t, e, "to") || is_punct(t, e, '&') || is_punct(t, e, '-')) &&
                 day_token(t, e + 1))
                 e += 2;
-            if (!ref) return e - i;
+            if (!ref) {
+                add(f, (struct dn_text_date){0, 0, 0, DN_DATE_UNKNOWN, false}, DATE_YEARLESS, i, e);
+                return e - i;
+            }
             y = infer_year(ref, m, d, until, false);
             if (!valid_day(y, m, d)) return e - i;
             add(f, (struct dn_text_date){y, m, d, DN_DATE_DAY, false}, DATE_YEARLESS, i, e);
@@ -297,7 +323,10 @@ static size_t absolute_at(struct finder *f, size_t i)
             add(f, (struct dn_text_date){y, m, d, DN_DATE_DAY, false}, 0, i, ye + 1);
             return ye + 1 - i;
         }
-        if (!ref) return e - i;
+        if (!ref) { /* a day of no known year: the event's date is unknown, not another's */
+            add(f, (struct dn_text_date){0, 0, 0, DN_DATE_UNKNOWN, false}, DATE_YEARLESS, i, e);
+            return e - i;
+        }
         y = infer_year(ref, m, d, until, false);
         if (valid_day(y, m, d)) add(f, (struct dn_text_date){y, m, d, DN_DATE_DAY, false}, DATE_YEARLESS, i, e);
         return e - i;
@@ -320,12 +349,152 @@ static int weekday_token(const struct dni_toks *t, size_t i)
     return -1;
 }
 
-/* Relative expressions at i (need the article date); tokens consumed. */
-static size_t relative_at(struct finder *f, size_t i)
+/* An absolute day ("14 November", "Nov 14") at token j, after an optional
+ * ',' or '(': the weekday before it only names its day of the week. */
+static bool day_date_at(const struct dni_toks *t, size_t j)
+{
+    if (is_punct(t, j, ',') || is_punct(t, j, '(')) j++;
+    bool abbr;
+    size_t mt;
+    if (day_token(t, j) && month_token(t, j + 1, &abbr, &mt)) return true;
+    return month_token(t, j, &abbr, &mt) && day_token(t, j + mt);
+}
+
+/* Did the expression found last end at token `at`, or one ',' / '(' before
+ * it, as an absolute day ("14 November, Tuesday", "Nov 14 (Tuesday)")? */
+static bool day_date_before(const struct finder *f, size_t at)
+{
+    if (f->n == 0 || f->n > f->cap) return false;
+    const struct dni_date_expr *e = &f->out[f->n - 1];
+    if ((e->flags & DNI_DATE_RELATIVE) || !(e->date.precision == DN_DATE_DAY || (e->flags & DATE_YEARLESS)))
+        return false;
+    return e->tok_end == at || (e->tok_end + 1 == at && (is_punct(f->t, at - 1, ',') || is_punct(f->t, at - 1, '(')));
+}
+
+static const char *const day_parts[] = {"day", "night", "morning", "afternoon", "evening", NULL};
+
+/* What may follow "the day before" / "a day after" for it to count from
+ * the story's day: nothing (",", end) or the incident itself ("the day
+ * after the attack") — not "the day before the election". */
+static bool anchor_object_ok(const struct dni_toks *t, size_t k)
+{
+    static const char *const incident[] = {"attack", "attacks", "blast", "explosion", "bombing", "strike",
+                                           "ambush", "raid", "incident", "killing", "killings", "clash",
+                                           "clashes", "shelling", "firing", "assault", "abduction", NULL};
+    if (k >= t->n || (t->v[k].flags & DNI_TOK_PUNCT)) return true;
+    if (dni_tok_is(t, k, "that")) return true; /* "a day after that" */
+    return dni_tok_in(t, k, (const char *const[]){"the", "this", NULL}) && dni_tok_in(t, k + 1, incident);
+}
+
+static void add_anchored(struct finder *f, long from, long to, size_t a, size_t b)
+{
+    struct dn_text_date d = {0, 0, 0, DN_DATE_UNKNOWN, from != to};
+    if (f->anchor) {
+        long z = ref_days(f->anchor);
+        d = from == to ? day_date(z + from) : span_date(z + from, z + to);
+    }
+    add(f, d, DNI_DATE_RELATIVE, a, b);
+}
+
+/* Phrases counted from the story's day (f->anchor) at i; tokens consumed.
+ * Without an anchor they still are found — as an unknown date, so that the
+ * event is not given the article's. */
+static size_t anchored_at(struct finder *f, size_t i)
 {
     const struct dni_toks *t = f->t;
-    if (!f->ref) return 0;
-    const struct dn_text_date *ref = f->ref;
+    bool the = dni_tok_is(t, i, "the");
+    size_t k = i + (the ? 1 : 0);
+    /* "the previous day", "the next morning", "the following week", "the following Friday" */
+    int dir = dni_tok_in(t, k, (const char *const[]){"previous", "preceding", NULL})   ? -1
+              : dni_tok_in(t, k, (const char *const[]){"next", "following", NULL}) ? 1
+                                                                                      : 0;
+    if (dir && dni_tok_in(t, k + 1, day_parts)) {
+        add_anchored(f, dir, dir, i, k + 2);
+        return k + 2 - i;
+    }
+    if (dir && dni_tok_is(t, k + 1, "week")) {
+        add_anchored(f, dir < 0 ? -13 : 1, dir < 0 ? -1 : 13, i, k + 2);
+        return k + 2 - i;
+    }
+    int wd = the && dir ? weekday_token(t, k + 1) : -1;
+    if (wd >= 0) {
+        struct dn_text_date d = {0, 0, 0, DN_DATE_UNKNOWN, false};
+        if (f->anchor) {
+            long z = ref_days(f->anchor), w = weekday_of(z);
+            long step = dir > 0 ? (wd - w + 7) % 7 : (w - wd + 7) % 7;
+            d = day_date(z + dir * (step ? step : 7));
+        }
+        add(f, d, DNI_DATE_RELATIVE, i, k + 2);
+        return k + 2 - i;
+    }
+    /* "the same day", "that same night", "later that day", "That evening, ..." */
+    bool that = dni_tok_is(t, i, "that");
+    if ((the || that) && dni_tok_is(t, k + (that ? 1 : 0), "same") && dni_tok_in(t, k + (that ? 2 : 1), day_parts)) {
+        size_t e = k + (that ? 3 : 2);
+        add_anchored(f, 0, 0, i, e);
+        return e - i;
+    }
+    if (that && dni_tok_in(t, i + 1, day_parts) &&
+        (i == 0 || is_punct(t, i + 2, ',') ||
+         dni_tok_in(t, i - 1, (const char *const[]){"on", "later", "earlier", "by", "late", "early", NULL}))) {
+        add_anchored(f, 0, 0, i, i + 2);
+        return 2;
+    }
+    /* "the day before", "the night before the attack", "a day earlier", "two days later", "a week later" */
+    long count = 0;
+    size_t u = i;
+    if (the && dni_tok_in(t, i + 1, day_parts)) {
+        count = 1, u = i + 1;
+    } else if (dni_tok_is(t, i, "a") || dni_tok_is(t, i, "an")) {
+        count = 1, u = i + 1;
+    } else {
+        struct dni_number num = dni_number_at(t, i);
+        if (num.ntok && !num.vague && num.value > 0 && num.value < 100) count = num.value, u = i + num.ntok;
+    }
+    if (!count) return 0;
+    bool before = dni_tok_in(t, u + 1, (const char *const[]){"before", "earlier", NULL});
+    bool after = dni_tok_in(t, u + 1, (const char *const[]){"after", "later", NULL});
+    if (!before && !after) return 0;
+    bool prep = dni_tok_is(t, u + 1, "before") || dni_tok_is(t, u + 1, "after");
+    if (prep && !anchor_object_ok(t, u + 2)) return 0; /* also leaves "the day before yesterday" alone */
+    long sign = before ? -1 : 1;
+    size_t un;
+    const char *unit = dni_tok_lower(t, u, &un);
+    bool days = (un == 3 && memcmp(unit, "day", 3) == 0) || (un == 4 && memcmp(unit, "days", 4) == 0) ||
+                (un == 5 && memcmp(unit, "night", 5) == 0) || (un == 6 && memcmp(unit, "nights", 6) == 0) ||
+                (the && dni_tok_in(t, u, day_parts));
+    bool weeks = !the && ((un == 4 && memcmp(unit, "week", 4) == 0) || (un == 5 && memcmp(unit, "weeks", 5) == 0));
+    if (the && !days) return 0;
+    if (days) {
+        add_anchored(f, sign * count, sign * count, i, u + 2);
+    } else if (weeks) {
+        long mid = sign * 7 * count;
+        add_anchored(f, mid - 3, mid + 3, i, u + 2);
+    } else {
+        return 0;
+    }
+    return u + 2 - i;
+}
+
+static size_t relative_from_article(struct finder *f, size_t i, const struct dn_text_date *ref);
+
+/* Relative expressions at i; tokens consumed. Without an article date
+ * those counted from it ("on Friday", "yesterday") are still found, as an
+ * unknown date: the event is then undated, not dated by another sentence. */
+static size_t relative_at(struct finder *f, size_t i)
+{
+    size_t used = anchored_at(f, i);
+    if (used) return used;
+    static const struct dn_text_date no_ref = {1970, 1, 1, DN_DATE_DAY, false};
+    f->blind = !f->ref;
+    used = relative_from_article(f, i, f->ref ? f->ref : &no_ref);
+    f->blind = false;
+    return used;
+}
+
+static size_t relative_from_article(struct finder *f, size_t i, const struct dn_text_date *ref)
+{
+    const struct dni_toks *t = f->t;
     long today = ref_days(ref);
     const unsigned R = DNI_DATE_RELATIVE;
     if (dni_tok_is(t, i, "today") || dni_tok_is(t, i, "tonight") ||
@@ -345,8 +514,9 @@ static size_t relative_at(struct finder *f, size_t i)
         return 1;
     }
     bool last = dni_tok_is(t, i, "last");
-    bool thisw = dni_tok_is(t, i, "this") || (dni_tok_is(t, i, "earlier") && dni_tok_is(t, i + 1, "this"));
-    size_t k = i + (last ? 1 : 0) + (dni_tok_is(t, i, "earlier") ? 2 : (thisw ? 1 : 0));
+    bool earlier = dni_tok_is(t, i, "earlier") && dni_tok_is(t, i + 1, "this");
+    bool thisw = dni_tok_is(t, i, "this") || earlier;
+    size_t k = i + (last ? 1 : 0) + (earlier ? 2 : (thisw ? 1 : 0));
     if (last && dni_tok_is(t, k, "night")) {
         add(f, day_date(today - 1), R, i, k + 1);
         return k + 1 - i;
@@ -354,15 +524,18 @@ static size_t relative_at(struct finder *f, size_t i)
     int wd = weekday_token(t, last ? k : i);
     if (wd >= 0) {
         size_t at = last ? k : i;
-        long w_today = ((today % 7) + 7 + 4) % 7; /* 1970-01-01 was a Thursday (4) */
-        long back = (w_today - wd + 7) % 7;
+        /* "Tuesday, 14 November": the day is the absolute date's, found next */
+        if (!last && (day_date_at(t, at + 1) || day_date_before(f, at))) return at + 1 - i;
+        long back = (weekday_of(today) - wd + 7) % 7;
         if (last && back == 0) back = 7;
         add(f, day_date(today - back), R, i, at + 1);
         return at + 1 - i;
     }
+    /* the span each phrase may mean, whatever day the week starts on */
     if ((last || thisw) && (dni_tok_is(t, k, "week") || dni_tok_is(t, k, "weekend"))) {
-        struct dn_text_date d = day_date(today - (last ? 7 : 2));
-        d.approx = true;
+        struct dn_text_date d = last ? (dni_tok_is(t, k, "week") ? span_date(today - 13, today - 1)
+                                                                  : span_date(today - 9, today - 1))
+                                     : span_date(today - 6, earlier ? today - 1 : today);
         add(f, d, R, i, k + 1);
         return k + 1 - i;
     }
@@ -388,8 +561,7 @@ static size_t relative_at(struct finder *f, size_t i)
         if (un >= 3 && memcmp(unit, "day", 3) == 0) {
             d = day_date(today - count);
         } else if (un >= 4 && memcmp(unit, "week", 4) == 0) {
-            d = day_date(today - 7 * count);
-            d.approx = true;
+            d = span_date(today - 7 * count - 3, today - 7 * count + 3);
         } else if (un >= 5 && memcmp(unit, "month", 5) == 0) {
             long mi = ref->year * 12L + (ref->month - 1) - count;
             d = (struct dn_text_date){(int)(mi / 12), (int)(mi % 12) + 1, 0, DN_DATE_MONTH, false};
@@ -404,9 +576,11 @@ static size_t relative_at(struct finder *f, size_t i)
     return 0;
 }
 
-size_t dni_find_dates(const struct dni_toks *t, const struct dn_text_date *ref, struct dni_date_expr *out, size_t cap)
+size_t dni_find_dates(const struct dni_toks *t, const struct dn_text_date *ref, const struct dn_text_date *anchor,
+                      struct dni_date_expr *out, size_t cap)
 {
-    struct finder f = {t, ref && ref->precision == DN_DATE_DAY ? ref : NULL, out, cap, 0};
+    struct finder f = {t, ref && ref->precision == DN_DATE_DAY ? ref : NULL,
+                       anchor && anchor->precision == DN_DATE_DAY && !anchor->approx ? anchor : NULL, false, out, cap, 0};
     for (size_t i = 0; i < t->n;) {
         size_t used = absolute_at(&f, i);
         if (!used) used = relative_at(&f, i);
@@ -418,7 +592,8 @@ size_t dni_find_dates(const struct dni_toks *t, const struct dn_text_date *ref, 
 /* ---- the article's dateline ----------------------------------------------------------- */
 
 /* "PESHAWAR, Nov 3 (Reuters) -": capitalised words, a comma, the date, an
- * optional (Agency), then a dash. */
+ * optional (Agency), then a dash — or a colon, as Pakistani papers write it
+ * ("MIRAMSHAH, Nov 18, 2023: ...", "ISLAMABAD, Nov 18 (APP): ..."). */
 bool dni_date_is_dateline(const struct dni_toks *t, const struct dni_date_expr *e)
 {
     size_t s = e->tok_start;
@@ -432,7 +607,14 @@ bool dni_date_is_dateline(const struct dni_toks *t, const struct dni_date_expr *
         while (k < t->n && k < guard && !is_punct(t, k, ')')) k++;
         k++;
     }
-    return is_punct(t, k, '-');
+    return is_punct(t, k, '-') || is_punct(t, k, ':');
+}
+
+/* Does the line end as a sentence does ('.', '!', '?', a closing quote after one)? */
+static bool sentence_line(const char *s, size_t n)
+{
+    while (n && (s[n - 1] == ' ' || s[n - 1] == '\r' || s[n - 1] == '\t' || s[n - 1] == '"')) n--;
+    return n && (s[n - 1] == '.' || s[n - 1] == '!' || s[n - 1] == '?');
 }
 
 bool dni_find_dateline(const char *text, size_t len, const struct dn_text_date *ref, struct dn_text_date *out)
@@ -449,12 +631,15 @@ bool dni_find_dateline(const char *text, size_t len, const struct dn_text_date *
         size_t scan = ll < 160 ? ll : 160;
         if (scan && dni_tokenize(&t, text + i, scan)) {
             struct dni_date_expr ex[4];
-            size_t n = dni_find_dates(&t, ref, ex, DN_ARRAY_LEN(ex));
+            size_t n = dni_find_dates(&t, ref, ref, ex, DN_ARRAY_LEN(ex));
             for (size_t k = 0; k < n && !found; k++) {
                 if (ex[k].date.precision != DN_DATE_DAY || (ex[k].flags & (DNI_DATE_RELATIVE | DNI_DATE_UNTIL)))
                     continue;
                 bool yearless = (ex[k].flags & DATE_YEARLESS) != 0;
-                bool short_line = ll <= 100 && !yearless;
+                /* a short line with a date ("May 19, 2022", "Published 19 May 2022
+                 * 10:41 PKT") — but not a short sentence ("On 14 November 2023,
+                 * gunmen killed two policemen in Bannu."), whose date is its event's */
+                bool short_line = ll <= 100 && !yearless && !sentence_line(text + i, ll);
                 if (short_line || dni_date_is_dateline(&t, &ex[k])) {
                     *out = ex[k].date;
                     found = true;

@@ -64,6 +64,7 @@ struct state {
         int n;
     } countries[8];
     int last_group; /* first named armed group of the latest sentence naming one */
+    struct dn_text_date anchor; /* the day the story last reached: what "the day before" counts from */
     dn_status status;
 };
 
@@ -702,7 +703,7 @@ static bool on_sentence(void *ud, size_t s, size_t e)
 
     /* dates */
     struct dni_date_expr dates[MAX_DATES];
-    size_t nd = dni_find_dates(t, &a->date, dates, MAX_DATES);
+    size_t nd = dni_find_dates(t, &a->date, &st->anchor, dates, MAX_DATES);
     bool since = false;
     size_t kept = 0;
     for (size_t i = 0; i < nd; i++) {
@@ -714,6 +715,13 @@ static bool on_sentence(void *ud, size_t s, size_t e)
         dates[kept++] = dates[i];
     }
     nd = kept;
+    /* the story moves to this sentence's day, whether or not it reports an
+     * event; after a month, a year or "last week" no day is known to count from */
+    for (size_t i = 0; i < nd; i++) {
+        if (dates[i].flags & (DNI_DATE_SINCE | DNI_DATE_UNTIL)) continue;
+        st->anchor = dates[i].date;
+        break;
+    }
 
     /* place mentions (every one goes into the article's list) */
     struct smention sm[DN_TEXT_MAX_MENTIONS];
@@ -940,6 +948,7 @@ dn_status dni_text_extract_events(dn_ctx *ctx, struct dn_text_article *a, const 
     st.a = a;
     st.opts = opts;
     st.last_group = -1;
+    st.anchor = a->date;
     dn_status s = dni_text_lexicon(ctx, &st.lex);
     if (s != DN_OK) return s;
     st.status = DN_OK;

@@ -97,7 +97,8 @@ typedef dn_status (*dn_text_place_finder)(void *ud, const char *sentence, size_t
 struct dn_text_date {
     int year, month, day;
     enum dn_date_precision precision; /**< DN_DATE_UNKNOWN: no date */
-    bool approx; /**< a fuzzy span ("last week", "three weeks ago"): the date is its middle */
+    bool approx; /**< a fuzzy span ("last week", "three weeks ago"): the date is the month (or
+                      year) holding all of it, unknown when it straddles a new year */
 };
 
 /** Where an article's date came from. */
@@ -106,10 +107,10 @@ enum dn_text_date_source {
     DN_TEXT_DATE_FLAG,      /**< --date */
     DN_TEXT_DATE_FIELD,     /**< the `date` member of a JSON Lines record */
     DN_TEXT_DATE_META,      /**< HTML <meta> article:published_time / datePublished */
-    DN_TEXT_DATE_DATELINE,  /**< a dateline near the top of the text */
-    DN_TEXT_DATE_MTIME      /**< the file's modification time (UTC) */
+    DN_TEXT_DATE_DATELINE   /**< a dateline near the top of the text (with its year) */
 };
-/** "flag", "field", "meta", "dateline", "file_mtime", or "none". Static. */
+/** "flag", "field", "meta", "dateline", or "none". Static. A file's time is
+ * never an article date: it tells when the copy was made. */
 const char *dn_text_date_source_name(enum dn_text_date_source s);
 
 /** How an event's date was found. */
@@ -228,7 +229,7 @@ dn_status dn_text_read_file(dn_ctx *ctx, const char *path, const struct dn_text_
 /** Extract events from one article held in memory.
  * @param name used in messages and as the source when there is no URL; copied.
  * @param data, len the article's bytes (borrowed; need not be NUL-terminated).
- * @param mtime the fallback article date as a Unix time, or -1 for none.
+ * @param mtime ignored (the file's time is no article date); pass -1.
  * @param out receives the article; caller frees it with dn_text_article_free().
  * @return as dn_text_read_file for one article; *out is NULL on error. */
 dn_status dn_text_extract(dn_ctx *ctx, const char *name, const char *data, size_t len,

@@ -156,10 +156,13 @@ struct dni_date_expr {
 };
 
 /** Find the date expressions of a tokenised sentence, resolved against the
- * article date `ref` (day precision; unknown → only absolute dates with a
- * year are returned). Writes up to cap, returns how many were found. */
-size_t dni_find_dates(const struct dni_toks *t, const struct dn_text_date *ref, struct dni_date_expr *out,
-                      size_t cap);
+ * article date `ref` (day precision; unknown → no expression that counts
+ * from it, "yesterday", "on Sunday", is returned) and, for "the day before",
+ * "the next day", "two days later", "on the same day", against `anchor`: the
+ * day the story reached in the sentences before (NULL or not a day → those
+ * are returned as an unknown date). Writes up to cap, returns how many were found. */
+size_t dni_find_dates(const struct dni_toks *t, const struct dn_text_date *ref, const struct dn_text_date *anchor,
+                      struct dni_date_expr *out, size_t cap);
 
 /** Look for a dateline in the first lines of cleaned text. `ref` (may be
  * unknown) resolves a dateline without a year ("PESHAWAR, Nov 3 (Reuters) -").
@@ -167,7 +170,8 @@ size_t dni_find_dates(const struct dni_toks *t, const struct dn_text_date *ref, 
 bool dni_find_dateline(const char *text, size_t len, const struct dn_text_date *ref, struct dn_text_date *out);
 
 /** Whether the date expression `e` of sentence `t` is a wire dateline at
- * the sentence's head ("PESHAWAR, Pakistan, Nov 16, 2023 (Reuters) -"): the
+ * the sentence's head ("PESHAWAR, Pakistan, Nov 16, 2023 (Reuters) -",
+ * "MIRAMSHAH, Nov 18, 2023:"): the
  * date the report was filed, not the date of what it reports. */
 bool dni_date_is_dateline(const struct dni_toks *t, const struct dni_date_expr *e);
 

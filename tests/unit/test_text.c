@@ -215,11 +215,17 @@ END_TEST
 
 START_TEST(test_text__fixture_reuters_dateline_without_year)
 {
-    /* file time Thursday 2020-11-05: "Nov 3" is 2020-11-03, "on Sunday" 2020-11-01 */
+    /* "Nov 3" without a year, and the file's time (Thursday 2020-11-05) is no
+     * article date: nothing dates the article, so "on Tuesday" stays unknown */
     struct dn_text_article *a = fixture("reuters_bajaur.txt", NULL, unix_time(2020, 11, 5));
-    char d[16];
-    ck_assert_str_eq(dn_text_date_format(&a->date, d, 16), "2020-11-03");
-    ck_assert_int_eq(a->date_source, DN_TEXT_DATE_DATELINE);
+    ck_assert_int_eq(a->date.precision, DN_DATE_UNKNOWN);
+    ck_assert_int_eq(a->date_source, DN_TEXT_DATE_NONE);
+    ck_assert_int_eq(a->n_events, 2);
+    for (size_t i = 0; i < a->n_events; i++) ck_assert_int_eq(a->events[i].date.precision, DN_DATE_UNKNOWN);
+    a = dn_text_article_free(a);
+    /* given --date 2020-11-05: "on Tuesday" is 2020-11-03, "on Sunday" 2020-11-01 */
+    a = fixture("reuters_bajaur.txt", "2020-11-05", -1);
+    ck_assert_int_eq(a->date_source, DN_TEXT_DATE_FLAG);
     ck_assert_int_eq(a->n_events, 2);
     CHECK_EVENT(a, 0, "ied", "2020-11-03", DN_DATE_DAY, 5, 3, "Bajaur");
     /* "at least four" then "the death toll rose to five" */
@@ -280,8 +286,10 @@ START_TEST(test_text__fixture_windows_1252_is_converted_with_a_warning)
     ck_assert_ptr_nonnull(strstr(a->text, "\"We lose money every day it stays closed,\" said one trader"));
     ck_assert_int_eq(a->n_events, 2); /* "talks would resume" is no event yet */
     CHECK_EVENT(a, 0, "protest", "2023-03-04", DN_DATE_DAY, DN_COUNT_UNKNOWN, DN_COUNT_UNKNOWN, "Chaman");
-    CHECK_EVENT(a, 1, "armed_clash", "2023-02-25", DN_DATE_DAY, DN_COUNT_UNKNOWN, 21, "Chaman");
-    ck_assert(a->events[1].flags & DN_TEXT_F_DATE_APPROX); /* "last week" */
+    /* "last week" of Saturday 2023-03-04 is some day of Feb 19 .. Mar 3, whatever
+     * day the week starts on: only its year is known, never a made-up day */
+    CHECK_EVENT(a, 1, "armed_clash", "2023-01-01", DN_DATE_YEAR, DN_COUNT_UNKNOWN, 21, "Chaman");
+    ck_assert(a->events[1].flags & DN_TEXT_F_DATE_APPROX);
     /* spans are in the original (single-byte) file */
     char *s = orig_span(DN_TEST_DATA_DIR "/text/chaman_cp1252.txt", &a->events[1]);
     ck_assert_str_eq(s, a->events[1].excerpt); /* ASCII sentence: identical bytes */
@@ -540,7 +548,7 @@ START_TEST(test_text__dates_resolve_against_article_date)
         {"died in regions since January", "2022-01-01", DN_DATE_MONTH, DNI_DATE_SINCE},
         {"gunmen struck on Sunday", "2022-05-15", DN_DATE_DAY, DNI_DATE_RELATIVE},
         {"on Thursday the army said", "2022-05-19", DN_DATE_DAY, DNI_DATE_RELATIVE},
-        {"a raid last week", "2022-05-12", DN_DATE_DAY, DNI_DATE_RELATIVE},
+        {"a raid last week", "2022-05-01", DN_DATE_MONTH, DNI_DATE_RELATIVE}, /* May 6..18: May */
         {"earlier this year the TTP", "2022-01-01", DN_DATE_YEAR, DNI_DATE_RELATIVE},
         {"three days ago a blast", "2022-05-16", DN_DATE_DAY, DNI_DATE_RELATIVE},
         {"a ceasefire until May 30", "2022-05-30", DN_DATE_DAY, DNI_DATE_UNTIL},
@@ -555,7 +563,7 @@ START_TEST(test_text__dates_resolve_against_article_date)
     for (size_t i = 0; i < DN_ARRAY_LEN(cases); i++) {
         ck_assert(dni_tokenize(&t, cases[i].sentence, strlen(cases[i].sentence)));
         struct dni_date_expr ex[4];
-        size_t n = dni_find_dates(&t, &ref, ex, 4);
+        size_t n = dni_find_dates(&t, &ref, &ref, ex, 4);
         char got[16] = "";
         if (n) dn_text_date_format(&ex[0].date, got, sizeof got);
         ck_assert_msg(strcmp(got, cases[i].want) == 0, "'%s': got '%s', want '%s'", cases[i].sentence, got,
@@ -581,6 +589,13 @@ START_TEST(test_text__datelines)
         {"Headline\n\nPESHAWAR, Nov 3 (Reuters) - Gunmen attacked a post.", "2020-11-03"},
         {"Headline\nPublished 19 May 2022 10:41 PKT\nBody.", "2022-05-19"},
         {"Headline\nThe war began in 2001 and continues.", ""},
+        {"Headline\nOn 14 November 2023, gunmen killed two policemen in Bannu.\nMore text.", ""}, /* a sentence */
+        {"Headline\n\nMIRAMSHAH, Nov 18, 2023: Four soldiers were killed when militants stormed a security "
+         "checkpost in Mir Ali on Friday, officials said.",
+         "2023-11-18"},
+        {"Headline\n\nISLAMABAD, Nov 3 (APP): The interior minister said on Friday that talks with the "
+         "banned group would not resume.",
+         "2020-11-03"},
         {"A long first paragraph that mentions May 19, 2022 deep inside a sentence that goes on and on and on "
          "well past a hundred bytes of text.",
          ""},
@@ -599,11 +614,12 @@ START_TEST(test_text__article_date_sources)
     const char *t = "Blast in Bajaur\nNo dateline here. A blast killed two people in Bajaur on Monday.";
     struct dn_text_options o = {.finder = fake_place_finder};
     struct dn_text_article *a = NULL;
+    /* the file's time (a copy saved on Wednesday 2023-05-03) is no article date */
     ck_assert_int_eq(dn_text_extract(ctx, "x.txt", t, strlen(t), unix_time(2023, 5, 3), &o, &a), DN_OK);
-    ck_assert_int_eq(a->date_source, DN_TEXT_DATE_MTIME);
+    ck_assert_int_eq(a->date_source, DN_TEXT_DATE_NONE);
+    ck_assert_int_eq(a->date.precision, DN_DATE_UNKNOWN);
     char d[16];
-    ck_assert_str_eq(dn_text_date_format(&a->date, d, 16), "2023-05-03");
-    ck_assert_str_eq(date_of(&a->events[0], d), "2023-05-01"); /* Monday before Wednesday 2023-05-03 */
+    ck_assert_int_eq(a->events[0].date.precision, DN_DATE_UNKNOWN);
     a = dn_text_article_free(a);
     o.date = "2023-06-14";
     ck_assert_int_eq(dn_text_extract(ctx, "x.txt", t, strlen(t), unix_time(2023, 5, 3), &o, &a), DN_OK);
@@ -618,6 +634,228 @@ START_TEST(test_text__article_date_sources)
     ck_assert_int_eq(dn_text_extract(ctx, "x.txt", t, strlen(t), -1, &o, &a), DN_OK);
     ck_assert_int_eq(a->date_source, DN_TEXT_DATE_NONE);
     ck_assert_int_eq(a->events[0].date.precision, DN_DATE_UNKNOWN); /* "on Monday" needs an article date */
+    dn_text_article_free(a);
+}
+END_TEST
+
+/* ---- the story's own days ----------------------------------------------------------------- */
+
+/* One date expression per sentence: its ISO date ("" when the expression is
+ * found but its date is unknown, NULL when none is found), precision, flags. */
+struct story_case {
+    const char *sentence;
+    const char *want;
+    enum dn_date_precision prec;
+    unsigned flags;
+};
+
+static void check_story_cases(const struct story_case *cases, size_t n, const struct dn_text_date *ref,
+                              const struct dn_text_date *anchor)
+{
+    struct dni_toks t = {0};
+    for (size_t i = 0; i < n; i++) {
+        ck_assert(dni_tokenize(&t, cases[i].sentence, strlen(cases[i].sentence)));
+        struct dni_date_expr ex[4];
+        size_t nd = dni_find_dates(&t, ref, anchor, ex, 4);
+        if (!cases[i].want) {
+            ck_assert_msg(nd == 0, "'%s': found a date", cases[i].sentence);
+            continue;
+        }
+        ck_assert_msg(nd >= 1, "'%s': no date found", cases[i].sentence);
+        char got[16];
+        dn_text_date_format(&ex[0].date, got, sizeof got);
+        ck_assert_msg(strcmp(got, cases[i].want) == 0, "'%s': got '%s', want '%s'", cases[i].sentence, got,
+                      cases[i].want);
+        ck_assert_msg(ex[0].date.precision == cases[i].prec, "'%s': precision %d", cases[i].sentence,
+                      ex[0].date.precision);
+        ck_assert_msg((ex[0].flags & 7u) == cases[i].flags, "'%s': flags %u", cases[i].sentence, ex[0].flags);
+    }
+    dni_toks_free(&t);
+}
+
+/* "The day before" counts from the day the story reached (the anchor), not
+ * from the article date, and is never left to the article date. */
+START_TEST(test_text__dates_count_from_the_story_day)
+{
+    const unsigned R = DNI_DATE_RELATIVE;
+    const struct dn_text_date ref = {2023, 11, 18, DN_DATE_DAY, false};    /* Saturday: the article */
+    const struct dn_text_date anchor = {2023, 11, 14, DN_DATE_DAY, false}; /* Tuesday: the story */
+    const struct story_case cases[] = {
+        {"The day before, two policemen were shot dead", "2023-11-13", DN_DATE_DAY, R},
+        {"The previous day, a bomb went off", "2023-11-13", DN_DATE_DAY, R},
+        {"the night before the attack, gunmen", "2023-11-13", DN_DATE_DAY, R},
+        {"A day earlier, militants attacked", "2023-11-13", DN_DATE_DAY, R},
+        {"The next day, a roadside bomb killed three", "2023-11-15", DN_DATE_DAY, R},
+        {"the following morning the army", "2023-11-15", DN_DATE_DAY, R},
+        {"Two days later, gunmen struck", "2023-11-16", DN_DATE_DAY, R},
+        {"he died a day after the blast", "2023-11-15", DN_DATE_DAY, R},
+        {"On the same day, gunmen shot dead", "2023-11-14", DN_DATE_DAY, R},
+        {"Later that day, the army said", "2023-11-14", DN_DATE_DAY, R},
+        {"That night, militants fired rockets", "2023-11-14", DN_DATE_DAY, R},
+        {"The following Friday, a drone struck", "2023-11-17", DN_DATE_DAY, R},
+        {"the previous Friday, talks", "2023-11-10", DN_DATE_DAY, R},
+        {"a week later, the toll rose", "2023-11-01", DN_DATE_MONTH, R}, /* Nov 18..24 */
+        /* counted from the article, as before */
+        {"the day before yesterday, gunmen", "2023-11-16", DN_DATE_DAY, R},
+        {"yesterday a blast", "2023-11-17", DN_DATE_DAY, R},
+        {"on Friday a blast", "2023-11-17", DN_DATE_DAY, R},
+        /* the day before something else is no date of the story's */
+        {"a day before the elections, police", NULL, 0, 0},
+        {"two days before the polls, police", NULL, 0, 0},
+        {"the following people were killed", NULL, 0, 0},
+        {"they said that day labourers fled", NULL, 0, 0},
+    };
+    check_story_cases(cases, DN_ARRAY_LEN(cases), &ref, &anchor);
+    /* no day reached yet (or only "last week", a month): found, but unknown */
+    const struct story_case unanchored[] = {
+        {"The day before, two policemen were shot dead", "", DN_DATE_UNKNOWN, R},
+        {"On the same day, gunmen shot dead", "", DN_DATE_UNKNOWN, R},
+        {"Two days later, gunmen struck", "", DN_DATE_UNKNOWN, R},
+    };
+    check_story_cases(unanchored, DN_ARRAY_LEN(unanchored), &ref, NULL);
+    const struct dn_text_date month = {2023, 11, 0, DN_DATE_MONTH, true};
+    check_story_cases(unanchored, DN_ARRAY_LEN(unanchored), &ref, &month);
+}
+END_TEST
+
+/* "last week" and its kin name a span of days: the date is the month (or
+ * year) holding every day of it, flagged approximate, never a made-up day. */
+START_TEST(test_text__weeks_give_the_month_not_a_made_up_day)
+{
+    const unsigned R = DNI_DATE_RELATIVE;
+    const struct dn_text_date sat = {2023, 11, 18, DN_DATE_DAY, false};
+    const struct story_case mid_month[] = {
+        {"Last week, two policemen were shot dead", "2023-11-01", DN_DATE_MONTH, R},   /* Nov 5..17 */
+        {"Earlier this week, a drone strike", "2023-11-01", DN_DATE_MONTH, R},        /* Nov 12..17 */
+        {"Two weeks ago, a drone strike", "2023-11-01", DN_DATE_MONTH, R},            /* Nov 1..7 */
+        {"a raid last weekend", "2023-11-01", DN_DATE_MONTH, R},                      /* Nov 9..17 */
+    };
+    check_story_cases(mid_month, DN_ARRAY_LEN(mid_month), &sat, &sat);
+    const struct dn_text_date sun = {2023, 11, 5, DN_DATE_DAY, false};
+    const struct story_case across_months[] = {
+        {"Last week, two policemen were shot dead", "2023-01-01", DN_DATE_YEAR, R}, /* Oct 23 .. Nov 4 */
+        {"Earlier this week, a drone strike", "2023-01-01", DN_DATE_YEAR, R},      /* Oct 30 .. Nov 4 */
+    };
+    check_story_cases(across_months, DN_ARRAY_LEN(across_months), &sun, &sun);
+    const struct dn_text_date jan = {2024, 1, 3, DN_DATE_DAY, false};
+    const struct story_case across_years[] = {
+        {"Last week, two policemen were shot dead", "", DN_DATE_UNKNOWN, R}, /* Dec 21 .. Jan 2 */
+    };
+    check_story_cases(across_years, DN_ARRAY_LEN(across_years), &jan, &jan);
+    /* the event carries the approximation as a flag */
+    struct dn_text_options o = {.finder = fake_place_finder, .date = "2023-11-18"};
+    const char *t = "Last week, gunmen shot dead two policemen in Bannu, police said.";
+    struct dn_text_article *a = NULL;
+    ck_assert_int_eq(dn_text_extract(ctx, "t.txt", t, strlen(t), -1, &o, &a), DN_OK);
+    ck_assert_int_eq(a->n_events, 1);
+    CHECK_EVENT(a, 0, "attack", "2023-11-01", DN_DATE_MONTH, 2, DN_COUNT_UNKNOWN, "Bannu");
+    ck_assert(a->events[0].flags & DN_TEXT_F_DATE_APPROX);
+    dn_text_article_free(a);
+}
+END_TEST
+
+/* "On Tuesday, 14 November": the weekday names the written date's day; it
+ * is not "the latest Tuesday" counted from the article date. */
+START_TEST(test_text__weekday_beside_a_date_is_that_date)
+{
+    const struct dn_text_date thu = {2023, 11, 30, DN_DATE_DAY, false};
+    const struct story_case cases[] = {
+        {"On Tuesday, 14 November, gunmen shot dead two policemen", "2023-11-14", DN_DATE_DAY, 0},
+        {"on Tuesday Nov 14 gunmen struck", "2023-11-14", DN_DATE_DAY, 0},
+        {"On 14 November (Tuesday), gunmen shot dead two policemen", "2023-11-14", DN_DATE_DAY, 0},
+        {"On Tuesday, gunmen shot dead two policemen", "2023-11-28", DN_DATE_DAY, DNI_DATE_RELATIVE},
+    };
+    check_story_cases(cases, DN_ARRAY_LEN(cases), &thu, &thu);
+    struct dni_toks t = {0};
+    const char *s = "On 14 November (Tuesday), gunmen shot dead two policemen";
+    ck_assert(dni_tokenize(&t, s, strlen(s)));
+    struct dni_date_expr ex[4];
+    ck_assert_int_eq(dni_find_dates(&t, &thu, &thu, ex, 4), 1); /* one date, not two */
+    dni_toks_free(&t);
+}
+END_TEST
+
+/* The regression reported: a colon dateline ("MIRAMSHAH, Nov 18, 2023:") was
+ * no dateline, so the lead took Nov 18 for the event and the article the
+ * file's time; "The day before" got the file's time too. */
+START_TEST(test_text__fixture_colon_dateline_and_story_days)
+{
+    struct dn_text_article *a = fixture("miramshah_story_days.txt", NULL, unix_time(2026, 11, 30));
+    char d[16];
+    ck_assert_int_eq(a->date_source, DN_TEXT_DATE_DATELINE);
+    ck_assert_str_eq(dn_text_date_format(&a->date, d, 16), "2023-11-18");
+    ck_assert_int_eq(a->n_events, 6);
+    /* headline and lead: "on Friday" of Saturday the 18th */
+    CHECK_EVENT(a, 0, "attack", "2023-11-17", DN_DATE_DAY, 4, DN_COUNT_UNKNOWN, "Mir Ali");
+    ck_assert_int_eq(a->events[0].date_basis, DN_TEXT_BASIS_RELATIVE);
+    /* "The day before": the day before that Friday */
+    CHECK_EVENT(a, 1, "attack", "2023-11-16", DN_DATE_DAY, 2, DN_COUNT_UNKNOWN, "Bannu");
+    /* "The next day": the story is on the 16th now */
+    CHECK_EVENT(a, 2, "ied", "2023-11-17", DN_DATE_DAY, 3, DN_COUNT_UNKNOWN, "Wana");
+    CHECK_EVENT(a, 3, "attack", "2023-11-17", DN_DATE_DAY, DN_COUNT_UNKNOWN, DN_COUNT_UNKNOWN, "Miranshah");
+    /* "Earlier this week": Nov 12..17 */
+    CHECK_EVENT(a, 4, "drone_strike", "2023-11-01", DN_DATE_MONTH, 5, DN_COUNT_UNKNOWN, "Kurram");
+    ck_assert(a->events[4].flags & DN_TEXT_F_DATE_APPROX);
+    /* "yesterday" counts from the dateline */
+    CHECK_EVENT(a, 5, "attack", "2023-11-17", DN_DATE_DAY, DN_COUNT_UNKNOWN, 2, "Bannu");
+    for (size_t i = 0; i < a->n_events; i++) ck_assert(!(a->events[i].flags & DN_TEXT_F_DATE_ASSUMED));
+    dn_text_article_free(a);
+}
+END_TEST
+
+/* No dateline, no date: the article and its events are undated, whatever
+ * the file's time; a phrase that needs the article date says "relative". */
+START_TEST(test_text__fixture_article_without_a_date_is_undated)
+{
+    struct dn_text_article *a = fixture("bannu_no_date.txt", NULL, unix_time(2026, 11, 30));
+    ck_assert_int_eq(a->date_source, DN_TEXT_DATE_NONE);
+    ck_assert_int_eq(a->date.precision, DN_DATE_UNKNOWN);
+    ck_assert_int_eq(a->n_events, 3);
+    CHECK_EVENT(a, 0, "attack", "", DN_DATE_UNKNOWN, 2, DN_COUNT_UNKNOWN, "Bannu");
+    ck_assert_int_eq(a->events[0].date_basis, DN_TEXT_BASIS_RELATIVE); /* "on Friday night" */
+    CHECK_EVENT(a, 1, "bombing", "", DN_DATE_UNKNOWN, DN_COUNT_UNKNOWN, 4, "Peshawar");
+    ck_assert_int_eq(a->events[1].date_basis, DN_TEXT_BASIS_RELATIVE); /* "The previous day" */
+    ck_assert_int_eq(a->events[2].date.precision, DN_DATE_UNKNOWN);
+    ck_assert_int_eq(a->events[2].date_basis, DN_TEXT_BASIS_ASSUMED);
+    struct dn_event ev;
+    dn_event_init(&ev);
+    ck_assert_int_eq(dn_text_event_to_event(ctx, a, 0, &ev), DN_OK);
+    ck_assert_ptr_null(ev.date);
+    ck_assert_int_eq(ev.date_precision, DN_DATE_UNKNOWN);
+    ck_assert_ptr_nonnull(strstr(ev.notes, "article date unknown from none"));
+    dn_event_clear(&ev);
+    a = dn_text_article_free(a);
+
+    /* a day without a year moves the story to an unknown day: "the next day"
+     * is not the day after the last date that had a year */
+    struct dn_text_options o = {.finder = fake_place_finder};
+    const char *t = "On 14 November 2023, gunmen killed two policemen in Bannu.\n\n"
+                    "On 20 November, militants killed three soldiers in Wana.\n\n"
+                    "The next day, a bomb killed one person in Peshawar.\n";
+    ck_assert_int_eq(dn_text_extract(ctx, "t.txt", t, strlen(t), -1, &o, &a), DN_OK);
+    ck_assert_int_eq(a->n_events, 3);
+    CHECK_EVENT(a, 0, "attack", "2023-11-14", DN_DATE_DAY, 2, DN_COUNT_UNKNOWN, "Bannu");
+    ck_assert_int_eq(a->events[1].date.precision, DN_DATE_UNKNOWN);
+    ck_assert_int_eq(a->events[2].date.precision, DN_DATE_UNKNOWN);
+    dn_text_article_free(a);
+}
+END_TEST
+
+/* A web page with a <meta> publication date and no dateline: the meta date
+ * is the article date; a sentence without a date of its own takes it as an
+ * assumed day (flag date_assumed), the others count from it. */
+START_TEST(test_text__fixture_meta_date_without_dateline)
+{
+    struct dn_text_article *a = fixture("wana_meta_only.html", NULL, unix_time(2026, 11, 30));
+    char d[16];
+    ck_assert_int_eq(a->date_source, DN_TEXT_DATE_META);
+    ck_assert_str_eq(dn_text_date_format(&a->date, d, 16), "2023-11-18");
+    ck_assert_int_eq(a->n_events, 3);
+    CHECK_EVENT(a, 0, "bombing", "2023-11-17", DN_DATE_DAY, 2, DN_COUNT_UNKNOWN, "Wana");
+    CHECK_EVENT(a, 1, "attack", "2023-11-16", DN_DATE_DAY, DN_COUNT_UNKNOWN, 3, "Mir Ali"); /* "A day earlier" */
+    CHECK_EVENT(a, 2, "attack", "2023-11-18", DN_DATE_DAY, 1, DN_COUNT_UNKNOWN, "Bannu");
+    ck_assert(a->events[2].flags & DN_TEXT_F_DATE_ASSUMED);
+    ck_assert_int_eq(a->events[2].date_basis, DN_TEXT_BASIS_ASSUMED);
     dn_text_article_free(a);
 }
 END_TEST
@@ -989,7 +1227,7 @@ END_TEST
 
 START_TEST(test_text__event_conversion)
 {
-    struct dn_text_article *a = fixture("reuters_bajaur.txt", NULL, unix_time(2020, 11, 5));
+    struct dn_text_article *a = fixture("reuters_bajaur.txt", "2020-11-05", -1);
     struct dn_event ev, ev2;
     dn_event_init(&ev);
     dn_event_init(&ev2);
@@ -1014,10 +1252,10 @@ START_TEST(test_text__event_conversion)
     ck_assert_int_eq(strlen(ev.uid), 21);
     ck_assert_int_eq(strlen(ev.row_hash), 16);
     ck_assert_double_eq_tol(ev.confidence, a->events[0].confidence, 1e-12);
-    /* "on Tuesday" dates the event; the dateline's Nov 3 (a Tuesday) only the filing */
-    ck_assert_ptr_nonnull(strstr(ev.notes, "date: relative (article date 2020-11-03 from dateline)"));
+    /* "on Tuesday" dates the event, counted from the article date given */
+    ck_assert_ptr_nonnull(strstr(ev.notes, "date: relative (article date 2020-11-05 from flag)"));
     /* the uid is stable across runs and differs between events */
-    struct dn_text_article *b = fixture("reuters_bajaur.txt", NULL, unix_time(2020, 11, 5));
+    struct dn_text_article *b = fixture("reuters_bajaur.txt", "2020-11-05", -1);
     ck_assert_int_eq(dn_text_event_to_event(ctx, b, 0, &ev2), DN_OK);
     ck_assert_str_eq(ev.uid, ev2.uid);
     ck_assert_str_eq(ev.row_hash, ev2.row_hash);
@@ -1219,7 +1457,7 @@ START_TEST(test_text__flags_and_names)
     ck_assert_str_eq(dn_text_flags_format(DN_TEXT_F_DATE_ASSUMED | DN_TEXT_F_MERGED, buf, sizeof buf),
                      "date_assumed,merged");
     ck_assert_str_eq(dn_text_flags_format(0, buf, sizeof buf), "");
-    ck_assert_str_eq(dn_text_date_source_name(DN_TEXT_DATE_MTIME), "file_mtime");
+    ck_assert_str_eq(dn_text_date_source_name(DN_TEXT_DATE_NONE), "none");
     ck_assert_str_eq(dn_text_date_source_name(DN_TEXT_DATE_DATELINE), "dateline");
     struct dn_text_date d;
     ck_assert(dn_text_date_parse_iso("2024-02-29", &d));
@@ -1256,6 +1494,12 @@ Suite *make_text_suite(void)
     tcase_add_test(tc, test_text__attribution_is_not_an_actor);
     tcase_add_test(tc, test_text__a_sentence_pointing_back_adds_to_the_incident);
     tcase_add_test(tc, test_text__article_date_sources);
+    tcase_add_test(tc, test_text__dates_count_from_the_story_day);
+    tcase_add_test(tc, test_text__weeks_give_the_month_not_a_made_up_day);
+    tcase_add_test(tc, test_text__weekday_beside_a_date_is_that_date);
+    tcase_add_test(tc, test_text__fixture_colon_dateline_and_story_days);
+    tcase_add_test(tc, test_text__fixture_article_without_a_date_is_undated);
+    tcase_add_test(tc, test_text__fixture_meta_date_without_dateline);
     tcase_add_test(tc, test_text__casualty_counts);
     tcase_add_test(tc, test_text__casualty_counts_parts_ranges_titles_and_tolls);
     tcase_add_test(tc, test_text__casualty_scan_stays_inside_the_skip_mask);
