@@ -105,6 +105,13 @@ struct gz_slot *dni_gz_slot_adopt(struct gz_index *ix, const char *key, size_t l
     return slot_for(ix, key, len, dni_gz_hash(key, len), &stored, created);
 }
 
+/* A key the mention finder looks for in text (a Latin spelling by sound
+ * alone is not: every sentence's "At" would be the village Att). */
+static bool findable(const struct gz_slot *s)
+{
+    return (s->flags & (GZ_SLOT_KEY | GZ_SLOT_WORDS)) == (GZ_SLOT_KEY | GZ_SLOT_WORDS);
+}
+
 /* Prefix slots for the leading word runs of a key (stored at `full`). */
 static dn_status add_prefixes(struct gz_index *ix, const char *full, size_t len)
 {
@@ -125,12 +132,12 @@ dn_status dni_gz_prefixes(dn_ctx *ctx, struct gz_index *ix)
     ix->version++;
     /* the table grows while we add: walk a snapshot of the keys */
     size_t n = 0;
-    for (size_t i = 0; ix->slots && i <= ix->slotmask; i++) n += (ix->slots[i].flags & GZ_SLOT_KEY) && ix->slots[i].ntokens > 1;
+    for (size_t i = 0; ix->slots && i <= ix->slotmask; i++) n += findable(&ix->slots[i]) && ix->slots[i].ntokens > 1;
     struct gz_slot *keys = dn_malloc((n ? n : 1) * sizeof *keys);
     if (!keys) return dni_fail(ctx, DN_ERR_NOMEM, "out of memory");
     size_t k = 0;
     for (size_t i = 0; ix->slots && i <= ix->slotmask; i++)
-        if ((ix->slots[i].flags & GZ_SLOT_KEY) && ix->slots[i].ntokens > 1) keys[k++] = ix->slots[i];
+        if (findable(&ix->slots[i]) && ix->slots[i].ntokens > 1) keys[k++] = ix->slots[i];
     dn_status s = DN_OK;
     for (size_t i = 0; s == DN_OK && i < k; i++) s = add_prefixes(ix, keys[i].key, keys[i].len);
     dn_free(keys);
@@ -148,27 +155,30 @@ dn_status dni_gz_add(struct gz_index *ix, const char *key, size_t len, uint32_t 
     bool created;
     struct gz_slot *s = slot_for(ix, key, len, dni_gz_hash(key, len), &stored, &created);
     if (!s) return DN_ERR_NOMEM;
-    if (family != GZ_V_COMPACT) s->flags |= GZ_SLOT_WORDS;
+    bool was_findable = findable(s);
+    /* a Latin spelling by sound is nobody's spelling: misspellings are
+     * corrected towards the names as written, and text is searched for them */
+    if (family != GZ_V_COMPACT && family != GZ_V_LATIN_SOUND) s->flags |= GZ_SLOT_WORDS;
     if (quality < 1) quality = 1;
     if (quality > 100) quality = 100;
+    if (!(s->flags & GZ_SLOT_KEY)) {
+        s->flags |= GZ_SLOT_KEY; /* the posting follows */
+        if (s->ntokens > ix->maxtokens) ix->maxtokens = s->ntokens;
+    }
+    if (!was_findable && findable(s) && ix->prefixes && s->ntokens > 1) {
+        /* a key learned after the prefixes were built */
+        const char *full = s->key;
+        size_t flen = s->len;
+        uint32_t hash = s->hash;
+        if (add_prefixes(ix, full, flen) != DN_OK) return DN_ERR_NOMEM;
+        s = (struct gz_slot *)dni_gz_find(ix, full, flen, hash); /* the table may have moved */
+    }
     if (s->head && s->last_place == place) {
         /* names of one place arrive together: merge with its last posting */
         struct gz_post *last = &ix->posts[s->head - 1];
         if (quality > last->quality) last->quality = (uint8_t)quality;
         if (rank < last->rank) last->rank = (uint8_t)rank;
         return DN_OK;
-    }
-    if (!(s->flags & GZ_SLOT_KEY)) {
-        s->flags |= GZ_SLOT_KEY;
-        if (s->ntokens > ix->maxtokens) ix->maxtokens = s->ntokens;
-        if (ix->prefixes && s->ntokens > 1) {
-            /* a key learned after the prefixes were built */
-            const char *full = s->key;
-            size_t flen = s->len;
-            uint32_t hash = s->hash;
-            if (add_prefixes(ix, full, flen) != DN_OK) return DN_ERR_NOMEM;
-            s = (struct gz_slot *)dni_gz_find(ix, full, flen, hash); /* the table may have moved */
-        }
     }
     if (ix->nposts == ix->capposts) {
         size_t cap = ix->capposts ? ix->capposts * 2 : (1u << 16);
@@ -663,14 +673,17 @@ static bool ascii(const char *s, size_t n)
  * checked against Latin names and are kept. */
 static bool alias_plausible(struct gz_variants *mv, struct gz_variants *av)
 {
-    const char *m = mv->n > 1 ? mv->v[1].s : mv->v[0].s, *a = av->n > 1 ? av->v[1].s : av->v[0].s;
-    size_t mn = mv->n > 1 ? mv->v[1].len : mv->v[0].len, an = av->n > 1 ? av->v[1].len : av->v[0].len;
+    /* the cores (the second variant only when it is one: a name that is its
+     * own core may have its spelling by sound there) */
+    size_t mi = mv->n > 1 && mv->v[1].family == GZ_V_CORE, ai = av->n > 1 && av->v[1].family == GZ_V_CORE;
+    const char *m = mv->v[mi].s, *a = av->v[ai].s;
+    size_t mn = mv->v[mi].len, an = av->v[ai].len;
     if (!ascii(a, an) || !ascii(m, mn)) return true;
     if (contains_words(a, an, m, mn) || contains_words(m, mn, a, an)) return true;
     size_t tol = mn / 4 > 2 ? mn / 4 : 2;
     if (byte_distance(a, an, m, mn, tol) <= tol) return true;
-    for (size_t i = 0; i < mv->n; i++) /* "di khan" for "dera ismail khan" */
-        if (mv->v[i].family == GZ_V_INITIALS && mv->v[i].len == an && memcmp(mv->v[i].s, a, an) == 0) return true;
+    for (size_t i = 0; i < mv->n; i++) /* "di khan" for "dera ismail khan", also among other words */
+        if (mv->v[i].family == GZ_V_INITIALS && contains_words(a, an, mv->v[i].s, mv->v[i].len)) return true;
     return false;
 }
 
@@ -869,9 +882,9 @@ static dn_status presize(struct builder *bd)
         sqlite3_reset(st);
     }
     size_t places = (size_t)counts[0] + 16, names = (size_t)counts[1] + 16;
-    /* about 1.1 postings and 0.8 keys a name with the shipped geodata
-     * (335,435 names: 364,814 postings under 269,316 keys) */
-    if (dni_gz_index_size(bd->ix, places, names + names / 4, names) != DN_OK)
+    /* about 1.33 postings and 1.0 keys a name with the shipped geodata
+     * (335,435 names: 446,467 postings under 330,245 keys) */
+    if (dni_gz_index_size(bd->ix, places, names + names / 2, names) != DN_OK)
         return dni_fail(bd->ctx, DN_ERR_NOMEM, "out of memory");
     return DN_OK;
 }

@@ -376,7 +376,7 @@ dn_status dn_gazetteer_find_mentions(dn_ctx *ctx, const char *text, size_t len, 
                 break;
             }
             const struct gz_slot *sl = dni_gz_find(ix, key.data, key.len, dni_gz_hash(key.data, key.len));
-            if (sl && (sl->flags & GZ_SLOT_KEY) && !w.v[j].single_letter &&
+            if (sl && (sl->flags & GZ_SLOT_KEY) && (sl->flags & GZ_SLOT_WORDS) && !w.v[j].single_letter &&
                 !(j == i && dni_gz_stopped(stop, key.data, key.len)))
                 best_j = j;
             /* keep going only while a longer key starts here (initials always may) */

@@ -155,6 +155,18 @@ dn_status dni_gz_collect(struct gz_index *ix, const char *key, size_t len, int q
 
 /* ---- scoring ---------------------------------------------------------------------------- */
 
+/* Whether a district that contains place `pt` is among the candidates:
+ * the name also matched the district the town lies in. */
+static bool district_matched(const struct gz_index *ix, const struct gz_cands *c, const struct gz_place *pt)
+{
+    if (pt->district_area < 0) return false;
+    for (size_t i = 0; i < c->n; i++) {
+        const struct gz_place *d = &ix->places[c->v[i].place];
+        if (d->cls == GZ_C_ADM2 && d->area == pt->district_area) return true;
+    }
+    return false;
+}
+
 static bool is_town(int cls)
 {
     return cls == GZ_C_CAPITAL || cls == GZ_C_SEAT1 || cls == GZ_C_SEAT2 || cls == GZ_C_SEAT3 || cls == GZ_C_TOWN;
@@ -296,7 +308,10 @@ void dni_gz_score(struct gz_index *ix, struct gz_cands *c, const struct gz_hints
     }
     /* A town inside the district (or a big town inside the province) of the
      * same name is what a report naming it usually means: "Peshawar" is the
-     * city, "Bannu" the town, not the district around it. */
+     * city, "Bannu" the town, not the district around it. So is the town
+     * of a district of the same name inside the province of that name,
+     * whatever its size: "Khowst" (the province's record's spelling, and
+     * by sound the district's and the town's) is Khost town. */
     for (size_t i = 0; i < c->n; i++) {
         struct gz_cand *a = &c->v[i];
         const struct gz_place *pa = &ix->places[a->place];
@@ -310,9 +325,11 @@ void dni_gz_score(struct gz_index *ix, struct gz_cands *c, const struct gz_hints
              * misspelling only */
             if (t->quality + 3 < a->quality && t->quality < 90) continue;
             bool big = pt->cls == GZ_C_CAPITAL || pt->cls == GZ_C_SEAT1 || pt->population >= 100000;
-            bool seat = pa->cls == GZ_C_ADM2 ? (is_town(pt->cls) || pt->population >= 5000) &&
-                                                   pt->district_area >= 0 && pt->district_area == pa->area
-                                             : big && pt->province_area >= 0 && pt->province_area == pa->area;
+            bool town = is_town(pt->cls) || pt->population >= 5000;
+            bool seat = pa->cls == GZ_C_ADM2
+                            ? town && pt->district_area >= 0 && pt->district_area == pa->area
+                            : pt->province_area >= 0 && pt->province_area == pa->area &&
+                                  (big || (town && district_matched(ix, c, pt)));
             if (seat && t->score < a->score + 0.05f) t->score = a->score + 0.05f;
         }
     }

@@ -201,6 +201,100 @@ size_t dni_gz_sound_fold(const char *key, size_t len, char *out)
     return changed ? len : 0;
 }
 
+/* Latin romanisations of Pashto, Urdu and Dari names: the spellings that
+ * different transliteration habits give for one sound, chosen from the
+ * shipped gazetteer (each merges spellings that one place's own records
+ * use, e.g. Khowst/Khost, Maydan/Maidan, Qalacha/Kalacha, Qaleh/Qala).
+ * Left alone because they merge different words there: ph (an aspirated
+ * p in Urdu: Phalkot is not Falkot), dh (Punjabi Madhar is not Mazar),
+ * ea (two syllables: Narean), and kh, gh, sh, ch as the digraphs they are. */
+static bool latin_vowel(char c) { return c == 'a' || c == 'e' || c == 'i' || c == 'o' || c == 'u'; }
+
+/* q and k, v and w are one letter */
+static char latin_letter(const char *s, size_t n, size_t i)
+{
+    if (i >= n) return 0;
+    return s[i] == 'q' ? 'k' : s[i] == 'v' ? 'w' : s[i];
+}
+
+/* One pass over a word of ASCII letters; `out` may not be `s`. Returns
+ * the length written (never more than n). */
+static size_t latin_pass(const char *s, size_t n, char *out)
+{
+    size_t o = 0;
+    for (size_t i = 0; i < n;) {
+        char c = latin_letter(s, n, i), next = latin_letter(s, n, i + 1), after = latin_letter(s, n, i + 2);
+        size_t step = 1;
+        if (c == 'e' && next == 'e') { /* Makeen, Makin */
+            c = 'i';
+            step = 2;
+        } else if (c == 'o' && (next == 'o' || next == 'u')) { /* Nooristan, Nuristan; Balouch, Baluch */
+            c = 'u';
+            step = 2;
+        } else if (((c == 'o' && next == 'w') || (c == 'a' && next == 'u')) && after && !latin_vowel(after) &&
+                   after != 'y') { /* before a consonant: Khowst, Khost; Naushera, Noshera */
+            c = 'o';
+            step = 2;
+        } else if (c == 'y' && i > 0 && !latin_vowel(next)) { /* y as a vowel: Maydan, Maidan; Kalay, Kalai */
+            c = 'i';
+        }
+        /* a letter written twice is one (aa, ii, uu, tt, ss...), but for h:
+         * "chh" is Urdu's aspirated ch */
+        if (!(o > 0 && out[o - 1] == c && c != 'h')) out[o++] = c;
+        i += step;
+    }
+    /* Persian -ah/-eh after a consonant is the -a Urdu and Pashto write
+     * (Qaleh, Qalah, Qala), in a word with an earlier vowel: one-syllable
+     * words keep their h (Shah, Gah, Rah), as after an h (Miranshah) */
+    if (o >= 4 && out[o - 1] == 'h' && (out[o - 2] == 'a' || out[o - 2] == 'e') && !latin_vowel(out[o - 3]) &&
+        out[o - 3] != 'h' && out[o - 3] != 'y') {
+        bool vowel = false;
+        for (size_t i = 0; i + 3 < o && !vowel; i++) vowel = latin_vowel(out[i]) || out[i] == 'y';
+        if (vowel) {
+            out[o - 2] = 'a';
+            o--;
+        }
+    }
+    return o;
+}
+
+size_t dni_gz_latin_fold(const char *key, size_t len, char *out)
+{
+    bool changed = false;
+    size_t o = 0;
+    for (size_t i = 0; i < len;) {
+        size_t j = i;
+        bool letters = true;
+        while (j < len && key[j] != ' ') {
+            letters &= key[j] >= 'a' && key[j] <= 'z';
+            j++;
+        }
+        if (o) out[o++] = ' ';
+        size_t wl = j - i;
+        if (letters && wl <= GZ_KEY_MAX) {
+            /* repeated until nothing changes, so that folding is final
+             * ("aoo" → "au" → "o" before a consonant); each pass that
+             * changes a word shortens it or replaces q, v or y, so this ends */
+            char a[GZ_KEY_MAX + 1], b[GZ_KEY_MAX + 1];
+            size_t n = latin_pass(key + i, wl, a);
+            for (;;) {
+                size_t m = latin_pass(a, n, b);
+                if (m == n && memcmp(a, b, n) == 0) break;
+                memcpy(a, b, m);
+                n = m;
+            }
+            changed |= n != wl || memcmp(a, key + i, n) != 0;
+            memcpy(out + o, a, n);
+            o += n;
+        } else {
+            memmove(out + o, key + i, wl);
+            o += wl;
+        }
+        i = j + 1;
+    }
+    return changed ? o : 0;
+}
+
 #define MAX_WORDS 24
 
 void dni_gz_variants(const char *key, size_t len, unsigned flags, struct gz_variants *out)
@@ -243,8 +337,10 @@ void dni_gz_variants(const char *key, size_t len, unsigned flags, struct gz_vari
         if (i == 0 && nw > 1 && words[i].len == 2 && memcmp(words[i].s, "\xd8\xaf", 2) == 0) continue;
         core[nc++] = words[i];
     }
-    if (nc == 0) {
-        /* a name made only of generic words ("Town") is its own core */
+    bool generic = nc == 0;
+    if (generic) {
+        /* a name made only of generic words ("Town") is its own core, as
+         * written: these are English and Urdu words, not romanised names */
         memcpy(core, words, nw * sizeof *words);
         nc = nw;
         out->kind_hint = 0;
@@ -253,9 +349,11 @@ void dni_gz_variants(const char *key, size_t len, unsigned flags, struct gz_vari
     char tmp[GZ_KEY_MAX + 1];
     size_t tl = join(tmp, core, nc, " ");
     add(out, &cursor, tmp, tl, 97, GZ_V_CORE);
-    char sound[GZ_KEY_MAX + 1];
+    char sound[GZ_KEY_MAX + 1], spelt[GZ_KEY_MAX + 1];
     size_t sl = dni_gz_sound_fold(tmp, tl, sound);
-    if (sl) add(out, &cursor, sound, sl, 93, GZ_V_SOUND);
+    size_t ll = generic ? 0 : dni_gz_latin_fold(sl ? sound : tmp, sl ? sl : tl, spelt);
+    if (ll) add(out, &cursor, spelt, ll, GZ_LATIN_SOUND_QUALITY, GZ_V_LATIN_SOUND);
+    else if (sl) add(out, &cursor, sound, sl, 93, GZ_V_SOUND);
     if (nc < 2) return;
 
     if ((flags & GZ_VAR_INITIALS) && nc >= 3 && out->n < GZ_VARIANT_MAX) {

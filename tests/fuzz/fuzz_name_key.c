@@ -8,8 +8,9 @@
  * unless the key grew beyond DN_NAME_MAX, which the input limit allows.
  * A key's variants are keys too (valid UTF-8, single spaces); spelling a
  * key by sound keeps its length and spaces and is done in one pass (the
- * index and the queries fold once each, so they must meet); the crossing
- * words come off at a space.
+ * index and the queries fold once each, so they must meet); spelling a
+ * Latin key by sound never lengthens it, keeps its words and is final;
+ * the crossing words come off at a space.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -73,6 +74,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             for (size_t i = 0; i < n; i++)
                 if ((sound[i] == ' ') != (k.data[i] == ' ')) abort();
             if (dni_gz_sound_fold(sound, n, again) != 0) abort();
+        }
+        size_t ln = dni_gz_latin_fold(k.data ? k.data : "", k.len, sound);
+        if (ln > k.len) abort();
+        if (ln) {
+            sound[ln] = '\0';
+            struct dn_strbuf sk = {.data = sound, .len = ln};
+            check_key(&sk);
+            size_t words = 0, lwords = 0;
+            for (size_t i = 0; i < k.len; i++) words += k.data[i] == ' ';
+            for (size_t i = 0; i < ln; i++) lwords += sound[i] == ' ';
+            if (words != lwords) abort();
+            if (dni_gz_latin_fold(sound, ln, again) != 0) abort();
         }
         size_t rest = dni_gz_crossing_strip(k.data ? k.data : "", k.len);
         if (rest && (rest >= k.len || k.data[rest] != ' ')) abort();
