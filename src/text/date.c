@@ -194,6 +194,7 @@ struct finder {
     const struct dn_text_date *ref;    /* NULL when unknown */
     const struct dn_text_date *anchor; /* the story's latest day; NULL when unknown */
     bool blind; /* resolving against no article date: relative dates are found, as unknown */
+    long today, anchor_day; /* ref and anchor as day counts (each phrase needs them) */
     struct dni_date_expr *out;
     size_t cap, n;
 };
@@ -373,6 +374,25 @@ static bool day_date_before(const struct finder *f, size_t at)
 
 static const char *const day_parts[] = {"day", "night", "morning", "afternoon", "evening", NULL};
 
+/* day(s), night(s), week(s), morning, afternoon, evening: every phrase
+ * counted from the story's day but "the following Friday" has one as its
+ * second or third word, so this rejects the other words cheaply. */
+static bool unit_word(const struct dni_toks *t, size_t i)
+{
+    if (i >= t->n) return false;
+    size_t n;
+    const char *w = dni_tok_lower(t, i, &n);
+    switch (w[0]) {
+    case 'd': return (n == 3 || (n == 4 && w[3] == 's')) && w[1] == 'a' && w[2] == 'y';
+    case 'n': return (n == 5 || (n == 6 && w[5] == 's')) && memcmp(w, "night", 5) == 0;
+    case 'w': return (n == 4 || (n == 5 && w[4] == 's')) && memcmp(w, "week", 4) == 0;
+    case 'm': return n == 7 && memcmp(w, "morning", 7) == 0;
+    case 'a': return n == 9 && memcmp(w, "afternoon", 9) == 0;
+    case 'e': return n == 7 && memcmp(w, "evening", 7) == 0;
+    default: return false;
+    }
+}
+
 /* What may follow "the day before" / "a day after" for it to count from
  * the story's day: nothing (",", end) or the incident itself ("the day
  * after the attack") — not "the day before the election". */
@@ -390,7 +410,7 @@ static void add_anchored(struct finder *f, long from, long to, size_t a, size_t 
 {
     struct dn_text_date d = {0, 0, 0, DN_DATE_UNKNOWN, from != to};
     if (f->anchor) {
-        long z = ref_days(f->anchor);
+        long z = f->anchor_day;
         d = from == to ? day_date(z + from) : span_date(z + from, z + to);
     }
     add(f, d, DNI_DATE_RELATIVE, a, b);
@@ -402,6 +422,7 @@ static void add_anchored(struct finder *f, long from, long to, size_t a, size_t 
 static size_t anchored_at(struct finder *f, size_t i)
 {
     const struct dni_toks *t = f->t;
+    if (!unit_word(t, i + 1) && !unit_word(t, i + 2) && weekday_token(t, i + 2) < 0) return 0;
     bool the = dni_tok_is(t, i, "the");
     size_t k = i + (the ? 1 : 0);
     /* "the previous day", "the next morning", "the following week", "the following Friday" */
@@ -420,7 +441,7 @@ static size_t anchored_at(struct finder *f, size_t i)
     if (wd >= 0) {
         struct dn_text_date d = {0, 0, 0, DN_DATE_UNKNOWN, false};
         if (f->anchor) {
-            long z = ref_days(f->anchor), w = weekday_of(z);
+            long z = f->anchor_day, w = weekday_of(z);
             long step = dir > 0 ? (wd - w + 7) % 7 : (w - wd + 7) % 7;
             d = day_date(z + dir * (step ? step : 7));
         }
@@ -485,7 +506,7 @@ static size_t relative_at(struct finder *f, size_t i)
 {
     size_t used = anchored_at(f, i);
     if (used) return used;
-    static const struct dn_text_date no_ref = {1970, 1, 1, DN_DATE_DAY, false};
+    static const struct dn_text_date no_ref = {1970, 1, 1, DN_DATE_DAY, false}; /* day 0 */
     f->blind = !f->ref;
     used = relative_from_article(f, i, f->ref ? f->ref : &no_ref);
     f->blind = false;
@@ -495,7 +516,7 @@ static size_t relative_at(struct finder *f, size_t i)
 static size_t relative_from_article(struct finder *f, size_t i, const struct dn_text_date *ref)
 {
     const struct dni_toks *t = f->t;
-    long today = ref_days(ref);
+    long today = f->today;
     const unsigned R = DNI_DATE_RELATIVE;
     if (dni_tok_is(t, i, "today") || dni_tok_is(t, i, "tonight") ||
         (dni_tok_is(t, i, "this") && (dni_tok_is(t, i + 1, "morning") || dni_tok_is(t, i + 1, "afternoon") ||
@@ -580,7 +601,10 @@ size_t dni_find_dates(const struct dni_toks *t, const struct dn_text_date *ref, 
                       struct dni_date_expr *out, size_t cap)
 {
     struct finder f = {t, ref && ref->precision == DN_DATE_DAY ? ref : NULL,
-                       anchor && anchor->precision == DN_DATE_DAY && !anchor->approx ? anchor : NULL, false, out, cap, 0};
+                       anchor && anchor->precision == DN_DATE_DAY && !anchor->approx ? anchor : NULL, false, 0, 0,
+                       out, cap, 0};
+    if (f.ref) f.today = ref_days(f.ref);
+    if (f.anchor) f.anchor_day = ref_days(f.anchor);
     for (size_t i = 0; i < t->n;) {
         size_t used = absolute_at(&f, i);
         if (!used) used = relative_at(&f, i);
