@@ -422,7 +422,8 @@ static void add_anchored(struct finder *f, long from, long to, size_t a, size_t 
 static size_t anchored_at(struct finder *f, size_t i)
 {
     const struct dni_toks *t = f->t;
-    if (!unit_word(t, i + 1) && !unit_word(t, i + 2) && weekday_token(t, i + 2) < 0) return 0;
+    if (!unit_word(t, i + 1) && !unit_word(t, i + 2) && !(dni_tok_is(t, i, "the") && weekday_token(t, i + 2) >= 0))
+        return 0;
     bool the = dni_tok_is(t, i, "the");
     size_t k = i + (the ? 1 : 0);
     /* "the previous day", "the next morning", "the following week", "the following Friday" */
