@@ -698,7 +698,10 @@ START_TEST(test_text__dates_count_from_the_story_day)
         /* counted from the article, as before */
         {"the day before yesterday, gunmen", "2023-11-16", DN_DATE_DAY, R},
         {"yesterday a blast", "2023-11-17", DN_DATE_DAY, R},
+        {"two policemen were shot dead today", "2023-11-18", DN_DATE_DAY, R},
         {"on Friday a blast", "2023-11-17", DN_DATE_DAY, R},
+        {"on Thursday night, gunmen", "2023-11-16", DN_DATE_DAY, R},
+        {"Late on Friday, gunmen", "2023-11-17", DN_DATE_DAY, R},
         /* the day before something else is no date of the story's */
         {"a day before the elections, police", NULL, 0, 0},
         {"two days before the polls, police", NULL, 0, 0},
@@ -750,6 +753,26 @@ START_TEST(test_text__weeks_give_the_month_not_a_made_up_day)
     ck_assert_int_eq(a->n_events, 1);
     CHECK_EVENT(a, 0, "attack", "2023-11-01", DN_DATE_MONTH, 2, DN_COUNT_UNKNOWN, "Bannu");
     ck_assert(a->events[0].flags & DN_TEXT_F_DATE_APPROX);
+    dn_text_article_free(a);
+}
+END_TEST
+
+/* A weekday after a sentence that named an earlier date is still the latest
+ * such day up to the article date: news style names weekdays only for the
+ * week of publication, and writes older days as dates. */
+START_TEST(test_text__weekday_after_a_dated_sentence_counts_from_the_article)
+{
+    struct dn_text_options o = {.finder = fake_place_finder};
+    const char *t = "PESHAWAR, Nov 30, 2023: Security was tightened across the province, officials said.\n\n"
+                    "On 14 November, militants killed three soldiers in Wana.\n\n"
+                    "On Friday, gunmen killed two policemen in Bannu.\n\n"
+                    "The next day, a bomb killed one person in Peshawar.\n";
+    struct dn_text_article *a = NULL;
+    ck_assert_int_eq(dn_text_extract(ctx, "t.txt", t, strlen(t), -1, &o, &a), DN_OK);
+    ck_assert_int_eq(a->n_events, 3);
+    CHECK_EVENT(a, 0, "attack", "2023-11-14", DN_DATE_DAY, 3, DN_COUNT_UNKNOWN, "Wana");
+    CHECK_EVENT(a, 1, "attack", "2023-11-24", DN_DATE_DAY, 2, DN_COUNT_UNKNOWN, "Bannu"); /* Thursday the 30th */
+    CHECK_EVENT(a, 2, "bombing", "2023-11-25", DN_DATE_DAY, 1, DN_COUNT_UNKNOWN, "Peshawar");
     dn_text_article_free(a);
 }
 END_TEST
@@ -1497,6 +1520,7 @@ Suite *make_text_suite(void)
     tcase_add_test(tc, test_text__dates_count_from_the_story_day);
     tcase_add_test(tc, test_text__weeks_give_the_month_not_a_made_up_day);
     tcase_add_test(tc, test_text__weekday_beside_a_date_is_that_date);
+    tcase_add_test(tc, test_text__weekday_after_a_dated_sentence_counts_from_the_article);
     tcase_add_test(tc, test_text__fixture_colon_dateline_and_story_days);
     tcase_add_test(tc, test_text__fixture_article_without_a_date_is_undated);
     tcase_add_test(tc, test_text__fixture_meta_date_without_dateline);
