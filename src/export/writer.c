@@ -205,8 +205,9 @@ dn_status dni_xwriter_put(struct dni_xwriter *w)
         return DN_OK;
     }
     OGR_F_SetFID(w->feat, OGRNullFID);
+    /* in practice a full disk or a file size limit: an I/O error (exit 4) */
     if (OGR_L_CreateFeature(w->layer, w->feat) != OGRERR_NONE)
-        return dni_fail(w->ctx, DN_ERR_GDAL, "layer '%s': cannot write feature %lld: %s", w->def->name, w->count + 1,
+        return dni_fail(w->ctx, DN_ERR_IO, "layer '%s': cannot write feature %lld: %s", w->def->name, w->count + 1,
                         dni_gdal_last(w->ctx));
     w->count++;
     return DN_OK;
