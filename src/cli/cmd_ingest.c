@@ -37,7 +37,7 @@ static const char help[] =
     "                       actor1, actor2, killed, injured, notes, id\n"
     "  --date-order dmy|mdy order of all-numeric dates (default: detected per file)\n"
     "  --layer NAME         OGR layer to read (default: the first)\n"
-    "  --date YYYY-MM-DD    article date for news text (default: dateline, else file time)\n"
+    "  --date YYYY-MM-DD    article date for news text (default: <meta> date or dateline, else none)\n"
     "  --url URL            source URL of a news article\n"
     "  --no-dedupe          do not link reports of one incident across sources\n"
     "  --dedupe-days N      dedupe window in days (default 1)\n"

@@ -156,11 +156,12 @@ struct dni_date_expr {
 };
 
 /** Find the date expressions of a tokenised sentence, resolved against the
- * article date `ref` (day precision; unknown → no expression that counts
- * from it, "yesterday", "on Sunday", is returned) and, for "the day before",
- * "the next day", "two days later", "on the same day", against `anchor`: the
- * day the story reached in the sentences before (NULL or not a day → those
- * are returned as an unknown date). Writes up to cap, returns how many were found. */
+ * article date `ref` (day precision) and, for "the day before", "the next
+ * day", "two days later", "on the same day", against `anchor`: the day the
+ * story reached in the sentences before. An expression that needs a date it
+ * does not have ("yesterday" or "May 14" with `ref` unknown, "the next day"
+ * with `anchor` NULL or not a day) is returned with precision DN_DATE_UNKNOWN.
+ * Writes up to cap, returns how many were found. */
 size_t dni_find_dates(const struct dni_toks *t, const struct dn_text_date *ref, const struct dn_text_date *anchor,
                       struct dni_date_expr *out, size_t cap);
 
