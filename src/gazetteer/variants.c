@@ -277,9 +277,10 @@ size_t dni_gz_latin_fold(const char *key, size_t len, char *out)
              * changes a word shortens it or replaces q, v or y, so this ends */
             char a[GZ_KEY_MAX + 1], b[GZ_KEY_MAX + 1];
             size_t n = latin_pass(key + i, wl, a);
-            for (;;) {
+            /* most words come out as they went in: then that is final */
+            for (bool same = n == wl && memcmp(a, key + i, n) == 0; !same;) {
                 size_t m = latin_pass(a, n, b);
-                if (m == n && memcmp(a, b, n) == 0) break;
+                same = m == n && memcmp(a, b, n) == 0;
                 memcpy(a, b, m);
                 n = m;
             }
