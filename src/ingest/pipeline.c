@@ -429,6 +429,23 @@ static bool is_text_file(const struct run *r, const char *path)
     return false;
 }
 
+/* An article with no date of its own (no --date, record date, <meta> date
+ * or dateline) dates only the events whose sentences give a full date;
+ * the user is told, since the fix (--date) is theirs to make. */
+static void warn_undated(struct run *r, const struct dn_text_article *a)
+{
+    if (a->date_source != DN_TEXT_DATE_NONE) return;
+    size_t undated = 0;
+    for (size_t i = 0; i < a->n_events; i++) undated += a->events[i].date.precision == DN_DATE_UNKNOWN;
+    if (!undated) return;
+    char where[32] = "";
+    if (a->line > 0) snprintf(where, sizeof where, ":%ld", a->line);
+    dni_warn(r->ctx,
+             "%s%s: no article date (no --date, record date, <meta> date or dateline): %zu of its %zu events "
+             "stored without a date; give the publication date with --date YYYY-MM-DD",
+             a->name, where, undated, a->n_events);
+}
+
 static dn_status on_article(void *ud, const struct dn_text_article *a)
 {
     struct run *r = ud;
@@ -452,6 +469,7 @@ static dn_status on_article(void *ud, const struct dn_text_article *a)
     }
     dn_event_clear(&ev);
     dni_text_finder_reset(&r->finder); /* the next article starts without context */
+    if (s == DN_OK) warn_undated(r, a);
     return s;
 }
 

@@ -36,6 +36,10 @@ for name in names:
 
 r = dn_e2e.run(args, ["--db", db, "ingest", *paths])
 check(r.code == 0, "ingest the three articles", r)
+# the user is told which article lacks a date and how to give it; the dated ones are not named
+warned = [line for line in r.err.splitlines() if "no article date" in line]
+check(len(warned) == 1 and "bannu_no_date.txt" in warned[0] and "--date" in warned[0],
+      "one warning, naming the undated article and --date", r)
 
 con = sqlite3.connect(db)
 today = datetime.datetime.now(datetime.timezone.utc).date().isoformat()
