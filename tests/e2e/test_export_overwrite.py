@@ -39,7 +39,8 @@ from osgeo import gdal, ogr  # noqa: E402
 
 gdal.UseExceptions()
 
-PG_SCHEMA = "durand_e2e_overwrite"
+# one schema a run: two runs at once (another build tree) must not drop each other's tables
+PG_SCHEMA = f"durand_e2e_overwrite_{os.getpid()}"
 # tables GDAL keeps per layer: their rows of other layers must not change
 META = {"gpkg_contents": "table_name", "gpkg_ogr_contents": "table_name", "gpkg_geometry_columns": "table_name",
         "gpkg_extensions": "table_name", "layer_styles": "f_table_name"}
