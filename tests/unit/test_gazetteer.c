@@ -228,12 +228,12 @@ START_TEST(test_gazetteer__variants_spell_latin_romanisations_by_sound)
 {
     /* spellings of one name that the shipped gazetteer's own records mix */
     static const char *const same[][2] = {
-        {"Makeen", "Makin"},           {"Khowst", "Khost"},          {"Qandahar", "Kandahar"},
-        {"Nooristan", "Nuristan"},     {"Balouch", "Baluch"},        {"Maydan", "Maidan"},
-        {"Kalay", "Kalai"},            {"Sheykh", "Sheikh"},         {"Vazirabad", "Wazirabad"},
-        {"Jalalabaad", "Jalalabad"},   {"Hassan Khel", "Hasan Khel"}, {"Qaleh", "Qala"},
-        {"Qalah", "Kala"},             {"Naushera", "Nowshera"},     {"Orgoon", "Orgun"},
-        {"Chahar Darah", "Chahar Dara"}, {"Tareen", "Tarin"},        {"Qallacha", "Kalacha"},
+        {"Makeen", "Makin"},             {"Khowst", "Khost"},             {"Qandahar", "Kandahar"},
+        {"Nooristan", "Nuristan"},       {"Balouch", "Baluch"},           {"Maydan", "Maidan"},
+        {"Kalay", "Kalai"},              {"Sheykh", "Sheikh"},            {"Vazirabad", "Wazirabad"},
+        {"Jalalabaad", "Jalalabad"},     {"Hassan Khel", "Hasan Khel"},   {"Qaleh", "Qala"},
+        {"Qalah", "Kala"},               {"Naushera", "Nowshera"},        {"Orgoon", "Orgun"},
+        {"Chahar Darah", "Chahar Dara"}, {"Tareen", "Tarin"},             {"Qallacha", "Kalacha"},
     };
     for (size_t i = 0; i < DN_ARRAY_LEN(same); i++)
         ck_assert_msg(strcmp(latin_of(same[i][0]), latin_of(same[i][1])) == 0, "%s and %s: %s, %s", same[i][0],
@@ -243,10 +243,12 @@ START_TEST(test_gazetteer__variants_spell_latin_romanisations_by_sound)
      * Phalkot, Madhar); one-syllable words and an h after h keep their
      * final h (Shah, Gah, Miranshah); a y before a vowel is a consonant */
     static const char *const apart[][2] = {
-        {"Khar", "Kar"},       {"Ghar", "Gar"},         {"Shah", "Sha"},        {"Gah", "Ga"},
-        {"Miranshah", "Miransha"}, {"Phalkot", "Falkot"}, {"Madhar", "Mazar"},  {"Chhachar", "Chachar"},
-        {"Yusuf", "Iusuf"},   {"Mir Ali", "Mor Ali"},  {"Wana", "Wani"},       {"Khost", "Kost"},
-        {"Kot", "Kut"},         {"Tank", "Tang"},       {"Dir", "Dur"},         {"Kabul", "Kabil"},
+        {"Khar", "Kar"},           {"Ghar", "Gar"},           {"Shah", "Sha"},
+        {"Gah", "Ga"},             {"Miranshah", "Miransha"}, {"Phalkot", "Falkot"},
+        {"Madhar", "Mazar"},       {"Chhachar", "Chachar"},   {"Yusuf", "Iusuf"},
+        {"Mir Ali", "Mor Ali"},    {"Wana", "Wani"},          {"Khost", "Kost"},
+        {"Kot", "Kut"},            {"Tank", "Tang"},          {"Dir", "Dur"},
+        {"Kabul", "Kabil"},
     };
     for (size_t i = 0; i < DN_ARRAY_LEN(apart); i++)
         ck_assert_msg(strcmp(latin_of(apart[i][0]), latin_of(apart[i][1])) != 0, "%s and %s both %s", apart[i][0],
