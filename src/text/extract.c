@@ -44,6 +44,8 @@ struct aux {
     bool elaboration;     /* adds to the latest violent event: no date, no place of its own */
     bool toll;            /* a death-toll update of the latest violent event */
     bool only_if_merged;  /* vague counts alone: dropped unless they add to an event */
+    bool subset;          /* "two officers were among the dead": its counts are part of the event's */
+    bool clause;          /* told in a clause of another sentence's ("two days after an assault ...") */
     size_t last_sentence; /* index (1-based) of the latest sentence merged into it */
 };
 
@@ -65,6 +67,8 @@ struct state {
     } countries[8];
     int last_group; /* first named armed group of the latest sentence naming one */
     struct dn_text_date anchor; /* the day the story last reached: what "the day before" counts from */
+    struct dn_text_date clause_date; /* the own date of the clause read last (the article date when none) */
+    bool clause_assumed;             /* ... and it was the article date */
     dn_status status;
 };
 
@@ -136,6 +140,13 @@ static bool phrase_at(const struct dni_toks *t, size_t i, const char *const *wor
     for (size_t k = 0; words[k]; k++)
         if (!dni_tok_is(t, i + k, words[k])) return false;
     return true;
+}
+
+static bool has_word(const struct dni_toks *t, const char *w)
+{
+    for (size_t i = 0; i < t->n; i++)
+        if (dni_tok_is(t, i, w)) return true;
+    return false;
 }
 
 static bool has_aggregate_phrase(const struct dni_toks *t)
@@ -232,8 +243,10 @@ static size_t find_triggers(struct state *st, struct trigger *out)
 static bool attribution(const struct dni_toks *t, size_t start, size_t end)
 {
     static const char *const speech[] = {"said", "says", "told", "added", "stated", NULL};
+    /* "The Afghan Taliban government said": the actor's own office speaks */
     static const char *const speakers[] = {"official", "officials", "sources", "source", "spokesman", "spokesperson",
-                                           "officers", "officer", NULL};
+                                           "officers", "officer", "government", "authorities", "administration",
+                                           "ministry", "spokesmen", NULL};
     size_t after = end < t->n && dni_tok_in(t, end, speakers) ? end + 1 : end;
     if (after < t->n && dni_tok_in(t, after, speech)) return true;
     size_t before = start > 0 && dni_tok_in(t, start - 1, (const char *const[]){"the", NULL}) ? start - 1 : start;
@@ -530,11 +543,13 @@ static void fill_count(struct dn_text_count *dst, const struct dn_text_count *sr
 
 static bool same_name(const char *a, const char *b) { return a && b && strcasecmp(a, b) == 0; }
 
-/* Whether mention `inner` lies in the district or province `outer` names:
- * a headline's "North Waziristan" and its lead's "Mir Ali". */
+/* Whether mention `inner` lies in the country, district or province `outer`
+ * names: a headline's "North Waziristan" and its lead's "Mir Ali"; strikes
+ * "inside Afghanistan" that "hit homes in Khost". */
 static bool mention_within(const struct dn_text_mention *outer, const struct dn_text_mention *inner)
 {
     if (strcmp(outer->country, inner->country) != 0 || inner->specificity <= outer->specificity) return false;
+    if (outer->kind == DN_TEXT_PLACE_COUNTRY) return true;
     if (outer->kind == DN_TEXT_PLACE_DISTRICT) return same_name(outer->district, inner->district);
     if (outer->kind == DN_TEXT_PLACE_PROVINCE) return same_name(outer->province, inner->province);
     return false;
@@ -550,17 +565,15 @@ static bool same_area(const struct dn_text_mention *a, const struct dn_text_ment
     return false;
 }
 
-/* Merge `c` into the latest event it can be part of: of its group (a
- * headline and its body, "the ceasefire" referring back), or, for a sentence
- * that only elaborates (no date or place of its own) or updates the death
- * toll, the latest violent event. */
-/* "two women were also wounded in the attack": a sentence that points back
- * at the incident just told ("the attack", "the strike", "also") adds to it
- * rather than reports another. */
+/* "two women were also wounded in the attack", "All six attackers were
+ * killed in the fighting": a sentence that points back at the incident
+ * just told ("the attack", "the strikes", "also") adds to it rather than
+ * reports another. */
 static bool refers_back(const struct dni_toks *t)
 {
-    static const char *const nouns[] = {"attack", "strike", "blast", "explosion", "bombing", "ambush", "raid",
-                                        "incident", "shelling", "operation", "clash", "clashes", "firing", NULL};
+    static const char *const nouns[] = {"attack", "attacks", "strike", "strikes", "blast", "explosion", "bombing",
+                                        "ambush", "raid", "raids", "assault", "incident", "shelling", "operation",
+                                        "clash", "clashes", "firing", "fighting", "gunfight", "firefight", NULL};
     for (size_t i = 0; i < t->n; i++) {
         if (dni_tok_in(t, i, (const char *const[]){"also", NULL})) return true;
         if (i + 1 < t->n && dni_tok_in(t, i, (const char *const[]){"the", NULL}) && dni_tok_in(t, i + 1, nouns))
@@ -569,98 +582,146 @@ static bool refers_back(const struct dni_toks *t)
     return false;
 }
 
+/* Whether the dead of elaboration `c` are others than those `e` counted
+ * ("killing seven soldiers", then "All six attackers were killed"): another
+ * class of victim, and not told as a part ("two officers were among the
+ * dead"). */
+static bool adds_victims(const struct dn_text_event *c, const struct aux *cx, const struct dn_text_event *e,
+                         const struct aux *ex)
+{
+    return cx->elaboration && !cx->subset && count_known(&c->killed) && count_known(&e->killed) && cx->victim &&
+           ex->victim && strcmp(cx->victim, ex->victim) != 0;
+}
+
+/* Whether event `c` (facts `cx`) can tell more about event `e` (`ex`): their
+ * dates, places and counts do not contradict one another. */
+static bool compatible(const struct state *st, const struct dn_text_event *c, const struct aux *cx,
+                       const struct dn_text_event *e, const struct aux *ex)
+{
+    const struct dn_text_article *a = st->a;
+    bool dates = cx->toll || c->date_basis == DN_TEXT_BASIS_ASSUMED || e->date_basis == DN_TEXT_BASIS_ASSUMED ||
+                 (c->date.precision == e->date.precision && dni_date_cmp(&c->date, &e->date) == 0);
+    bool places = c->place < 0 || e->place < 0 || a->mentions[c->place].place_id == a->mentions[e->place].place_id ||
+                  same_area(&a->mentions[c->place], &a->mentions[e->place]) ||
+                  mention_within(&a->mentions[c->place], &a->mentions[e->place]) ||
+                  mention_within(&a->mentions[e->place], &a->mentions[c->place]);
+    bool counts = cx->toll || adds_victims(c, cx, e, ex) ||
+                  (counts_compatible(&c->killed, &e->killed) && counts_compatible(&c->injured, &e->injured));
+    return dates && places && counts;
+}
+
+/* Take c's place when e has none or c's lies inside e's ("in Afghanistan",
+ * then "in Khost province"). */
+static void narrow_place(struct dn_text_article *a, struct dn_text_event *e, const struct dn_text_event *c)
+{
+    if (c->place < 0 || (e->place >= 0 && !mention_within(&a->mentions[e->place], &a->mentions[c->place]))) return;
+    if (e->place >= 0) a->mentions[e->place].event = -1;
+    e->place = c->place;
+    e->flags &= ~(DN_TEXT_F_NO_PLACE | DN_TEXT_F_PLACE_COARSE);
+    e->flags |= c->flags & DN_TEXT_F_PLACE_COARSE;
+}
+
+static void add_count(struct dn_text_count *dst, const struct dn_text_count *src)
+{
+    int *d[] = {&dst->best, &dst->low, &dst->high};
+    const int *s[] = {&src->best, &src->low, &src->high};
+    for (size_t i = 0; i < 3; i++)
+        if (*d[i] != DN_COUNT_UNKNOWN) *d[i] += *s[i] != DN_COUNT_UNKNOWN ? *s[i] : src->best;
+}
+
+/* Merge `c` into the latest event it can be part of: of its group (a
+ * headline and its body, "the ceasefire" referring back), or, for a sentence
+ * that only elaborates (no date or place of its own, or "the strikes"
+ * pointing back) or updates the death toll, the violent event told last that
+ * it fits. */
 static bool try_merge(struct state *st, struct dn_text_event *c, struct aux *cx, bool fresh)
 {
     struct dn_text_article *a = st->a;
     if (fresh) return false;
     bool any_violent = c->violent && (cx->elaboration || cx->toll);
+    size_t k = a->n_events;
     if (any_violent) {
-        /* only right after the event: the latest event of the article, at
-         * most three sentences back */
-        if (a->n_events == 0 || !a->events[a->n_events - 1].violent ||
-            st->aux[a->n_events - 1].last_sentence + 3 < a->n_sentences)
-            return false;
+        /* the incident told last (a sentence may tell two: "... two days
+         * after an assault ...") that this one fits, at most three sentences
+         * back */
+        for (size_t j = 0; j < a->n_events; j++) {
+            if (!a->events[j].violent || st->aux[j].last_sentence + 3 < a->n_sentences) continue;
+            if (!compatible(st, c, cx, &a->events[j], &st->aux[j])) continue;
+            if (k == a->n_events || st->aux[j].last_sentence >= st->aux[k].last_sentence) k = j;
+        }
+        if (k == a->n_events) return false;
+    } else {
+        /* only the latest event of its group can be referred back to */
+        while (k > 0 && strcmp(st->aux[k - 1].group, cx->group) != 0) k--;
+        if (k-- == 0 || !compatible(st, c, cx, &a->events[k], &st->aux[k])) return false;
     }
-    for (size_t k = a->n_events; k-- > 0;) {
-        struct dn_text_event *e = &a->events[k];
-        struct aux *ex = &st->aux[k];
-        if (any_violent ? !e->violent : strcmp(ex->group, cx->group) != 0) continue;
-        /* only the latest such event can be referred back to */
-        bool dates = cx->toll || c->date_basis == DN_TEXT_BASIS_ASSUMED || e->date_basis == DN_TEXT_BASIS_ASSUMED ||
-                     (c->date.precision == e->date.precision && dni_date_cmp(&c->date, &e->date) == 0);
-        bool places = c->place < 0 || e->place < 0 ||
-                      a->mentions[c->place].place_id == a->mentions[e->place].place_id ||
-                      same_area(&a->mentions[c->place], &a->mentions[e->place]) ||
-                      mention_within(&a->mentions[c->place], &a->mentions[e->place]) ||
-                      mention_within(&a->mentions[e->place], &a->mentions[c->place]);
-        bool counts = cx->toll ||
-                      (counts_compatible(&c->killed, &e->killed) && counts_compatible(&c->injured, &e->injured));
-        if (!(dates && places && counts)) return false;
-        if (cx->claim >= 0) {
-            ex->actor1 = cx->claim;
-            e->flags &= ~DN_TEXT_F_ACTOR_INFERRED;
+    struct dn_text_event *e = &a->events[k];
+    struct aux *ex = &st->aux[k];
+    if (cx->claim >= 0) {
+        ex->actor1 = cx->claim;
+        e->flags &= ~DN_TEXT_F_ACTOR_INFERRED;
+    }
+    if (!e->venue) {
+        e->venue = c->venue;
+        c->venue = NULL;
+    }
+    e->flags |= c->flags & (DN_TEXT_F_COUNT_VAGUE | DN_TEXT_F_COUNT_APPROX);
+    if (cx->toll) {
+        if (count_known(&c->killed) && (!count_known(&e->killed) || c->killed.best > e->killed.best))
+            e->killed = c->killed;
+        fill_count(&e->injured, &c->injured);
+    } else if (any_violent) {
+        /* ACLED counts every death of an incident, its attackers' too:
+         * "killing seven soldiers ... All six attackers were killed" is 13 */
+        if (adds_victims(c, cx, e, ex)) add_count(&e->killed, &c->killed);
+        else fill_count(&e->killed, &c->killed);
+        fill_count(&e->injured, &c->injured);
+        narrow_place(a, e, c);
+        if (ex->actor2 < 0) ex->actor2 = cx->actor2;
+        if (!ex->victim) ex->victim = cx->victim;
+    } else {
+        bool better = info_score(c) - cx->clause > info_score(e) - ex->clause;
+        if (e->date_basis == DN_TEXT_BASIS_ASSUMED && c->date_basis != DN_TEXT_BASIS_ASSUMED) {
+            e->date = c->date;
+            e->date_basis = c->date_basis;
+            e->flags &= ~DN_TEXT_F_DATE_ASSUMED;
+            e->flags |= c->flags & DN_TEXT_F_DATE_APPROX;
         }
-        if (!e->venue) {
-            e->venue = c->venue;
-            c->venue = NULL;
-        }
-        e->flags |= c->flags & (DN_TEXT_F_COUNT_VAGUE | DN_TEXT_F_COUNT_APPROX);
-        if (cx->toll) {
-            if (count_known(&c->killed) && (!count_known(&e->killed) || c->killed.best > e->killed.best))
-                e->killed = c->killed;
-            fill_count(&e->injured, &c->injured);
-        } else if (any_violent) {
+        /* no place yet, or one the new sentence narrows down */
+        narrow_place(a, e, c);
+        if (better) { /* the more informative sentence gives the counts and parties */
+            if (count_known(&c->killed)) e->killed = c->killed;
+            if (count_known(&c->injured)) e->injured = c->injured;
+            if (cx->actor1 >= 0 && ex->claim < 0) ex->actor1 = cx->actor1;
+            if (cx->actor2 >= 0) ex->actor2 = cx->actor2;
+            if (cx->victim) ex->victim = cx->victim;
+            char *tmp = e->excerpt; /* and becomes the event's span */
+            e->excerpt = c->excerpt;
+            c->excerpt = tmp;
+            e->clean_start = c->clean_start, e->clean_end = c->clean_end;
+            e->span_start = c->span_start, e->span_end = c->span_end;
+            ex->clause = cx->clause;
+        } else {
             fill_count(&e->killed, &c->killed);
             fill_count(&e->injured, &c->injured);
-        } else {
-            bool better = info_score(c) > info_score(e);
-            if (e->date_basis == DN_TEXT_BASIS_ASSUMED && c->date_basis != DN_TEXT_BASIS_ASSUMED) {
-                e->date = c->date;
-                e->date_basis = c->date_basis;
-                e->flags &= ~DN_TEXT_F_DATE_ASSUMED;
-                e->flags |= c->flags & DN_TEXT_F_DATE_APPROX;
-            }
-            /* no place yet, or one the new sentence narrows down */
-            if (c->place >= 0 && (e->place < 0 || mention_within(&a->mentions[e->place], &a->mentions[c->place]))) {
-                if (e->place >= 0) a->mentions[e->place].event = -1;
-                e->place = c->place;
-                e->flags &= ~(DN_TEXT_F_NO_PLACE | DN_TEXT_F_PLACE_COARSE);
-                e->flags |= c->flags & DN_TEXT_F_PLACE_COARSE;
-            }
-            if (better) { /* the more informative sentence gives the counts and parties */
-                if (count_known(&c->killed)) e->killed = c->killed;
-                if (count_known(&c->injured)) e->injured = c->injured;
-                if (cx->actor1 >= 0 && ex->claim < 0) ex->actor1 = cx->actor1;
-                if (cx->actor2 >= 0) ex->actor2 = cx->actor2;
-                if (cx->victim) ex->victim = cx->victim;
-                char *tmp = e->excerpt; /* and becomes the event's span */
-                e->excerpt = c->excerpt;
-                c->excerpt = tmp;
-                e->clean_start = c->clean_start, e->clean_end = c->clean_end;
-                e->span_start = c->span_start, e->span_end = c->span_end;
-            } else {
-                fill_count(&e->killed, &c->killed);
-                fill_count(&e->injured, &c->injured);
-                if (ex->actor1 < 0) ex->actor1 = cx->actor1;
-                if (ex->actor2 < 0) ex->actor2 = cx->actor2;
-                if (!ex->victim) ex->victim = cx->victim;
-            }
-            if (cx->type->priority > ex->type->priority) { /* "talks" that turn out a "ceasefire" */
-                ex->type = cx->type;
-                e->type = c->type;
-            }
-            if (ex->inferred < 0) ex->inferred = cx->inferred;
-            ex->trigger |= cx->trigger;
+            if (ex->actor1 < 0) ex->actor1 = cx->actor1;
+            if (ex->actor2 < 0) ex->actor2 = cx->actor2;
+            if (!ex->victim) ex->victim = cx->victim;
         }
-        if (cx->claim >= 0) ex->claim = cx->claim;
-        ex->last_sentence = a->n_sentences;
-        e->sentences++;
-        e->flags |= DN_TEXT_F_MERGED;
-        if (e->place >= 0) a->mentions[e->place].event = (int)k;
-        free_event(c);
-        return true;
+        if (cx->type->priority > ex->type->priority) { /* "talks" that turn out a "ceasefire" */
+            ex->type = cx->type;
+            e->type = c->type;
+        }
+        if (ex->inferred < 0) ex->inferred = cx->inferred;
+        ex->trigger |= cx->trigger;
     }
-    return false;
+    if (cx->claim >= 0) ex->claim = cx->claim;
+    ex->last_sentence = a->n_sentences;
+    e->sentences++;
+    e->flags |= DN_TEXT_F_MERGED;
+    if (e->place >= 0) a->mentions[e->place].event = (int)k;
+    free_event(c);
+    return true;
 }
 
 static bool push_event(struct state *st, struct dn_text_event *c, struct aux *cx)
@@ -676,12 +737,98 @@ static bool push_event(struct state *st, struct dn_text_event *c, struct aux *cx
     return true;
 }
 
+/* "..., two days after an assault on an army post killed seven soldiers":
+ * "N days after" followed by a clause of its own (three words or more)
+ * tells an earlier incident, N days before the sentence's own day. Not
+ * when the date rules took it ("two days after the attack" counts from the
+ * story's day). Sets the count's token, the token after "after", and N. */
+static bool days_after(const struct state *st, size_t *at, size_t *sub, long *days)
+{
+    const struct dni_toks *t = &st->t;
+    for (size_t j = 2; j + 3 < t->n; j++) {
+        if (!dni_tok_is(t, j, "after") || !dni_tok_in(t, j - 1, (const char *const[]){"day", "days", NULL})) continue;
+        size_t i = j - 2;
+        long n = 0;
+        if (dni_tok_in(t, i, (const char *const[]){"a", "an", NULL})) {
+            n = 1;
+        } else {
+            /* the count may be two words ("twenty one") */
+            for (size_t k = i + 1; k-- > 0 && k + 2 >= i;) {
+                struct dni_number num = dni_number_at(t, k);
+                if (num.ntok && k + num.ntok == j - 1 && !num.vague && num.value > 0 && num.value <= 31) {
+                    n = num.value, i = k;
+                    break;
+                }
+            }
+        }
+        if (!n || st->skip[i]) continue;
+        size_t words = 0;
+        for (size_t k = j + 1; k < t->n && !(t->v[k].flags & DNI_TOK_PUNCT); k++) words++;
+        if (words < 3) continue;
+        *at = i, *sub = j + 1, *days = n;
+        return true;
+    }
+    return false;
+}
+
+/* The span [s, e) of the article's text without spaces and commas at its ends. */
+static void trim_clause(const char *text, size_t *s, size_t *e)
+{
+    while (*s < *e && (text[*s] == ' ' || text[*s] == ',')) (*s)++;
+    while (*e > *s && (text[*e - 1] == ' ' || text[*e - 1] == ',')) (*e)--;
+}
+
+/* How a clause is read: a whole sentence, the main clause of a sentence
+ * that was split, or a clause telling an earlier incident with the date it
+ * gets when it names none. */
+struct clause_mode {
+    bool split_done;
+    const struct dn_text_date *date; /* NULL: not a subordinate clause */
+    bool date_assumed;
+};
+
+static bool read_clause(struct state *st, size_t s, size_t e, const struct clause_mode *mode);
+
 static bool on_sentence(void *ud, size_t s, size_t e)
 {
     struct state *st = ud;
+    st->a->n_sentences++;
+    return read_clause(st, s, e, &(struct clause_mode){false, NULL, false});
+}
+
+/* Read a sentence "MAIN, N days after SUB" or "N days after SUB, MAIN" as
+ * its two clauses: MAIN first, for SUB is dated from MAIN's day. */
+static bool read_split(struct state *st, size_t s, size_t e, size_t at, size_t sub, long days)
+{
+    const struct dni_toks *t = &st->t;
+    size_t ms, me, ss, se;
+    if (at == 0) {
+        size_t comma = sub;
+        while (comma < t->n && !((t->v[comma].flags & DNI_TOK_PUNCT) && t->text[t->v[comma].start] == ',')) comma++;
+        if (comma >= t->n) return false;
+        ss = s + t->v[sub].start, se = s + t->v[comma].start;
+        ms = s + t->v[comma].end, me = e;
+    } else {
+        ms = s, me = s + t->v[at].start;
+        ss = s + t->v[sub].start, se = e;
+    }
+    trim_clause(st->a->text, &ms, &me);
+    trim_clause(st->a->text, &ss, &se);
+    if (ms >= me || ss >= se) return false;
+    if (!read_clause(st, ms, me, &(struct clause_mode){true, NULL, false})) return false;
+    struct dn_text_date d = {0, 0, 0, DN_DATE_UNKNOWN, false};
+    if (st->clause_date.precision == DN_DATE_DAY) {
+        long z = dni_days_from_civil(st->clause_date.year, st->clause_date.month, st->clause_date.day) - days;
+        d.precision = DN_DATE_DAY;
+        dni_civil_from_days(z, &d.year, &d.month, &d.day);
+    }
+    return read_clause(st, ss, se, &(struct clause_mode){true, &d, st->clause_assumed});
+}
+
+static bool read_clause(struct state *st, size_t s, size_t e, const struct clause_mode *mode)
+{
     struct dn_text_article *a = st->a;
     size_t len = e - s;
-    a->n_sentences++;
     if (len + 1 > st->sbuf_cap) {
         char *b = dn_realloc(st->sbuf, len + 1);
         if (!b) return fail_nomem(st);
@@ -715,11 +862,30 @@ static bool on_sentence(void *ud, size_t s, size_t e)
         dates[kept++] = dates[i];
     }
     nd = kept;
+    if (!mode->split_done) {
+        size_t at, sub;
+        long days;
+        if (days_after(st, &at, &sub, &days)) {
+            bool done = read_split(st, s, e, at, sub, days);
+            if (done || st->status != DN_OK) return st->status == DN_OK;
+            /* no clause to split off: read the sentence whole (the tokens were replaced) */
+            return read_clause(st, s, e, &(struct clause_mode){true, NULL, false});
+        }
+    }
+    /* a subordinate clause without a date of its own has the one its
+     * sentence gives it */
+    if (mode->date && !mode->date_assumed && nd == 0)
+        dates[nd++] = (struct dni_date_expr){*mode->date, DNI_DATE_RELATIVE, 0, 0};
     /* the story moves to this sentence's day, whether or not it reports an
-     * event; after a month, a year or "last week" no day is known to count from */
+     * event; after a month, a year or "last week" no day is known to count
+     * from. An earlier incident told in a clause does not move it. */
+    st->clause_date = a->date;
+    st->clause_assumed = true;
     for (size_t i = 0; i < nd; i++) {
         if (dates[i].flags & (DNI_DATE_SINCE | DNI_DATE_UNTIL)) continue;
-        st->anchor = dates[i].date;
+        if (!mode->date) st->anchor = dates[i].date;
+        st->clause_date = dates[i].date;
+        st->clause_assumed = false;
         break;
     }
 
@@ -800,7 +966,9 @@ static bool on_sentence(void *ud, size_t s, size_t e)
 
     struct dn_text_event ev = {0};
     struct aux x = {type, type->group, -1, -1, NULL, from_trigger, st->last_group, claimant(st, actors, na),
-                    false, cas.toll && !from_trigger, !from_trigger && vague_only, a->n_sentences};
+                    false, cas.toll && !from_trigger, !from_trigger && vague_only,
+                    has_word(t, "among"),
+                    mode->date != NULL, a->n_sentences};
     ev.type = type->name;
     ev.violent = type->violent;
     ev.place = -1;
@@ -816,7 +984,7 @@ static bool on_sentence(void *ud, size_t s, size_t e)
         break;
     }
     if (ev.date_basis == DN_TEXT_BASIS_ASSUMED) {
-        ev.date = a->date; /* unknown when the article date is */
+        ev.date = mode->date ? *mode->date : a->date; /* unknown when the article date is */
         ev.flags |= DN_TEXT_F_DATE_ASSUMED;
     }
     if (ev.violent) {
@@ -842,9 +1010,12 @@ static bool on_sentence(void *ud, size_t s, size_t e)
     /* a violent sentence without a place or counts of its own, or a bare
      * casualty report without a date or place, tells more about the event
      * just reported */
-    x.elaboration = ev.violent && ev.place < 0 &&
-                    ((!count_known(&ev.killed) && !count_known(&ev.injured)) ||
-                     (ev.date_basis == DN_TEXT_BASIS_ASSUMED && (!from_trigger || refers_back(t))));
+    x.elaboration = ev.violent && ((ev.place < 0 && ((!count_known(&ev.killed) && !count_known(&ev.injured)) ||
+                                                     (ev.date_basis == DN_TEXT_BASIS_ASSUMED &&
+                                                      (!from_trigger || refers_back(t))))) ||
+                                   /* "the strikes on Monday hit homes in Khost": counts without a
+                                    * trigger of their own, pointing back */
+                                   (!from_trigger && refers_back(t)));
     /* "In a separate incident", "In another attack" open a new event */
     bool fresh = best && best->fresh;
     for (size_t i = 0; i + 1 < t->n && i < 4; i++)

@@ -28,8 +28,31 @@ static const char *const event_nouns[] = {"attack", "attacks", "blast", "blasts"
                                           "massacre", "operation", "firing", "gunfight", "encounter", "school",
                                           "mosque", "market", "bazaar", NULL};
 
+/* "PESHAWAR": a dateline's place is written in capitals. */
+static bool all_caps(const struct dni_toks *t, size_t ts, size_t te)
+{
+    size_t letters = 0;
+    for (size_t i = ts; i < te; i++)
+        for (uint32_t k = t->v[i].start; k < t->v[i].end; k++) {
+            unsigned char c = (unsigned char)t->text[k];
+            if (c >= 'a' && c <= 'z') return false;
+            letters += c >= 'A' && c <= 'Z';
+        }
+    return letters >= 2;
+}
+
 enum dni_place_role dni_place_role(const struct dni_toks *t, size_t ts, size_t te)
 {
+    /* where the speaker is, not where it happened: "Officials in Islamabad
+     * said the strikes ...", "traders in Khost said" */
+    if (te < t->n && dni_tok_in(t, te, (const char *const[]){"said", "say", "says", "told", "added", NULL}))
+        return DNI_ROLE_BLOCKED;
+    /* a dateline opening the sentence ("ISLAMABAD - Pakistani jets struck
+     * ...") is where the report was filed */
+    if (ts == 0 && te < t->n && (t->v[te].flags & DNI_TOK_PUNCT) &&
+        (t->text[t->v[te].start] == '-' || t->text[t->v[te].start] == ':' ||
+         (t->text[t->v[te].start] == ',' && all_caps(t, ts, te))))
+        return DNI_ROLE_BLOCKED;
     /* look back over at most four words (determiners, adjectives: "in the
      * restive North Waziristan") to the word that introduces the mention */
     for (size_t k = ts, steps = 0; k > 0 && steps < 5; k--, steps++) {

@@ -1126,6 +1126,82 @@ START_TEST(test_text__a_sentence_pointing_back_adds_to_the_incident)
 }
 END_TEST
 
+/* "..., three days after a bomb attack in Bajaur killed five policemen":
+ * the clause tells an earlier incident, three days before the sentence's
+ * own day, which later sentences add to; the sentence's own event is the
+ * helicopters' strike (its aircraft name it, and "Pakistani" its side).
+ * The dateline's place, the sayers' place ("Officials in Quetta said") and
+ * the sayers ("Afghan Taliban authorities said") are none of the events'. */
+START_TEST(test_text__fixture_days_after_clause_and_strikes_told_by_sayers)
+{
+    struct dn_text_article *a = fixture("bajaur_days_after.txt", NULL, -1);
+    ck_assert_int_eq(a->n_events, 2);
+    /* Tuesday of Wednesday the 15th; "the strikes on Tuesday hit a house in
+     * Kunar" narrows "inside Afghanistan" and gives the dead */
+    CHECK_EVENT(a, 0, "drone_strike", "2024-05-14", DN_DATE_DAY, 3, DN_COUNT_UNKNOWN, "Kunar");
+    ck_assert_str_eq(a->events[0].actor1, "Pakistani security forces");
+    /* three days before that Tuesday: the Saturday bombing of the next
+     * paragraph; its two attackers add to the five policemen (ACLED counts
+     * every death of an incident) */
+    CHECK_EVENT(a, 1, "bombing", "2024-05-11", DN_DATE_DAY, 7, DN_COUNT_UNKNOWN, "Bajaur");
+    ck_assert_int_eq(a->events[1].sentences, 3);
+    for (size_t i = 0; i < a->n_events; i++) {
+        ck_assert_msg(!strstr(a->events[i].actor1, "Taliban"), "event %zu: actor1 %s", i, a->events[i].actor1);
+        ck_assert_msg(strcmp(place_of(a, &a->events[i]), "Quetta") != 0, "event %zu in Quetta", i);
+    }
+    dn_text_article_free(a);
+}
+END_TEST
+
+/* The clause may open the sentence: "Three days after X, Y." */
+START_TEST(test_text__days_after_clause_first)
+{
+    struct dn_text_options o = {.finder = fake_place_finder, .date = "2024-05-16"};
+    const char *t = "Three days after a bomb attack in Bajaur killed four policemen, security forces raided a "
+                    "hideout near Quetta on Wednesday.\n";
+    struct dn_text_article *a = NULL;
+    ck_assert_int_eq(dn_text_extract(ctx, "after.txt", t, strlen(t), -1, &o, &a), DN_OK);
+    ck_assert_int_eq(a->n_events, 2);
+    CHECK_EVENT(a, 0, "attack", "2024-05-15", DN_DATE_DAY, DN_COUNT_UNKNOWN, DN_COUNT_UNKNOWN, "Quetta");
+    CHECK_EVENT(a, 1, "bombing", "2024-05-12", DN_DATE_DAY, 4, DN_COUNT_UNKNOWN, "Bajaur");
+    ck_assert_int_eq(a->events[1].date_basis, DN_TEXT_BASIS_RELATIVE);
+    a = dn_text_article_free(a);
+    /* "two days after the attack" points back: it dates the raid two days
+     * after the story's day, and tells no incident of its own */
+    t = "Gunmen attacked a checkpost in Wana on Monday, killing two soldiers.\n\n"
+        "Two days after the attack, troops raided a hideout near Wana.\n";
+    ck_assert_int_eq(dn_text_extract(ctx, "after2.txt", t, strlen(t), -1, &o, &a), DN_OK);
+    ck_assert_int_eq(a->n_events, 2);
+    CHECK_EVENT(a, 0, "attack", "2024-05-13", DN_DATE_DAY, 2, DN_COUNT_UNKNOWN, "Wana");
+    CHECK_EVENT(a, 1, "attack", "2024-05-15", DN_DATE_DAY, DN_COUNT_UNKNOWN, DN_COUNT_UNKNOWN, "Wana");
+    dn_text_article_free(a);
+}
+END_TEST
+
+/* Where the sayers are is not where it happened: a raid near Chaman, then
+ * "Officials in Quetta said the raid ..." is no second event in Quetta. */
+START_TEST(test_text__the_sayers_place_is_not_the_events)
+{
+    struct dn_text_options o = {.finder = fake_place_finder, .date = "2024-05-16"};
+    const char *t = "Security forces raided a hideout near Chaman on Monday, killing three militants.\n\n"
+                    "Officials in Quetta said the raid targeted TTP commanders.\n\n"
+                    "Trade through Torkham was suspended on Monday, traders in Peshawar said.\n";
+    struct dn_text_article *a = NULL;
+    ck_assert_int_eq(dn_text_extract(ctx, "sayers.txt", t, strlen(t), -1, &o, &a), DN_OK);
+    ck_assert_int_eq(a->n_events, 1);
+    CHECK_EVENT(a, 0, "attack", "2024-05-13", DN_DATE_DAY, 3, DN_COUNT_UNKNOWN, "Chaman");
+    for (size_t i = 0; i < a->n_mentions; i++)
+        if (strcmp(a->mentions[i].surface, "Quetta") == 0 || strcmp(a->mentions[i].surface, "Peshawar") == 0)
+            ck_assert_msg(!a->mentions[i].locus, "%s taken for a locus", a->mentions[i].surface);
+    a = dn_text_article_free(a);
+    /* nor where the report was filed: a dateline opening the lead */
+    const struct dn_text_event *e = one_event(&a, "Peshawar - Pakistani jets struck militant hideouts inside Afghanistan on Monday.");
+    ck_assert_str_eq(place_of(a, e), "Afghanistan");
+    ck_assert(e->flags & DN_TEXT_F_PLACE_COARSE);
+    dn_text_article_free(a);
+}
+END_TEST
+
 /* Who reports is no party: "police said" made the police actor2 of a
  * rally bombing; policemen killed are still the victims. */
 START_TEST(test_text__attribution_is_not_an_actor)
@@ -1137,6 +1213,10 @@ START_TEST(test_text__attribution_is_not_an_actor)
     a = dn_text_article_free(a);
     e = one_event(&a, "According to the police, militants attacked a checkpost in Bajaur on Sunday, killing two soldiers.");
     ck_assert_msg(!e->actor1 || !strstr(e->actor1, "police"), "actor1 %s", e->actor1);
+    a = dn_text_article_free(a);
+    /* the actor's own office speaks: "The Afghan Taliban government said" */
+    e = one_event(&a, "The Afghan Taliban government said a strike on Monday hit homes in Khost and killed eight people.");
+    ck_assert_msg(!strstr(e->actor1, "Taliban"), "actor1 %s", e->actor1);
     a = dn_text_article_free(a);
     e = one_event(&a, "Gunmen killed two policemen in Bannu on Sunday, officials said.");
     ck_assert_ptr_nonnull(e->actor2);
@@ -1516,6 +1596,9 @@ Suite *make_text_suite(void)
     tcase_add_test(tc, test_text__a_semicolon_parts_two_incidents);
     tcase_add_test(tc, test_text__attribution_is_not_an_actor);
     tcase_add_test(tc, test_text__a_sentence_pointing_back_adds_to_the_incident);
+    tcase_add_test(tc, test_text__fixture_days_after_clause_and_strikes_told_by_sayers);
+    tcase_add_test(tc, test_text__days_after_clause_first);
+    tcase_add_test(tc, test_text__the_sayers_place_is_not_the_events);
     tcase_add_test(tc, test_text__article_date_sources);
     tcase_add_test(tc, test_text__dates_count_from_the_story_day);
     tcase_add_test(tc, test_text__weeks_give_the_month_not_a_made_up_day);
