@@ -72,7 +72,7 @@ static void one_article(dn_ctx *ctx, const struct ag_article *art, const char *n
                         struct tally *t)
 {
     struct dn_text_article *a = NULL;
-    if (dn_text_extract(ctx, name, art->body.data, art->body.len, -1, opts, &a) != DN_OK) die(ctx, name);
+    if (dn_text_extract(ctx, name, art->body.data, art->body.len, opts, &a) != DN_OK) die(ctx, name);
     t->articles++;
     t->bytes += art->body.len;
     t->events += a->n_events;
@@ -131,7 +131,7 @@ static void bench_extract(dn_ctx *ctx, struct ag_article *arts, size_t n, double
     double c2 = cpu();
     struct dn_text_article *a = NULL;
     struct dn_text_options none = {.date = "2023-01-01"};
-    if (dn_text_extract(ctx, "lexicons", "Lexicons load now.", 18, -1, &none, &a) != DN_OK) die(ctx, "lexicons");
+    if (dn_text_extract(ctx, "lexicons", "Lexicons load now.", 18, &none, &a) != DN_OK) die(ctx, "lexicons");
     dn_text_article_free(a);
     double c3 = cpu();
     printf("(a) one-off loads: gazetteer index %.2f CPU-s (%zu places), admin + border layers %.2f CPU-s, lexicons "

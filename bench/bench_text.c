@@ -48,7 +48,7 @@ static double run(dn_ctx *ctx, char **arts, size_t *lens, size_t n, const struct
     while (t - t0 < secs) {
         for (size_t i = 0; i < n; i++) {
             struct dn_text_article *a = NULL;
-            if (dn_text_extract(ctx, "bench", arts[i], lens[i], -1, o, &a) != DN_OK) {
+            if (dn_text_extract(ctx, "bench", arts[i], lens[i], o, &a) != DN_OK) {
                 fprintf(stderr, "bench_text: %s\n", dn_ctx_errmsg(ctx));
                 exit(1);
             }

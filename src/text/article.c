@@ -168,10 +168,9 @@ static dn_status extract_one(dn_ctx *ctx, const struct record *r, const unsigned
     return DN_OK;
 }
 
-dn_status dn_text_extract(dn_ctx *ctx, const char *name, const char *data, size_t len, long long mtime,
+dn_status dn_text_extract(dn_ctx *ctx, const char *name, const char *data, size_t len,
                           const struct dn_text_options *opts, struct dn_text_article **out)
 {
-    (void)mtime; /* no article date: see the file comment */
     struct record r = {name ? name : "-", NULL, 0, NULL};
     return extract_one(ctx, &r, (const unsigned char *)data, len, opts, out);
 }

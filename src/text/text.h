@@ -229,12 +229,10 @@ dn_status dn_text_read_file(dn_ctx *ctx, const char *path, const struct dn_text_
 /** Extract events from one article held in memory.
  * @param name used in messages and as the source when there is no URL; copied.
  * @param data, len the article's bytes (borrowed; need not be NUL-terminated).
- * @param mtime ignored (the file's time is no article date); pass -1.
  * @param out receives the article; caller frees it with dn_text_article_free().
  * @return as dn_text_read_file for one article; *out is NULL on error. */
 dn_status dn_text_extract(dn_ctx *ctx, const char *name, const char *data, size_t len,
-                          long long mtime, const struct dn_text_options *opts,
-                          struct dn_text_article **out);
+                          const struct dn_text_options *opts, struct dn_text_article **out);
 
 /** Fill the "as reported" fields of `ev` from event `i` of `a`:
  * source_kind "text", source (URL, else the file name), source_ref

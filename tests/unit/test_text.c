@@ -57,10 +57,8 @@ static char *slurp(const char *path, size_t *len)
     return buf;
 }
 
-static long long unix_time(int y, int m, int d) { return (long long)dni_days_from_civil(y, m, d) * 86400 + 43200; }
-
 /* Extract a fixture from tests/data/text with the fake finder. */
-static struct dn_text_article *fixture(const char *name, const char *date, long long mtime)
+static struct dn_text_article *fixture(const char *name, const char *date)
 {
     char path[1024];
     snprintf(path, sizeof path, "%s/text/%s", DN_TEST_DATA_DIR, name);
@@ -69,7 +67,7 @@ static struct dn_text_article *fixture(const char *name, const char *date, long 
     ck_assert_msg(buf != NULL, "cannot read %s", path);
     struct dn_text_options o = {.finder = fake_place_finder, .date = date};
     struct dn_text_article *a = NULL;
-    dn_status s = dn_text_extract(ctx, path, buf, len, mtime, &o, &a);
+    dn_status s = dn_text_extract(ctx, path, buf, len, &o, &a);
     ck_assert_msg(s == DN_OK, "%s: %s", name, dn_ctx_errmsg(ctx));
     free(buf);
     return a;
@@ -127,7 +125,7 @@ START_TEST(test_text__seed_article_acceptance)
     char *buf = slurp(path, &len);
     struct dn_text_options o = {.finder = fake_place_finder};
     struct dn_text_article *a = NULL;
-    ck_assert_int_eq(dn_text_extract(ctx, path, buf, len, -1, &o, &a), DN_OK);
+    ck_assert_int_eq(dn_text_extract(ctx, path, buf, len, &o, &a), DN_OK);
     char d[16];
     ck_assert_str_eq(dn_text_date_format(&a->date, d, sizeof d), "2022-05-19");
     ck_assert_int_eq(a->date_source, DN_TEXT_DATE_DATELINE);
@@ -217,14 +215,14 @@ START_TEST(test_text__fixture_reuters_dateline_without_year)
 {
     /* "Nov 3" without a year, and the file's time (Thursday 2020-11-05) is no
      * article date: nothing dates the article, so "on Tuesday" stays unknown */
-    struct dn_text_article *a = fixture("reuters_bajaur.txt", NULL, unix_time(2020, 11, 5));
+    struct dn_text_article *a = fixture("reuters_bajaur.txt", NULL);
     ck_assert_int_eq(a->date.precision, DN_DATE_UNKNOWN);
     ck_assert_int_eq(a->date_source, DN_TEXT_DATE_NONE);
     ck_assert_int_eq(a->n_events, 2);
     for (size_t i = 0; i < a->n_events; i++) ck_assert_int_eq(a->events[i].date.precision, DN_DATE_UNKNOWN);
     a = dn_text_article_free(a);
     /* given --date 2020-11-05: "on Tuesday" is 2020-11-03, "on Sunday" 2020-11-01 */
-    a = fixture("reuters_bajaur.txt", "2020-11-05", -1);
+    a = fixture("reuters_bajaur.txt", "2020-11-05");
     ck_assert_int_eq(a->date_source, DN_TEXT_DATE_FLAG);
     ck_assert_int_eq(a->n_events, 2);
     CHECK_EVENT(a, 0, "ied", "2020-11-03", DN_DATE_DAY, 5, 3, "Bajaur");
@@ -245,7 +243,7 @@ END_TEST
 
 START_TEST(test_text__fixture_html_drone_strike)
 {
-    struct dn_text_article *a = fixture("drone_khost.html", NULL, -1);
+    struct dn_text_article *a = fixture("drone_khost.html", NULL);
     ck_assert(a->html);
     char d[16];
     ck_assert_str_eq(dn_text_date_format(&a->date, d, 16), "2023-03-09");
@@ -279,7 +277,7 @@ END_TEST
 
 START_TEST(test_text__fixture_windows_1252_is_converted_with_a_warning)
 {
-    struct dn_text_article *a = fixture("chaman_cp1252.txt", NULL, -1);
+    struct dn_text_article *a = fixture("chaman_cp1252.txt", NULL);
     ck_assert_str_eq(a->encoding, "windows-1252");
     ck_assert_ptr_nonnull(strstr(diag.err.data, "not valid UTF-8"));
     ck_assert_ptr_nonnull(strstr(diag.err.data, "Windows-1252"));
@@ -303,7 +301,7 @@ END_TEST
 
 START_TEST(test_text__fixture_bom_clash_and_non_casualty_numbers)
 {
-    struct dn_text_article *a = fixture("torkham_bom.txt", NULL, -1);
+    struct dn_text_article *a = fixture("torkham_bom.txt", NULL);
     ck_assert_str_eq(a->encoding, "utf-8-bom");
     ck_assert_int_eq(a->date_source, DN_TEXT_DATE_DATELINE); /* "19 May 2022" */
     ck_assert_int_eq(a->n_events, 3);
@@ -321,7 +319,7 @@ END_TEST
 
 START_TEST(test_text__fixture_wrapped_suicide_attack)
 {
-    struct dn_text_article *a = fixture("kurram_wrapped.txt", NULL, -1);
+    struct dn_text_article *a = fixture("kurram_wrapped.txt", NULL);
     ck_assert_int_eq(a->n_sentences, 6); /* wrapped lines joined; "Insp." and "Dr." do not split */
     ck_assert_int_eq(a->n_events, 1);
     CHECK_EVENT(a, 0, "suicide_attack", "2023-07-07", DN_DATE_DAY, 8, 30, "Parachinar");
@@ -338,7 +336,7 @@ END_TEST
 
 START_TEST(test_text__fixture_abbreviations_and_claims)
 {
-    struct dn_text_article *a = fixture("dikhan_abbrev.txt", NULL, -1);
+    struct dn_text_article *a = fixture("dikhan_abbrev.txt", NULL);
     ck_assert_int_eq(a->n_sentences, 7);
     ck_assert_int_eq(a->date_source, DN_TEXT_DATE_DATELINE);
     ck_assert_int_eq(a->n_events, 1);
@@ -614,24 +612,24 @@ START_TEST(test_text__article_date_sources)
     const char *t = "Blast in Bajaur\nNo dateline here. A blast killed two people in Bajaur on Monday.";
     struct dn_text_options o = {.finder = fake_place_finder};
     struct dn_text_article *a = NULL;
-    /* the file's time (a copy saved on Wednesday 2023-05-03) is no article date */
-    ck_assert_int_eq(dn_text_extract(ctx, "x.txt", t, strlen(t), unix_time(2023, 5, 3), &o, &a), DN_OK);
+    /* no dateline, no --date: no article date (a file's time is none: see article.c) */
+    ck_assert_int_eq(dn_text_extract(ctx, "x.txt", t, strlen(t), &o, &a), DN_OK);
     ck_assert_int_eq(a->date_source, DN_TEXT_DATE_NONE);
     ck_assert_int_eq(a->date.precision, DN_DATE_UNKNOWN);
     char d[16];
     ck_assert_int_eq(a->events[0].date.precision, DN_DATE_UNKNOWN);
     a = dn_text_article_free(a);
     o.date = "2023-06-14";
-    ck_assert_int_eq(dn_text_extract(ctx, "x.txt", t, strlen(t), unix_time(2023, 5, 3), &o, &a), DN_OK);
+    ck_assert_int_eq(dn_text_extract(ctx, "x.txt", t, strlen(t), &o, &a), DN_OK);
     ck_assert_int_eq(a->date_source, DN_TEXT_DATE_FLAG);
     ck_assert_str_eq(date_of(&a->events[0], d), "2023-06-12");
     a = dn_text_article_free(a);
     o.date = "2023-02-30";
-    ck_assert_int_eq(dn_text_extract(ctx, "x.txt", t, strlen(t), -1, &o, &a), DN_ERR_USAGE);
+    ck_assert_int_eq(dn_text_extract(ctx, "x.txt", t, strlen(t), &o, &a), DN_ERR_USAGE);
     ck_assert_ptr_nonnull(strstr(dn_ctx_errmsg(ctx), "invalid --date '2023-02-30'"));
     ck_assert_ptr_null(a);
     o.date = NULL;
-    ck_assert_int_eq(dn_text_extract(ctx, "x.txt", t, strlen(t), -1, &o, &a), DN_OK);
+    ck_assert_int_eq(dn_text_extract(ctx, "x.txt", t, strlen(t), &o, &a), DN_OK);
     ck_assert_int_eq(a->date_source, DN_TEXT_DATE_NONE);
     ck_assert_int_eq(a->events[0].date.precision, DN_DATE_UNKNOWN); /* "on Monday" needs an article date */
     dn_text_article_free(a);
@@ -749,7 +747,7 @@ START_TEST(test_text__weeks_give_the_month_not_a_made_up_day)
     struct dn_text_options o = {.finder = fake_place_finder, .date = "2023-11-18"};
     const char *t = "Last week, gunmen shot dead two policemen in Bannu, police said.";
     struct dn_text_article *a = NULL;
-    ck_assert_int_eq(dn_text_extract(ctx, "t.txt", t, strlen(t), -1, &o, &a), DN_OK);
+    ck_assert_int_eq(dn_text_extract(ctx, "t.txt", t, strlen(t), &o, &a), DN_OK);
     ck_assert_int_eq(a->n_events, 1);
     CHECK_EVENT(a, 0, "attack", "2023-11-01", DN_DATE_MONTH, 2, DN_COUNT_UNKNOWN, "Bannu");
     ck_assert(a->events[0].flags & DN_TEXT_F_DATE_APPROX);
@@ -768,7 +766,7 @@ START_TEST(test_text__weekday_after_a_dated_sentence_counts_from_the_article)
                     "On Friday, gunmen killed two policemen in Bannu.\n\n"
                     "The next day, a bomb killed one person in Peshawar.\n";
     struct dn_text_article *a = NULL;
-    ck_assert_int_eq(dn_text_extract(ctx, "t.txt", t, strlen(t), -1, &o, &a), DN_OK);
+    ck_assert_int_eq(dn_text_extract(ctx, "t.txt", t, strlen(t), &o, &a), DN_OK);
     ck_assert_int_eq(a->n_events, 3);
     CHECK_EVENT(a, 0, "attack", "2023-11-14", DN_DATE_DAY, 3, DN_COUNT_UNKNOWN, "Wana");
     CHECK_EVENT(a, 1, "attack", "2023-11-24", DN_DATE_DAY, 2, DN_COUNT_UNKNOWN, "Bannu"); /* Thursday the 30th */
@@ -803,7 +801,7 @@ END_TEST
  * file's time; "The day before" got the file's time too. */
 START_TEST(test_text__fixture_colon_dateline_and_story_days)
 {
-    struct dn_text_article *a = fixture("miramshah_story_days.txt", NULL, unix_time(2026, 11, 30));
+    struct dn_text_article *a = fixture("miramshah_story_days.txt", NULL);
     char d[16];
     ck_assert_int_eq(a->date_source, DN_TEXT_DATE_DATELINE);
     ck_assert_str_eq(dn_text_date_format(&a->date, d, 16), "2023-11-18");
@@ -830,7 +828,7 @@ END_TEST
  * the file's time; a phrase that needs the article date says "relative". */
 START_TEST(test_text__fixture_article_without_a_date_is_undated)
 {
-    struct dn_text_article *a = fixture("bannu_no_date.txt", NULL, unix_time(2026, 11, 30));
+    struct dn_text_article *a = fixture("bannu_no_date.txt", NULL);
     ck_assert_int_eq(a->date_source, DN_TEXT_DATE_NONE);
     ck_assert_int_eq(a->date.precision, DN_DATE_UNKNOWN);
     ck_assert_int_eq(a->n_events, 3);
@@ -855,7 +853,7 @@ START_TEST(test_text__fixture_article_without_a_date_is_undated)
     const char *t = "On 14 November 2023, gunmen killed two policemen in Bannu.\n\n"
                     "On 20 November, militants killed three soldiers in Wana.\n\n"
                     "The next day, a bomb killed one person in Peshawar.\n";
-    ck_assert_int_eq(dn_text_extract(ctx, "t.txt", t, strlen(t), -1, &o, &a), DN_OK);
+    ck_assert_int_eq(dn_text_extract(ctx, "t.txt", t, strlen(t), &o, &a), DN_OK);
     ck_assert_int_eq(a->n_events, 3);
     CHECK_EVENT(a, 0, "attack", "2023-11-14", DN_DATE_DAY, 2, DN_COUNT_UNKNOWN, "Bannu");
     ck_assert_int_eq(a->events[1].date.precision, DN_DATE_UNKNOWN);
@@ -869,7 +867,7 @@ END_TEST
  * assumed day (flag date_assumed), the others count from it. */
 START_TEST(test_text__fixture_meta_date_without_dateline)
 {
-    struct dn_text_article *a = fixture("wana_meta_only.html", NULL, unix_time(2026, 11, 30));
+    struct dn_text_article *a = fixture("wana_meta_only.html", NULL);
     char d[16];
     ck_assert_int_eq(a->date_source, DN_TEXT_DATE_META);
     ck_assert_str_eq(dn_text_date_format(&a->date, d, 16), "2023-11-18");
@@ -1051,7 +1049,7 @@ static const struct dn_text_event *one_event(struct dn_text_article **a, const c
 {
     struct dn_text_options o = {.finder = fake_place_finder, .date = "2023-01-10"};
     *a = NULL;
-    ck_assert_int_eq(dn_text_extract(ctx, "t.txt", text, strlen(text), -1, &o, a), DN_OK);
+    ck_assert_int_eq(dn_text_extract(ctx, "t.txt", text, strlen(text), &o, a), DN_OK);
     ck_assert_int_eq((*a)->n_events, 1);
     return &(*a)->events[0];
 }
@@ -1065,7 +1063,7 @@ START_TEST(test_text__headline_and_its_lead_in_the_district_are_one_event)
     const char *one = "Blast kills five in North Waziristan\n\n"
                       "A bomb blast killed five people at a market in Mir Ali on Tuesday, police said.\n";
     struct dn_text_article *a = NULL;
-    ck_assert_int_eq(dn_text_extract(ctx, "one.txt", one, strlen(one), -1, &o, &a), DN_OK);
+    ck_assert_int_eq(dn_text_extract(ctx, "one.txt", one, strlen(one), &o, &a), DN_OK);
     ck_assert_int_eq(a->n_events, 1);
     ck_assert_str_eq(place_of(a, &a->events[0]), "Mir Ali");
     ck_assert_int_eq(a->events[0].killed.best, 5);
@@ -1075,7 +1073,7 @@ START_TEST(test_text__headline_and_its_lead_in_the_district_are_one_event)
     a = dn_text_article_free(a);
     const char *two = "Blast kills five in South Waziristan\n\n"
                       "A bomb blast killed five people at a market in Mir Ali on Tuesday, police said.\n";
-    ck_assert_int_eq(dn_text_extract(ctx, "two.txt", two, strlen(two), -1, &o, &a), DN_OK);
+    ck_assert_int_eq(dn_text_extract(ctx, "two.txt", two, strlen(two), &o, &a), DN_OK);
     ck_assert_int_eq(a->n_events, 2);
     dn_text_article_free(a);
 }
@@ -1090,7 +1088,7 @@ START_TEST(test_text__a_semicolon_parts_two_incidents)
     const char *two = "Three people were killed and seven wounded in Jalalabad on Monday; two people died in a blast"
                       " in Quetta on Sunday.\n";
     struct dn_text_article *a = NULL;
-    ck_assert_int_eq(dn_text_extract(ctx, "two.txt", two, strlen(two), -1, &o, &a), DN_OK);
+    ck_assert_int_eq(dn_text_extract(ctx, "two.txt", two, strlen(two), &o, &a), DN_OK);
     ck_assert_int_eq(a->n_events, 2);
     ck_assert_str_eq(place_of(a, &a->events[0]), "Jalalabad");
     ck_assert_int_eq(a->events[0].killed.best, 3);
@@ -1099,7 +1097,7 @@ START_TEST(test_text__a_semicolon_parts_two_incidents)
     ck_assert_int_eq(a->events[1].killed.best, 2);
     a = dn_text_article_free(a);
     const char *one = "Militants attacked a checkpost in Bajaur on Monday; four soldiers were killed.\n";
-    ck_assert_int_eq(dn_text_extract(ctx, "one.txt", one, strlen(one), -1, &o, &a), DN_OK);
+    ck_assert_int_eq(dn_text_extract(ctx, "one.txt", one, strlen(one), &o, &a), DN_OK);
     ck_assert_int_eq(a->n_events, 1);
     ck_assert_int_eq(a->events[0].killed.best, 4);
     dn_text_article_free(a);
@@ -1115,7 +1113,7 @@ START_TEST(test_text__a_sentence_pointing_back_adds_to_the_incident)
                     "Residents said two women were also wounded in the attack.\n\n"
                     "Meanwhile, troops killed three militants in Wana on Monday night.\n";
     struct dn_text_article *a = NULL;
-    ck_assert_int_eq(dn_text_extract(ctx, "back.txt", t, strlen(t), -1, &o, &a), DN_OK);
+    ck_assert_int_eq(dn_text_extract(ctx, "back.txt", t, strlen(t), &o, &a), DN_OK);
     ck_assert_int_eq(a->n_events, 2);
     ck_assert_str_eq(place_of(a, &a->events[0]), "Mir Ali");
     ck_assert_int_eq(a->events[0].killed.best, 4);
@@ -1134,7 +1132,7 @@ END_TEST
  * the sayers ("Afghan Taliban authorities said") are none of the events'. */
 START_TEST(test_text__fixture_days_after_clause_and_strikes_told_by_sayers)
 {
-    struct dn_text_article *a = fixture("bajaur_days_after.txt", NULL, -1);
+    struct dn_text_article *a = fixture("bajaur_days_after.txt", NULL);
     ck_assert_int_eq(a->n_events, 2);
     /* Tuesday of Wednesday the 15th; "the strikes on Tuesday hit a house in
      * Kunar" narrows "inside Afghanistan" and gives the dead */
@@ -1160,7 +1158,7 @@ START_TEST(test_text__days_after_clause_first)
     const char *t = "Three days after a bomb attack in Bajaur killed four policemen, security forces raided a "
                     "hideout near Quetta on Wednesday.\n";
     struct dn_text_article *a = NULL;
-    ck_assert_int_eq(dn_text_extract(ctx, "after.txt", t, strlen(t), -1, &o, &a), DN_OK);
+    ck_assert_int_eq(dn_text_extract(ctx, "after.txt", t, strlen(t), &o, &a), DN_OK);
     ck_assert_int_eq(a->n_events, 2);
     CHECK_EVENT(a, 0, "attack", "2024-05-15", DN_DATE_DAY, DN_COUNT_UNKNOWN, DN_COUNT_UNKNOWN, "Quetta");
     CHECK_EVENT(a, 1, "bombing", "2024-05-12", DN_DATE_DAY, 4, DN_COUNT_UNKNOWN, "Bajaur");
@@ -1170,7 +1168,7 @@ START_TEST(test_text__days_after_clause_first)
      * after the story's day, and tells no incident of its own */
     t = "Gunmen attacked a checkpost in Wana on Monday, killing two soldiers.\n\n"
         "Two days after the attack, troops raided a hideout near Wana.\n";
-    ck_assert_int_eq(dn_text_extract(ctx, "after2.txt", t, strlen(t), -1, &o, &a), DN_OK);
+    ck_assert_int_eq(dn_text_extract(ctx, "after2.txt", t, strlen(t), &o, &a), DN_OK);
     ck_assert_int_eq(a->n_events, 2);
     CHECK_EVENT(a, 0, "attack", "2024-05-13", DN_DATE_DAY, 2, DN_COUNT_UNKNOWN, "Wana");
     CHECK_EVENT(a, 1, "attack", "2024-05-15", DN_DATE_DAY, DN_COUNT_UNKNOWN, DN_COUNT_UNKNOWN, "Wana");
@@ -1187,7 +1185,7 @@ START_TEST(test_text__the_sayers_place_is_not_the_events)
                     "Officials in Quetta said the raid targeted TTP commanders.\n\n"
                     "Trade through Torkham was suspended on Monday, traders in Peshawar said.\n";
     struct dn_text_article *a = NULL;
-    ck_assert_int_eq(dn_text_extract(ctx, "sayers.txt", t, strlen(t), -1, &o, &a), DN_OK);
+    ck_assert_int_eq(dn_text_extract(ctx, "sayers.txt", t, strlen(t), &o, &a), DN_OK);
     ck_assert_int_eq(a->n_events, 1);
     CHECK_EVENT(a, 0, "attack", "2024-05-13", DN_DATE_DAY, 3, DN_COUNT_UNKNOWN, "Chaman");
     for (size_t i = 0; i < a->n_mentions; i++)
@@ -1233,7 +1231,7 @@ START_TEST(test_text__dateline_in_the_lead_dates_the_filing_not_the_event)
     const char *t = "PESHAWAR, Pakistan, Nov 16, 2023 (Reuters) - Gunmen attacked a police station in Bannu on Tuesday,"
                     " killing four policemen, officials said.\n";
     struct dn_text_article *a = NULL;
-    ck_assert_int_eq(dn_text_extract(ctx, "wire.txt", t, strlen(t), -1, &o, &a), DN_OK);
+    ck_assert_int_eq(dn_text_extract(ctx, "wire.txt", t, strlen(t), &o, &a), DN_OK);
     char date[16];
     ck_assert_int_eq(a->date_source, DN_TEXT_DATE_DATELINE);
     ck_assert_str_eq(dn_text_date_format(&a->date, date, sizeof date), "2023-11-16");
@@ -1281,7 +1279,7 @@ START_TEST(test_text__no_finder_means_no_place)
     const char *t = "A blast in Peshawar killed two people on Monday.";
     struct dn_text_options o = {.date = "2023-01-10"};
     struct dn_text_article *a = NULL;
-    ck_assert_int_eq(dn_text_extract(ctx, "t.txt", t, strlen(t), -1, &o, &a), DN_OK);
+    ck_assert_int_eq(dn_text_extract(ctx, "t.txt", t, strlen(t), &o, &a), DN_OK);
     ck_assert_int_eq(a->n_mentions, 0);
     ck_assert_int_eq(a->events[0].place, -1);
     ck_assert_int_eq(a->events[0].killed.best, 2);
@@ -1320,7 +1318,7 @@ START_TEST(test_text__casualty_sentences_become_counted_events)
     const char *arrest = "12 people, including three soldiers, were arrested in Wana on Monday.";
     struct dn_text_options o = {.finder = fake_place_finder, .date = "2023-01-10"};
     struct dn_text_article *a = NULL;
-    ck_assert_int_eq(dn_text_extract(ctx, "t.txt", arrest, strlen(arrest), -1, &o, &a), DN_OK);
+    ck_assert_int_eq(dn_text_extract(ctx, "t.txt", arrest, strlen(arrest), &o, &a), DN_OK);
     for (size_t i = 0; i < a->n_events; i++) ck_assert_int_eq(a->events[i].killed.best, U);
     dn_text_article_free(a);
 }
@@ -1330,7 +1328,7 @@ END_TEST
 
 START_TEST(test_text__event_conversion)
 {
-    struct dn_text_article *a = fixture("reuters_bajaur.txt", "2020-11-05", -1);
+    struct dn_text_article *a = fixture("reuters_bajaur.txt", "2020-11-05");
     struct dn_event ev, ev2;
     dn_event_init(&ev);
     dn_event_init(&ev2);
@@ -1358,7 +1356,7 @@ START_TEST(test_text__event_conversion)
     /* "on Tuesday" dates the event, counted from the article date given */
     ck_assert_ptr_nonnull(strstr(ev.notes, "date: relative (article date 2020-11-05 from flag)"));
     /* the uid is stable across runs and differs between events */
-    struct dn_text_article *b = fixture("reuters_bajaur.txt", "2020-11-05", -1);
+    struct dn_text_article *b = fixture("reuters_bajaur.txt", "2020-11-05");
     ck_assert_int_eq(dn_text_event_to_event(ctx, b, 0, &ev2), DN_OK);
     ck_assert_str_eq(ev.uid, ev2.uid);
     ck_assert_str_eq(ev.row_hash, ev2.row_hash);
@@ -1489,7 +1487,7 @@ START_TEST(test_text__lexicon_errors_name_file_and_line)
     /* through the context: a geodata dir without lexicons */
     ck_assert_int_eq(dni_set_geodata_dir(ctx, dir), DN_OK);
     struct dn_text_article *a = NULL;
-    ck_assert_int_eq(dn_text_extract(ctx, "t.txt", "A blast.", 8, -1, NULL, &a), DN_ERR_GEODATA);
+    ck_assert_int_eq(dn_text_extract(ctx, "t.txt", "A blast.", 8, NULL, &a), DN_ERR_GEODATA);
     ck_assert_ptr_nonnull(strstr(dn_ctx_errmsg(ctx), "/lexicons/event_types.tsv: cannot open lexicon"));
     remove_tree(dir);
     free(dir);
@@ -1512,7 +1510,7 @@ START_TEST(test_text__pathological_input_is_linear)
         struct timespec t0, t1;
         clock_gettime(CLOCK_MONOTONIC, &t0);
         struct dn_text_article *a = NULL;
-        dn_status s = dn_text_extract(ctx, "big.txt", buf, n, -1, NULL, &a);
+        dn_status s = dn_text_extract(ctx, "big.txt", buf, n, NULL, &a);
         clock_gettime(CLOCK_MONOTONIC, &t1);
         double secs = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
         ck_assert_msg(secs < limit, "piece '%s' took %.1f s", pieces[p], secs);
@@ -1532,13 +1530,13 @@ START_TEST(test_text__allocation_failures_are_reported)
     struct dn_text_options o = {.finder = fake_place_finder};
     /* load the lexicons first so every later allocation belongs to the extraction */
     struct dn_text_article *a = NULL;
-    ck_assert_int_eq(dn_text_extract(ctx, path, buf, len, -1, &o, &a), DN_OK);
+    ck_assert_int_eq(dn_text_extract(ctx, path, buf, len, &o, &a), DN_OK);
     size_t want = a->n_events;
     a = dn_text_article_free(a);
     bool succeeded = false;
     for (long k = 1; k < 5000 && !succeeded; k++) {
         dni_alloc_fail_after(k);
-        dn_status s = dn_text_extract(ctx, path, buf, len, -1, &o, &a);
+        dn_status s = dn_text_extract(ctx, path, buf, len, &o, &a);
         dni_alloc_fail_after(0);
         if (s == DN_OK) {
             succeeded = true;
