@@ -241,7 +241,14 @@ static dn_status make_stage(dn_ctx *ctx, struct plan *p)
     dn_status s = join(ctx, p->stage, p->dir, ".durand-export-", "XXXXXX");
     if (s != DN_OK) return s;
     if (!mkdtemp(p->stage)) {
-        s = dni_fail(ctx, DN_ERR_IO, "%s: cannot create a directory to write into: %s", p->dir, strerror(errno));
+        /* name what the user asked for: the file, else the directory */
+        int err = errno;
+        if (p->file_mode)
+            s = dni_fail(ctx, DN_ERR_IO, "%s/%s: cannot create it: no directory can be made in %s to write into: %s",
+                         p->dir, p->name, p->dir, strerror(err));
+        else
+            s = dni_fail(ctx, DN_ERR_IO, "%s: cannot create a directory in it to write into: %s", p->dir,
+                         strerror(err));
         p->stage[0] = '\0';
     }
     return s;
