@@ -5,17 +5,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/hash.h"
 #include "text/text_int.h"
-
-uint64_t dni_fnv1a(uint64_t h, const void *data, size_t len)
-{
-    const unsigned char *p = data;
-    for (size_t i = 0; i < len; i++) {
-        h ^= p[i];
-        h *= 0x100000001b3ull;
-    }
-    return h;
-}
 
 static const char *const flag_names[] = {"date_assumed", "date_approx", "actor_inferred", "count_vague",
                                          "count_approx", "merged",      "no_place",       "place_coarse"};
@@ -53,13 +44,13 @@ dn_status dn_text_event_to_event(dn_ctx *ctx, const struct dn_text_article *a, s
      * known by its name and its directory as realpath resolves it) */
     const char *identity = a->url ? a->url : a->scope;
     if (!identity) return dni_fail(ctx, DN_ERR_INTERNAL, "text event of an article with neither URL nor scope");
-    uint64_t h = dni_fnv1a(DNI_FNV_INIT, identity, strlen(identity) + 1);
-    h = dni_fnv1a(h, ref, strlen(ref) + 1);
-    h = dni_fnv1a(h, e->type, strlen(e->type) + 1);
+    uint64_t h = dn_hash_bytes(DN_HASH_INIT, identity, strlen(identity) + 1);
+    h = dn_hash_bytes(h, ref, strlen(ref) + 1);
+    h = dn_hash_bytes(h, e->type, strlen(e->type) + 1);
     snprintf(uid, sizeof uid, "text:%016llx", (unsigned long long)h);
     uint64_t rh = a->map && e->clean_end <= a->text_len
-                      ? dni_fnv1a(DNI_FNV_INIT, a->text + e->clean_start, e->clean_end - e->clean_start)
-                      : dni_fnv1a(DNI_FNV_INIT, e->excerpt, strlen(e->excerpt));
+                      ? dn_hash_bytes(DN_HASH_INIT, a->text + e->clean_start, e->clean_end - e->clean_start)
+                      : dn_hash_bytes(DN_HASH_INIT, e->excerpt, strlen(e->excerpt));
     snprintf(rowhash, sizeof rowhash, "%016llx", (unsigned long long)rh);
     dn_text_date_format(&e->date, date, sizeof date);
     dn_text_flags_format(e->flags, flags, sizeof flags);

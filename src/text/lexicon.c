@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/hash.h"
 #include "text/text_int.h"
 
 /* Hash of a phrase's first word → chain of phrases starting with it. */
@@ -22,7 +23,7 @@ struct dni_lex_index {
     int *next;     /* per phrase: next phrase with the same first word, -1 = end */
 };
 
-static uint64_t word_hash(const char *w, size_t n) { return dni_fnv1a(DNI_FNV_INIT, w, n); }
+static uint64_t word_hash(const char *w, size_t n) { return dn_hash_bytes(DN_HASH_INIT, w, n); }
 
 static void index_free(struct dni_lex_index *ix)
 {

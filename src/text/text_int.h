@@ -272,10 +272,4 @@ int dni_place_choose(const struct dn_text_mention *m, const enum dni_place_role 
  * (lexicons), or the finder's status. */
 dn_status dni_text_extract_events(dn_ctx *ctx, struct dn_text_article *a, const struct dn_text_options *opts);
 
-/* ---- hashing (convert.c) ------------------------------------------------------ */
-
-/** 64-bit FNV-1a, continued from `h` (start with DNI_FNV_INIT). */
-#define DNI_FNV_INIT 0xcbf29ce484222325ull
-uint64_t dni_fnv1a(uint64_t h, const void *data, size_t len);
-
 #endif /* DN_TEXT_INT_H */
