@@ -161,7 +161,13 @@ typedef dn_status (*name_fn)(dn_ctx *ctx, const struct plan *p, const char *name
 
 static dn_status each_output(dn_ctx *ctx, const struct plan *p, name_fn fn)
 {
-    static const char *const shp_sidecars[] = {".shx", ".dbf", ".prj", ".cpg", ".qix"};
+    /* the files a layer file brings beside it, by format */
+    static const char *const shp_sidecars[] = {".shx", ".dbf", ".prj", ".cpg", ".qix", NULL};
+    static const char *const csv_sidecars[] = {".csvt", ".prj", NULL};
+    static const char *const none[] = {NULL};
+    const char *const *sidecars = p->fmt->id == DN_EXPORT_SHP ? shp_sidecars
+                                  : p->fmt->id == DN_EXPORT_CSV ? csv_sidecars
+                                                                : none;
     char name[PATH_CAP], side[PATH_CAP];
     dn_status s = DN_OK;
     if (!p->fmt->per_layer_file && !(p->update && p->fmt->id == DN_EXPORT_GPKG)) s = fn(ctx, p, p->name);
@@ -173,16 +179,9 @@ static dn_status each_output(dn_ctx *ctx, const struct plan *p, name_fn fn)
             /* QML files of a container format sit beside it, one per layer */
             if ((s = join(ctx, name, "", dn_export_layer_name(p->layers[i]), p->fmt->ext)) != DN_OK) return s;
         }
-        if (s == DN_OK && p->fmt->id == DN_EXPORT_SHP)
-            for (size_t k = 0; s == DN_OK && k < DN_ARRAY_LEN(shp_sidecars); k++) {
-                sidecar(name, shp_sidecars[k], side);
-                s = fn(ctx, p, side);
-            }
-        if (s == DN_OK && p->fmt->id == DN_EXPORT_CSV) {
-            sidecar(name, ".csvt", side);
+        for (size_t k = 0; s == DN_OK && sidecars[k]; k++) {
+            sidecar(name, sidecars[k], side);
             s = fn(ctx, p, side);
-            sidecar(name, ".prj", side);
-            if (s == DN_OK) s = fn(ctx, p, side);
         }
         if (s == DN_OK && p->fmt->qml_files) {
             sidecar(name, ".qml", side);
