@@ -29,7 +29,8 @@
 struct dni_checkpointer;
 
 /** The WAL size (frames of a page) from which a commit waits for the
- * checkpoint: 64 MiB of 4 KiB pages, about seven 10,000-row batches. */
+ * checkpoint: 256 MiB of a new store's 16 KiB pages, about 25 10,000-row
+ * batches (64 MiB on a store made with 4 KiB pages before). */
 enum { DNI_CHECKPOINT_WAIT_FRAMES = 16384 };
 
 /** Start checkpointing the WAL of `writer` (the store's connection, open on

@@ -320,12 +320,28 @@ static long long file_size(const char *path)
     return stat(path, &sb) == 0 ? (long long)sb.st_size : -1;
 }
 
-/* Commit `rows` rows of a 3 KiB blob each: about one page a row. */
+/* The open store's page size: a new store's is durand's (store.c), not
+ * SQLite's 4 KiB. */
+static long long page_size(void)
+{
+    sqlite3_stmt *st;
+    ck_assert_int_eq(dn_store_stmt(ctx, "PRAGMA page_size", &st), DN_OK);
+    ck_assert_int_eq(sqlite3_step(st), SQLITE_ROW);
+    long long size = sqlite3_column_int64(st, 0);
+    sqlite3_reset(st);
+    return size;
+}
+
+/* The bytes of each blob commit_blobs stores: three quarters of a page. */
+static long long blob_bytes(void) { return page_size() * 3 / 4; }
+
+/* Commit `rows` rows of a blob of blob_bytes() each: about one page a row. */
 static void commit_blobs(int rows)
 {
     ck_assert_int_eq(dn_store_begin(ctx), DN_OK);
     sqlite3_stmt *st;
-    ck_assert_int_eq(dn_store_stmt(ctx, "INSERT INTO ckpt_test(b) VALUES (randomblob(3000))", &st), DN_OK);
+    ck_assert_int_eq(dn_store_stmt(ctx, "INSERT INTO ckpt_test(b) VALUES (randomblob(?))", &st), DN_OK);
+    sqlite3_bind_int64(st, 1, blob_bytes());
     for (int i = 0; i < rows; i++) {
         ck_assert_int_eq(sqlite3_step(st), SQLITE_DONE);
         sqlite3_reset(st);
@@ -351,8 +367,8 @@ START_TEST(test_store__checkpointer_copies_the_wal_and_bounds_it)
     ck_assert_int_eq(dni_checkpointer_start(ctx, dni_db(ctx), db, WAIT_FRAMES, &c), DN_OK);
     commit_blobs(BATCH);
     /* asynchronous: give the thread up to 20 s (valgrind) */
-    for (int i = 0; i < 2000 && file_size(db) < before + BATCH * 3000; i++) usleep(10000);
-    ck_assert_int_ge(file_size(db), before + BATCH * 3000);
+    for (int i = 0; i < 2000 && file_size(db) < before + BATCH * blob_bytes(); i++) usleep(10000);
+    ck_assert_int_ge(file_size(db), before + BATCH * blob_bytes());
     long long wal_max = 0;
     for (int i = 1; i < BATCHES; i++) {
         commit_blobs(BATCH);
@@ -363,7 +379,7 @@ START_TEST(test_store__checkpointer_copies_the_wal_and_bounds_it)
      * within WAIT_FRAMES plus the batch that crossed it and one begun beside
      * the checkpoint (each frame is a page and a 24-byte header) */
     ck_assert_int_gt(wal_max, 0);
-    ck_assert_int_le(wal_max, 32 + (long long)(WAIT_FRAMES + 2 * (BATCH + 5)) * (4096 + 24));
+    ck_assert_int_le(wal_max, 32 + (long long)(WAIT_FRAMES + 2 * (BATCH + 5)) * (page_size() + 24));
     long long n = 0;
     sqlite3_stmt *st;
     ck_assert_int_eq(dn_store_stmt(ctx, "SELECT count(*) FROM ckpt_test", &st), DN_OK);
@@ -374,7 +390,7 @@ START_TEST(test_store__checkpointer_copies_the_wal_and_bounds_it)
     /* the automatic checkpoints are back: a large commit is copied at once */
     long long size_before = file_size(db);
     commit_blobs(1100);
-    ck_assert_int_gt(file_size(db), size_before + 1000 * 3000);
+    ck_assert_int_gt(file_size(db), size_before + 1000 * blob_bytes());
 }
 END_TEST
 
@@ -395,7 +411,7 @@ START_TEST(test_store__checkpointer_that_cannot_start_leaves_the_writer_checkpoi
     ck_assert_ptr_null(c);
     long long size_before = file_size(db);
     commit_blobs(1100);
-    ck_assert_int_gt(file_size(db), size_before + 1000 * 3000);
+    ck_assert_int_gt(file_size(db), size_before + 1000 * blob_bytes());
 
     /* the same through the store: an info line, no error left behind */
     struct captured cap = {0};
@@ -408,7 +424,7 @@ START_TEST(test_store__checkpointer_that_cannot_start_leaves_the_writer_checkpoi
     ck_assert_str_eq(dn_ctx_errmsg(ctx), "");
     size_before = file_size(db);
     commit_blobs(1100);
-    ck_assert_int_gt(file_size(db), size_before + 1000 * 3000);
+    ck_assert_int_gt(file_size(db), size_before + 1000 * blob_bytes());
     dni_store_background_checkpoints(ctx, false); /* nothing to stop */
     dn_ctx_set_output(ctx, NULL, NULL);
     captured_free(&cap);
