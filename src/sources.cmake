@@ -69,6 +69,7 @@ set(DN_LIB_SOURCES
   src/export/bands.c
   src/export/styles.c
   src/export/style_out.c
+  src/export/stage.c
   src/export/export.c
   # ingest: event-table readers (ACLED, UCDP, CSV, OGR) and value parsers
   src/ingest/parse_date.c

@@ -23,6 +23,7 @@
 #include <cpl_string.h>
 
 #include "export/export_internal.h"
+#include "export/stage.h"
 #include "store/store.h"
 
 /* mimalloc, when it serves the process's malloc (the durand binary links it:
@@ -48,7 +49,7 @@ struct plan {
     bool update;             /* the GPKG/KML container exists: replace layers in it, keep the rest */
     char dir[PATH_CAP];      /* output directory ("" for PG) */
     char name[PATH_CAP];     /* file_mode: the file's name in dir; containers: durand.gpkg/.kml or that name */
-    char stage[PATH_CAP];    /* private directory in dir the files are written into ("" for PG) */
+    struct dni_stage stage;  /* private directory in dir the files are written into ("" for PG) */
     char container[PATH_CAP]; /* GPKG/KML file, or the PG: string */
     char shown[PATH_CAP];    /* container as shown in messages (PG password masked) */
 };
@@ -222,7 +223,7 @@ static dn_status check_replaceable(dn_ctx *ctx, const struct plan *p, const char
 static dn_status publish(dn_ctx *ctx, const struct plan *p, const char *name)
 {
     char from[PATH_CAP], to[PATH_CAP];
-    dn_status s = join(ctx, from, p->stage, name, "");
+    dn_status s = join(ctx, from, p->stage.path, name, "");
     if (s == DN_OK) s = join(ctx, to, p->dir, name, "");
     if (s != DN_OK) return s;
     struct stat sb;
@@ -233,43 +234,6 @@ static dn_status publish(dn_ctx *ctx, const struct plan *p, const char *name)
     }
     if (rename(from, to) != 0) return dni_fail(ctx, DN_ERR_IO, "%s: cannot replace: %s", to, strerror(errno));
     return DN_OK;
-}
-
-static dn_status make_stage(dn_ctx *ctx, struct plan *p)
-{
-    dn_status s = join(ctx, p->stage, p->dir, ".durand-export-", "XXXXXX");
-    if (s != DN_OK) return s;
-    if (!mkdtemp(p->stage)) {
-        /* name what the user asked for: the file, else the directory */
-        int err = errno;
-        if (p->file_mode)
-            s = dni_fail(ctx, DN_ERR_IO, "%s/%s: cannot create it: no directory can be made in %s to write into: %s",
-                         p->dir, p->name, p->dir, strerror(err));
-        else
-            s = dni_fail(ctx, DN_ERR_IO, "%s: cannot create a directory in it to write into: %s", p->dir,
-                         strerror(err));
-        p->stage[0] = '\0';
-    }
-    return s;
-}
-
-/* Whatever is left in the stage (everything, after a failure) goes. */
-static void remove_stage(struct plan *p)
-{
-    if (!p->stage[0]) return;
-    DIR *d = opendir(p->stage);
-    if (d) {
-        struct dirent *e;
-        char path[PATH_CAP * 2];
-        while ((e = readdir(d)))
-            if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0) {
-                snprintf(path, sizeof path, "%s/%s", p->stage, e->d_name);
-                unlink(path);
-            }
-        closedir(d);
-    }
-    rmdir(p->stage);
-    p->stage[0] = '\0';
 }
 
 static dn_status make_dirs(dn_ctx *ctx, const char *dir)
@@ -584,7 +548,7 @@ static dn_status write_per_layer(dn_ctx *ctx, const struct plan *p, const struct
     char name[PATH_CAP], shown[PATH_CAP]; /* shown: where the file ends up */
     for (size_t i = 0; s == DN_OK && i < p->nlayers; i++) {
         if ((s = layer_name(ctx, p, i, name)) != DN_OK) break;
-        if ((s = join(ctx, path, p->stage, name, "")) != DN_OK) break;
+        if ((s = join(ctx, path, p->stage.path, name, "")) != DN_OK) break;
         if ((s = join(ctx, shown, p->dir, name, "")) != DN_OK) break;
         GDALDatasetH ds;
         if ((s = create_dataset(ctx, p->fmt, path, shown, &ds)) != DN_OK) break;
@@ -638,7 +602,7 @@ static dn_status write_container(dn_ctx *ctx, const struct plan *p, const struct
     char path[PATH_CAP];
     dn_status s = DN_OK;
     if (o->format == DN_EXPORT_PG) snprintf(path, sizeof path, "%s", p->container);
-    else s = join(ctx, path, p->stage, p->name, "");
+    else s = join(ctx, path, p->stage.path, p->name, "");
     if (s == DN_OK && gpkg_update) s = gpkg_snapshot(ctx, p, path, &orig);
     else if (s == DN_OK && p->update && CPLCopyFile(path, p->container) != 0)
         s = dni_fail(ctx, DN_ERR_IO, "%s: cannot copy it to update it: %s", p->shown, strerror(errno));
@@ -669,7 +633,7 @@ static dn_status write_container(dn_ctx *ctx, const struct plan *p, const struct
     if (s == DN_OK && gpkg_update) s = gpkg_write_back(ctx, p, path, &orig);
     sqlite3_close(orig.db);
     for (size_t i = 0; s == DN_OK && p->fmt->qml_files && i < p->nlayers; i++) {
-        if ((s = join(ctx, path, p->stage, dn_export_layer_name(p->layers[i]), ".qml")) != DN_OK) break;
+        if ((s = join(ctx, path, p->stage.path, dn_export_layer_name(p->layers[i]), ".qml")) != DN_OK) break;
         s = dni_write_qml_file(ctx, path, p->layers[i], sd);
     }
     return s;
@@ -691,7 +655,7 @@ static dn_status write_fields_csv(dn_ctx *ctx, const struct plan *p)
             chosen = stat(path, &sb) == 0;
         if (chosen) layers[n++] = (enum dn_export_layer)l;
     }
-    if (s == DN_OK) s = join(ctx, path, p->stage, "fields", ".csv");
+    if (s == DN_OK) s = join(ctx, path, p->stage.path, "fields", ".csv");
     if (s == DN_OK) s = dni_write_fields_csv(ctx, path, layers, n);
     return s;
 }
@@ -726,14 +690,14 @@ dn_status dn_export_run(dn_ctx *ctx, const struct dn_export_opts *opts, struct d
     if (s == DN_OK && opts->format != DN_EXPORT_PG) {
         s = each_output(ctx, &p, opts->overwrite ? check_replaceable : refuse_existing);
         if (s == DN_OK) s = make_dirs(ctx, p.dir);
-        if (s == DN_OK) s = make_stage(ctx, &p);
+        if (s == DN_OK) s = dni_stage_make(ctx, p.dir, p.file_mode ? p.name : NULL, &p.stage);
     }
     if (s != DN_OK) return s;
 
     OGRSpatialReferenceH srs = OSRNewSpatialReference(NULL);
     if (!srs || OSRImportFromEPSG(srs, 4326) != OGRERR_NONE) {
         if (srs) OSRDestroySpatialReference(srs);
-        remove_stage(&p);
+        dni_stage_remove(&p.stage);
         return dni_fail(ctx, DN_ERR_GDAL, "cannot set up EPSG:4326 (is proj.db installed?)");
     }
     OSRSetAxisMappingStrategy(srs, OAMS_TRADITIONAL_GIS_ORDER);
@@ -746,8 +710,8 @@ dn_status dn_export_run(dn_ctx *ctx, const struct dn_export_opts *opts, struct d
     else s = write_container(ctx, &p, opts, srs, &sd, rep);
     if (s == DN_OK && opts->format == DN_EXPORT_SHP) s = write_fields_csv(ctx, &p);
     /* every layer is written: only now do the old files give way */
-    if (s == DN_OK && p.stage[0]) s = each_output(ctx, &p, publish);
-    remove_stage(&p);
+    if (s == DN_OK && p.stage.path[0]) s = each_output(ctx, &p, publish);
+    dni_stage_remove(&p.stage);
     CPLSetThreadLocalConfigOption("LIBKML_TIMESTAMP_FIELD", NULL);
     CPLSetThreadLocalConfigOption("PG_USE_COPY", NULL);
     dni_gdal_end(ctx);

@@ -1,0 +1,140 @@
+/** @file stage.c
+ * An export's private directory, and the ones dead exports left (see
+ * stage.h).
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "core/core.h"
+#include "export/stage.h"
+
+static const char lock_name[] = ".lock";
+
+/* A stage without a lock file this old is nobody's (stage.h). */
+enum { UNLOCKED_STAGE_AGE_S = 3600 };
+
+/* Remove a directory's files, then the directory (a stage holds no
+ * subdirectories). */
+static void remove_dir(const char *path)
+{
+    DIR *d = opendir(path);
+    if (d) {
+        struct dirent *e;
+        char file[2048];
+        while ((e = readdir(d)))
+            if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0) {
+                snprintf(file, sizeof file, "%s/%s", path, e->d_name);
+                unlink(file);
+            }
+        closedir(d);
+    }
+    rmdir(path);
+}
+
+static bool is_stage_name(const char *name)
+{
+    size_t n = strlen(DNI_STAGE_PREFIX);
+    return strncmp(name, DNI_STAGE_PREFIX, n) == 0 && strlen(name) == n + 6;
+}
+
+/* Whether the stage at `path` belongs to no running export: its lock can
+ * be taken, or it has no lock file and is old. */
+static bool abandoned(const char *path)
+{
+    char lock[2048];
+    int n = snprintf(lock, sizeof lock, "%s/%s", path, lock_name);
+    if (n < 0 || (size_t)n >= sizeof lock) return false;
+    int fd = open(lock, O_RDWR | O_CLOEXEC);
+    if (fd < 0) {
+        struct stat sb;
+        return errno == ENOENT && stat(path, &sb) == 0 && time(NULL) - sb.st_mtime > UNLOCKED_STAGE_AGE_S;
+    }
+    bool free_lock = flock(fd, LOCK_EX | LOCK_NB) == 0;
+    close(fd); /* and the lock with it */
+    return free_lock;
+}
+
+static void remove_abandoned(dn_ctx *ctx, const char *dir)
+{
+    DIR *d = opendir(*dir ? dir : ".");
+    if (!d) return; /* making the stage below says what is wrong */
+    struct dirent *e;
+    char path[2048];
+    while ((e = readdir(d))) {
+        if (!is_stage_name(e->d_name)) continue;
+        snprintf(path, sizeof path, "%s%s%s", dir, *dir ? "/" : "", e->d_name);
+        struct stat sb;
+        if (lstat(path, &sb) != 0 || !S_ISDIR(sb.st_mode) || !abandoned(path)) continue;
+        remove_dir(path);
+        dni_info(ctx, "removed %s, the files of an export that was stopped before it finished", path);
+    }
+    closedir(d);
+}
+
+/* Lock the new stage: the lock is taken on a file under another name and
+ * only then renamed ".lock", so that another export sweeping the
+ * directory never finds an unlocked ".lock" in a live stage. On failure
+ * *err is the errno. */
+static bool lock_stage(struct dni_stage *st, int *err)
+{
+    char taking[2048], lock[2048];
+    snprintf(taking, sizeof taking, "%s/.lock-taking", st->path);
+    snprintf(lock, sizeof lock, "%s/%s", st->path, lock_name);
+    int fd = open(taking, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    if (fd < 0) {
+        *err = errno;
+        return false;
+    }
+    if (flock(fd, LOCK_EX | LOCK_NB) != 0 || rename(taking, lock) != 0) {
+        *err = errno;
+        close(fd);
+        unlink(taking);
+        return false;
+    }
+    st->lock_fd = fd;
+    return true;
+}
+
+dn_status dni_stage_make(dn_ctx *ctx, const char *dir, const char *file, struct dni_stage *st)
+{
+    st->path[0] = '\0';
+    st->lock_fd = -1;
+    remove_abandoned(ctx, dir);
+    int n = snprintf(st->path, sizeof st->path, "%s%s%sXXXXXX", dir, *dir && dir[strlen(dir) - 1] != '/' ? "/" : "",
+                     DNI_STAGE_PREFIX);
+    if (n < 0 || (size_t)n >= sizeof st->path) {
+        st->path[0] = '\0';
+        return dni_fail(ctx, DN_ERR_USAGE, "--out: path too long: %s", dir);
+    }
+    int err = 0;
+    if (!mkdtemp(st->path)) {
+        err = errno;
+    } else if (!lock_stage(st, &err)) {
+        remove_dir(st->path);
+    } else {
+        return DN_OK;
+    }
+    st->path[0] = '\0';
+    /* name what the user asked for: the file, else the directory */
+    if (file)
+        return dni_fail(ctx, DN_ERR_IO, "%s/%s: cannot create it: no directory can be made in %s to write into: %s",
+                        dir, file, dir, strerror(err));
+    return dni_fail(ctx, DN_ERR_IO, "%s: cannot create a directory in it to write into: %s", dir, strerror(err));
+}
+
+void dni_stage_remove(struct dni_stage *st)
+{
+    if (!st->path[0]) return;
+    remove_dir(st->path); /* the lock file with the rest: the lock goes with the descriptor */
+    if (st->lock_fd >= 0) close(st->lock_fd);
+    st->lock_fd = -1;
+    st->path[0] = '\0';
+}
