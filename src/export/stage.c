@@ -22,8 +22,8 @@ static const char lock_name[] = ".lock";
 enum { UNLOCKED_STAGE_AGE_S = 3600 };
 
 /* Remove a directory's files, then the directory (a stage holds no
- * subdirectories). */
-static void remove_dir(const char *path)
+ * subdirectories); false, with errno, when the directory stays. */
+static bool remove_dir(const char *path)
 {
     DIR *d = opendir(path);
     if (d) {
@@ -36,7 +36,7 @@ static void remove_dir(const char *path)
             }
         closedir(d);
     }
-    rmdir(path);
+    return rmdir(path) == 0;
 }
 
 static bool is_stage_name(const char *name)
@@ -70,11 +70,14 @@ static void remove_abandoned(dn_ctx *ctx, const char *dir)
     char path[2048];
     while ((e = readdir(d))) {
         if (!is_stage_name(e->d_name)) continue;
-        snprintf(path, sizeof path, "%s%s%s", dir, *dir ? "/" : "", e->d_name);
+        snprintf(path, sizeof path, "%s%s%s", dir, *dir && dir[strlen(dir) - 1] != '/' ? "/" : "", e->d_name);
         struct stat sb;
         if (lstat(path, &sb) != 0 || !S_ISDIR(sb.st_mode) || !abandoned(path)) continue;
-        remove_dir(path);
-        dni_info(ctx, "removed %s, the files of an export that was stopped before it finished", path);
+        if (remove_dir(path))
+            dni_info(ctx, "removed %s, the files of an export that was stopped before it finished", path);
+        else
+            dni_warn(ctx, "%s: left by an export that was stopped before it finished; cannot remove it: %s", path,
+                     strerror(errno));
     }
     closedir(d);
 }
@@ -118,7 +121,7 @@ dn_status dni_stage_make(dn_ctx *ctx, const char *dir, const char *file, struct 
     if (!mkdtemp(st->path)) {
         err = errno;
     } else if (!lock_stage(st, &err)) {
-        remove_dir(st->path);
+        (void)remove_dir(st->path);
     } else {
         return DN_OK;
     }
@@ -133,7 +136,7 @@ dn_status dni_stage_make(dn_ctx *ctx, const char *dir, const char *file, struct 
 void dni_stage_remove(struct dni_stage *st)
 {
     if (!st->path[0]) return;
-    remove_dir(st->path); /* the lock file with the rest: the lock goes with the descriptor */
+    (void)remove_dir(st->path); /* the lock file with the rest: the lock goes with the descriptor */
     if (st->lock_fd >= 0) close(st->lock_fd);
     st->lock_fd = -1;
     st->path[0] = '\0';

@@ -11,12 +11,15 @@ Four stages are made by hand in the output directory:
   holds it — kept, files and all;
 - old: no lock file, an hour and more old (a durand from before the lock,
   or one killed between making the stage and locking it) — removed;
-- fresh: no lock file, made a moment ago — kept.
+- fresh: no lock file, made a moment ago — kept;
+- stuck: dead, but holding a directory, so it cannot be removed — a
+  warning names it and the export goes on.
 Then a real export is killed once its stage is locked, and the next one
 must clear what it left."""
 import fcntl
 import glob
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -51,6 +54,10 @@ def main():
     live = make_stage(out, "live01", lock=True)
     old = make_stage(out, "old001", lock=False, age_s=2 * 3600)
     fresh = make_stage(out, "fresh1", lock=False)
+    # a dead stage that cannot be removed (a stage never holds a directory:
+    # here one was put in it): a warning, and the export goes on
+    stuck = make_stage(out, "stuck1", lock=True)
+    os.makedirs(os.path.join(stuck, "not-a-stage-file"))
     holder = open(os.path.join(live, ".lock"), "r+")
     fcntl.flock(holder, fcntl.LOCK_EX | fcntl.LOCK_NB)
 
@@ -63,6 +70,9 @@ def main():
     for kept in (live, fresh):
         dn_e2e.check(os.path.exists(os.path.join(kept, "incidents.geojson")), f"{kept} should be left alone", r)
         dn_e2e.check(kept not in r.err, f"stderr should not name {kept}", r)
+    dn_e2e.check(f"{stuck}: left by an export that was stopped before it finished; cannot remove it" in r.err,
+                 "a stage that cannot be removed should be named in a warning", r)
+    shutil.rmtree(stuck)
     stages = sorted(os.path.basename(p) for p in glob.glob(os.path.join(out, PREFIX + "*")))
     dn_e2e.check(stages == [PREFIX + "fresh1", PREFIX + "live01"],
                  f"only the live and the fresh stage should be left, not the export's own: {stages}", r)
