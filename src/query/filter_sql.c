@@ -156,10 +156,14 @@ static const char rtree_subquery[] =
 /* The events a bulk load has stored but not yet put in the R*Tree (store/
  * events.h): ids from the lowest events_rtree_deferred.since_id on, none
  * when the table is empty, as it is outside a bulk load. The exact tests on
- * e.lon/e.lat below decide for them; SQLite reads the two ORed rowid
- * ranges by the R*Tree and by the table's own b-tree. */
+ * e.lon/e.lat below decide for them. They join the R*Tree's candidates in
+ * the one rowid list (UNION ALL; IN counts an id once), not in a rowid
+ * range ORed beside it: with the OR and any ORDER BY, SQLite scanned the
+ * whole table in rowid or index order and tested each row against the
+ * list (bench_query: 25 km queries on 1M events took 200-400 ms). */
 static const char not_in_rtree[] =
-    "(SELECT coalesce(min(since_id), 9223372036854775807) FROM events_rtree_deferred)";
+    " UNION ALL SELECT id FROM events"
+    " WHERE id >= (SELECT coalesce(min(since_id), 9223372036854775807) FROM events_rtree_deferred)";
 
 /* The circle test once more inside the R*Tree, on the entry's own box: the
  * box corners hold a fifth of the candidates, and dropping them here saves
@@ -187,10 +191,8 @@ dn_status dn_filter_where(dn_ctx *ctx, const struct dn_filter *f, struct dn_strb
         return dni_fail(ctx, DN_ERR_INTERNAL, "filter used before dn_filter_resolve");
     if (f && (f->has_near || f->has_bbox)) {
         /* one R*Tree range for both: their intersection */
-        cond(sql, &first, "(");
-        dn_strbuf_puts(sql, rtree_subquery);
+        cond(sql, &first, rtree_subquery);
         if (f->has_near) dn_strbuf_puts(sql, rtree_near);
-        dn_strbuf_puts(sql, ") OR e.ROWID >= ");
         dn_strbuf_puts(sql, not_in_rtree);
         dn_strbuf_putc(sql, ')');
         if (f->has_near)
