@@ -9,7 +9,6 @@
  * the old ones only once every layer is done; an existing GeoPackage or KML
  * file is updated in a copy there (see write_container).
  */
-#include <dirent.h>
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>

@@ -21,6 +21,14 @@ static const char lock_name[] = ".lock";
 /* A stage without a lock file this old is nobody's (stage.h). */
 enum { UNLOCKED_STAGE_AGE_S = 3600 };
 
+/* dir/name into buf[cap] (no slash doubled, none added to ""); false when
+ * it does not fit. */
+static bool join_path(char *buf, size_t cap, const char *dir, const char *name)
+{
+    int n = snprintf(buf, cap, "%s%s%s", dir, *dir && dir[strlen(dir) - 1] != '/' ? "/" : "", name);
+    return n >= 0 && (size_t)n < cap;
+}
+
 /* Remove a directory's files, then the directory (a stage holds no
  * subdirectories); false, with errno, when the directory stays. */
 static bool remove_dir(const char *path)
@@ -30,10 +38,9 @@ static bool remove_dir(const char *path)
         struct dirent *e;
         char file[2048];
         while ((e = readdir(d)))
-            if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0) {
-                snprintf(file, sizeof file, "%s/%s", path, e->d_name);
+            if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0 &&
+                join_path(file, sizeof file, path, e->d_name))
                 unlink(file);
-            }
         closedir(d);
     }
     return rmdir(path) == 0;
@@ -50,8 +57,7 @@ static bool is_stage_name(const char *name)
 static bool abandoned(const char *path)
 {
     char lock[2048];
-    int n = snprintf(lock, sizeof lock, "%s/%s", path, lock_name);
-    if (n < 0 || (size_t)n >= sizeof lock) return false;
+    if (!join_path(lock, sizeof lock, path, lock_name)) return false;
     int fd = open(lock, O_RDWR | O_CLOEXEC);
     if (fd < 0) {
         struct stat sb;
@@ -70,9 +76,8 @@ static void remove_abandoned(dn_ctx *ctx, const char *dir)
     char path[2048];
     while ((e = readdir(d))) {
         if (!is_stage_name(e->d_name)) continue;
-        snprintf(path, sizeof path, "%s%s%s", dir, *dir && dir[strlen(dir) - 1] != '/' ? "/" : "", e->d_name);
         struct stat sb;
-        if (lstat(path, &sb) != 0 || !S_ISDIR(sb.st_mode) || !abandoned(path)) continue;
+        if (!join_path(path, sizeof path, dir, e->d_name) || lstat(path, &sb) != 0 || !S_ISDIR(sb.st_mode) || !abandoned(path)) continue;
         if (remove_dir(path))
             dni_info(ctx, "removed %s, the files of an export that was stopped before it finished", path);
         else
@@ -89,8 +94,8 @@ static void remove_abandoned(dn_ctx *ctx, const char *dir)
 static bool lock_stage(struct dni_stage *st, int *err)
 {
     char taking[2048], lock[2048];
-    snprintf(taking, sizeof taking, "%s/.lock-taking", st->path);
-    snprintf(lock, sizeof lock, "%s/%s", st->path, lock_name);
+    join_path(taking, sizeof taking, st->path, ".lock-taking"); /* a stage's path fits in half of either */
+    join_path(lock, sizeof lock, st->path, lock_name);
     int fd = open(taking, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
     if (fd < 0) {
         *err = errno;
@@ -111,9 +116,7 @@ dn_status dni_stage_make(dn_ctx *ctx, const char *dir, const char *file, struct 
     st->path[0] = '\0';
     st->lock_fd = -1;
     remove_abandoned(ctx, dir);
-    int n = snprintf(st->path, sizeof st->path, "%s%s%sXXXXXX", dir, *dir && dir[strlen(dir) - 1] != '/' ? "/" : "",
-                     DNI_STAGE_PREFIX);
-    if (n < 0 || (size_t)n >= sizeof st->path) {
+    if (!join_path(st->path, sizeof st->path, dir, DNI_STAGE_PREFIX "XXXXXX")) {
         st->path[0] = '\0';
         return dni_fail(ctx, DN_ERR_USAGE, "--out: path too long: %s", dir);
     }

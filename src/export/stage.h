@@ -14,8 +14,6 @@
 #ifndef DN_EXPORT_STAGE_H
 #define DN_EXPORT_STAGE_H
 
-#include <stddef.h>
-
 #include "durand.h"
 
 /** The prefix of a stage's directory name; six random characters follow. */
