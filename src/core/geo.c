@@ -55,6 +55,26 @@ static void degree_deltas(double lon1, double lat1, double lon2, double lat2, do
     if (*dlon > 180) *dlon = 360 - *dlon;
 }
 
+/* Along any path, ds^2 = (M dphi)^2 + (p dlambda)^2 with M the meridian
+ * radius and p the parallel's: M lies between a(1-e^2) and a/sqrt(1-e^2)
+ * (110.57 to 111.70 km a degree), and p between a cos(phi) and
+ * a/sqrt(1-e^2) cos(phi). Upper: the path straight in degrees, p at most
+ * at its lowest |latitude|. Lower (Minkowski's inequality over the path):
+ * the geodesic covers at least the two differences, and it cannot pass
+ * poleward of the higher point by more than its length allows. */
+void dn_geodesic_bounds_km(double lon1, double lat1, double lon2, double lat2, double *lo, double *hi)
+{
+    double dlat, dlon;
+    degree_deltas(lon1, lat1, lon2, lat2, &dlat, &dlon);
+    double minlat = lat1 * lat2 <= 0 ? 0 : fmin(fabs(lat1), fabs(lat2));
+    double maxlat = fmax(fabs(lat1), fabs(lat2));
+    double ux = dlon * 111.70 * cos(minlat * (M_PI / 180)), uy = dlat * 111.70;
+    *hi = sqrt(ux * ux + uy * uy);
+    double top = maxlat + *hi / 110.57;
+    double lx = top < 90 ? dlon * 111.31 * cos(top * (M_PI / 180)) : 0, ly = dlat * 110.57;
+    *lo = sqrt(lx * lx + ly * ly);
+}
+
 bool dn_geodesic_beyond_km(double lon1, double lat1, double lon2, double lat2, double km)
 {
     double dlat, dlon;

@@ -23,6 +23,11 @@ bool dn_geodesic_beyond_km(double lon1, double lat1, double lon2, double lat2, d
  * degrees apart: the path along the meridian, then the parallel. */
 double dn_geodesic_at_most_km(double dlat, double dlon);
 
+/** Bounds of the geodesic between two lon/lat points, without it:
+ * *lo <= dn_geodesic_km(...) <= *hi, within 2 % of each other below
+ * latitude 45 for points up to 60 km apart (test_core). */
+void dn_geodesic_bounds_km(double lon1, double lat1, double lon2, double lat2, double *lo, double *hi);
+
 /** Whether two lon/lat points are within `km` of each other: the same
  * answer as dn_geodesic_km(...) <= km, with the geodesic computed only
  * when cheap bounds on the degree lengths cannot decide (most pairs a

@@ -62,6 +62,8 @@ struct dn_geocode_opts {
     double near_lon, near_lat;
     size_t max_alternatives; /**< alternatives wanted: 5 when 0, unless alternatives_given */
     bool alternatives_given; /**< take max_alternatives as given, even 0 */
+    bool best_only;       /**< with has_near: the caller reads the place, status and confidence, not the
+                               alternatives' scores, which may then be off by a little (resolve.c, REACH) */
     unsigned admin_only;  /**< 0: any place; else only the places standing for admin areas of the
                                DN_GEOCODE_ADMIN_* levels set (name filters such as `query --in`):
                                other places neither answer nor keep misspellings from the fuzzy step */

@@ -76,6 +76,7 @@ static dn_status with_coords(dn_ctx *ctx, struct dn_event *ev, struct dn_geocode
         o->has_near = true;
         o->near_lon = ev->lon;
         o->near_lat = ev->lat;
+        o->best_only = true; /* only r.status and r.place are read below */
         s = dn_geocode(ctx, ev->place, strlen(ev->place), o, &r);
         if (s == DN_ERR_INPUT && place_unreadable(ev->place)) {
             /* a bad place name does not spoil good coordinates; an admin

@@ -390,6 +390,7 @@ struct gz_hints {
     size_t ncontext;
     bool has_near;
     double near_lon, near_lat;
+    bool best_only; /* dn_geocode_opts.best_only */
 };
 
 /** Resolve the textual hints of `opts` against the index. Unknown hints are
@@ -406,10 +407,12 @@ int dni_gz_filter_match(const struct gz_index *ix, const struct gz_filter *f, co
 /* ---- candidates and scoring ------------------------------------------------------ */
 
 struct gz_cand {
+    double base;         /* while scoring for the best only: the score without the nearness bonus... */
+    float score_hi;      /* ...and the score's upper bound (resolve.c, exact_near_where_it_counts) */
+    float score;
     uint32_t place;
     uint8_t quality;     /* best key-match quality (0..100) */
     uint8_t match;       /* enum dn_match */
-    float score;
 };
 
 struct gz_cands {

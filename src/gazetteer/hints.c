@@ -191,6 +191,7 @@ dn_status dni_gz_resolve_hints(dn_ctx *ctx, struct gz_index *ix, const struct dn
     out->has_near = opts->has_near;
     out->near_lon = opts->near_lon;
     out->near_lat = opts->near_lat;
+    out->best_only = opts->best_only;
     return s;
 }
 

@@ -267,17 +267,68 @@ static double context_bonus(const struct gz_index *ix, const struct gz_place *p,
  * those bands without the geodesic. The answer is the same as with it;
  * only places 5 to 50 km off need it. */
 
-static double near_bonus(const struct gz_place *p, const struct gz_hints *h)
+static double near_bonus_at(double d) { return d < 5 ? 0.3 : d < 50 ? 0.3 * (1 - (d - 5) / 45) : d > 150 ? -0.2 : 0; }
+
+/* The bonus from the bands alone; false when the point lies 5 to 51 km
+ * off (or near 150 km), where only the distance tells it. */
+static bool near_band(const struct gz_place *p, const struct gz_hints *h, double *bonus)
 {
     double dlat = fabs(p->lat - h->near_lat), dlon = fabs(p->lon - h->near_lon);
     if (dlon > 180) dlon = 360 - dlon;
     double maxlat = fmax(fabs(p->lat), fabs(h->near_lat));
-    if (dn_geodesic_farther_than(dlat, dlon, maxlat, 151)) return -0.2;
-    double at_most = dn_geodesic_at_most_km(dlat, dlon);
-    if (at_most < 5) return 0.3;
-    if (at_most < 149 && dn_geodesic_farther_than(dlat, dlon, maxlat, 51)) return 0;
-    double d = dn_geodesic_km(p->lon, p->lat, h->near_lon, h->near_lat);
-    return d < 5 ? 0.3 : d < 50 ? 0.3 * (1 - (d - 5) / 45) : d > 150 ? -0.2 : 0;
+    if (dn_geodesic_farther_than(dlat, dlon, maxlat, 151)) *bonus = -0.2;
+    else if (dn_geodesic_at_most_km(dlat, dlon) < 5) *bonus = 0.3;
+    else if (dn_geodesic_at_most_km(dlat, dlon) < 149 && dn_geodesic_farther_than(dlat, dlon, maxlat, 51)) *bonus = 0;
+    else return false;
+    return true;
+}
+
+static double near_bonus(const struct gz_place *p, const struct gz_hints *h)
+{
+    double b;
+    if (near_band(p, h, &b)) return b;
+    return near_bonus_at(dn_geodesic_km(p->lon, p->lat, h->near_lon, h->near_lat));
+}
+
+/* The bonus's bounds, without the geodesic; the bonus falls as the
+ * distance grows. */
+static void near_bonus_bounds(const struct gz_place *p, const struct gz_hints *h, double *lo, double *hi)
+{
+    if (near_band(p, h, lo)) {
+        *hi = *lo;
+        return;
+    }
+    double dlo, dhi;
+    dn_geodesic_bounds_km(p->lon, p->lat, h->near_lon, h->near_lat, &dlo, &dhi);
+    *lo = near_bonus_at(dhi);
+    *hi = near_bonus_at(dlo);
+}
+
+/* For a caller that wants the best place only (gz_hints.best_only), the
+ * bonus of a place 5 to 50 km from the point comes from bounds of the
+ * distance (within 2 %), and the geodesic is computed only for the
+ * candidates that could come within REACH of the best: at most TIE below
+ * it decides the best (break_ties), 0.2 the status and confidence
+ * (decide: a rival 0.2 below gives full confidence), and a district or
+ * province lifts its seat 0.05 above itself. A place further below keeps
+ * the middle of its bounds. So the best place, status and confidence are
+ * those of the full scoring; only the alternatives' scores may differ, by
+ * the bounds' width. In bench_ingest's rows (perf, by hand) a fifth of
+ * the pipeline thread's time went to these geodesics, and a third of the
+ * lookups have one contender only. */
+#define TIE 0.02f /* break_ties below */
+#define REACH (0.2 + TIE + 0.05 + 0.01) /* 0.01: float rounding */
+
+static void exact_near_where_it_counts(const struct gz_index *ix, struct gz_cands *c, const struct gz_hints *h,
+                                       double top_lo)
+{
+    size_t contenders = 0;
+    for (size_t i = 0; i < c->n && contenders < 2; i++) contenders += c->v[i].score_hi >= top_lo - REACH;
+    if (contenders < 2) return; /* the best alone: its margin is over 0.2 either way */
+    for (size_t i = 0; i < c->n; i++) {
+        struct gz_cand *e = &c->v[i];
+        if (e->score_hi >= top_lo - REACH) e->score = (float)(e->base + near_bonus(&ix->places[e->place], h));
+    }
 }
 
 void dni_gz_score(struct gz_index *ix, struct gz_cands *c, const struct gz_hints *h, unsigned kind_hint)
@@ -287,6 +338,8 @@ void dni_gz_score(struct gz_index *ix, struct gz_cands *c, const struct gz_hints
     int maxq = 0;
     for (size_t i = 0; i < c->n; i++)
         if (c->v[i].quality > maxq) maxq = c->v[i].quality;
+    bool bounded = h && h->has_near && h->best_only;
+    double top_lo = -INFINITY;
     for (size_t i = 0; i < c->n; i++) {
         struct gz_cand *e = &c->v[i];
         const struct gz_place *p = &ix->places[e->place];
@@ -302,10 +355,20 @@ void dni_gz_score(struct gz_index *ix, struct gz_cands *c, const struct gz_hints
             m = dni_gz_filter_match(ix, &h->district, p);
             s += m > 0 ? 0.35 : m < 0 ? -0.4 : 0;
             if (h->ncontext) s += context_bonus(ix, p, looked_up ? &cx : NULL, h, e->quality < maxq);
+            if (bounded) {
+                double lo, hi;
+                near_bonus_bounds(p, h, &lo, &hi);
+                e->base = s;
+                e->score = (float)(s + (lo + hi) / 2);
+                e->score_hi = (float)(s + hi);
+                if (s + lo > top_lo) top_lo = s + lo;
+                continue;
+            }
             if (h->has_near) s += near_bonus(p, h);
         }
         e->score = (float)s;
     }
+    if (bounded) exact_near_where_it_counts(ix, c, h, top_lo);
     /* A town inside the district (or a big town inside the province) of the
      * same name is what a report naming it usually means: "Peshawar" is the
      * city, "Bannu" the town, not the district around it. So is the town
@@ -383,7 +446,6 @@ static bool same_entity(const struct gz_place *a, const struct gz_place *b)
  *   villages of that name elsewhere one each);
  * - how near the Durand Line they are: this tool's reports are about the
  *   border. */
-#define TIE 0.02f
 #define CLUSTER_KM 10.0
 enum { CLUSTER_MAX = 64 }; /* more near-ties than this: no clustering (quadratic) */
 
@@ -648,6 +710,7 @@ static dn_status geocode_name(dn_ctx *ctx, const char *name, size_t len, const s
             hints.has_near = opts->has_near;
             hints.near_lon = opts->near_lon;
             hints.near_lat = opts->near_lat;
+            hints.best_only = opts->best_only;
         }
         dni_gz_score(ix, ix->cands, &hints, kind_hint);
         return build_result(ctx, ix, ix->cands, &hints, max_alt, out);

@@ -118,6 +118,40 @@ START_TEST(test_core__proj_uses_lon_lat_order)
 }
 END_TEST
 
+/* The bounds of a geodesic without computing it hold for pairs in and
+ * around the region up to 400 km apart, across the equator and the
+ * antimeridian too, and are tight where the geocoder's nearness bonus
+ * uses them (resolve.c: 5 to 50 km). */
+START_TEST(test_core__geodesic_bounds_hold_and_are_tight)
+{
+    unsigned seed = 12345;
+    double worst = 1;
+    for (int i = 0; i < 20000; i++) {
+        seed = seed * 1103515245u + 12345u;
+        double lat1 = (i % 4 == 0) ? -2 + (seed >> 8) % 400 / 100.0 : 20 + (seed >> 8) % 2500 / 100.0;
+        seed = seed * 1103515245u + 12345u;
+        double lon1 = (i % 4 == 1) ? 178 + (seed >> 8) % 400 / 100.0 - 360 * ((seed >> 20) & 1)
+                                   : 55 + (seed >> 8) % 2500 / 100.0;
+        seed = seed * 1103515245u + 12345u;
+        double dlat = ((int)((seed >> 8) % 7000) - 3500) / 1000.0;
+        seed = seed * 1103515245u + 12345u;
+        double dlon = ((int)((seed >> 8) % 9000) - 4500) / 1000.0;
+        double lon2 = lon1 + dlon, lat2 = lat1 + dlat;
+        if (lon2 > 180) lon2 -= 360;
+        if (lon2 < -180) lon2 += 360;
+        double lo, hi, d = dn_geodesic_km(lon1, lat1, lon2, lat2);
+        dn_geodesic_bounds_km(lon1, lat1, lon2, lat2, &lo, &hi);
+        ck_assert_msg(lo <= d && d <= hi, "%.4f,%.4f to %.4f,%.4f: %.6f outside [%.6f, %.6f]", lon1, lat1, lon2, lat2,
+                      d, lo, hi);
+        if (d > 1 && d < 60 && fabs(lat1) < 45 && fabs(lat2) < 45 && hi / lo > worst) worst = hi / lo;
+    }
+    ck_assert_msg(worst < 1.02, "bounds %.4f apart", worst);
+    double lo, hi;
+    dn_geodesic_bounds_km(71.5, 34.0, 71.5, 34.0, &lo, &hi);
+    ck_assert(lo == 0 && hi == 0);
+}
+END_TEST
+
 /* durand's own geodesic helper takes lon first, PROJ's geod_inverse lat
  * first. Peshawar (71.5785 E, 34.0151 N) to Kabul (69.1723 E, 34.5281 N):
  * 228.8 km by `geod -I +ellps=WGS84`. Read with the axes swapped, the same
@@ -314,6 +348,7 @@ Suite *make_core_suite(void)
     tcase_add_test(tc, test_core__gdal_errors_are_captured_not_printed);
     tcase_add_test(tc, test_core__proj_uses_lon_lat_order);
     tcase_add_test(tc, test_core__geodesic_km_takes_lon_lat);
+    tcase_add_test(tc, test_core__geodesic_bounds_hold_and_are_tight);
     tcase_add_test(tc, test_core__numbers_as_people_type_them);
     tcase_add_test(tc, test_core__ctx_new_survives_allocation_failure);
     tcase_add_test(tc, test_core__emit_csv_quotes_and_json_escapes);

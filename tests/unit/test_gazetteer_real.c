@@ -351,6 +351,82 @@ START_TEST(test_gazetteer__waziristan_is_both_districts)
 }
 END_TEST
 
+/* A caller that wants the best place only (best_only: ingest's rows with
+ * coordinates) gets the same place, status and confidence as the full
+ * scoring, with the nearness bonus's geodesic skipped where it cannot
+ * change them: every name shared by several places of the gazetteer,
+ * with points 2 to 80 km from each namesake in eight directions, and
+ * hints that lift some candidates (the namesake's province). */
+static const struct gz_index *sort_ix; /* qsort's comparator reads it */
+
+static int cmp_place_name(const void *a, const void *b)
+{
+    const struct gz_index *ix = sort_ix;
+    const struct gz_place *x = &ix->places[*(const uint32_t *)a], *y = &ix->places[*(const uint32_t *)b];
+    int c = strcmp(x->name, y->name);
+    return c ? c : (*(const uint32_t *)a > *(const uint32_t *)b) - (*(const uint32_t *)a < *(const uint32_t *)b);
+}
+
+static void geocode_both(const char *name, struct dn_geocode_opts o, size_t *contested)
+{
+    struct dn_geocode_result full, best;
+    o.best_only = false;
+    ck_assert_int_eq(dn_geocode(ctx, name, strlen(name), &o, &full), DN_OK);
+    o.best_only = true;
+    ck_assert_int_eq(dn_geocode(ctx, name, strlen(name), &o, &best), DN_OK);
+    ck_assert_msg(full.place.id == best.place.id && full.status == best.status &&
+                      fabs(full.confidence - best.confidence) < 1e-9,
+                  "%s near %.4f,%.4f: %lld %s %.6f (full) against %lld %s %.6f (best only)", name, o.near_lon,
+                  o.near_lat, full.place.id, dn_geocode_status_name(full.status), full.confidence, best.place.id,
+                  dn_geocode_status_name(best.status), best.confidence);
+    *contested += full.nalternatives > 0 && full.confidence < 0.97 * (full.match == DN_MATCH_EXACT ? 1 : 0.9);
+    dn_geocode_result_clear(&full);
+    dn_geocode_result_clear(&best);
+}
+
+START_TEST(test_gazetteer__best_only_gives_the_full_scoring_s_answer)
+{
+    struct gz_index *ix;
+    ck_assert_int_eq(dni_gz_index(ctx, &ix), DN_OK);
+    uint32_t *order = malloc(ix->nplaces * sizeof *order);
+    ck_assert_ptr_nonnull(order);
+    for (size_t i = 0; i < ix->nplaces; i++) order[i] = (uint32_t)i;
+    sort_ix = ix;
+    qsort(order, ix->nplaces, sizeof *order, cmp_place_name);
+    size_t names = 0, lookups = 0, contested = 0;
+    for (size_t i = 0; i + 1 < ix->nplaces && names < 400; i++) {
+        size_t j = i + 1;
+        while (j < ix->nplaces && strcmp(ix->places[order[i]].name, ix->places[order[j]].name) == 0) j++;
+        if (j - i < 2) continue;
+        /* the index's names and places move as it grows: copy what the loop reads */
+        char name[128];
+        snprintf(name, sizeof name, "%s", ix->places[order[i]].name);
+        names++;
+        for (size_t k = i; k < j && k < i + 4; k++) {
+            double lon = ix->places[order[k]].lon, lat = ix->places[order[k]].lat;
+            char province[128] = "";
+            if (ix->places[order[k]].province) snprintf(province, sizeof province, "%s", ix->places[order[k]].province);
+            for (int dir = 0; dir < 8; dir++) {
+                double km = 2 + (double)((names * 37 + k * 11 + (size_t)dir * 7) % 79);
+                double az = dir * M_PI / 4 + 0.3;
+                struct dn_geocode_opts o = {.has_near = true,
+                                            .near_lon = lon + km * sin(az) / (111.3 * cos(lat * M_PI / 180)),
+                                            .near_lat = lat + km * cos(az) / 111.3,
+                                            .max_alternatives = 1};
+                if (dir % 2 && province[0]) o.province = province;
+                geocode_both(name, o, &contested);
+                lookups++;
+            }
+        }
+        i = j - 1;
+    }
+    free(order);
+    /* enough lookups where namesakes contend for the answer to mean something */
+    ck_assert_uint_ge(names, 100);
+    ck_assert_msg(contested >= 100, "%zu contested lookups of %zu", contested, lookups);
+}
+END_TEST
+
 /* A fuzzy match on a short word is never `resolved` unless it leads to a
  * major place: a misspelling of "Wana" (a town, one edit in four letters)
  * is a suggestion, not an answer. */
@@ -651,6 +727,7 @@ TCase *make_gazetteer_real_tcase(void)
     tcase_add_test(tc, test_gazetteer__district_radius_comes_from_its_area);
     tcase_add_test(tc, test_gazetteer__waziristan_is_both_districts);
     tcase_add_test(tc, test_gazetteer__weak_fuzzy_matches_are_not_resolved);
+    tcase_add_test(tc, test_gazetteer__best_only_gives_the_full_scoring_s_answer);
     tcase_add_test(tc, test_gazetteer__fuzzy_index_holds_every_deletion_of_every_word);
     tcase_add_test(tc, test_gazetteer__stoplist_entries_all_name_places);
     tcase_add_test(tc, test_gazetteer__mentions_in_the_sample_article);
