@@ -28,11 +28,6 @@
 
 struct dni_checkpointer;
 
-/** The WAL size (frames of a page) from which a commit waits for the
- * checkpoint: 256 MiB of a new store's 16 KiB pages, about 25 10,000-row
- * batches (64 MiB on a store made with 4 KiB pages before). */
-enum { DNI_CHECKPOINT_WAIT_FRAMES = 16384 };
-
 /** Start checkpointing the WAL of `writer` (the store's connection, open on
  * the file `path` in WAL mode) from a new thread with its own connection;
  * the writer's automatic checkpoints stop meanwhile, and a commit that

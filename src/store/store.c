@@ -89,6 +89,17 @@ struct dni_events_state *dni_store_events_state(dn_ctx *ctx)
     return s ? &s->events : &none;
 }
 
+int dni_store_checkpoint_wait_frames(dn_ctx *ctx)
+{
+    int page = 0;
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(dni_db(ctx), "PRAGMA page_size", -1, &st, NULL) == SQLITE_OK) {
+        if (sqlite3_step(st) == SQLITE_ROW) page = sqlite3_column_int(st, 0);
+        sqlite3_finalize(st);
+    }
+    return DNI_CHECKPOINT_WAIT_BYTES / (page >= 512 ? page : 4096);
+}
+
 void dni_store_background_checkpoints(dn_ctx *ctx, bool on)
 {
     struct store_state *s = dni_slot_get(ctx, DNI_SLOT_STORE);
@@ -99,7 +110,7 @@ void dni_store_background_checkpoints(dn_ctx *ctx, bool on)
         return;
     }
     if (s->checkpointer || !dni_store_writable_file(ctx)) return;
-    if (dni_checkpointer_start(ctx, dni_db(ctx), s->path, DNI_CHECKPOINT_WAIT_FRAMES, &s->checkpointer) != DN_OK) {
+    if (dni_checkpointer_start(ctx, dni_db(ctx), s->path, dni_store_checkpoint_wait_frames(ctx), &s->checkpointer) != DN_OK) {
         dni_info(ctx, "%s; the writer checkpoints itself", dn_ctx_errmsg(ctx));
         dni_clear_error(ctx);
     }

@@ -92,6 +92,13 @@ bool dni_store_writable_file(dn_ctx *ctx);
  * store stops it when it closes. */
 void dni_store_background_checkpoints(dn_ctx *ctx, bool on);
 
+/** Library-internal: the WAL size from which a bulk load's commit waits for
+ * the checkpoint, in bytes, whatever the store's page size (16 KiB for a
+ * new store, 4 KiB for one made before)... */
+enum { DNI_CHECKPOINT_WAIT_BYTES = 64 << 20 };
+/** ...and in frames of the open store's pages, as the checkpointer takes it. */
+int dni_store_checkpoint_wait_frames(dn_ctx *ctx);
+
 /** Run SQL that takes no parameters (DDL, PRAGMA, BEGIN...). */
 dn_status dn_store_exec(dn_ctx *ctx, const char *sql);
 

@@ -394,6 +394,29 @@ START_TEST(test_store__checkpointer_copies_the_wal_and_bounds_it)
 }
 END_TEST
 
+/* A bulk load's WAL bound is a size, not a count of pages: a new store's
+ * 16 KiB pages and an older store's 4 KiB ones give the same bytes (in
+ * frames, it had grown fourfold when new stores got 16 KiB pages). */
+START_TEST(test_store__checkpoint_wait_is_the_same_bytes_on_any_page_size)
+{
+    char old_db[600];
+    snprintf(old_db, sizeof old_db, "%s", path_in_tmp("pages4k.sqlite"));
+    sqlite3 *raw;
+    ck_assert_int_eq(sqlite3_open(old_db, &raw), SQLITE_OK);
+    ck_assert_int_eq(sqlite3_exec(raw, "PRAGMA page_size = 4096; PRAGMA journal_mode = WAL", NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_close(raw);
+    ck_assert_int_eq(dn_store_open(ctx, old_db, DN_STORE_CREATE), DN_OK);
+    ck_assert_int_eq(page_size(), 4096);
+    int old_frames = dni_store_checkpoint_wait_frames(ctx);
+    ck_assert_int_eq((long long)old_frames * 4096, DNI_CHECKPOINT_WAIT_BYTES);
+    dn_store_close(ctx);
+    ck_assert_int_eq(dn_store_open(ctx, path_in_tmp("pages16k.sqlite"), DN_STORE_CREATE), DN_OK);
+    ck_assert_int_eq(page_size(), 16384);
+    ck_assert_int_eq((long long)dni_store_checkpoint_wait_frames(ctx) * 16384, DNI_CHECKPOINT_WAIT_BYTES);
+    ck_assert_int_eq(dni_store_checkpoint_wait_frames(ctx) * 4, old_frames);
+}
+END_TEST
+
 /* A checkpointer that cannot start leaves the writer as it was: the bulk
  * load goes on, says so once, and SQLite's automatic checkpoints still copy
  * every large commit into the database file. */
@@ -1173,6 +1196,7 @@ Suite *make_store_suite(void)
     tcase_add_test(tc, test_store__reports_of_one_incident_share_a_cluster);
     tcase_add_test(tc, test_store__event_ids_do_not_collide_across_writers);
     tcase_add_test(tc, test_store__checkpointer_copies_the_wal_and_bounds_it);
+    tcase_add_test(tc, test_store__checkpoint_wait_is_the_same_bytes_on_any_page_size);
     tcase_add_test(tc, test_store__checkpointer_that_cannot_start_leaves_the_writer_checkpointing);
     tcase_add_test(tc, test_store__readonly_open_reads_and_refuses_writes);
     tcase_add_test(tc, test_store__empty_file_or_directory_as_database);
