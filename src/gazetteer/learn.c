@@ -127,7 +127,9 @@ static long nearby_namesake(struct gz_index *ix, const char *key, size_t len, do
     dni_gz_variants(key, len, 0, &var);
     long best = -1;
     double best_km = SAME_PLACE_KM;
-    for (size_t v = 0; v < var.n && v < 2; v++) { /* the key and its core */
+    /* the key and its next variant: its core ("Spinwam" of "Spinwam Bazaar"),
+     * or for a name that is its own core, its sound key ("Spinwaam") */
+    for (size_t v = 0; v < var.n && v < 2; v++) {
         const struct gz_slot *sl = dni_gz_find(ix, var.v[v].s, var.v[v].len, dni_gz_hash(var.v[v].s, var.v[v].len));
         for (uint32_t p = sl && (sl->flags & GZ_SLOT_KEY) ? sl->head : 0; p; p = ix->posts[p - 1].next) {
             const struct gz_place *pl = &ix->places[ix->posts[p - 1].place];

@@ -811,6 +811,31 @@ START_TEST(test_gazetteer__learned_names_resolve_in_the_same_run)
 }
 END_TEST
 
+/* A one-word name spelt another way ("Spinwaam": a letter written twice)
+ * at the same spot is the place already learned, found by its sound key
+ * (the name's second variant, its core being the name itself): one more
+ * name and source for it, not a second place. */
+START_TEST(test_gazetteer__learning_a_respelt_name_adds_to_the_place)
+{
+    ck_assert_int_eq(dn_gazetteer_learn(ctx, "Spinwam", 70.39, 33.18, "acled.csv"), DN_OK);
+    ck_assert_int_eq(dn_gazetteer_learn(ctx, "Spinwaam", 70.395, 33.18, "ucdp.csv"), DN_OK);
+    ck_assert_int_eq(sql_int(dni_db(ctx), "SELECT count(*) FROM places WHERE kind = 'LEARNED'"), 1);
+    ck_assert_int_eq(sql_int(dni_db(ctx), "SELECT count(*) FROM place_names n JOIN places p ON p.id = n.place_id"
+                                          " WHERE p.kind = 'LEARNED' AND n.name = 'Spinwaam'"
+                                          " AND n.source = 'learned:ucdp.csv'"),
+                     1);
+    struct dn_learned *list;
+    size_t n;
+    ck_assert_int_eq(dn_gazetteer_learned(ctx, &list, &n), DN_OK);
+    ck_assert_uint_eq(n, 1);
+    ck_assert_str_eq(list[0].sources, "acled.csv|ucdp.csv");
+    dn_learned_free(list, n);
+    /* the same spelling far away is another place */
+    ck_assert_int_eq(dn_gazetteer_learn(ctx, "Spinwaam", 71.5, 34.0, "ucdp.csv"), DN_OK);
+    ck_assert_int_eq(sql_int(dni_db(ctx), "SELECT count(*) FROM places WHERE kind = 'LEARNED'"), 2);
+}
+END_TEST
+
 START_TEST(test_gazetteer__learning_joins_the_callers_transaction)
 {
     ck_assert_int_eq(dn_store_begin(ctx), DN_OK);
@@ -1025,6 +1050,7 @@ Suite *make_gazetteer_suite(void)
     tcase_add_test(tc, test_gazetteer__bad_input_is_a_clear_error);
     tcase_add_test(tc, test_gazetteer__learned_names_resolve_in_the_same_run);
     tcase_add_test(tc, test_gazetteer__learning_joins_the_callers_transaction);
+    tcase_add_test(tc, test_gazetteer__learning_a_respelt_name_adds_to_the_place);
     tcase_add_test(tc, test_gazetteer__mentions_take_the_longest_name);
     tcase_add_test(tc, test_gazetteer__mentions_skip_lowercase_stopwords_and_names_of_people);
     tcase_add_test(tc, test_gazetteer__mentions_resolve_namesakes_by_the_others);
