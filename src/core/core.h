@@ -155,6 +155,10 @@ const char *dni_geodata_dir(dn_ctx *ctx);
  * (dn_free), or NULL when out of memory. */
 char *dn_file_scope(const char *path);
 
+/** Whether the file name `path` ends in the extension `ext` (".gpkg"),
+ * case-insensitively, with something before it; false for an empty `ext`. */
+bool dn_path_has_extension(const char *path, const char *ext);
+
 /** Whether the environment variable `name` is set to anything but "" or "0". */
 bool dni_env_flag(const char *name);
 /** DURAND_NO_LOOKUP_CACHE is set (to anything but "" or "0"): the

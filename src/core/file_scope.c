@@ -1,10 +1,12 @@
 /** @file file_scope.c
  * The scope of keys that a file gives its own rows (a CSV's id column, an
- * article's sentences): the file's name and its directory's identity.
+ * article's sentences): the file's name and its directory's identity; and
+ * the test of a file name's extension.
  */
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "core/core.h"
 #include "core/hash.h"
@@ -33,4 +35,10 @@ char *dn_file_scope(const char *path)
         return NULL;
     }
     return scope.data;
+}
+
+bool dn_path_has_extension(const char *path, const char *ext)
+{
+    size_t n = strlen(path), m = strlen(ext);
+    return m && n > m && strcasecmp(path + n - m, ext) == 0;
 }

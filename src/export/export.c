@@ -53,12 +53,6 @@ struct plan {
     char shown[PATH_CAP];    /* container as shown in messages (PG password masked) */
 };
 
-static bool ends_with(const char *s, const char *suffix)
-{
-    size_t n = strlen(s), m = strlen(suffix);
-    return m && n > m && strcasecmp(s + n - m, suffix) == 0;
-}
-
 /* "PG:host=x password=secret" -> "PG:host=x password=***" */
 static void mask_password(const char *in, char *out, size_t cap)
 {
@@ -105,7 +99,7 @@ static dn_status make_plan(dn_ctx *ctx, const struct dn_export_opts *o, struct p
     }
     if (pg_out) return dni_fail(ctx, DN_ERR_USAGE, "--out PG:... needs --format pg");
     if (strlen(out) >= PATH_CAP - 64) return dni_fail(ctx, DN_ERR_USAGE, "--out: path too long");
-    p->file_mode = ends_with(out, p->fmt->ext);
+    p->file_mode = dn_path_has_extension(out, p->fmt->ext);
     if (p->file_mode && p->fmt->per_layer_file && p->nlayers != 1)
         return dni_fail(ctx, DN_ERR_USAGE,
                         "--out %s names one %s file but %zu layers are selected: give a directory, or one layer "

@@ -193,12 +193,6 @@ static dn_status open_file(dn_ctx *ctx, const char *path, FILE **fp, struct stat
     return DN_OK;
 }
 
-static bool ends_with(const char *s, const char *suffix)
-{
-    size_t n = strlen(s), k = strlen(suffix);
-    return n >= k && strcasecmp(s + n - k, suffix) == 0;
-}
-
 /* Read a whole article file (size already checked). */
 static dn_status read_all(dn_ctx *ctx, const char *path, FILE *fp, size_t size, unsigned char **out, size_t *len)
 {
@@ -364,7 +358,7 @@ dn_status dn_text_read_file(dn_ctx *ctx, const char *path, const struct dn_text_
     dn_status st = open_file(ctx, path, &fp, &sb);
     if (st != DN_OK) return st;
     enum dn_text_format fmt = opts ? opts->format : DN_TEXT_FORMAT_AUTO;
-    if (fmt == DN_TEXT_FORMAT_AUTO && (ends_with(path, ".jsonl") || ends_with(path, ".ndjson")))
+    if (fmt == DN_TEXT_FORMAT_AUTO && (dn_path_has_extension(path, ".jsonl") || dn_path_has_extension(path, ".ndjson")))
         fmt = DN_TEXT_FORMAT_JSONL;
     if (fmt == DN_TEXT_FORMAT_AUTO) {
         /* a file whose first non-blank byte is '{' holds JSON records */

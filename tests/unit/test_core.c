@@ -118,6 +118,19 @@ START_TEST(test_core__proj_uses_lon_lat_order)
 }
 END_TEST
 
+/* Export's file mode and the article reader's JSON Lines guess ask the
+ * same question of a file name. */
+START_TEST(test_core__path_extension)
+{
+    ck_assert(dn_path_has_extension("out/layers.GPKG", ".gpkg"));
+    ck_assert(dn_path_has_extension("a.jsonl", ".jsonl"));
+    ck_assert(!dn_path_has_extension(".gpkg", ".gpkg")); /* nothing before it */
+    ck_assert(!dn_path_has_extension("out/layers.gpkg.tmp", ".gpkg"));
+    ck_assert(!dn_path_has_extension("gpkg", ".gpkg"));
+    ck_assert(!dn_path_has_extension("out/dir", ""));
+}
+END_TEST
+
 /* The bounds of a geodesic without computing it hold for pairs in and
  * around the region up to 400 km apart, across the equator and the
  * antimeridian too, and are tight where the geocoder's nearness bonus
@@ -349,6 +362,7 @@ Suite *make_core_suite(void)
     tcase_add_test(tc, test_core__proj_uses_lon_lat_order);
     tcase_add_test(tc, test_core__geodesic_km_takes_lon_lat);
     tcase_add_test(tc, test_core__geodesic_bounds_hold_and_are_tight);
+    tcase_add_test(tc, test_core__path_extension);
     tcase_add_test(tc, test_core__numbers_as_people_type_them);
     tcase_add_test(tc, test_core__ctx_new_survives_allocation_failure);
     tcase_add_test(tc, test_core__emit_csv_quotes_and_json_escapes);
