@@ -66,6 +66,7 @@ struct state {
         int n;
     } countries[8];
     int last_group; /* first named armed group of the latest sentence naming one */
+    int last_named; /* first actor the latest sentence naming one names, its speaker too ("its forces") */
     struct dn_text_date anchor; /* the day the story last reached: what "the day before" counts from */
     struct dn_text_date clause_date; /* the own date of the clause read last (the article date when none) */
     bool clause_assumed;             /* ... and it was the article date */
@@ -255,16 +256,41 @@ static bool attribution(const struct dni_toks *t, size_t start, size_t end)
            dni_tok_in(t, before - 1, (const char *const[]){"to", NULL});
 }
 
-static size_t find_actors(struct state *st, struct actor_hit *out)
+static bool perpetrator_kind(const struct dni_lex_actor *a)
+{
+    return strcmp(a->kind, "civilians") != 0;
+}
+
+/* "Its forces", "their fighters": the armed men of whoever the sentence
+ * before named first ("The Afghan Taliban government said ... Its forces
+ * then fired"), even as its speaker. */
+static bool forces_of_named(const struct dni_toks *t, size_t i)
+{
+    static const char *const men[] = {"forces", "fighters", "troops", "men", "gunmen", "militants", "soldiers",
+                                      "guards", NULL};
+    return i + 1 < t->n && dni_tok_in(t, i, (const char *const[]){"its", "their", NULL}) && dni_tok_in(t, i + 1, men);
+}
+
+/* The actors of the sentence, in order; *first_named the first actor it
+ * names at all, a speaker too (-1: none). */
+static size_t find_actors(struct state *st, struct actor_hit *out, int *first_named)
 {
     const struct dni_toks *t = &st->t;
     size_t n = 0;
+    *first_named = -1;
     for (size_t i = 0; i < t->n && n < MAX_ACTORS;) {
+        if (st->last_named >= 0 && forces_of_named(t, i) &&
+            perpetrator_kind(&st->lex->actors[st->last_named])) {
+            out[n++] = (struct actor_hit){st->last_named, i, i + 2};
+            i += 2;
+            continue;
+        }
         struct dni_lex_match m;
         if (!dni_lex_match_at(st->lex, 1, t, i, &m)) {
             i++;
             continue;
         }
+        if (*first_named < 0) *first_named = m.p->target;
         if (attribution(t, m.start, m.end)) {
             i = m.end;
             continue;
@@ -285,11 +311,6 @@ static void note_group(struct state *st, const struct actor_hit *ac, size_t n)
             st->last_group = ac[k].actor;
             return;
         }
-}
-
-static bool perpetrator_kind(const struct dni_lex_actor *a)
-{
-    return strcmp(a->kind, "civilians") != 0;
 }
 
 static bool passive_trigger(const struct dni_toks *t, size_t ts, size_t te)
@@ -737,6 +758,26 @@ static bool push_event(struct state *st, struct dn_text_event *c, struct aux *cx
     return true;
 }
 
+/* "Its forces then fired ...": a sentence without a date of its own that
+ * goes on from the incident told last ("then", not "since then" or "by
+ * then") happened on its day. The index of that event, when its date is
+ * known; -1 otherwise. */
+static long event_it_follows(const struct state *st)
+{
+    const struct dni_toks *t = &st->t;
+    bool then = false;
+    for (size_t i = 0; i < t->n && !then; i++)
+        then = dni_tok_is(t, i, "then") &&
+               !(i > 0 && dni_tok_in(t, i - 1, (const char *const[]){"since", "by", "until", "till", "from", "back",
+                                                                     "than", NULL}));
+    if (!then) return -1;
+    const struct dn_text_article *a = st->a;
+    long latest = -1;
+    for (size_t k = 0; k < a->n_events; k++)
+        if (latest < 0 || st->aux[k].last_sentence >= st->aux[latest].last_sentence) latest = (long)k;
+    return latest >= 0 && a->events[latest].date_basis != DN_TEXT_BASIS_ASSUMED ? latest : -1;
+}
+
 /* "..., two days after an assault on an army post killed seven soldiers":
  * "N days after" followed by a clause of its own (three words or more)
  * tells an earlier incident, N days before the sentence's own day. Not
@@ -920,7 +961,9 @@ static bool read_clause(struct state *st, size_t s, size_t e, const struct claus
     struct dni_casualties cas;
     dni_find_casualties(t, st->skip, &cas);
     struct actor_hit actors[MAX_ACTORS];
-    size_t na = find_actors(st, actors);
+    int first_named;
+    size_t na = find_actors(st, actors, &first_named);
+    if (first_named >= 0) st->last_named = first_named;
     bool definite = (count_known(&cas.killed) && cas.killed.best > 0) || (count_known(&cas.injured) && cas.injured.best > 0);
     bool explicit_date = false;
     for (size_t i = 0; i < nd; i++) explicit_date |= !(dates[i].flags & (DNI_DATE_SINCE | DNI_DATE_UNTIL));
@@ -983,7 +1026,12 @@ static bool read_clause(struct state *st, size_t s, size_t e, const struct claus
         if (ev.date.approx) ev.flags |= DN_TEXT_F_DATE_APPROX;
         break;
     }
-    if (ev.date_basis == DN_TEXT_BASIS_ASSUMED) {
+    long before = ev.date_basis == DN_TEXT_BASIS_ASSUMED && !mode->date ? event_it_follows(st) : -1;
+    if (before >= 0) {
+        ev.date = a->events[before].date;
+        ev.date_basis = DN_TEXT_BASIS_RELATIVE;
+        ev.flags |= a->events[before].flags & DN_TEXT_F_DATE_APPROX;
+    } else if (ev.date_basis == DN_TEXT_BASIS_ASSUMED) {
         ev.date = mode->date ? *mode->date : a->date; /* unknown when the article date is */
         ev.flags |= DN_TEXT_F_DATE_ASSUMED;
     }
@@ -1119,6 +1167,7 @@ dn_status dni_text_extract_events(dn_ctx *ctx, struct dn_text_article *a, const 
     st.a = a;
     st.opts = opts;
     st.last_group = -1;
+    st.last_named = -1;
     st.anchor = a->date;
     dn_status s = dni_text_lexicon(ctx, &st.lex);
     if (s != DN_OK) return s;

@@ -1200,6 +1200,42 @@ START_TEST(test_text__the_sayers_place_is_not_the_events)
 }
 END_TEST
 
+/* A sentence that goes on from the incident told last: "Its fighters then
+ * shelled ..." is the fighters of whoever the sentence before named first,
+ * even as its speaker, on that incident's day; a post of the other side is
+ * the target. "By then" and a sentence with no one named before take
+ * neither. */
+START_TEST(test_text__its_forces_then_go_on_from_the_last_incident)
+{
+    struct dn_text_options o = {.finder = fake_place_finder, .date = "2024-05-16"};
+    const char *t = "Pakistani helicopters struck hideouts in Khost on Monday, killing four people.\n\n"
+                    "The TTP said the strikes hit a seminary. Its fighters then fired heavy weapons at "
+                    "border posts near Wana, and the firing lasted two hours.\n";
+    struct dn_text_article *a = NULL;
+    ck_assert_int_eq(dn_text_extract(ctx, "then.txt", t, strlen(t), &o, &a), DN_OK);
+    ck_assert_int_eq(a->n_events, 2);
+    CHECK_EVENT(a, 0, "drone_strike", "2024-05-13", DN_DATE_DAY, 4, DN_COUNT_UNKNOWN, "Khost");
+    CHECK_EVENT(a, 1, "shelling", "2024-05-13", DN_DATE_DAY, DN_COUNT_UNKNOWN, DN_COUNT_UNKNOWN, "Wana");
+    ck_assert_int_eq(a->events[1].date_basis, DN_TEXT_BASIS_RELATIVE);
+    ck_assert_str_eq(a->events[1].actor1, "TTP");
+    ck_assert_str_eq(a->events[1].actor2, "Pakistani security forces");
+    ck_assert_msg(!strstr(a->events[0].actor1, "TTP"), "the speaker became a party: %s", a->events[0].actor1);
+    a = dn_text_article_free(a);
+    /* "by then" is no sequel: the article's day, as any undated sentence */
+    t = "Pakistani helicopters struck hideouts in Khost on Monday, killing four people.\n\n"
+        "By then, gunmen had attacked a checkpost in Wana.\n";
+    ck_assert_int_eq(dn_text_extract(ctx, "bythen.txt", t, strlen(t), &o, &a), DN_OK);
+    ck_assert_int_eq(a->n_events, 2);
+    CHECK_EVENT(a, 1, "attack", "2024-05-16", DN_DATE_DAY, DN_COUNT_UNKNOWN, DN_COUNT_UNKNOWN, "Wana");
+    ck_assert_int_eq(a->events[1].date_basis, DN_TEXT_BASIS_ASSUMED);
+    a = dn_text_article_free(a);
+    /* nobody named before: "their" names no one */
+    const struct dn_text_event *e = one_event(&a, "Their fighters fired heavy weapons at a checkpost in Wana on Monday.");
+    ck_assert_msg(!strstr(e->actor1, "TTP") && !strstr(e->actor1, "Taliban"), "actor1 %s", e->actor1);
+    dn_text_article_free(a);
+}
+END_TEST
+
 /* Who reports is no party: "police said" made the police actor2 of a
  * rally bombing; policemen killed are still the victims. */
 START_TEST(test_text__attribution_is_not_an_actor)
@@ -1595,6 +1631,7 @@ Suite *make_text_suite(void)
     tcase_add_test(tc, test_text__attribution_is_not_an_actor);
     tcase_add_test(tc, test_text__a_sentence_pointing_back_adds_to_the_incident);
     tcase_add_test(tc, test_text__fixture_days_after_clause_and_strikes_told_by_sayers);
+    tcase_add_test(tc, test_text__its_forces_then_go_on_from_the_last_incident);
     tcase_add_test(tc, test_text__days_after_clause_first);
     tcase_add_test(tc, test_text__the_sayers_place_is_not_the_events);
     tcase_add_test(tc, test_text__article_date_sources);
