@@ -46,6 +46,7 @@ struct aux {
     bool only_if_merged;  /* vague counts alone: dropped unless they add to an event */
     bool subset;          /* "two officers were among the dead": its counts are part of the event's */
     bool clause;          /* told in a clause of another sentence's ("two days after an assault ...") */
+    const char *back_group; /* the group of the incident "the strikes" points back at, NULL: any */
     size_t last_sentence; /* index (1-based) of the latest sentence merged into it */
 };
 
@@ -590,6 +591,29 @@ static bool same_area(const struct dn_text_mention *a, const struct dn_text_ment
  * killed in the fighting": a sentence that points back at the incident
  * just told ("the attack", "the strikes", "also") adds to it rather than
  * reports another. */
+/* The type group of the incident a sentence points back at by name: the
+ * lexicon's for "the blast", "the clashes"; air strikes for "the strikes"
+ * (no trigger alone: a strike may be a workers'). NULL when the noun names
+ * no type ("the incident", "the fighting"), any incident ("the attack",
+ * "the raid") or nothing points back. */
+static const char *back_group(const struct state *st)
+{
+    const struct dni_toks *t = &st->t;
+    for (size_t i = 0; i + 1 < t->n; i++) {
+        if (!dni_tok_is(t, i, "the")) continue;
+        if (dni_tok_in(t, i + 1, (const char *const[]){"strike", "strikes", NULL})) {
+            for (size_t k = 0; k < st->lex->n_types; k++)
+                if (strcmp(st->lex->types[k].name, "drone_strike") == 0) return st->lex->types[k].group;
+            continue;
+        }
+        struct dni_lex_match m;
+        if (dni_lex_match_at(st->lex, 0, t, i + 1, &m) && m.end == i + 2 && m.p->form < DNI_FORM_VERB &&
+            strcmp(st->lex->types[m.p->target].name, "attack") != 0) /* any incident is an attack */
+            return st->lex->types[m.p->target].group;
+    }
+    return NULL;
+}
+
 static bool refers_back(const struct dni_toks *t)
 {
     static const char *const nouns[] = {"attack", "attacks", "strike", "strikes", "blast", "explosion", "bombing",
@@ -650,6 +674,13 @@ static void add_count(struct dn_text_count *dst, const struct dn_text_count *src
         if (*d[i] != DN_COUNT_UNKNOWN) *d[i] += *s[i] != DN_COUNT_UNKNOWN ? *s[i] : src->best;
 }
 
+/* "militants": an armed group a later sentence may name ("the strikes
+ * targeted the Hafiz Gul Bahadur group"). */
+static bool unnamed_group(const struct state *st, int actor)
+{
+    return strcmp(st->lex->actors[actor].kind, "militants") == 0;
+}
+
 /* Merge `c` into the latest event it can be part of: of its group (a
  * headline and its body, "the ceasefire" referring back), or, for a sentence
  * that only elaborates (no date or place of its own, or "the strikes"
@@ -665,11 +696,14 @@ static bool try_merge(struct state *st, struct dn_text_event *c, struct aux *cx,
         /* the incident told last (a sentence may tell two: "... two days
          * after an assault ...") that this one fits, at most three sentences
          * back */
-        for (size_t j = 0; j < a->n_events; j++) {
-            if (!a->events[j].violent || st->aux[j].last_sentence + 3 < a->n_sentences) continue;
-            if (!compatible(st, c, cx, &a->events[j], &st->aux[j])) continue;
-            if (k == a->n_events || st->aux[j].last_sentence >= st->aux[k].last_sentence) k = j;
-        }
+        for (int pass = cx->back_group ? 0 : 1; pass < 2 && k == a->n_events; pass++)
+            for (size_t j = 0; j < a->n_events; j++) {
+                if (!a->events[j].violent || st->aux[j].last_sentence + 3 < a->n_sentences) continue;
+                /* "the strikes ..." first seeks the strikes, then whatever fits */
+                if (pass == 0 && strcmp(st->aux[j].group, cx->back_group) != 0) continue;
+                if (!compatible(st, c, cx, &a->events[j], &st->aux[j])) continue;
+                if (k == a->n_events || st->aux[j].last_sentence >= st->aux[k].last_sentence) k = j;
+            }
         if (k == a->n_events) return false;
     } else {
         /* only the latest event of its group can be referred back to */
@@ -698,7 +732,9 @@ static bool try_merge(struct state *st, struct dn_text_event *c, struct aux *cx,
         else fill_count(&e->killed, &c->killed);
         fill_count(&e->injured, &c->injured);
         narrow_place(a, e, c);
-        if (ex->actor2 < 0) ex->actor2 = cx->actor2;
+        if (ex->actor2 < 0 || (cx->actor2 >= 0 && unnamed_group(st, ex->actor2) &&
+                               strcmp(st->lex->actors[cx->actor2].kind, "armed_group") == 0))
+            ex->actor2 = cx->actor2;
         if (!ex->victim) ex->victim = cx->victim;
     } else {
         bool better = info_score(c) - cx->clause > info_score(e) - ex->clause;
@@ -1011,7 +1047,7 @@ static bool read_clause(struct state *st, size_t s, size_t e, const struct claus
     struct aux x = {type, type->group, -1, -1, NULL, from_trigger, st->last_group, claimant(st, actors, na),
                     false, cas.toll && !from_trigger, !from_trigger && vague_only,
                     has_word(t, "among"),
-                    mode->date != NULL, a->n_sentences};
+                    mode->date != NULL, back_group(st), a->n_sentences};
     ev.type = type->name;
     ev.violent = type->violent;
     ev.place = -1;

@@ -1236,6 +1236,27 @@ START_TEST(test_text__its_forces_then_go_on_from_the_last_incident)
 }
 END_TEST
 
+/* "Officials said the strikes targeted the TTP" points back at the strikes,
+ * not at the incident told last (the checkpost attack after them), and
+ * names the armed group the strikes' "militants" were. */
+START_TEST(test_text__the_strikes_point_back_at_the_strikes)
+{
+    struct dn_text_options o = {.finder = fake_place_finder, .date = "2024-05-16"};
+    const char *t = "Pakistani jets struck militant hideouts in Khost on Monday, killing five militants.\n\n"
+                    "Gunmen attacked a checkpost in Wana on Monday, killing two soldiers.\n\n"
+                    "Officials in Quetta said the strikes targeted the TTP.\n";
+    struct dn_text_article *a = NULL;
+    ck_assert_int_eq(dn_text_extract(ctx, "strikes.txt", t, strlen(t), &o, &a), DN_OK);
+    ck_assert_int_eq(a->n_events, 2);
+    CHECK_EVENT(a, 0, "drone_strike", "2024-05-13", DN_DATE_DAY, 5, DN_COUNT_UNKNOWN, "Khost");
+    CHECK_EVENT(a, 1, "attack", "2024-05-13", DN_DATE_DAY, 2, DN_COUNT_UNKNOWN, "Wana");
+    ck_assert_str_eq(a->events[0].actor2, "TTP");
+    ck_assert_int_eq(a->events[0].sentences, 2);
+    ck_assert_int_eq(a->events[1].sentences, 1);
+    dn_text_article_free(a);
+}
+END_TEST
+
 /* Who reports is no party: "police said" made the police actor2 of a
  * rally bombing; policemen killed are still the victims. */
 START_TEST(test_text__attribution_is_not_an_actor)
@@ -1632,6 +1653,7 @@ Suite *make_text_suite(void)
     tcase_add_test(tc, test_text__a_sentence_pointing_back_adds_to_the_incident);
     tcase_add_test(tc, test_text__fixture_days_after_clause_and_strikes_told_by_sayers);
     tcase_add_test(tc, test_text__its_forces_then_go_on_from_the_last_incident);
+    tcase_add_test(tc, test_text__the_strikes_point_back_at_the_strikes);
     tcase_add_test(tc, test_text__days_after_clause_first);
     tcase_add_test(tc, test_text__the_sayers_place_is_not_the_events);
     tcase_add_test(tc, test_text__article_date_sources);
