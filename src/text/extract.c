@@ -67,7 +67,7 @@ struct state {
         int n;
     } countries[8];
     int last_group; /* first named armed group of the latest sentence naming one */
-    int last_named; /* first actor the latest sentence naming one names, its speaker too ("its forces") */
+    int last_named; /* the first actor of the latest sentence naming any, a speaker too ("its forces") */
     struct dn_text_date anchor; /* the day the story last reached: what "the day before" counts from */
     struct dn_text_date clause_date; /* the own date of the clause read last (the article date when none) */
     bool clause_assumed;             /* ... and it was the article date */
@@ -587,10 +587,6 @@ static bool same_area(const struct dn_text_mention *a, const struct dn_text_ment
     return false;
 }
 
-/* "two women were also wounded in the attack", "All six attackers were
- * killed in the fighting": a sentence that points back at the incident
- * just told ("the attack", "the strikes", "also") adds to it rather than
- * reports another. */
 /* The type group of the incident a sentence points back at by name: the
  * lexicon's for "the blast", "the clashes"; air strikes for "the strikes"
  * (no trigger alone: a strike may be a workers'). NULL when the noun names
@@ -614,6 +610,10 @@ static const char *back_group(const struct state *st)
     return NULL;
 }
 
+/* "two women were also wounded in the attack", "All six attackers were
+ * killed in the fighting": a sentence that points back at the incident
+ * just told ("the attack", "the strikes", "also") adds to it rather than
+ * reports another. */
 static bool refers_back(const struct dni_toks *t)
 {
     static const char *const nouns[] = {"attack", "attacks", "strike", "strikes", "blast", "explosion", "bombing",
