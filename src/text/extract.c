@@ -795,8 +795,8 @@ static bool push_event(struct state *st, struct dn_text_event *c, struct aux *cx
 }
 
 /* "Its forces then fired ...": a sentence without a date of its own that
- * goes on from the incident told last ("then", not "since then" or "by
- * then") happened on its day. The index of that event, when its date is
+ * goes on from the incident told last ("then", not "since then", "by
+ * then" or "the then governor") happened on its day. The index of that event, when its date is
  * known; -1 otherwise. */
 static long event_it_follows(const struct state *st)
 {
@@ -805,7 +805,7 @@ static long event_it_follows(const struct state *st)
     for (size_t i = 0; i < t->n && !then; i++)
         then = dni_tok_is(t, i, "then") &&
                !(i > 0 && dni_tok_in(t, i - 1, (const char *const[]){"since", "by", "until", "till", "from", "back",
-                                                                     "than", NULL}));
+                                                                     "than", "the", NULL})); /* "the then governor" */
     if (!then) return -1;
     const struct dn_text_article *a = st->a;
     long latest = -1;

@@ -1229,6 +1229,13 @@ START_TEST(test_text__its_forces_then_go_on_from_the_last_incident)
     CHECK_EVENT(a, 1, "attack", "2024-05-16", DN_DATE_DAY, DN_COUNT_UNKNOWN, DN_COUNT_UNKNOWN, "Wana");
     ck_assert_int_eq(a->events[1].date_basis, DN_TEXT_BASIS_ASSUMED);
     a = dn_text_article_free(a);
+    /* nor is "the then governor" */
+    t = "Pakistani helicopters struck hideouts in Khost on Monday, killing four people.\n\n"
+        "Gunmen attacked the house of the then governor in Wana.\n";
+    ck_assert_int_eq(dn_text_extract(ctx, "thethen.txt", t, strlen(t), &o, &a), DN_OK);
+    ck_assert_int_eq(a->n_events, 2);
+    CHECK_EVENT(a, 1, "attack", "2024-05-16", DN_DATE_DAY, DN_COUNT_UNKNOWN, DN_COUNT_UNKNOWN, "Wana");
+    a = dn_text_article_free(a);
     /* nobody named before: "their" names no one */
     const struct dn_text_event *e = one_event(&a, "Their fighters fired heavy weapons at a checkpost in Wana on Monday.");
     ck_assert_msg(!strstr(e->actor1, "TTP") && !strstr(e->actor1, "Taliban"), "actor1 %s", e->actor1);
