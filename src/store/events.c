@@ -428,7 +428,6 @@ static dn_status defer_rtree(dn_ctx *ctx, const char *sql)
     return rc == SQLITE_DONE ? DN_OK : dni_fail_sqlite(ctx, "starting a batch of events");
 }
 
-static dn_status pragma_value(dn_ctx *ctx, const char *sql, int *out);
 static dn_status ensure_uid_index(dn_ctx *ctx);
 
 /* How this batch checks uids. The batch holds the write lock (BEGIN
@@ -445,7 +444,7 @@ static dn_status settle_uid_checks(dn_ctx *ctx)
     struct dni_events_state *state = dni_store_events_state(ctx);
     if (state->uid_map) {
         int version;
-        dn_status s = pragma_value(ctx, "PRAGMA schema_version", &version);
+        dn_status s = dni_store_pragma_int(ctx, "PRAGMA schema_version", &version);
         if (s != DN_OK || version == state->uid_map_schema) return s;
         return unmap_uids_and_index(ctx);
     }
@@ -512,18 +511,6 @@ static dn_status schema_has(dn_ctx *ctx, const char *type, const char *name, boo
     return rc == SQLITE_ROW ? DN_OK : dni_fail_sqlite(ctx, "reading the schema");
 }
 
-/* An integer PRAGMA's value (cache_size, temp_store). */
-static dn_status pragma_value(dn_ctx *ctx, const char *sql, int *out)
-{
-    sqlite3_stmt *st;
-    dn_status s = dn_store_stmt(ctx, sql, &st);
-    if (s != DN_OK) return s;
-    int rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW) *out = sqlite3_column_int(st, 0);
-    sqlite3_reset(st);
-    return rc == SQLITE_ROW ? DN_OK : dni_fail_sqlite(ctx, "reading a setting");
-}
-
 static dn_status set_pragma(dn_ctx *ctx, const char *name, int value)
 {
     char sql[64];
@@ -546,8 +533,8 @@ struct sort_settings {
 
 static dn_status sort_settings_enter(dn_ctx *ctx, struct sort_settings *saved)
 {
-    dn_status s = pragma_value(ctx, "PRAGMA cache_size", &saved->cache);
-    if (s == DN_OK) s = pragma_value(ctx, "PRAGMA temp_store", &saved->temp);
+    dn_status s = dni_store_pragma_int(ctx, "PRAGMA cache_size", &saved->cache);
+    if (s == DN_OK) s = dni_store_pragma_int(ctx, "PRAGMA temp_store", &saved->temp);
     if (s != DN_OK) return s;
     saved->threads = sqlite3_limit(dni_db(ctx), SQLITE_LIMIT_WORKER_THREADS, SORT_THREADS);
     s = set_pragma(ctx, "cache_size", -SORT_CACHE_KIB);
@@ -738,7 +725,8 @@ dn_status dn_store_events_bulk_begin(dn_ctx *ctx, enum dn_bulk_indexes indexes)
     dn_status s = lift_insert_triggers(ctx);
     if (s == DN_OK) s = defer_rtree(ctx, defer_if_none_sql);
     struct dni_events_state *state = dni_store_events_state(ctx);
-    if (s == DN_OK && state->uid_map) s = pragma_value(ctx, "PRAGMA schema_version", &state->uid_map_schema);
+    if (s == DN_OK && state->uid_map)
+        s = dni_store_pragma_int(ctx, "PRAGMA schema_version", &state->uid_map_schema);
     if (s == DN_OK) {
         state->bulk = true;
         dni_store_background_checkpoints(ctx, true);

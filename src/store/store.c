@@ -89,14 +89,21 @@ struct dni_events_state *dni_store_events_state(dn_ctx *ctx)
     return s ? &s->events : &none;
 }
 
+dn_status dni_store_pragma_int(dn_ctx *ctx, const char *sql, int *out)
+{
+    sqlite3_stmt *st;
+    dn_status s = dn_store_stmt(ctx, sql, &st);
+    if (s != DN_OK) return s;
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) *out = sqlite3_column_int(st, 0);
+    sqlite3_reset(st);
+    return rc == SQLITE_ROW ? DN_OK : dni_fail_sqlite(ctx, "reading a setting");
+}
+
 int dni_store_checkpoint_wait_frames(dn_ctx *ctx)
 {
     int page = 0;
-    sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(dni_db(ctx), "PRAGMA page_size", -1, &st, NULL) == SQLITE_OK) {
-        if (sqlite3_step(st) == SQLITE_ROW) page = sqlite3_column_int(st, 0);
-        sqlite3_finalize(st);
-    }
+    if (dni_store_pragma_int(ctx, "PRAGMA page_size", &page) != DN_OK) dni_clear_error(ctx); /* then 4 KiB */
     return DNI_CHECKPOINT_WAIT_BYTES / (page >= 512 ? page : 4096);
 }
 
@@ -110,7 +117,8 @@ void dni_store_background_checkpoints(dn_ctx *ctx, bool on)
         return;
     }
     if (s->checkpointer || !dni_store_writable_file(ctx)) return;
-    if (dni_checkpointer_start(ctx, dni_db(ctx), s->path, dni_store_checkpoint_wait_frames(ctx), &s->checkpointer) != DN_OK) {
+    int wait_frames = dni_store_checkpoint_wait_frames(ctx);
+    if (dni_checkpointer_start(ctx, dni_db(ctx), s->path, wait_frames, &s->checkpointer) != DN_OK) {
         dni_info(ctx, "%s; the writer checkpoints itself", dn_ctx_errmsg(ctx));
         dni_clear_error(ctx);
     }

@@ -99,6 +99,10 @@ enum { DNI_CHECKPOINT_WAIT_BYTES = 64 << 20 };
 /** ...and in frames of the open store's pages, as the checkpointer takes it. */
 int dni_store_checkpoint_wait_frames(dn_ctx *ctx);
 
+/** Library-internal: an integer PRAGMA's value ("PRAGMA page_size"): DN_OK,
+ * or DN_ERR_DB with the message in the context. */
+dn_status dni_store_pragma_int(dn_ctx *ctx, const char *sql, int *out);
+
 /** Run SQL that takes no parameters (DDL, PRAGMA, BEGIN...). */
 dn_status dn_store_exec(dn_ctx *ctx, const char *sql);
 
