@@ -397,6 +397,9 @@ struct gz_hints {
  * kept as given-but-unresolved (they then match nothing). */
 dn_status dni_gz_resolve_hints(dn_ctx *ctx, struct gz_index *ix, const struct dn_geocode_opts *opts,
                                struct gz_hints *out);
+/** Set the hints that belong to one lookup, not to the name (the memo keeps
+ * the rest): the report's other places and the point with its mode. */
+void dni_gz_hints_per_lookup(struct gz_hints *h, const struct dn_geocode_opts *opts);
 /** Country code (ISO3) for a country name or code ("AF", "Pakistan",
  * "افغانستان"); NULL when unknown. */
 const char *dni_gz_country_code(struct gz_index *ix, const char *text);

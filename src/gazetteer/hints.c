@@ -186,13 +186,18 @@ dn_status dni_gz_resolve_hints(dn_ctx *ctx, struct gz_index *ix, const struct dn
     if (s == DN_OK && out->district.given && !out->district.resolved && out->province.resolved)
         /* a district outside the province given: trust the district alone */
         s = resolve_filter(ctx, ix, opts->district, 2, country, NULL, &out->district);
-    out->context = opts->context_ids;
-    out->ncontext = opts->ncontext;
-    out->has_near = opts->has_near;
-    out->near_lon = opts->near_lon;
-    out->near_lat = opts->near_lat;
-    out->best_only = opts->best_only;
+    dni_gz_hints_per_lookup(out, opts);
     return s;
+}
+
+void dni_gz_hints_per_lookup(struct gz_hints *h, const struct dn_geocode_opts *opts)
+{
+    h->context = opts->context_ids;
+    h->ncontext = opts->ncontext;
+    h->has_near = opts->has_near;
+    h->near_lon = opts->near_lon;
+    h->near_lat = opts->near_lat;
+    h->best_only = opts->best_only;
 }
 
 int dni_gz_filter_match(const struct gz_index *ix, const struct gz_filter *f, const struct gz_place *p)

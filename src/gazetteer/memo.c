@@ -102,10 +102,7 @@ void dni_gz_memo_put(struct gz_index *ix, const char *name, size_t len, const st
     memcpy(cands, ix->cands->v, ix->cands->n * sizeof *cands);
     *e = (struct memo_entry){.key = key, .keylen = ix->memo_key.len, .version = ix->version, .hints = *hints,
                              .kind_hint = kind_hint, .cands = cands, .n = ix->cands->n};
-    /* the point and the report's other places are per lookup */
-    e->hints.context = NULL;
-    e->hints.ncontext = 0;
-    e->hints.has_near = false;
+    dni_gz_hints_per_lookup(&e->hints, &(struct dn_geocode_opts){0}); /* none kept */
 }
 
 void dni_gz_memo_free(struct gz_memo *m)

@@ -276,9 +276,13 @@ static bool near_band(const struct gz_place *p, const struct gz_hints *h, double
     double dlat = fabs(p->lat - h->near_lat), dlon = fabs(p->lon - h->near_lon);
     if (dlon > 180) dlon = 360 - dlon;
     double maxlat = fmax(fabs(p->lat), fabs(h->near_lat));
-    if (dn_geodesic_farther_than(dlat, dlon, maxlat, 151)) *bonus = -0.2;
-    else if (dn_geodesic_at_most_km(dlat, dlon) < 5) *bonus = 0.3;
-    else if (dn_geodesic_at_most_km(dlat, dlon) < 149 && dn_geodesic_farther_than(dlat, dlon, maxlat, 51)) *bonus = 0;
+    if (dn_geodesic_farther_than(dlat, dlon, maxlat, 151)) {
+        *bonus = -0.2;
+        return true;
+    }
+    double at_most = dn_geodesic_at_most_km(dlat, dlon);
+    if (at_most < 5) *bonus = 0.3;
+    else if (at_most < 149 && dn_geodesic_farther_than(dlat, dlon, maxlat, 51)) *bonus = 0;
     else return false;
     return true;
 }
@@ -704,14 +708,7 @@ static dn_status geocode_name(dn_ctx *ctx, const char *name, size_t len, const s
     size_t max_alt = opts && (opts->max_alternatives || opts->alternatives_given) ? opts->max_alternatives : 5;
     if (dni_gz_memo_get(ix, name, len, opts, &hints, &kind_hint)) {
         /* the same name and admin names as an earlier lookup, the index unchanged */
-        if (opts) {
-            hints.context = opts->context_ids;
-            hints.ncontext = opts->ncontext;
-            hints.has_near = opts->has_near;
-            hints.near_lon = opts->near_lon;
-            hints.near_lat = opts->near_lat;
-            hints.best_only = opts->best_only;
-        }
+        if (opts) dni_gz_hints_per_lookup(&hints, opts);
         dni_gz_score(ix, ix->cands, &hints, kind_hint);
         return build_result(ctx, ix, ix->cands, &hints, max_alt, out);
     }
