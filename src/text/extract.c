@@ -598,8 +598,8 @@ static const char *back_group(const struct state *st)
     for (size_t i = 0; i + 1 < t->n; i++) {
         if (!dni_tok_is(t, i, "the")) continue;
         if (dni_tok_in(t, i + 1, (const char *const[]){"strike", "strikes", NULL})) {
-            for (size_t k = 0; k < st->lex->n_types; k++)
-                if (strcmp(st->lex->types[k].name, "drone_strike") == 0) return st->lex->types[k].group;
+            int k = dni_lex_type_index(st->lex, "drone_strike");
+            if (k >= 0) return st->lex->types[k].group;
             continue;
         }
         struct dni_lex_match m;
@@ -1020,8 +1020,8 @@ static bool read_clause(struct state *st, size_t s, size_t e, const struct claus
     bool from_trigger = best != NULL;
     bool vague_only = !definite && (cas.killed_vague || cas.injured_vague);
     if (!type && (definite || vague_only || cas.toll)) {
-        for (size_t i = 0; i < st->lex->n_types; i++)
-            if (strcmp(st->lex->types[i].name, "attack") == 0) type = &st->lex->types[i];
+        int k = dni_lex_type_index(st->lex, "attack");
+        if (k >= 0) type = &st->lex->types[k];
     }
     if (!type) {
         for (size_t i = 0; i < nt; i++) {

@@ -91,6 +91,13 @@ static bool phrase_matches(const struct dni_lex_phrase *p, const struct dni_toks
     return true;
 }
 
+int dni_lex_type_index(const struct dni_lexicon *lex, const char *name)
+{
+    for (size_t k = 0; k < lex->n_types; k++)
+        if (strcmp(lex->types[k].name, name) == 0) return (int)k;
+    return -1;
+}
+
 bool dni_lex_match_at(const struct dni_lexicon *lex, int which, const struct dni_toks *t, size_t i,
                       struct dni_lex_match *m)
 {
@@ -233,9 +240,7 @@ static dn_status type_row(struct loader *L, struct dni_lexicon *lex, char **f, s
         if (strcmp(f[4], forms[k]) == 0) form = k;
     if (form < 0) return bad(L, "form must be sg, pl, verb or verb_person, not '%s'", f[4]);
     if (!*f[0] || !*f[3]) return bad(L, "%s", "type and group must not be empty");
-    int ti = -1;
-    for (size_t k = 0; k < lex->n_types; k++)
-        if (strcmp(lex->types[k].name, f[0]) == 0) ti = (int)k;
+    int ti = dni_lex_type_index(lex, f[0]);
     if (ti < 0) {
         size_t cap = lex->n_types; /* grow by one: types are few */
         struct dni_lex_type *v = dn_realloc(lex->types, (cap + 1) * sizeof *v);
@@ -340,15 +345,12 @@ static dn_status add_aircraft(struct loader *L, struct dni_lexicon *lex)
     static const char *const sides[][2] = {{"pakistani", "PAK"}, {"afghan", "AFG"}};
     char pattern[64];
     dn_status st = DN_OK;
-    for (size_t ti = 0; ti < lex->n_types && st == DN_OK; ti++) {
-        if (strcmp(lex->types[ti].name, "drone_strike") != 0) continue;
-        for (size_t a = 0; a < DN_ARRAY_LEN(aircraft) && st == DN_OK; a++)
-            for (size_t v = 0; v < DN_ARRAY_LEN(verbs) && st == DN_OK; v++) {
-                snprintf(pattern, sizeof pattern, "%s %s", aircraft[a], verbs[v]);
-                st = add_phrase(L, &lex->type_phrases, &lex->n_type_phrases, &L->type_cap, pattern, (int)ti,
-                                DNI_FORM_VERB);
-            }
-    }
+    int ti = dni_lex_type_index(lex, "drone_strike");
+    for (size_t a = 0; ti >= 0 && a < DN_ARRAY_LEN(aircraft) && st == DN_OK; a++)
+        for (size_t v = 0; v < DN_ARRAY_LEN(verbs) && st == DN_OK; v++) {
+            snprintf(pattern, sizeof pattern, "%s %s", aircraft[a], verbs[v]);
+            st = add_phrase(L, &lex->type_phrases, &lex->n_type_phrases, &L->type_cap, pattern, ti, DNI_FORM_VERB);
+        }
     for (size_t c = 0; c < DN_ARRAY_LEN(sides) && st == DN_OK; c++) {
         size_t ai = 0;
         while (ai < lex->n_actors &&

@@ -239,6 +239,9 @@ dn_status dni_text_lexicon(dn_ctx *ctx, const struct dni_lexicon **out);
 dn_status dni_lexicon_load(dn_ctx *ctx, const char *dir, struct dni_lexicon **out);
 void dni_lexicon_free(struct dni_lexicon *lex);
 
+/** The index of the event type `name` ("attack") in lex->types, or -1. */
+int dni_lex_type_index(const struct dni_lexicon *lex, const char *name);
+
 /** A lexicon match: phrase p covering tokens [start, end). */
 struct dni_lex_match {
     const struct dni_lex_phrase *p;
