@@ -77,7 +77,9 @@ static void remove_abandoned(dn_ctx *ctx, const char *dir)
     while ((e = readdir(d))) {
         if (!is_stage_name(e->d_name)) continue;
         struct stat sb;
-        if (!join_path(path, sizeof path, dir, e->d_name) || lstat(path, &sb) != 0 || !S_ISDIR(sb.st_mode) || !abandoned(path)) continue;
+        if (!join_path(path, sizeof path, dir, e->d_name) || lstat(path, &sb) != 0 || !S_ISDIR(sb.st_mode) ||
+            !abandoned(path))
+            continue;
         if (remove_dir(path))
             dni_info(ctx, "removed %s, the files of an export that was stopped before it finished", path);
         else

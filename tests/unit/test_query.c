@@ -211,7 +211,8 @@ static bool plan_drives_by_rtree(const char *order)
     ck_assert_int_eq(dn_filter_where(ctx, f, &sql), DN_OK);
     dn_strbuf_printf(&sql, " ORDER BY %s LIMIT -1", order);
     sqlite3_stmt *st;
-    ck_assert_msg(sqlite3_prepare_v2(dni_db(ctx), sql.data, -1, &st, NULL) == SQLITE_OK, "%s", sqlite3_errmsg(dni_db(ctx)));
+    ck_assert_msg(sqlite3_prepare_v2(dni_db(ctx), sql.data, -1, &st, NULL) == SQLITE_OK, "%s",
+                  sqlite3_errmsg(dni_db(ctx)));
     ck_assert_int_eq(dn_filter_bind(ctx, f, st), DN_OK);
     bool rtree = false, by_rowid = false, full_scan = false;
     while (sqlite3_step(st) == SQLITE_ROW) {

@@ -403,7 +403,8 @@ START_TEST(test_store__checkpoint_wait_is_the_same_bytes_on_any_page_size)
     snprintf(old_db, sizeof old_db, "%s", path_in_tmp("pages4k.sqlite"));
     sqlite3 *raw;
     ck_assert_int_eq(sqlite3_open(old_db, &raw), SQLITE_OK);
-    ck_assert_int_eq(sqlite3_exec(raw, "PRAGMA page_size = 4096; PRAGMA journal_mode = WAL", NULL, NULL, NULL), SQLITE_OK);
+    ck_assert_int_eq(sqlite3_exec(raw, "PRAGMA page_size = 4096; PRAGMA journal_mode = WAL", NULL, NULL, NULL),
+                     SQLITE_OK);
     sqlite3_close(raw);
     ck_assert_int_eq(dn_store_open(ctx, old_db, DN_STORE_CREATE), DN_OK);
     ck_assert_int_eq(page_size(), 4096);

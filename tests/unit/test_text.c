@@ -1236,7 +1236,8 @@ START_TEST(test_text__its_forces_then_go_on_from_the_last_incident)
         a = dn_text_article_free(a);
     }
     /* nobody named before: "their" names no one */
-    const struct dn_text_event *e = one_event(&a, "Their fighters fired heavy weapons at a checkpost in Wana on Monday.");
+    const struct dn_text_event *e =
+        one_event(&a, "Their fighters fired heavy weapons at a checkpost in Wana on Monday.");
     ck_assert_msg(!strstr(e->actor1, "TTP") && !strstr(e->actor1, "Taliban"), "actor1 %s", e->actor1);
     dn_text_article_free(a);
 }
