@@ -7,7 +7,8 @@
  *
  *   bench_ingest --durand build/durand --template output/durand.sqlite
  *                [--rows N] [--work DIR] [--gen build/bench/gen_acled] [--batch N] [--spots N]
- *                [--no-ids] [--second-source] [--versus OTHER_DURAND [--rounds N]] [--phases]
+ *                [--no-ids] [--second-source] [--versus OTHER_DURAND | --ogr2ogr PATH [--rounds N]]
+ *                [--phases]
  *
  * --spots N: every place has only N distinct points (gen_acled SPOTS), as
  * in real exports where a town's events share its coordinates; by default
@@ -30,6 +31,12 @@
  * template; the store's size after it is printed too, so that a change
  * that narrows the stored rows shows its effect on the file beside its
  * time.
+ *
+ * --ogr2ogr PATH: the same rounds with GDAL's ogr2ogr as B, loading the
+ * same CSV into a new SpatiaLite file (the command is printed; ogrinfo,
+ * beside it, must then count every row), and what A's median would be on
+ * the machine of issue #6, where ogr2ogr took about 38 s for 1M rows, if
+ * both programs slow down alike on a slower machine.
  *
  * --phases: one first ingest with stderr on a pseudo-terminal, so that
  * durand draws its progress line; the times at which its first progress
@@ -233,22 +240,58 @@ static int own_template(const char *bin, const char *templ, const char *path)
 
 enum { MAX_ROUNDS = 50 };
 
-/* --versus: rounds of A and B, alternating which goes first. */
-static int versus(const char *a, const char *b, int rounds, const char *const templ[2], const char *db,
-                  const char *wal, const char *shm, char **iargv, long rows)
+/* One side of a --versus or --ogr2ogr round: how to run it once from a
+ * fresh start, and the file it fills. */
+struct contender {
+    const char *label; /* printed after "A" or "B" */
+    const char *store; /* the file whose size is printed */
+    int (*run_once)(const struct contender *c, long rows, struct bench_run *r);
+    /* durand */
+    const char *templ, *wal, *shm;
+    char **iargv; /* iargv[0] is set to label's binary by run_once */
+    /* ogr2ogr */
+    char **oargv;
+    const char *ogrinfo;
+};
+
+static int durand_once(const struct contender *c, long rows, struct bench_run *r)
 {
-    const char *bin[2] = {a, b};
+    c->iargv[0] = (char *)c->label;
+    return first_ingest(c->templ, c->store, c->wal, c->shm, c->iargv, rows, r);
+}
+
+/* ogr2ogr into a new file; then ogrinfo must count every row in it. */
+static int ogr2ogr_once(const struct contender *c, long rows, struct bench_run *r)
+{
+    unlink(c->store);
+    if (bench_run_child(c->oargv, r) != 0 || !WIFEXITED(r->status) || WEXITSTATUS(r->status) != 0) {
+        fprintf(stderr, "bench_ingest: %s failed (status %d): %s\n", c->oargv[0], r->status, r->out);
+        return -1;
+    }
+    struct bench_run count;
+    char *info[] = {(char *)c->ogrinfo, "-so", (char *)c->store, "events", NULL};
+    const char *at = NULL;
+    if (bench_run_child(info, &count) != 0 || !(at = strstr(count.out, "Feature Count: ")) ||
+        strtol(at + strlen("Feature Count: "), NULL, 10) != rows) {
+        fprintf(stderr, "bench_ingest: %s does not hold %ld features: %s\n", c->store, rows, count.out);
+        return -1;
+    }
+    return 0;
+}
+
+/* Rounds of A and B, alternating which goes first. */
+static int versus(const struct contender side[2], int rounds, long rows)
+{
     double wall[2][MAX_ROUNDS], cpu[2][MAX_ROUNDS], store[2][MAX_ROUNDS];
     for (int i = 0; i < rounds; i++) {
         for (int j = 0; j < 2; j++) {
             int which = (i % 2) ? 1 - j : j;
             struct bench_run r;
-            iargv[0] = (char *)bin[which];
-            if (first_ingest(templ[which], db, wal, shm, iargv, rows, &r) != 0) return 1;
+            if (side[which].run_once(&side[which], rows, &r) != 0) return 1;
             char what[64];
             snprintf(what, sizeof what, "round %d, %s", i + 1, which ? "B" : "A");
             struct stat sb;
-            store[which][i] = stat(db, &sb) == 0 ? (double)sb.st_size / 1e6 : -1;
+            store[which][i] = stat(side[which].store, &sb) == 0 ? (double)sb.st_size / 1e6 : -1;
             print_run(what, rows, &r, store[which][i]);
             fflush(stdout);
             wall[which][i] = r.wall;
@@ -266,17 +309,25 @@ static int versus(const char *a, const char *b, int rounds, const char *const te
         double med_cpu = median(c, rounds), med_store = median(st, rounds);
         printf("%s %s: median %.2f s wall (%.2f-%.2f), %.0f rows/s; median %.2f CPU-s (%.2f-%.2f); "
                "median store %.1f MB (%.1f-%.1f)\n",
-               k ? "B" : "A", bin[k], med_wall[k], w[0], w[rounds - 1], rows / med_wall[k], med_cpu, c[0], c[rounds - 1],
-               med_store, st[0], st[rounds - 1]);
+               k ? "B" : "A", side[k].label, med_wall[k], w[0], w[rounds - 1], rows / med_wall[k], med_cpu, c[0],
+               c[rounds - 1], med_store, st[0], st[rounds - 1]);
     }
     printf("B/A wall time, medians: %.3f\n", med_wall[1] / med_wall[0]);
+    if (side[1].run_once == ogr2ogr_once)
+    {
+        /* issue #6 quotes ogr2ogr at about 38 s for 1M such rows on its machine */
+        double scale = 38.0 * ((double)rows / 1e6) / med_wall[1];
+        printf("A on a machine where B takes the issue's 38 s per 1M rows, if both scale alike: %.2f s"
+               " (%.0f rows/s)\n",
+               med_wall[0] * scale, (double)rows / (med_wall[0] * scale));
+    }
     return 0;
 }
 
 int main(int argc, char **argv)
 {
     const char *durand = NULL, *templ = NULL, *work = "/tmp/durand-bench-ingest", *gen = NULL, *batch = NULL;
-    const char *versus_durand = NULL;
+    const char *versus_durand = NULL, *ogr2ogr = NULL;
     long rows = 1000000, spots = 0, rounds = 3;
     bool second_source = false, want_phases = false, no_ids = false;
     for (int i = 1; i < argc; i++) {
@@ -303,14 +354,16 @@ int main(int argc, char **argv)
         else if (!strcmp(a, "--batch")) batch = v;
         else if (!strcmp(a, "--spots")) spots = strtol(v, NULL, 10);
         else if (!strcmp(a, "--versus")) versus_durand = v;
+        else if (!strcmp(a, "--ogr2ogr")) ogr2ogr = v;
         else if (!strcmp(a, "--rounds")) rounds = strtol(v, NULL, 10);
         else break;
         i++;
     }
-    if (!durand || !templ || rows <= 0 || spots < 0 || rounds < 1 || rounds > MAX_ROUNDS) {
+    if (!durand || !templ || rows <= 0 || spots < 0 || rounds < 1 || rounds > MAX_ROUNDS ||
+        (ogr2ogr && (versus_durand || want_phases))) {
         fprintf(stderr, "usage: bench_ingest --durand PATH --template DB [--rows N] [--work DIR] [--gen PATH]"
-                        " [--batch N] [--spots N] [--no-ids] [--second-source] [--versus OTHER_DURAND [--rounds N]]"
-                        " [--phases]\n");
+                        " [--batch N] [--spots N] [--no-ids] [--second-source]"
+                        " [--versus OTHER_DURAND | --ogr2ogr PATH [--rounds N]] [--phases]\n");
         return 2;
     }
     char gen_default[4096];
@@ -387,8 +440,38 @@ int main(int argc, char **argv)
         bench_loadavg(la0, sizeof la0);
         printf("bench_ingest: %ld rows (%.0f MB) from %s; A = %s, B = %s\n", rows, (double)sb.st_size / 1e6, csv,
                durand, versus_durand);
-        int rc = versus(durand, versus_durand, (int)rounds, (const char *const[2]){own[0], own[1]}, db, wal, shm,
-                        iargv, rows);
+        struct contender side[2] = {
+            {.label = durand, .store = db, .run_once = durand_once, .templ = own[0], .wal = wal, .shm = shm,
+             .iargv = iargv},
+            {.label = versus_durand, .store = db, .run_once = durand_once, .templ = own[1], .wal = wal, .shm = shm,
+             .iargv = iargv}};
+        int rc = versus(side, (int)rounds, rows);
+        bench_loadavg(la1, sizeof la1);
+        printf("load average %s before, %s after\n", la0, la1);
+        return rc;
+    }
+    if (ogr2ogr) {
+        /* the same CSV into a new SpatiaLite file, points from the two
+         * coordinate columns, field types guessed: a plain load, no checks */
+        char out[4200], ogrinfo[4096];
+        snprintf(out, sizeof out, "%s/ogr2ogr.sqlite", work);
+        snprintf(ogrinfo, sizeof ogrinfo, "%s", ogr2ogr);
+        char *slash = strrchr(ogrinfo, '/');
+        snprintf(slash ? slash + 1 : ogrinfo, sizeof ogrinfo - (size_t)(slash ? slash + 1 - ogrinfo : 0), "ogrinfo");
+        char *oargv[] = {(char *)ogr2ogr, "-q", "-f", "SQLite", "-dsco", "SPATIALITE=YES", out, csv,
+                         "-oo", "X_POSSIBLE_NAMES=longitude", "-oo", "Y_POSSIBLE_NAMES=latitude",
+                         "-oo", "AUTODETECT_TYPE=YES", "-a_srs", "EPSG:4326", "-nln", "events", NULL};
+        bench_loadavg(la0, sizeof la0);
+        printf("bench_ingest: %ld rows (%.0f MB) from %s; A = %s, B = %s:", rows, (double)sb.st_size / 1e6, csv,
+               durand, ogr2ogr);
+        for (char **a = oargv + 1; *a; a++) printf(" %s", *a);
+        putchar('\n');
+        struct contender side[2] = {
+            {.label = durand, .store = db, .run_once = durand_once, .templ = own[0], .wal = wal, .shm = shm,
+             .iargv = iargv},
+            {.label = ogr2ogr, .store = out, .run_once = ogr2ogr_once, .oargv = oargv, .ogrinfo = ogrinfo}};
+        int rc = versus(side, (int)rounds, rows);
+        unlink(out);
         bench_loadavg(la1, sizeof la1);
         printf("load average %s before, %s after\n", la0, la1);
         return rc;

@@ -96,8 +96,11 @@ static void remove_abandoned(dn_ctx *ctx, const char *dir)
 static bool lock_stage(struct dni_stage *st, int *err)
 {
     char taking[2048], lock[2048];
-    join_path(taking, sizeof taking, st->path, ".lock-taking"); /* a stage's path fits in half of either */
-    join_path(lock, sizeof lock, st->path, lock_name);
+    /* so that neither join below can be cut short */
+    _Static_assert(sizeof st->path + sizeof ".lock-taking" < sizeof taking, "a stage's lock path fits");
+    _Static_assert(sizeof taking == sizeof lock && sizeof lock_name < sizeof ".lock-taking", "both lock paths fit");
+    (void)join_path(taking, sizeof taking, st->path, ".lock-taking");
+    (void)join_path(lock, sizeof lock, st->path, lock_name);
     int fd = open(taking, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
     if (fd < 0) {
         *err = errno;
