@@ -551,10 +551,12 @@ void dni_find_casualties(const struct dni_toks *t, const bool *skip, struct dni_
                 if (k) ne++;
             } else if (head != NONE) {
                 k = head; /* "eight dead and 30 wounded": each noun says which */
-            } else if (conjoined && prev_kind != NONE) {
+            } else if (conjoined && prev_kind != NONE &&
+                       !dni_tok_in(t, ne, (const char *const[]){"said", "says", "told", "added", "stated", NULL})) {
                 /* "killed six soldiers and two civilians" — unless the
                  * newcomers have a verb of their own: "the toll rose to 12
-                 * and 20 others were injured" */
+                 * and 20 others were injured", or are the speaker:
+                 * "injuring three children, an official said" */
                 enum kind own = passive_kind_after(t, ne);
                 k = own != NONE ? own : prev_kind;
             } else if (toll_before(t, b)) {

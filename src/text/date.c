@@ -618,11 +618,19 @@ size_t dni_find_dates(const struct dni_toks *t, const struct dn_text_date *ref, 
 
 /* "PESHAWAR, Nov 3 (Reuters) -": capitalised words, a comma, the date, an
  * optional (Agency), then a dash — or a colon, as Pakistani papers write it
- * ("MIRAMSHAH, Nov 18, 2023: ...", "ISLAMABAD, Nov 18 (APP): ..."). */
+ * ("MIRAMSHAH, Nov 18, 2023: ...", "ISLAMABAD, Nov 18 (APP): ..."). The
+ * date may follow a dash instead of the comma ("KHAR, Pakistan - Nov 3,
+ * 2025 - ..."), as long as the words before it hold a comma or are one
+ * place ("PESHAWAR - Nov 3 - ...") */
 bool dni_date_is_dateline(const struct dni_toks *t, const struct dni_date_expr *e)
 {
     size_t s = e->tok_start;
-    if (s < 2 || !is_punct(t, s - 1, ',')) return false;
+    if (s < 2 || !(is_punct(t, s - 1, ',') || is_punct(t, s - 1, '-'))) return false;
+    if (is_punct(t, s - 1, '-') && s > 2) {
+        bool comma = false;
+        for (size_t k = 0; k + 1 < s; k++) comma = comma || is_punct(t, k, ',');
+        if (!comma) return false;
+    }
     for (size_t k = 0; k + 1 < s; k++)
         if (!((t->v[k].flags & DNI_TOK_CAP) || is_punct(t, k, '.') || is_punct(t, k, '-') || is_punct(t, k, ',')))
             return false;

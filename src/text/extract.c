@@ -314,6 +314,61 @@ static void note_group(struct state *st, const struct actor_hit *ac, size_t n)
         }
 }
 
+/* Token i, written in capitals ("TPP"), is one letter off a single-word
+ * name of `actor` ("ttp"): the same length, one letter changed or two
+ * neighbours swapped. */
+static bool misspelt_acronym_of(const struct state *st, size_t i, int actor)
+{
+    const struct dni_toks *t = &st->t;
+    size_t n;
+    const char *w = dni_tok_lower(t, i, &n);
+    if (n < 3 || n > 6) return false;
+    for (size_t k = 0; k < n; k++)
+        if (t->text[t->v[i].start + k] < 'A' || t->text[t->v[i].start + k] > 'Z') return false;
+    for (size_t p = 0; p < st->lex->n_actor_phrases; p++) {
+        const struct dni_lex_phrase *ph = &st->lex->actor_phrases[p];
+        if (ph->target != actor || ph->nwords != 1 || strlen(ph->words[0]) != n) continue;
+        const char *a = ph->words[0];
+        size_t first = n, last = 0, diff = 0;
+        for (size_t k = 0; k < n; k++)
+            if (a[k] != w[k]) {
+                diff++;
+                if (first == n) first = k;
+                last = k;
+            }
+        if (diff == 1) return true;
+        if (diff == 2 && last == first + 1 && a[first] == w[last] && a[last] == w[first]) return true;
+    }
+    return false;
+}
+
+/* Does the sentence point back at the armed group named before it, so that
+ * an unclaimed violent event in it is that group's (finish_actors)? "it" as
+ * a subject ("it orchestrated an attack"; not "it was not clear"), "the
+ * group" or "the outfit", a list of its deeds going on ("Likewise, ...",
+ * "Similarly, ..."), or the group's acronym one letter off ("the TPP"
+ * after "the TTP"). A sentence that names no one and points at no one is
+ * not the last group's just because that group was named before: "police
+ * suspect the TTP", then "mortar shells fired from across the border". */
+static bool points_back_at_group(const struct state *st)
+{
+    const struct dni_toks *t = &st->t;
+    if (st->last_group < 0) return false;
+    static const char *const group_nouns[] = {"group", "outfit", "organisation", "organization", "faction", NULL};
+    static const char *const not_agent[] = {"is", "was", "'s", "remains", "remained", "appears", "appeared", "seems",
+                                            "seemed", "said", "says", "added", "adds", "will", "would", NULL};
+    if (dni_tok_in(t, 0, (const char *const[]){"likewise", "similarly", NULL})) return true;
+    for (size_t i = 0; i < t->n; i++) {
+        if (dni_tok_is(t, i, "it") && !dni_tok_in(t, i + 1, not_agent)) return true;
+        if (dni_tok_is(t, i, "the") && (dni_tok_in(t, i + 1, group_nouns) ||
+                                        (i + 2 < t->n && !(t->v[i + 1].flags & DNI_TOK_CAP) &&
+                                         dni_tok_in(t, i + 2, group_nouns))))
+            return true;
+        if ((t->v[i].flags & DNI_TOK_CAP) && misspelt_acronym_of(st, i, st->last_group)) return true;
+    }
+    return false;
+}
+
 static bool passive_trigger(const struct dni_toks *t, size_t ts, size_t te)
 {
     if (ts > 0 && dni_tok_in(t, ts - 1, (const char *const[]){"was", "were", "been", "being", "is", "are", NULL}))
@@ -1001,8 +1056,11 @@ static bool read_clause(struct state *st, size_t s, size_t e, const struct claus
     size_t na = find_actors(st, actors, &first_named);
     if (first_named >= 0) st->last_named = first_named;
     bool definite = (count_known(&cas.killed) && cas.killed.best > 0) || (count_known(&cas.injured) && cas.injured.best > 0);
-    bool explicit_date = false;
-    for (size_t i = 0; i < nd; i++) explicit_date |= !(dates[i].flags & (DNI_DATE_SINCE | DNI_DATE_UNTIL));
+    /* a day: "attacks in Bannu on Monday" are that day's; "attacks in
+     * Khyber Pakhtunkhwa this year" are a trend, not an incident */
+    bool explicit_day = false;
+    for (size_t i = 0; i < nd; i++)
+        explicit_day |= !(dates[i].flags & (DNI_DATE_SINCE | DNI_DATE_UNTIL)) && dates[i].date.precision == DN_DATE_DAY;
     bool locus_place = false;
     for (size_t i = 0; i < nm; i++) locus_place |= roles[i] == DNI_ROLE_LOCUS;
 
@@ -1012,7 +1070,7 @@ static bool read_clause(struct state *st, size_t s, size_t e, const struct claus
         const struct trigger *tr = &trig[i];
         if (tr->goal || !tr->type->violent) continue;
         bool counted = tr->start > 0 && dni_number_at(t, tr->start - 1).ntok && !dni_number_at(t, tr->start - 1).vague;
-        if (tr->form == DNI_FORM_PL && !(counted || definite || (explicit_date && locus_place))) continue;
+        if (tr->form == DNI_FORM_PL && !(counted || definite || (explicit_day && locus_place))) continue;
         singular |= tr->form != DNI_FORM_PL;
         if (!best || tr->type->priority > best->type->priority) best = tr;
     }
@@ -1044,7 +1102,8 @@ static bool read_clause(struct state *st, size_t s, size_t e, const struct claus
     }
 
     struct dn_text_event ev = {0};
-    struct aux x = {type, type->group, -1, -1, NULL, from_trigger, st->last_group, claimant(st, actors, na),
+    struct aux x = {type, type->group, -1, -1, NULL, from_trigger, points_back_at_group(st) ? st->last_group : -1,
+                    claimant(st, actors, na),
                     false, cas.toll && !from_trigger, !from_trigger && vague_only,
                     has_word(t, "among"),
                     mode->date != NULL, back_group(st), a->n_sentences};

@@ -594,6 +594,12 @@ START_TEST(test_text__datelines)
         {"Headline\n\nISLAMABAD, Nov 3 (APP): The interior minister said on Friday that talks with the "
          "banned group would not resume.",
          "2020-11-03"},
+        /* the date after a dash: "PLACE, Country - date -", "PLACE - date -" */
+        {"Headline\n\nKHAR, Pakistan - November 3, 2025 - Gunmen fired on a police van in Bajaur.", "2025-11-03"},
+        {"Headline\n\nPESHAWAR - Nov 3 - Gunmen fired on a police van in Hayatabad.", "2020-11-03"},
+        {"Headline\n\nTalks in Kabul - November 3, 2025 - ended without a deal, both sides said in "
+         "statements that ran well past a hundred bytes.",
+         ""},
         {"A long first paragraph that mentions May 19, 2022 deep inside a sentence that goes on and on and on "
          "well past a hundred bytes of text.",
          ""},
@@ -991,6 +997,10 @@ START_TEST(test_text__casualty_counts_parts_ranges_titles_and_tolls)
         {"The toll of the injured has risen to 30", U, U, U, U, false},
         {"the toll plaza in Kohat has 15 booths", U, U, U, U, false},
         {"The death toll was not known but the number reached 15", U, U, U, U, false},
+        /* the speaker after the victims is none of them */
+        {"Shells landed near Chaman, injuring three children, a district official said.", U, U, U, 3, false},
+        {"Gunmen killed two policemen, a senior officer told reporters.", 2, 2, 2, U, false},
+        {"Gunmen killed two policemen, a senior officer and a driver.", 4, 4, 4, U, false},
     };
     check_casualty_cases(cases, DN_ARRAY_LEN(cases));
     ck_assert_str_eq(casualty_victim("Gunmen killed a tribal elder"), "civilians");
@@ -1240,6 +1250,45 @@ START_TEST(test_text__its_forces_then_go_on_from_the_last_incident)
         one_event(&a, "Their fighters fired heavy weapons at a checkpost in Wana on Monday.");
     ck_assert_msg(!strstr(e->actor1, "TTP") && !strstr(e->actor1, "Taliban"), "actor1 %s", e->actor1);
     dn_text_article_free(a);
+}
+END_TEST
+
+/* An unclaimed attack is the group named before it only when the sentence
+ * points back at that group ("the group", "it", a list going on with
+ * "Similarly", the group's acronym one letter off); a group the police merely
+ * suspect does not become the author of the next unrelated incidents. And a
+ * trend ("attacks ... this year") is no incident. */
+START_TEST(test_text__only_a_pointer_makes_the_named_group_the_actor)
+{
+    struct dn_text_options o = {.finder = fake_place_finder, .date = "2024-09-10"};
+    const char *t = "Gunmen shot dead two polio workers in Bannu on Sunday.\n\n"
+                    "Nobody claimed the killing, but officials blamed the TTP, which has stepped up attacks "
+                    "in Khyber Pakhtunkhwa this year.\n\n"
+                    "On Monday, rockets fired from across the border struck a market near Chaman, wounding five people.\n\n"
+                    "A roadside bomb hit a pickup in Kunar on Monday, killing three men.\n\n"
+                    "The group later raided a checkpost near Wana, killing two soldiers. Similarly, a bomb "
+                    "tore through a police van in Miranshah on Tuesday, killing one policeman. The TPP "
+                    "ambushed a convoy near Mir Ali on Tuesday, wounding four soldiers.\n";
+    struct dn_text_article *a = NULL;
+    ck_assert_int_eq(dn_text_extract(ctx, "pointer.txt", t, strlen(t), &o, &a), DN_OK);
+    ck_assert_int_eq(a->n_events, 6);
+    CHECK_EVENT(a, 0, "attack", "2024-09-08", DN_DATE_DAY, 2, DN_COUNT_UNKNOWN, "Bannu");
+    CHECK_EVENT(a, 1, "shelling", "2024-09-09", DN_DATE_DAY, DN_COUNT_UNKNOWN, 5, "Chaman");
+    CHECK_EVENT(a, 2, "ied", "2024-09-09", DN_DATE_DAY, 3, DN_COUNT_UNKNOWN, "Kunar");
+    CHECK_EVENT(a, 3, "attack", "2024-09-10", DN_DATE_DAY, 2, DN_COUNT_UNKNOWN, "Wana");
+    CHECK_EVENT(a, 4, "bombing", "2024-09-10", DN_DATE_DAY, 1, DN_COUNT_UNKNOWN, "Miranshah");
+    CHECK_EVENT(a, 5, "attack", "2024-09-10", DN_DATE_DAY, DN_COUNT_UNKNOWN, 4, "Mir Ali");
+    /* nothing points at the TTP: not its deeds */
+    for (size_t i = 0; i < 3; i++) {
+        ck_assert_msg(!strstr(a->events[i].actor1, "TTP"), "event %zu: actor1 %s", i, a->events[i].actor1);
+        ck_assert_int_eq(a->events[i].flags & DN_TEXT_F_ACTOR_INFERRED, 0);
+    }
+    /* "The group", "Similarly", "The TPP": the TTP, flagged as inferred */
+    for (size_t i = 3; i < 6; i++) {
+        ck_assert_msg(!strcmp(a->events[i].actor1, "TTP"), "event %zu: actor1 %s", i, a->events[i].actor1);
+        ck_assert(a->events[i].flags & DN_TEXT_F_ACTOR_INFERRED);
+    }
+    a = dn_text_article_free(a);
 }
 END_TEST
 
@@ -1660,6 +1709,7 @@ Suite *make_text_suite(void)
     tcase_add_test(tc, test_text__a_sentence_pointing_back_adds_to_the_incident);
     tcase_add_test(tc, test_text__fixture_days_after_clause_and_strikes_told_by_sayers);
     tcase_add_test(tc, test_text__its_forces_then_go_on_from_the_last_incident);
+    tcase_add_test(tc, test_text__only_a_pointer_makes_the_named_group_the_actor);
     tcase_add_test(tc, test_text__the_strikes_point_back_at_the_strikes);
     tcase_add_test(tc, test_text__days_after_clause_first);
     tcase_add_test(tc, test_text__the_sayers_place_is_not_the_events);
