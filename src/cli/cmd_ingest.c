@@ -62,9 +62,9 @@ static const struct dn_cli_opt spec[] = {
 static dn_status print_report(struct dn_cli *cli, enum dn_format fmt, const struct dn_ingest_report *rep)
 {
     static const char *const cols[] = {"files", "read", "stored", "updated", "duplicates", "rejected",
-                                       "unresolved", "skipped", "failed_files", "learned"};
-    const long values[] = {rep->files,    rep->read,       rep->stored,       rep->updated, rep->duplicates,
-                           rep->rejected, rep->unresolved, rep->skipped, rep->failed_files, rep->learned};
+                                       "unresolved", "skipped", "failed_files", "learned", "retracted"};
+    const long values[] = {rep->files,    rep->read,       rep->stored,  rep->updated,      rep->duplicates, rep->rejected,
+                           rep->unresolved, rep->skipped, rep->failed_files, rep->learned, rep->retracted};
     struct dn_emit *e;
     dn_status s = dn_emit_new(cli->ctx, fmt, cols, DN_ARRAY_LEN(cols), DN_EMIT_OBJECT, &e);
     if (s != DN_OK) return s;
@@ -232,10 +232,15 @@ int dn_cmd_ingest(struct dn_cli *cli, int argc, char **argv)
     if (s != DN_OK && s != DN_ERR_PARTIAL) {
         code = dn_cli_fail(cli, s);
     } else {
+        char retracted[96] = "";
+        if (rep.retracted)
+            snprintf(retracted, sizeof retracted, ", %ld removed (no longer read from %s articles)", rep.retracted,
+                     rep.retracted == 1 ? "its" : "their");
         dni_info(cli->ctx,
-                 "%ld %s, %ld %s read: %ld stored, %ld updated, %ld already stored, %ld rejected, %ld without a place%s%s",
+                 "%ld %s, %ld %s read: %ld stored, %ld updated, %ld already stored%s, %ld rejected, %ld without a "
+                 "place%s%s",
                  rep.files, rep.files == 1 ? "file" : "files", rep.read, rep.read == 1 ? "row" : "rows", rep.stored,
-                 rep.updated, rep.duplicates, rep.rejected, rep.unresolved,
+                 rep.updated, rep.duplicates, retracted, rep.rejected, rep.unresolved,
                  rep.rejected || rep.failed_files ? "; rejects in " : "", rep.rejected || rep.failed_files ? rejects : "");
         if (s == DN_ERR_PARTIAL) code = DN_EXIT_PARTIAL;
     }

@@ -446,6 +446,25 @@ static void warn_undated(struct run *r, const struct dn_text_article *a)
              a->name, where, undated, a->n_events);
 }
 
+/* An article read again gives what it gives now: the events an earlier
+ * reading stored and this one no longer gives (another --date, a better
+ * extractor) go, with a count; those this reading rejected stay (`uids`
+ * holds every event this reading made). A bulk load (a JSON Lines file
+ * of thousands of new articles) keeps its uid map and is left alone. */
+static dn_status retract_earlier_reading(struct run *r, const struct dn_text_article *a, char *const *uids, size_t n)
+{
+    if (r->side.bulk) return DN_OK;
+    char prefix[48];
+    dn_status s = dn_text_article_uid_prefix(r->ctx, a, prefix, sizeof prefix);
+    long removed = 0;
+    if (s == DN_OK) s = dni_store_side_tx(&r->side);
+    if (s == DN_OK)
+        s = dn_store_events_retract_article(r->ctx, prefix, (const char *const *)uids, n, a->url ? a->url : a->name,
+                                            a->url ? 0 : a->line, &removed);
+    r->rep->retracted += removed;
+    return s;
+}
+
 static dn_status on_article(void *ud, const struct dn_text_article *a)
 {
     struct run *r = ud;
@@ -454,10 +473,14 @@ static dn_status on_article(void *ud, const struct dn_text_article *a)
     if (s == DN_OK) s = dni_text_store_article(r->ctx, a, &article_id);
     struct dn_event ev;
     dn_event_init(&ev);
+    char **uids = a->n_events ? dn_calloc(a->n_events, sizeof *uids) : NULL;
+    size_t nuids = 0;
+    if (a->n_events && !uids) s = dni_fail(r->ctx, DN_ERR_NOMEM, "out of memory");
     for (size_t i = 0; s == DN_OK && i < a->n_events; i++) {
         r->rep->read++;
         dn_event_clear(&ev); /* the previous event's derived fields must not leak into this one */
         s = dn_text_event_to_event(r->ctx, a, i, &ev);
+        if (s == DN_OK && !(uids[nuids++] = dn_strdup(ev.uid))) s = dni_fail(r->ctx, DN_ERR_NOMEM, "out of memory");
         if (s == DN_OK) s = prepare_event(r, &ev);
         if (s == DN_ERR_INPUT) {
             reject_unreadable(r, r->file, NULL, &ev);
@@ -468,6 +491,9 @@ static dn_status on_article(void *ud, const struct dn_text_article *a)
         progress(r);
     }
     dn_event_clear(&ev);
+    if (s == DN_OK) s = retract_earlier_reading(r, a, uids, nuids);
+    for (size_t i = 0; i < nuids; i++) dn_free(uids[i]);
+    dn_free(uids);
     dni_text_finder_reset(&r->finder); /* the next article starts without context */
     if (s == DN_OK) warn_undated(r, a);
     return s;

@@ -39,6 +39,7 @@ struct dn_ingest_report {
     long skipped;    /**< blank, repeated-header and totals rows */
     long failed_files; /**< files that could not be read at all */
     long learned;    /**< place names learned */
+    long retracted;  /**< events of articles read again that the new reading no longer gives, removed */
 };
 
 /** Ingest `n` paths (files or directories, read recursively in name order).

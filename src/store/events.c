@@ -410,6 +410,86 @@ dn_status dn_store_events_other_sources(dn_ctx *ctx, const char *source, bool *o
 }
 
 
+static bool uid_kept(const char *uid, const char *const *keep, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(uid, keep[i]) == 0) return true;
+    return false;
+}
+
+/* Remove one event; the events that joined its cluster keep one (their
+ * smallest id), so that the id, if a later insert takes it again, does not
+ * bring them a stranger. */
+static dn_status remove_event(dn_ctx *ctx, long long id)
+{
+    sqlite3_stmt *st;
+    dn_status s = dn_store_stmt(ctx, "DELETE FROM events WHERE id = ?1", &st);
+    if (s != DN_OK) return s;
+    sqlite3_bind_int64(st, 1, id);
+    int rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    if (rc != SQLITE_DONE) return dni_fail_sqlite(ctx, "removing an event of an earlier reading");
+    s = dn_store_stmt(ctx,
+                      "UPDATE events SET cluster_id = (SELECT min(id) FROM events WHERE cluster_id = ?1)"
+                      " WHERE cluster_id = ?1",
+                      &st);
+    if (s != DN_OK) return s;
+    sqlite3_bind_int64(st, 1, id);
+    rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    return rc == SQLITE_DONE ? DN_OK : dni_fail_sqlite(ctx, "moving a cluster to its next event");
+}
+
+dn_status dn_store_events_retract_article(dn_ctx *ctx, const char *uid_prefix, const char *const *keep, size_t n,
+                                          const char *legacy_source, long legacy_line, long *removed)
+{
+    *removed = 0;
+    if (dni_store_events_state(ctx)->uid_map)
+        return dni_fail(ctx, DN_ERR_INTERNAL, "an article's old events cannot be removed during a bulk load");
+    /* the prefix's range on events_uid: every uid from "text:H:" up to "text:H;" */
+    size_t plen = strlen(uid_prefix);
+    if (plen == 0 || plen > 63) return dni_fail(ctx, DN_ERR_INTERNAL, "bad article uid prefix");
+    char upto[64];
+    memcpy(upto, uid_prefix, plen + 1);
+    upto[plen - 1]++;
+    sqlite3_stmt *st;
+    dn_status s = dn_store_stmt(ctx,
+                                "SELECT id, uid FROM events WHERE uid >= ?1 AND uid < ?2"
+                                " UNION ALL SELECT id, uid FROM events WHERE source = ?3 AND source_kind = 'text'"
+                                " AND uid NOT GLOB 'text:*:*' AND (?4 = 0 OR source_ref GLOB 'line ' || ?4 || ' *')",
+                                &st);
+    if (s != DN_OK) return s;
+    sqlite3_bind_text(st, 1, uid_prefix, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, upto, -1, SQLITE_STATIC);
+    if (legacy_source) sqlite3_bind_text(st, 3, legacy_source, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 4, legacy_line > 0 ? legacy_line : 0);
+    long long *gone = NULL;
+    size_t ngone = 0, cap = 0;
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        const char *uid = (const char *)sqlite3_column_text(st, 1);
+        if (uid && uid_kept(uid, keep, n)) continue;
+        if (ngone == cap) {
+            cap = cap ? 2 * cap : 16;
+            long long *p = dn_realloc(gone, cap * sizeof *p);
+            if (!p) {
+                rc = SQLITE_NOMEM;
+                break;
+            }
+            gone = p;
+        }
+        gone[ngone++] = sqlite3_column_int64(st, 0);
+    }
+    sqlite3_reset(st);
+    if (rc != SQLITE_DONE) s = rc == SQLITE_NOMEM ? dni_fail(ctx, DN_ERR_NOMEM, "out of memory")
+                                                 : dni_fail_sqlite(ctx, "finding an article's earlier events");
+    /* removed after the scan: a statement does not delete under its own cursor */
+    for (size_t i = 0; s == DN_OK && i < ngone; i++) s = remove_event(ctx, gone[i]);
+    if (s == DN_OK) *removed = (long)ngone;
+    dn_free(gone);
+    return s;
+}
+
 /* A bulk load leaves the row from batch to batch (dn_store_events_bulk_begin);
  * it is put back only when another writer's batch, or a repair, indexed
  * every event meanwhile and removed it. */

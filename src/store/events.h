@@ -94,6 +94,19 @@ dn_status dni_store_events_repair(dn_ctx *ctx);
  * file whose rows share one source may turn dedupe off for it. */
 dn_status dn_store_events_other_sources(dn_ctx *ctx, const char *source, bool *out);
 
+/** An article read again: remove the events an earlier reading of it
+ * stored that this reading no longer gives, inside the caller's
+ * transaction. Its events are those whose uid starts with `uid_prefix`
+ * (dn_text_article_uid_prefix), kept when their uid is one of keep[0..n)
+ * (all borrowed); and, from before uids carried the article, those of
+ * source_kind 'text' with `legacy_source` as source and, when `legacy_line`
+ * > 0 (a JSON Lines record), that line in their source_ref. A removed
+ * event's cluster goes on under its smallest remaining id. *removed counts
+ * them. Not during a bulk load (DN_ERR_INTERNAL): its uid map would still
+ * hold them. */
+dn_status dn_store_events_retract_article(dn_ctx *ctx, const char *uid_prefix, const char *const *keep, size_t n,
+                                          const char *legacy_source, long legacy_line, long *removed);
+
 /** Whether two event types may describe the same incident (both violent,
  * the same non-violent kind, or either unknown). Exposed for tests. */
 bool dn_event_types_compatible(const char *a, const char *b);

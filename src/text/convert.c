@@ -2,8 +2,10 @@
  * Text events → struct dn_event ("as reported" fields), stable hashes, and
  * the names of the quality flags.
  */
+#include <ctype.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include "core/hash.h"
 #include "text/text_int.h"
@@ -30,28 +32,48 @@ char *dn_text_flags_format(unsigned flags, char *buf, size_t cap)
 
 static bool set(char **member, const char *value) { return dn_event_set(member, value && *value ? value : NULL); }
 
+dn_status dn_text_article_uid_prefix(dn_ctx *ctx, const struct dn_text_article *a, char *buf, size_t cap)
+{
+    const char *identity = a->url ? a->url : a->scope;
+    if (!identity) return dni_fail(ctx, DN_ERR_INTERNAL, "text event of an article with neither URL nor scope");
+    uint64_t h = dn_hash_bytes(DN_HASH_INIT, identity, strlen(identity) + 1);
+    /* a JSON Lines record without a URL is known by its line in the file */
+    if (!a->url && a->line > 0) h = dn_hash_bytes(h, &a->line, sizeof a->line);
+    int n = snprintf(buf, cap, "text:%016llx:", (unsigned long long)h);
+    return n > 0 && (size_t)n < cap ? DN_OK : dni_fail(ctx, DN_ERR_INTERNAL, "article uid prefix does not fit");
+}
+
 dn_status dn_text_event_to_event(dn_ctx *ctx, const struct dn_text_article *a, size_t i, struct dn_event *ev)
 {
     if (!a || i >= a->n_events)
         return dni_fail(ctx, DN_ERR_RANGE, "text event %zu out of range (%zu events)", i, a ? a->n_events : 0);
     const struct dn_text_event *e = &a->events[i];
     const char *source = a->url ? a->url : a->name;
-    char ref[96], uid[48], rowhash[24], date[16], flags[160];
+    char ref[96], uid[64], rowhash[24], date[16], flags[160];
     if (a->line > 0) snprintf(ref, sizeof ref, "line %ld text bytes %lld-%lld", a->line, e->span_start, e->span_end);
     else snprintf(ref, sizeof ref, "bytes %lld-%lld", e->span_start, e->span_end);
-    /* uid: the same sentence of the same source is the same event, however
-     * often it is ingested and however its path is written (a file is
-     * known by its name and its directory as realpath resolves it) */
-    const char *identity = a->url ? a->url : a->scope;
-    if (!identity) return dni_fail(ctx, DN_ERR_INTERNAL, "text event of an article with neither URL nor scope");
-    uint64_t h = dn_hash_bytes(DN_HASH_INIT, identity, strlen(identity) + 1);
-    h = dn_hash_bytes(h, ref, strlen(ref) + 1);
-    h = dn_hash_bytes(h, e->type, strlen(e->type) + 1);
-    snprintf(uid, sizeof uid, "text:%016llx", (unsigned long long)h);
-    uint64_t rh = a->map && e->clean_end <= a->text_len
-                      ? dn_hash_bytes(DN_HASH_INIT, a->text + e->clean_start, e->clean_end - e->clean_start)
-                      : dn_hash_bytes(DN_HASH_INIT, e->excerpt, strlen(e->excerpt));
-    snprintf(rowhash, sizeof rowhash, "%016llx", (unsigned long long)rh);
+    /* uid: the article, then, in it, the n-th incident of its type at its
+     * place as written: the same event however often the article is
+     * ingested, however its path is written (a file is known by its name
+     * and its directory as realpath resolves it), and when an edit of the
+     * article moves the sentence or changes its toll */
+    char prefix[48];
+    dn_status ps = dn_text_article_uid_prefix(ctx, a, prefix, sizeof prefix);
+    if (ps != DN_OK) return ps;
+    const char *where = e->place >= 0 && a->mentions[e->place].surface ? a->mentions[e->place].surface : "";
+    uint32_t nth = 0;
+    for (size_t j = 0; j < i; j++) {
+        const struct dn_text_event *o = &a->events[j];
+        const char *at = o->place >= 0 && a->mentions[o->place].surface ? a->mentions[o->place].surface : "";
+        nth += strcmp(o->type, e->type) == 0 && strcasecmp(at, where) == 0;
+    }
+    uint64_t h = dn_hash_bytes(DN_HASH_INIT, e->type, strlen(e->type) + 1);
+    for (const char *c = where; *c; c++) {
+        char lower = (char)tolower((unsigned char)*c);
+        h = dn_hash_bytes(h, &lower, 1);
+    }
+    h = dn_hash_bytes(h, &nth, sizeof nth);
+    snprintf(uid, sizeof uid, "%s%016llx", prefix, (unsigned long long)h);
     dn_text_date_format(&e->date, date, sizeof date);
     dn_text_flags_format(e->flags, flags, sizeof flags);
 
@@ -63,6 +85,21 @@ dn_status dn_text_event_to_event(dn_ctx *ctx, const struct dn_text_article *a, s
                      dn_text_date_source_name(a->date_source));
     if (e->sentences > 1) dn_strbuf_printf(&notes, "; %d sentences", e->sentences);
     const struct dn_text_mention *pm = e->place >= 0 ? &a->mentions[e->place] : NULL;
+
+    /* the row's hash: its sentence and everything read from it, so that a
+     * reading that changed (another --date, a better extractor) updates the
+     * event instead of calling it already stored */
+    uint64_t rh = a->map && e->clean_end <= a->text_len
+                      ? dn_hash_bytes(DN_HASH_INIT, a->text + e->clean_start, e->clean_end - e->clean_start)
+                      : dn_hash_bytes(DN_HASH_INIT, e->excerpt, strlen(e->excerpt));
+    const char *read_as[] = {date, e->type, e->actor1, e->actor2, pm ? pm->surface : "", pm ? pm->country : "",
+                             flags, notes.data ? notes.data : ""};
+    for (size_t k = 0; k < DN_ARRAY_LEN(read_as); k++)
+        rh = dn_hash_bytes(rh, read_as[k] ? read_as[k] : "", read_as[k] ? strlen(read_as[k]) + 1 : 1);
+    const int numbers[] = {e->date.precision, e->killed.best, e->killed.low,   e->killed.high,
+                           e->injured.best,   e->injured.low, e->injured.high, (int)(e->confidence * 1000)};
+    rh = dn_hash_bytes(rh, numbers, sizeof numbers);
+    snprintf(rowhash, sizeof rowhash, "%016llx", (unsigned long long)rh);
 
     bool ok = !notes.failed && set(&ev->uid, uid) && set(&ev->source_kind, "text") && set(&ev->source, source) &&
               set(&ev->source_ref, ref) && set(&ev->row_hash, rowhash) && set(&ev->date, date) &&

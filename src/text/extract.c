@@ -642,6 +642,16 @@ static bool same_area(const struct dn_text_mention *a, const struct dn_text_ment
     return false;
 }
 
+/* Whether two mentions of one article name one place, if through two
+ * records of the gazetteer: a name written the same way twice is one place
+ * in one story, where a headline, read without its lead's context, took
+ * another source's record of the town (a headline's "Parachinar" and its
+ * lead's, 80 m apart) or the namesake across the border ("Torkham"). */
+static bool same_place(const struct dn_text_mention *a, const struct dn_text_mention *b)
+{
+    return a->place_id == b->place_id || (a->kind == b->kind && same_name(a->surface, b->surface));
+}
+
 /* The type group of the incident a sentence points back at by name: the
  * lexicon's for "the blast", "the clashes"; air strikes for "the strikes"
  * (no trigger alone: a strike may be a workers'). NULL when the noun names
@@ -701,7 +711,7 @@ static bool compatible(const struct state *st, const struct dn_text_event *c, co
     const struct dn_text_article *a = st->a;
     bool dates = cx->toll || c->date_basis == DN_TEXT_BASIS_ASSUMED || e->date_basis == DN_TEXT_BASIS_ASSUMED ||
                  (c->date.precision == e->date.precision && dni_date_cmp(&c->date, &e->date) == 0);
-    bool places = c->place < 0 || e->place < 0 || a->mentions[c->place].place_id == a->mentions[e->place].place_id ||
+    bool places = c->place < 0 || e->place < 0 || same_place(&a->mentions[c->place], &a->mentions[e->place]) ||
                   same_area(&a->mentions[c->place], &a->mentions[e->place]) ||
                   mention_within(&a->mentions[c->place], &a->mentions[e->place]) ||
                   mention_within(&a->mentions[e->place], &a->mentions[c->place]);
@@ -802,6 +812,12 @@ static bool try_merge(struct state *st, struct dn_text_event *c, struct aux *cx,
         /* no place yet, or one the new sentence narrows down */
         narrow_place(a, e, c);
         if (better) { /* the more informative sentence gives the counts and parties */
+            /* and, for the same name, the reading its context chose */
+            if (c->place >= 0 && e->place >= 0 && c->place != e->place &&
+                same_name(a->mentions[c->place].surface, a->mentions[e->place].surface)) {
+                a->mentions[e->place].event = -1;
+                e->place = c->place;
+            }
             if (count_known(&c->killed)) e->killed = c->killed;
             if (count_known(&c->injured)) e->injured = c->injured;
             if (cx->actor1 >= 0 && ex->claim < 0) ex->actor1 = cx->actor1;

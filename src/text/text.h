@@ -234,10 +234,19 @@ dn_status dn_text_read_file(dn_ctx *ctx, const char *path, const struct dn_text_
 dn_status dn_text_extract(dn_ctx *ctx, const char *name, const char *data, size_t len,
                           const struct dn_text_options *opts, struct dn_text_article **out);
 
+/** The start every uid of `a`'s events shares, "text:<16 hex digits>:", a
+ * hash of the URL, else of the file's dn_file_scope() (and, for a JSON
+ * Lines record, its line), into buf[cap] (cap >= 23). DN_ERR_INTERNAL when
+ * `a` has neither. */
+dn_status dn_text_article_uid_prefix(dn_ctx *ctx, const struct dn_text_article *a, char *buf, size_t cap);
+
 /** Fill the "as reported" fields of `ev` from event `i` of `a`:
  * source_kind "text", source (URL, else the file name), source_ref
- * ("bytes A-B", or "line N text bytes A-B" for JSON Lines), uid (stable hash of
- * the URL, else the file's dn_file_scope(), + span + type), row_hash (hash of the sentence), date + precision,
+ * ("bytes A-B", or "line N text bytes A-B" for JSON Lines), uid (the
+ * article's dn_text_article_uid_prefix, then a hash of the type, the place
+ * as written and how many events of both came before in the article),
+ * row_hash (a hash of the sentence and of everything read from it, so that
+ * another reading updates the event), date + precision,
  * type, actors, place as written (+ place_id and country_hint from the
  * finder), counts, excerpt, span, confidence, flags, and notes (venue, date
  * basis). `ev` must be initialised (dn_event_init); its previous strings are

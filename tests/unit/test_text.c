@@ -1253,6 +1253,49 @@ START_TEST(test_text__its_forces_then_go_on_from_the_last_incident)
 }
 END_TEST
 
+/* The fake finder, except that the first sentence's places are read as
+ * the gazetteer's other records of the same names: another id, and for
+ * Torkham the namesake across the border (as a headline, read without its
+ * lead's context, may be). */
+static dn_status headline_apart_finder(void *ud, const char *s, size_t len, struct dn_text_mention *out, size_t cap,
+                                       size_t *n)
+{
+    int *calls = ud;
+    dn_status st = fake_place_finder(NULL, s, len, out, cap, n);
+    if ((*calls)++ > 0) return st;
+    for (size_t i = 0; i < *n; i++) {
+        out[i].place_id += 1000;
+        if (strcmp(out[i].name, "Torkham") == 0) {
+            memcpy(out[i].country, "AFG", 4);
+            out[i].name = "Towr Kham";
+        }
+    }
+    return st;
+}
+
+/* A headline and its lead name one place through two records of the
+ * gazetteer: still one incident, at the lead's reading. */
+START_TEST(test_text__headline_and_lead_on_two_records_of_one_place)
+{
+    static const char *const texts[] = {
+        "Clash in Parachinar\n\nTribesmen clashed in Parachinar on Sunday, wounding two people.\n",
+        "Clash at Torkham\n\nAfghan and Pakistani border forces exchanged fire at Torkham on Sunday, wounding two "
+        "guards.\n"};
+    for (size_t k = 0; k < DN_ARRAY_LEN(texts); k++) {
+        int calls = 0;
+        struct dn_text_options o = {.finder = headline_apart_finder, .finder_ud = &calls, .date = "2024-04-10"};
+        struct dn_text_article *a = NULL;
+        ck_assert_int_eq(dn_text_extract(ctx, "two.txt", texts[k], strlen(texts[k]), &o, &a), DN_OK);
+        ck_assert_msg(a->n_events == 1, "%s: %zu events", texts[k], a->n_events);
+        CHECK_EVENT(a, 0, "armed_clash", "2024-04-07", DN_DATE_DAY, DN_COUNT_UNKNOWN, 2, k ? "Torkham" : "Parachinar");
+        const struct dn_text_mention *m = &a->mentions[a->events[0].place];
+        ck_assert_int_lt(m->place_id, 1000); /* the lead's record */
+        ck_assert_str_eq(m->country, "PAK");
+        a = dn_text_article_free(a);
+    }
+}
+END_TEST
+
 /* An unclaimed attack is the group named before it only when the sentence
  * points back at that group ("the group", "it", a list going on with
  * "Similarly", the group's acronym one letter off); a group the police merely
@@ -1462,8 +1505,12 @@ START_TEST(test_text__event_conversion)
     ck_assert_ptr_null(ev.actor1);
     ck_assert_str_eq(ev.actor2, "Pakistani security forces");
     ck_assert_str_eq(ev.flags, "merged");
-    ck_assert_int_eq(strncmp(ev.uid, "text:", 5), 0);
-    ck_assert_int_eq(strlen(ev.uid), 21);
+    /* "text:" + the article's hash + ":" + the event's */
+    char prefix[48];
+    ck_assert_int_eq(dn_text_article_uid_prefix(ctx, a, prefix, sizeof prefix), DN_OK);
+    ck_assert_int_eq(strlen(prefix), 22);
+    ck_assert_int_eq(strncmp(ev.uid, prefix, strlen(prefix)), 0);
+    ck_assert_int_eq(strlen(ev.uid), 38);
     ck_assert_int_eq(strlen(ev.row_hash), 16);
     ck_assert_double_eq_tol(ev.confidence, a->events[0].confidence, 1e-12);
     /* "on Tuesday" dates the event, counted from the article date given */
@@ -1475,7 +1522,15 @@ START_TEST(test_text__event_conversion)
     ck_assert_str_eq(ev.row_hash, ev2.row_hash);
     ck_assert_int_eq(dn_text_event_to_event(ctx, b, 1, &ev2), DN_OK);
     ck_assert_str_ne(ev.uid, ev2.uid);
+    ck_assert_int_eq(strncmp(ev2.uid, prefix, strlen(prefix)), 0); /* one article, one prefix */
     ck_assert_int_eq(dn_text_event_to_event(ctx, b, 2, &ev2), DN_ERR_RANGE);
+    /* read with another article date, the same event has another reading */
+    dn_text_article_free(b);
+    b = fixture("reuters_bajaur.txt", "2020-11-12");
+    ck_assert_int_eq(dn_text_event_to_event(ctx, b, 0, &ev2), DN_OK);
+    ck_assert_str_eq(ev.uid, ev2.uid);
+    ck_assert_str_eq(ev2.date, "2020-11-10");
+    ck_assert_str_ne(ev.row_hash, ev2.row_hash);
     dn_event_clear(&ev);
     dn_event_clear(&ev2);
     dn_text_article_free(a);
@@ -1710,6 +1765,7 @@ Suite *make_text_suite(void)
     tcase_add_test(tc, test_text__fixture_days_after_clause_and_strikes_told_by_sayers);
     tcase_add_test(tc, test_text__its_forces_then_go_on_from_the_last_incident);
     tcase_add_test(tc, test_text__only_a_pointer_makes_the_named_group_the_actor);
+    tcase_add_test(tc, test_text__headline_and_lead_on_two_records_of_one_place);
     tcase_add_test(tc, test_text__the_strikes_point_back_at_the_strikes);
     tcase_add_test(tc, test_text__days_after_clause_first);
     tcase_add_test(tc, test_text__the_sayers_place_is_not_the_events);
