@@ -867,8 +867,9 @@ static bool push_event(struct state *st, struct dn_text_event *c, struct aux *cx
 
 /* "Its forces then fired ...": a sentence without a date of its own that
  * goes on from the incident told last ("then", not "since then", "by
- * then" or "the then governor") happened on its day. The index of that event, when its date is
- * known; -1 otherwise. */
+ * then" or "the then governor"; "hours later", "shortly afterwards")
+ * happened on its day. The index of that event, when its date is known;
+ * -1 otherwise. */
 static long event_it_follows(const struct state *st)
 {
     const struct dni_toks *t = &st->t;
@@ -877,6 +878,12 @@ static long event_it_follows(const struct state *st)
         then = dni_tok_is(t, i, "then") &&
                !(i > 0 && dni_tok_in(t, i - 1, (const char *const[]){"since", "by", "until", "till", "from", "back",
                                                                      "than", "the", NULL})); /* "the then governor" */
+    /* "Hours later, ...", "Minutes later", "Shortly afterwards": that day too */
+    for (size_t i = 0; i + 1 < t->n && !then; i++)
+        then = (dni_tok_in(t, i, (const char *const[]){"hours", "minutes", "moments", NULL}) &&
+                dni_tok_is(t, i + 1, "later")) ||
+               (dni_tok_is(t, i, "shortly") &&
+                dni_tok_in(t, i + 1, (const char *const[]){"after", "afterwards", "afterward", "later", NULL}));
     if (!then) return -1;
     const struct dn_text_article *a = st->a;
     long latest = -1;

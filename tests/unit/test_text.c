@@ -1253,6 +1253,31 @@ START_TEST(test_text__its_forces_then_go_on_from_the_last_incident)
 }
 END_TEST
 
+/* "Hours later" and "Shortly afterwards" go on from the incident told
+ * last, as "then" does; the two sides of an exchange of fire are both
+ * named ("Afghan forces and Pakistani troops"). */
+START_TEST(test_text__hours_later_is_that_day)
+{
+    struct dn_text_options o = {.finder = fake_place_finder, .date = "2025-03-22"};
+    const char *t = "Pakistani jets bombed hideouts in Paktika late on Thursday, killing 11 people.\n\n"
+                    "Hours later, Afghan forces and Pakistani troops traded fire near Torkham, wounding two "
+                    "soldiers.\n\n"
+                    "Gunmen attacked a police post in Bannu on Friday, killing one policeman. Shortly afterwards, "
+                    "a bomb went off near a mosque in Wana, wounding six people.\n";
+    struct dn_text_article *a = NULL;
+    ck_assert_int_eq(dn_text_extract(ctx, "hours.txt", t, strlen(t), &o, &a), DN_OK);
+    ck_assert_int_eq(a->n_events, 4);
+    CHECK_EVENT(a, 0, "drone_strike", "2025-03-20", DN_DATE_DAY, 11, DN_COUNT_UNKNOWN, "Paktika");
+    CHECK_EVENT(a, 1, "armed_clash", "2025-03-20", DN_DATE_DAY, DN_COUNT_UNKNOWN, 2, "Torkham");
+    ck_assert_int_eq(a->events[1].date_basis, DN_TEXT_BASIS_RELATIVE);
+    ck_assert_str_eq(a->events[1].actor1, "Afghan security forces");
+    ck_assert_str_eq(a->events[1].actor2, "Pakistani security forces");
+    CHECK_EVENT(a, 2, "attack", "2025-03-21", DN_DATE_DAY, 1, DN_COUNT_UNKNOWN, "Bannu");
+    CHECK_EVENT(a, 3, "bombing", "2025-03-21", DN_DATE_DAY, DN_COUNT_UNKNOWN, 6, "Wana");
+    a = dn_text_article_free(a);
+}
+END_TEST
+
 /* The fake finder, except that the first sentence's places are read as
  * the gazetteer's other records of the same names: another id, and for
  * Torkham the namesake across the border (as a headline, read without its
@@ -1766,6 +1791,7 @@ Suite *make_text_suite(void)
     tcase_add_test(tc, test_text__its_forces_then_go_on_from_the_last_incident);
     tcase_add_test(tc, test_text__only_a_pointer_makes_the_named_group_the_actor);
     tcase_add_test(tc, test_text__headline_and_lead_on_two_records_of_one_place);
+    tcase_add_test(tc, test_text__hours_later_is_that_day);
     tcase_add_test(tc, test_text__the_strikes_point_back_at_the_strikes);
     tcase_add_test(tc, test_text__days_after_clause_first);
     tcase_add_test(tc, test_text__the_sayers_place_is_not_the_events);
