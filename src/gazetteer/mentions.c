@@ -7,6 +7,7 @@
  * clear become context for resolving the ambiguous ones.
  */
 #include <stdio.h>
+#include <ctype.h>
 #include <string.h>
 
 #include <utf8proc.h>
@@ -166,6 +167,12 @@ static dn_status split_words(const char *text, size_t len, struct words *w)
                 step = 1;
             }
             i += (size_t)step;
+        }
+        /* a possessive ends the word: "Bajaur's Mamund tehsil" names Bajaur */
+        if (in_word && (c == '\'' || c == 0x2019) && i < len && (p[i] == 's' || p[i] == 'S') &&
+            (i + 1 == len || (p[i + 1] < 0x80 && !isalnum(p[i + 1])))) {
+            i++;
+            c = ' ';
         }
         int32_t folded[DNI_FOLD_MAX];
         size_t n;

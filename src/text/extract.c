@@ -683,7 +683,8 @@ static bool refers_back(const struct dni_toks *t)
 {
     static const char *const nouns[] = {"attack", "attacks", "strike", "strikes", "blast", "explosion", "bombing",
                                         "ambush", "raid", "raids", "assault", "incident", "shelling", "operation",
-                                        "clash", "clashes", "firing", "fighting", "gunfight", "firefight", NULL};
+                                        "clash", "clashes", "firing", "fighting", "gunfight", "firefight",
+                                        "exchange", "encounter", "shootout", "gunbattle", NULL};
     for (size_t i = 0; i < t->n; i++) {
         if (dni_tok_in(t, i, (const char *const[]){"also", NULL})) return true;
         if (i + 1 < t->n && dni_tok_in(t, i, (const char *const[]){"the", NULL}) && dni_tok_in(t, i + 1, nouns))
@@ -863,6 +864,25 @@ static bool push_event(struct state *st, struct dn_text_event *c, struct aux *cx
     if (c->place >= 0) a->mentions[c->place].event = (int)a->n_events;
     a->n_events++;
     return true;
+}
+
+/* "No casualties were reported.", "Nobody was hurt.": a sentence that tells
+ * only zeros tells them of the violent incident of the sentence before (or
+ * of its own first clause), where that had no count of its own. */
+static void none_reported(struct state *st, const struct dni_casualties *cas)
+{
+    struct dn_text_article *a = st->a;
+    bool zero_killed = count_known(&cas->killed) && cas->killed.best == 0;
+    bool zero_injured = count_known(&cas->injured) && cas->injured.best == 0;
+    if (!zero_killed && !zero_injured) return;
+    for (size_t k = a->n_events; k-- > 0;) {
+        if (st->aux[k].last_sentence + 1 < a->n_sentences) return;
+        struct dn_text_event *e = &a->events[k];
+        if (!e->violent) continue;
+        if (zero_killed && !count_known(&e->killed)) e->killed = cas->killed;
+        if (zero_injured && !count_known(&e->injured)) e->injured = cas->injured;
+        return;
+    }
 }
 
 /* "Its forces then fired ...": a sentence without a date of its own that
@@ -1115,6 +1135,7 @@ static bool read_clause(struct state *st, size_t s, size_t e, const struct claus
         from_trigger = best != NULL;
     }
     if (!type) {
+        none_reported(st, &cas);
         note_group(st, actors, na);
         return true;
     }

@@ -902,6 +902,25 @@ START_TEST(test_gazetteer__mentions_resolve_namesakes_by_the_others)
 }
 END_TEST
 
+/* A possessive ends the name ("Peshawar's", "Razmak’s"); an apostrophe
+ * inside a word does not ("Pesha'war" folds to the name) and neither does
+ * an s that goes on ("Razmak'sa" is no name). */
+START_TEST(test_gazetteer__mentions_through_a_possessive)
+{
+    const char *text = "In Peshawar's old city and Razmak\xe2\x80\x99s bazaar, then Pesha'war; Razmak'sa too.";
+    struct dn_mentions m;
+    ck_assert_int_eq(dn_gazetteer_find_mentions(ctx, text, strlen(text), NULL, &m), DN_OK);
+    const struct dn_mention *x = mention(&m, "Peshawar");
+    ck_assert_ptr_nonnull(x);
+    ck_assert_uint_eq(x->start, 3);
+    ck_assert_uint_eq(x->end, 11);
+    ck_assert_ptr_nonnull(mention(&m, "Razmak"));
+    ck_assert_ptr_nonnull(mention(&m, "Pesha'war"));
+    ck_assert_uint_eq(m.count, 3);
+    dn_mentions_clear(&m);
+}
+END_TEST
+
 START_TEST(test_gazetteer__mentions_in_arabic_script_and_bad_bytes)
 {
     const char *text = "په پېښور کې \xff چاودنه وشوه، وانه";
@@ -1054,6 +1073,7 @@ Suite *make_gazetteer_suite(void)
     tcase_add_test(tc, test_gazetteer__mentions_take_the_longest_name);
     tcase_add_test(tc, test_gazetteer__mentions_skip_lowercase_stopwords_and_names_of_people);
     tcase_add_test(tc, test_gazetteer__mentions_resolve_namesakes_by_the_others);
+    tcase_add_test(tc, test_gazetteer__mentions_through_a_possessive);
     tcase_add_test(tc, test_gazetteer__mentions_in_arabic_script_and_bad_bytes);
     tcase_add_test(tc, test_gazetteer__event_without_coordinates_gets_the_place);
     tcase_add_test(tc, test_gazetteer__event_falls_back_to_the_admin_hints);

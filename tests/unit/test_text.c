@@ -1278,6 +1278,38 @@ START_TEST(test_text__hours_later_is_that_day)
 }
 END_TEST
 
+/* "killed four terrorists in the exchange of fire" tells more of the attack
+ * just told (its dead added: ACLED counts the attackers too), not of an
+ * exchange of fire of its own; "No casualties were reported." gives the
+ * clash before it zero dead and zero hurt. */
+START_TEST(test_text__the_exchange_of_fire_and_no_casualties)
+{
+    struct dn_text_options o = {.finder = fake_place_finder, .date = "2025-08-14"};
+    const char *t = "Militants stormed a checkpost near Miranshah late on Wednesday, killing three soldiers.\n\n"
+                    "Troops responded and killed four attackers in the exchange of fire, officials said.\n\n"
+                    "Separately, Afghan forces and Pakistani troops exchanged fire near Parachinar on Wednesday. "
+                    "No casualties were reported.\n";
+    struct dn_text_article *a = NULL;
+    ck_assert_int_eq(dn_text_extract(ctx, "exchange.txt", t, strlen(t), &o, &a), DN_OK);
+    ck_assert_int_eq(a->n_events, 2);
+    CHECK_EVENT(a, 0, "attack", "2025-08-13", DN_DATE_DAY, 7, DN_COUNT_UNKNOWN, "Miranshah");
+    CHECK_EVENT(a, 1, "armed_clash", "2025-08-13", DN_DATE_DAY, 0, 0, "Parachinar");
+    a = dn_text_article_free(a);
+    /* a sentence of zeros after a non-violent event, or two sentences on, says nothing of it */
+    const char *u = "Talks were held in Kabul on Wednesday.\n\nNo casualties were reported.\n";
+    ck_assert_int_eq(dn_text_extract(ctx, "zeros.txt", u, strlen(u), &o, &a), DN_OK);
+    ck_assert_int_eq(a->n_events, 1);
+    ck_assert_int_eq(a->events[0].killed.best, DN_COUNT_UNKNOWN);
+    a = dn_text_article_free(a);
+    const char *v = "Troops exchanged fire near Parachinar on Wednesday.\n\nThe border stayed shut.\n\n"
+                    "No casualties were reported.\n";
+    ck_assert_int_eq(dn_text_extract(ctx, "far.txt", v, strlen(v), &o, &a), DN_OK);
+    ck_assert_int_eq(a->n_events, 1);
+    ck_assert_int_eq(a->events[0].killed.best, DN_COUNT_UNKNOWN);
+    a = dn_text_article_free(a);
+}
+END_TEST
+
 /* The fake finder, except that the first sentence's places are read as
  * the gazetteer's other records of the same names: another id, and for
  * Torkham the namesake across the border (as a headline, read without its
@@ -1792,6 +1824,7 @@ Suite *make_text_suite(void)
     tcase_add_test(tc, test_text__only_a_pointer_makes_the_named_group_the_actor);
     tcase_add_test(tc, test_text__headline_and_lead_on_two_records_of_one_place);
     tcase_add_test(tc, test_text__hours_later_is_that_day);
+    tcase_add_test(tc, test_text__the_exchange_of_fire_and_no_casualties);
     tcase_add_test(tc, test_text__the_strikes_point_back_at_the_strikes);
     tcase_add_test(tc, test_text__days_after_clause_first);
     tcase_add_test(tc, test_text__the_sayers_place_is_not_the_events);
