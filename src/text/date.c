@@ -535,6 +535,13 @@ static size_t relative_from_article(struct finder *f, size_t i, const struct dn_
         add(f, day_date(today - 1), R, i, i + 1);
         return 1;
     }
+    /* "over the weekend": the latest one, today's if it is one (as "last
+     * weekend", whatever days the week ends on) */
+    if (dni_tok_in(t, i, (const char *const[]){"over", "during", "at", NULL}) && dni_tok_is(t, i + 1, "the") &&
+        dni_tok_is(t, i + 2, "weekend")) {
+        add(f, span_date(today - 9, today), R, i, i + 3);
+        return 3;
+    }
     bool last = dni_tok_is(t, i, "last");
     bool earlier = dni_tok_is(t, i, "earlier") && dni_tok_is(t, i + 1, "this");
     bool thisw = dni_tok_is(t, i, "this") || earlier;

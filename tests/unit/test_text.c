@@ -736,12 +736,15 @@ START_TEST(test_text__weeks_give_the_month_not_a_made_up_day)
         {"Earlier this week, a drone strike", "2023-11-01", DN_DATE_MONTH, R},        /* Nov 12..17 */
         {"Two weeks ago, a drone strike", "2023-11-01", DN_DATE_MONTH, R},            /* Nov 1..7 */
         {"a raid last weekend", "2023-11-01", DN_DATE_MONTH, R},                      /* Nov 9..17 */
+        {"a raid over the weekend", "2023-11-01", DN_DATE_MONTH, R},                  /* Nov 9..18 */
+        {"At the weekend, a raid", "2023-11-01", DN_DATE_MONTH, R},                   /* Nov 9..18 */
     };
     check_story_cases(mid_month, DN_ARRAY_LEN(mid_month), &sat, &sat);
     const struct dn_text_date sun = {2023, 11, 5, DN_DATE_DAY, false};
     const struct story_case across_months[] = {
         {"Last week, two policemen were shot dead", "2023-01-01", DN_DATE_YEAR, R}, /* Oct 23 .. Nov 4 */
         {"Earlier this week, a drone strike", "2023-01-01", DN_DATE_YEAR, R},      /* Oct 30 .. Nov 4 */
+        {"a raid over the weekend", "2023-01-01", DN_DATE_YEAR, R},                /* Oct 27 .. Nov 5 */
     };
     check_story_cases(across_months, DN_ARRAY_LEN(across_months), &sun, &sun);
     const struct dn_text_date jan = {2024, 1, 3, DN_DATE_DAY, false};
