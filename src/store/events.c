@@ -21,7 +21,8 @@
  * text lexicon; anything else named is a non-violent development. */
 static const char *const violent_words[] = {"battle", "explosion", "violence", "attack", "bomb", "ied",
                                             "strike", "clash", "shelling", "armed", "state-based", "non-state",
-                                            "one-sided", "riot", "killing", "assault", "ambush", "raid"};
+                                            "one-sided", "riot", "killing", "assault", "ambush", "raid",
+                                            "abduction", "kidnap"};
 
 static bool contains_ci(const char *hay, const char *needle)
 {

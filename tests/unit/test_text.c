@@ -19,6 +19,7 @@
 #include "core/event.h"
 #include "tests.h"
 #include "testutil.h"
+#include "store/events.h"
 #include "text/text.h"
 #include "text/text_int.h"
 
@@ -1313,6 +1314,30 @@ START_TEST(test_text__the_exchange_of_fire_and_no_casualties)
 }
 END_TEST
 
+/* Kidnappings are incidents of their own type, violent (so that dedupe
+ * links them with ACLED's "Violence against civilians"); a kidnapped man
+ * recovered is not one. */
+START_TEST(test_text__abductions)
+{
+    struct dn_text_article *a = NULL;
+    const struct dn_text_event *e =
+        one_event(&a, "Gunmen kidnapped four Frontier Corps personnel near Wana on Monday, officials said.");
+    ck_assert_str_eq(e->type, "abduction");
+    ck_assert(e->violent);
+    ck_assert_str_eq(e->actor2, "Pakistani security forces");
+    a = dn_text_article_free(a);
+    e = one_event(&a, "Two engineers were abducted in Bannu on Monday.");
+    ck_assert_str_eq(e->type, "abduction");
+    a = dn_text_article_free(a);
+    const char *t = "Police recovered the kidnapped engineer in Bannu on Monday.";
+    struct dn_text_options o = {.finder = fake_place_finder, .date = "2023-01-10"};
+    ck_assert_int_eq(dn_text_extract(ctx, "r.txt", t, strlen(t), &o, &a), DN_OK);
+    ck_assert_int_eq(a->n_events, 0);
+    a = dn_text_article_free(a);
+    ck_assert(dn_event_types_compatible("abduction", "Violence against civilians"));
+}
+END_TEST
+
 /* The fake finder, except that the first sentence's places are read as
  * the gazetteer's other records of the same names: another id, and for
  * Torkham the namesake across the border (as a headline, read without its
@@ -1828,6 +1853,7 @@ Suite *make_text_suite(void)
     tcase_add_test(tc, test_text__headline_and_lead_on_two_records_of_one_place);
     tcase_add_test(tc, test_text__hours_later_is_that_day);
     tcase_add_test(tc, test_text__the_exchange_of_fire_and_no_casualties);
+    tcase_add_test(tc, test_text__abductions);
     tcase_add_test(tc, test_text__the_strikes_point_back_at_the_strikes);
     tcase_add_test(tc, test_text__days_after_clause_first);
     tcase_add_test(tc, test_text__the_sayers_place_is_not_the_events);
