@@ -418,27 +418,30 @@ static bool uid_kept(const char *uid, const char *const *keep, size_t n)
     return false;
 }
 
+/* Run a statement whose only parameter ?1 is an event id; `what` names it
+ * in the error. */
+static dn_status step_with_id(dn_ctx *ctx, const char *sql, long long id, const char *what)
+{
+    sqlite3_stmt *st;
+    dn_status s = dn_store_stmt(ctx, sql, &st);
+    if (s != DN_OK) return s;
+    sqlite3_bind_int64(st, 1, id);
+    int rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    return rc == SQLITE_DONE ? DN_OK : dni_fail_sqlite(ctx, what);
+}
+
 /* Remove one event; the events that joined its cluster keep one (their
  * smallest id), so that the id, if a later insert takes it again, does not
  * bring them a stranger. */
 static dn_status remove_event(dn_ctx *ctx, long long id)
 {
-    sqlite3_stmt *st;
-    dn_status s = dn_store_stmt(ctx, "DELETE FROM events WHERE id = ?1", &st);
-    if (s != DN_OK) return s;
-    sqlite3_bind_int64(st, 1, id);
-    int rc = sqlite3_step(st);
-    sqlite3_reset(st);
-    if (rc != SQLITE_DONE) return dni_fail_sqlite(ctx, "removing an event of an earlier reading");
-    s = dn_store_stmt(ctx,
-                      "UPDATE events SET cluster_id = (SELECT min(id) FROM events WHERE cluster_id = ?1)"
-                      " WHERE cluster_id = ?1",
-                      &st);
-    if (s != DN_OK) return s;
-    sqlite3_bind_int64(st, 1, id);
-    rc = sqlite3_step(st);
-    sqlite3_reset(st);
-    return rc == SQLITE_DONE ? DN_OK : dni_fail_sqlite(ctx, "moving a cluster to its next event");
+    dn_status s = step_with_id(ctx, "DELETE FROM events WHERE id = ?1", id, "removing an event of an earlier reading");
+    return s != DN_OK ? s
+                      : step_with_id(ctx,
+                                     "UPDATE events SET cluster_id = (SELECT min(id) FROM events WHERE cluster_id = ?1)"
+                                     " WHERE cluster_id = ?1",
+                                     id, "moving a cluster to its next event");
 }
 
 dn_status dn_store_events_retract_article(dn_ctx *ctx, const char *uid_prefix, const char *const *keep, size_t n,

@@ -11,6 +11,8 @@
   those), and the events of another article are untouched;
 - a JSON Lines file of two records without URLs: a change to the second
   record leaves the first record's events alone;
+- a report of another source that had joined a removed event's cluster
+  stays, in a cluster of its own;
 - an event stored before uids carried their article ("text:" and one hash)
   is replaced by its new reading, not kept beside it;
 - the same bytes again: nothing stored, updated or removed."""
@@ -76,6 +78,27 @@ check([e[0] for e in moved] == [e[0] for e in first], f"the same events (ids): {
 # "on Monday", "on Tuesday", and an undated "Later" on the article's day
 check([e[4] for e in moved] == ["2024-04-15", "2024-04-16", "2024-04-17"], f"their new days: {moved}")
 
+# another source reports the Wana attack: one incident, the two reports in one cluster
+table = dn_e2e.write_file(args, "other_source.csv",
+                          "id,date,place,latitude,longitude,type,killed\n"
+                          "W1,2024-04-16,Wana,32.2989,69.5725,Attack,2\n")
+r = dn_e2e.run(args, ["--db", db, "ingest", table, "--map", "id=id", "--map", "date=date", "--map", "place=place",
+                      "--map", "latitude=latitude", "--map", "longitude=longitude", "--map", "type=type",
+                      "--map", "killed=killed"])
+check(r.code == 0, "ingest the other source", r)
+
+
+def cluster_of(source):
+    con = sqlite3.connect(db)
+    row = con.execute("SELECT id, cluster_id FROM events WHERE source LIKE ?", ("%" + source,)).fetchone()
+    con.close()
+    return row
+
+
+wana_id = moved[1][0]
+check(cluster_of("other_source.csv")[1] == wana_id, f"the table's report joins the article's Wana attack: "
+      f"{cluster_of('other_source.csv')} vs {wana_id}")
+
 # the article edited: Wana gone, Chaman changed
 with open(article, "w", encoding="utf-8") as f:
     f.write(EDITED)
@@ -89,6 +112,9 @@ check([(e[2], e[3], e[6]) for e in now] == [("Bannu", "bombing", 9), ("Chaman", 
 check([e[0] for e in now] == [first[0][0], first[2][0]],
       f"the Bannu and Chaman events keep their ids, moved or changed as their sentences are: {now}")
 check(events("torkham.txt") == torkham, f"another article's events untouched: {events('torkham.txt')}")
+# the other source's report stays, in a cluster of its own now (its id, not the removed event's)
+kept = cluster_of("other_source.csv")
+check(kept is not None and kept[1] == kept[0], f"the other report stays, its cluster its own: {kept}")
 
 # the same bytes again: nothing to do
 rep, _ = ingest(article, "--date", "2024-04-17")
