@@ -64,8 +64,14 @@ enum dni_place_role dni_place_role(const struct dni_toks *t, size_t ts, size_t t
         }
         if (dni_tok_in(t, j, locative)) return DNI_ROLE_LOCUS;
         if (dni_tok_is(t, j, "of")) {
-            if (j > 0 && dni_tok_in(t, j - 1, place_nouns)) return DNI_ROLE_LOCUS;
-            return DNI_ROLE_BLOCKED;
+            if (j == 0 || !dni_tok_in(t, j - 1, place_nouns)) return DNI_ROLE_BLOCKED;
+            /* "Shah Wali Kot district of Kandahar": the name before the noun
+             * is the place, this one holds it ("the city of Peshawar" is
+             * the place itself) */
+            if (j > 1 && (t->v[j - 2].flags & DNI_TOK_CAP) &&
+                !dni_tok_in(t, j - 2, (const char *const[]){"the", "a", "an", "this", "that", NULL}))
+                return DNI_ROLE_NEUTRAL;
+            return DNI_ROLE_LOCUS;
         }
         if (dni_tok_in(t, j, blockers)) return DNI_ROLE_BLOCKED;
     }

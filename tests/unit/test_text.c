@@ -1506,6 +1506,31 @@ START_TEST(test_text__place_is_the_locus_of_the_action)
     ck_assert_str_eq(place_of(a, e), ""); /* the capital as the government is no place */
     ck_assert(e->flags & DN_TEXT_F_NO_PLACE);
     a = dn_text_article_free(a);
+    /* "X district of Y": Y holds the place, X is it; "the City of Y" is Y */
+    static const struct {
+        const char *sentence, *name;
+        enum dni_place_role want;
+    } roles[] = {{"Taliban fighters attacked a post in Shah Wali Kot district of Kandahar.", "Kandahar",
+                  DNI_ROLE_NEUTRAL},
+                 {"Taliban fighters attacked a post in Shah Wali Kot district of Kandahar.", "Shah Wali Kot",
+                  DNI_ROLE_LOCUS},
+                 {"A blast hit the city of Peshawar.", "Peshawar", DNI_ROLE_LOCUS},
+                 {"The City of Peshawar was shaken by a blast.", "Peshawar", DNI_ROLE_LOCUS},
+                 {"A blast hit the outskirts of Peshawar.", "Peshawar", DNI_ROLE_LOCUS},
+                 {"Elders of Peshawar met.", "Peshawar", DNI_ROLE_BLOCKED}};
+    struct dni_toks tk = {0};
+    for (size_t i = 0; i < DN_ARRAY_LEN(roles); i++) {
+        ck_assert(dni_tokenize(&tk, roles[i].sentence, strlen(roles[i].sentence)));
+        const char *at = strstr(roles[i].sentence, roles[i].name);
+        size_t ts = SIZE_MAX, te = 0;
+        for (size_t k = 0; k < tk.n; k++) {
+            if (tk.v[k].start == (uint32_t)(at - roles[i].sentence)) ts = k;
+            if (tk.v[k].end == (uint32_t)(at - roles[i].sentence + strlen(roles[i].name))) te = k + 1;
+        }
+        ck_assert_uint_lt(ts, te);
+        ck_assert_msg(dni_place_role(&tk, ts, te) == roles[i].want, "%s: %s", roles[i].sentence, roles[i].name);
+    }
+    dni_toks_free(&tk);
     e = one_event(&a, "Talks between the TTP and the Pakistani government resumed in Kabul on Sunday.");
     ck_assert_str_eq(e->type, "talks");
     ck_assert_str_eq(place_of(a, e), "Kabul");
