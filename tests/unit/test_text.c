@@ -1335,6 +1335,10 @@ START_TEST(test_text__abductions)
     ck_assert_int_eq(a->n_events, 0);
     a = dn_text_article_free(a);
     ck_assert(dn_event_types_compatible("abduction", "Violence against civilians"));
+    /* militants' quadcopters drop bombs as drones do (ACLED: Air/drone strike) */
+    e = one_event(&a, "A quadcopter attack on a police station in Bannu wounded three policemen.");
+    ck_assert_str_eq(e->type, "drone_strike");
+    a = dn_text_article_free(a);
 }
 END_TEST
 
@@ -1417,6 +1421,22 @@ START_TEST(test_text__only_a_pointer_makes_the_named_group_the_actor)
         ck_assert(a->events[i].flags & DN_TEXT_F_ACTOR_INFERRED);
     }
     a = dn_text_article_free(a);
+    /* other groups whose acronyms are one letter off the TTP's or the BLA's are themselves */
+    static const char *const others[][2] = {{"TLP", "Tehreek-e-Labbaik Pakistan"},
+                                            {"BLF", "Balochistan Liberation Front"},
+                                            {"BRA", "Baloch Republican Army"}};
+    for (size_t i = 0; i < DN_ARRAY_LEN(others); i++) {
+        char text[512];
+        snprintf(text, sizeof text,
+                 "Officials blamed the TTP and the BLA for the unrest.\n\n"
+                 "The %s attacked a police post in Quetta on Monday, wounding two policemen.\n",
+                 others[i][0]);
+        ck_assert_int_eq(dn_text_extract(ctx, "others.txt", text, strlen(text), &o, &a), DN_OK);
+        ck_assert_int_eq(a->n_events, 1);
+        ck_assert_str_eq(a->events[0].actor1, others[i][1]);
+        ck_assert_int_eq(a->events[0].flags & DN_TEXT_F_ACTOR_INFERRED, 0);
+        a = dn_text_article_free(a);
+    }
 }
 END_TEST
 
