@@ -495,6 +495,7 @@ static void zero_counts(const struct dni_toks *t, struct acc *killed, struct acc
         } else {
             continue;
         }
+        if (dni_tok_is(t, j, "else")) j++; /* "No one else was hurt": none besides */
         enum kind k = passive_kind_after(t, j);
         struct acc *a = k == KILLED ? killed : k == INJURED ? injured : NULL;
         if (a && !a->any) *a = (struct acc){0, 0, 0, true, false, false, false};

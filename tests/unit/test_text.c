@@ -1005,6 +1005,8 @@ START_TEST(test_text__casualty_counts_parts_ranges_titles_and_tolls)
         {"Shells landed near Chaman, injuring three children, a district official said.", U, U, U, 3, false},
         {"Gunmen killed two policemen, a senior officer told reporters.", 2, 2, 2, U, false},
         {"Gunmen killed two policemen, a senior officer and a driver.", 4, 4, 4, U, false},
+        /* "no one else": none besides */
+        {"Gunmen killed two men in Wana. No one else was hurt.", 2, 2, 2, 0, false},
     };
     check_casualty_cases(cases, DN_ARRAY_LEN(cases));
     ck_assert_str_eq(casualty_victim("Gunmen killed a tribal elder"), "civilians");
