@@ -285,9 +285,15 @@ static size_t noun_phrase(const struct dni_toks *t, size_t i, const struct noun_
                 *other_noun = true;
                 return k + 1;
             }
-            for (int g = 0; g < 3 && k < t->n && !is_punct_tok(t, k) && !dni_tok_in(t, k, np_stop) &&
-                            !dni_tok_in(t, k, killed_words) && !dni_tok_in(t, k, injured_words);
+            for (int g = 0; g < 5 && k < t->n && !dni_tok_in(t, k, np_stop) && !dni_tok_in(t, k, killed_words) &&
+                            !dni_tok_in(t, k, injured_words);
                  g++, k++) {
+                /* "of the Islamic Emirate's security forces": a possessive goes on */
+                if (punct_is(t, k, '\'') && dni_tok_is(t, k + 1, "s")) {
+                    k++;
+                    continue;
+                }
+                if (is_punct_tok(t, k)) break;
                 const struct noun_class *pc = person_noun(t, k);
                 if (pc && (!*person || !(*person)->victim)) *person = pc;
             }

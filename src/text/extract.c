@@ -1290,6 +1290,11 @@ static void finish_actors(struct state *st)
         } else {
             render_actor(lex, x->actor2, country, e->actor2, sizeof e->actor2);
         }
+        /* the dead were actor1's own ("two members of the security forces
+         * were killed in a clash with unidentified gunmen"): the other side
+         * named is actor2 */
+        if (strcmp(e->actor1, e->actor2) == 0 && x->victim && x->actor2 >= 0)
+            render_actor(lex, x->actor2, country, e->actor2, sizeof e->actor2);
         if (strcmp(e->actor1, e->actor2) == 0) e->actor2[0] = '\0';
         e->confidence = confidence(e, x->trigger, x);
         if (e->sentences > 1) {

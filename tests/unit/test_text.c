@@ -1301,6 +1301,16 @@ START_TEST(test_text__the_exchange_of_fire_and_no_casualties)
     CHECK_EVENT(a, 0, "attack", "2025-08-13", DN_DATE_DAY, 7, DN_COUNT_UNKNOWN, "Miranshah");
     CHECK_EVENT(a, 1, "armed_clash", "2025-08-13", DN_DATE_DAY, 0, 0, "Parachinar");
     a = dn_text_article_free(a);
+    /* the dead named through a possessive are counted, and when they are
+     * actor1's own the other side named is actor2 */
+    const struct dn_text_event *e =
+        one_event(&a, "Two members of the Islamic Emirate's security forces were killed and three others wounded "
+                      "in a clash with unidentified gunmen near Jalalabad on Monday.");
+    ck_assert_int_eq(e->killed.best, 2);
+    ck_assert_int_eq(e->injured.best, 3);
+    ck_assert_str_eq(e->actor1, "Afghan security forces");
+    ck_assert_str_eq(e->actor2, "Unidentified armed group");
+    a = dn_text_article_free(a);
     /* a sentence of zeros after a non-violent event, or two sentences on, says nothing of it */
     const char *u = "Talks were held in Kabul on Wednesday.\n\nNo casualties were reported.\n";
     ck_assert_int_eq(dn_text_extract(ctx, "zeros.txt", u, strlen(u), &o, &a), DN_OK);
