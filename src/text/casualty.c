@@ -598,4 +598,14 @@ void dni_find_casualties(const struct dni_toks *t, const bool *skip, struct dni_
     zero_counts(t, &killed, &injured);
     acc_out(&killed, &out->killed, &out->killed_vague);
     acc_out(&injured, &out->injured, &out->injured_vague);
+    /* "nine people, including women and children": the part names who the
+     * count's unnamed people were */
+    if (out->first_tok != SIZE_MAX && !out->victim)
+        for (size_t i = out->first_tok; i + 1 < t->n && !out->victim; i++) {
+            if (!dni_tok_is(t, i, "including")) continue;
+            struct quantity q;
+            size_t np = quantity_at(t, skip, i + 1, &q) ? q.end : i + 1;
+            const struct noun_class *pc = person_noun(t, np);
+            if (pc && pc->victim) out->victim = pc->victim;
+        }
 }

@@ -1295,6 +1295,12 @@ static void finish_actors(struct state *st)
          * named is actor2 */
         if (strcmp(e->actor1, e->actor2) == 0 && x->victim && x->actor2 >= 0)
             render_actor(lex, x->actor2, country, e->actor2, sizeof e->actor2);
+        /* "nine people, including three soldiers, were killed in a blast":
+         * the soldiers are the victims, not the bombers; a clash alone has
+         * the dead of one of its sides as a party */
+        if (strcmp(e->actor1, e->actor2) == 0 && x->victim && !(e->flags & DN_TEXT_F_ACTOR_INFERRED) &&
+            strcmp(e->type, "armed_clash") != 0)
+            e->actor1[0] = '\0';
         if (strcmp(e->actor1, e->actor2) == 0) e->actor2[0] = '\0';
         e->confidence = confidence(e, x->trigger, x);
         if (e->sentences > 1) {

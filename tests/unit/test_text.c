@@ -1311,6 +1311,15 @@ START_TEST(test_text__the_exchange_of_fire_and_no_casualties)
     ck_assert_str_eq(e->actor1, "Afghan security forces");
     ck_assert_str_eq(e->actor2, "Unidentified armed group");
     a = dn_text_article_free(a);
+    /* the part of a count names the victims; victims are no perpetrators */
+    e = one_event(&a, "At least nine people, including women and children, were killed when jets bombed houses "
+                      "near Jalalabad on Monday.");
+    ck_assert_str_eq(e->actor2, "Civilians");
+    a = dn_text_article_free(a);
+    e = one_event(&a, "At least nine people, including three soldiers, were killed in a blast near Jalalabad on Monday.");
+    ck_assert_str_eq(e->actor1, "");
+    ck_assert_str_eq(e->actor2, "Afghan security forces");
+    a = dn_text_article_free(a);
     /* a sentence of zeros after a non-violent event, or two sentences on, says nothing of it */
     const char *u = "Talks were held in Kabul on Wednesday.\n\nNo casualties were reported.\n";
     ck_assert_int_eq(dn_text_extract(ctx, "zeros.txt", u, strlen(u), &o, &a), DN_OK);
