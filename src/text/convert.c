@@ -32,6 +32,12 @@ char *dn_text_flags_format(unsigned flags, char *buf, size_t cap)
 
 static bool set(char **member, const char *value) { return dn_event_set(member, value && *value ? value : NULL); }
 
+/* The event's place as the article wrote it, "" when it has none. */
+static const char *written_place(const struct dn_text_article *a, const struct dn_text_event *e)
+{
+    return e->place >= 0 && a->mentions[e->place].surface ? a->mentions[e->place].surface : "";
+}
+
 dn_status dn_text_article_uid_prefix(dn_ctx *ctx, const struct dn_text_article *a, char *buf, size_t cap)
 {
     const char *identity = a->url ? a->url : a->scope;
@@ -60,13 +66,10 @@ dn_status dn_text_event_to_event(dn_ctx *ctx, const struct dn_text_article *a, s
     char prefix[48];
     dn_status ps = dn_text_article_uid_prefix(ctx, a, prefix, sizeof prefix);
     if (ps != DN_OK) return ps;
-    const char *where = e->place >= 0 && a->mentions[e->place].surface ? a->mentions[e->place].surface : "";
+    const char *where = written_place(a, e);
     uint32_t nth = 0;
-    for (size_t j = 0; j < i; j++) {
-        const struct dn_text_event *o = &a->events[j];
-        const char *at = o->place >= 0 && a->mentions[o->place].surface ? a->mentions[o->place].surface : "";
-        nth += strcmp(o->type, e->type) == 0 && strcasecmp(at, where) == 0;
-    }
+    for (size_t j = 0; j < i; j++)
+        nth += strcmp(a->events[j].type, e->type) == 0 && strcasecmp(written_place(a, &a->events[j]), where) == 0;
     uint64_t h = dn_hash_bytes(DN_HASH_INIT, e->type, strlen(e->type) + 1);
     for (const char *c = where; *c; c++) {
         char lower = (char)tolower((unsigned char)*c);
@@ -92,7 +95,7 @@ dn_status dn_text_event_to_event(dn_ctx *ctx, const struct dn_text_article *a, s
     uint64_t rh = a->map && e->clean_end <= a->text_len
                       ? dn_hash_bytes(DN_HASH_INIT, a->text + e->clean_start, e->clean_end - e->clean_start)
                       : dn_hash_bytes(DN_HASH_INIT, e->excerpt, strlen(e->excerpt));
-    const char *read_as[] = {date, e->type, e->actor1, e->actor2, pm ? pm->surface : "", pm ? pm->country : "",
+    const char *read_as[] = {date, e->type, e->actor1, e->actor2, written_place(a, e), pm ? pm->country : "",
                              flags, notes.data ? notes.data : ""};
     for (size_t k = 0; k < DN_ARRAY_LEN(read_as); k++)
         rh = dn_hash_bytes(rh, read_as[k] ? read_as[k] : "", read_as[k] ? strlen(read_as[k]) + 1 : 1);

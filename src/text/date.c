@@ -633,14 +633,13 @@ bool dni_date_is_dateline(const struct dni_toks *t, const struct dni_date_expr *
 {
     size_t s = e->tok_start;
     if (s < 2 || !(is_punct(t, s - 1, ',') || is_punct(t, s - 1, '-'))) return false;
-    if (is_punct(t, s - 1, '-') && s > 2) {
-        bool comma = false;
-        for (size_t k = 0; k + 1 < s; k++) comma = comma || is_punct(t, k, ',');
-        if (!comma) return false;
-    }
-    for (size_t k = 0; k + 1 < s; k++)
+    bool comma = false;
+    for (size_t k = 0; k + 1 < s; k++) {
         if (!((t->v[k].flags & DNI_TOK_CAP) || is_punct(t, k, '.') || is_punct(t, k, '-') || is_punct(t, k, ',')))
             return false;
+        comma = comma || is_punct(t, k, ',');
+    }
+    if (is_punct(t, s - 1, '-') && s > 2 && !comma) return false;
     size_t k = e->tok_end;
     if (is_punct(t, k, '(')) {
         size_t guard = k + 6;

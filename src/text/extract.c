@@ -1290,17 +1290,18 @@ static void finish_actors(struct state *st)
         } else {
             render_actor(lex, x->actor2, country, e->actor2, sizeof e->actor2);
         }
-        /* the dead were actor1's own ("two members of the security forces
-         * were killed in a clash with unidentified gunmen"): the other side
-         * named is actor2 */
-        if (strcmp(e->actor1, e->actor2) == 0 && x->victim && x->actor2 >= 0)
-            render_actor(lex, x->actor2, country, e->actor2, sizeof e->actor2);
-        /* "nine people, including three soldiers, were killed in a blast":
-         * the soldiers are the victims, not the bombers; a clash alone has
-         * the dead of one of its sides as a party */
-        if (strcmp(e->actor1, e->actor2) == 0 && x->victim && !(e->flags & DN_TEXT_F_ACTOR_INFERRED) &&
-            strcmp(e->type, "armed_clash") != 0)
-            e->actor1[0] = '\0';
+        if (x->victim && strcmp(e->actor1, e->actor2) == 0) {
+            /* the dead were actor1's own ("two members of the security
+             * forces were killed in a clash with unidentified gunmen"): the
+             * other side named is actor2 */
+            if (x->actor2 >= 0) render_actor(lex, x->actor2, country, e->actor2, sizeof e->actor2);
+            /* "nine people, including three soldiers, were killed in a
+             * blast": the soldiers are the victims, not the bombers; a clash
+             * alone has the dead of one of its sides as a party */
+            if (strcmp(e->actor1, e->actor2) == 0 && !(e->flags & DN_TEXT_F_ACTOR_INFERRED) &&
+                strcmp(e->type, "armed_clash") != 0)
+                e->actor1[0] = '\0';
+        }
         if (strcmp(e->actor1, e->actor2) == 0) e->actor2[0] = '\0';
         e->confidence = confidence(e, x->trigger, x);
         if (e->sentences > 1) {

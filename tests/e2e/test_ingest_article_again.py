@@ -135,7 +135,7 @@ def write_records():
 write_records()
 rep, _ = ingest(jsonl)
 check(rep["stored"] == 4, f"two records: {rep}")
-line1 = [e for e in events("feed.jsonl")]
+line1 = events("feed.jsonl")
 records[1]["text"] = OTHER.replace("two guards", "three guards")
 write_records()
 rep, _ = ingest(jsonl)
