@@ -355,11 +355,14 @@ static bool points_back_at_group(const struct state *st)
     const struct dni_toks *t = &st->t;
     if (st->last_group < 0) return false;
     static const char *const group_nouns[] = {"group", "outfit", "organisation", "organization", "faction", NULL};
-    static const char *const not_agent[] = {"is", "was", "'s", "remains", "remained", "appears", "appeared", "seems",
+    static const char *const not_agent[] = {"is", "was", "remains", "remained", "appears", "appeared", "seems",
                                             "seemed", "said", "says", "added", "adds", "will", "would", NULL};
     if (dni_tok_in(t, 0, (const char *const[]){"likewise", "similarly", NULL})) return true;
     for (size_t i = 0; i < t->n; i++) {
-        if (dni_tok_is(t, i, "it") && !dni_tok_in(t, i + 1, not_agent)) return true;
+        /* "It's not clear who ...": the tokens are it ' s */
+        bool its = i + 2 < t->n && (t->v[i + 1].flags & DNI_TOK_PUNCT) && t->text[t->v[i + 1].start] == '\'' &&
+                   dni_tok_is(t, i + 2, "s");
+        if (dni_tok_is(t, i, "it") && !its && !dni_tok_in(t, i + 1, not_agent)) return true;
         if (dni_tok_is(t, i, "the") && (dni_tok_in(t, i + 1, group_nouns) ||
                                         (i + 2 < t->n && !(t->v[i + 1].flags & DNI_TOK_CAP) &&
                                          dni_tok_in(t, i + 2, group_nouns))))

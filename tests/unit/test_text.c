@@ -1442,6 +1442,13 @@ START_TEST(test_text__only_a_pointer_makes_the_named_group_the_actor)
         ck_assert(a->events[i].flags & DN_TEXT_F_ACTOR_INFERRED);
     }
     a = dn_text_article_free(a);
+    /* "it" only as an agent: "It's not clear who ..." points at no one */
+    const char *unclear = "Police suspect the TTP.\n\n"
+                          "It's not clear who planted the bomb that killed two men in Bannu on Monday.\n";
+    ck_assert_int_eq(dn_text_extract(ctx, "unclear.txt", unclear, strlen(unclear), &o, &a), DN_OK);
+    ck_assert_int_eq(a->n_events, 1);
+    ck_assert_msg(!strstr(a->events[0].actor1, "TTP"), "actor1 %s", a->events[0].actor1);
+    a = dn_text_article_free(a);
     /* other groups whose acronyms are one letter off the TTP's or the BLA's are themselves */
     static const char *const others[][2] = {{"TLP", "Tehreek-e-Labbaik Pakistan"},
                                             {"BLF", "Balochistan Liberation Front"},
